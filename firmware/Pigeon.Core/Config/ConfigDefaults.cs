@@ -1,0 +1,150 @@
+namespace Pigeon.Config
+{
+    /// <summary>
+    /// Every default in one place. Two platforms differ only where the hardware does: a board has
+    /// ~100 KB of heap and 16 sockets, a host has gigabytes and thousands.
+    /// </summary>
+    public static class ConfigDefaults
+    {
+        /// <summary>The schema version this firmware writes.</summary>
+        public const int SchemaVersion = 1;
+
+        /// <summary>
+        /// Device: 5 sessions = 10 sockets of the ESP32's 16 (lwIP CONFIG_LWIP_MAX_SOCKETS), leaving
+        /// 4 listeners, the portal and DNS. 2 KB buffers: over Wi-Fi the board relays ~10 Mbit/s at
+        /// most (every byte crosses the radio twice), and a 2 KB read already keeps that pipe full;
+        /// 5 x 2 x 2 KB = 20 KB of the ~100 KB heap. (docs/performance.md, device-sized rows.)
+        /// </summary>
+        public const int DeviceMaxSessions = 5;
+
+        /// <summary>See <see cref="DeviceMaxSessions"/>.</summary>
+        public const int DeviceBufferBytes = 2048;
+
+        /// <summary>
+        /// Device: a ClientHello up to 4 KB (Chrome with post-quantum key shares sends ~1.8 KB,
+        /// the WhatsApp app far less); the slot's inbound buffer grows to this size.
+        /// </summary>
+        public const int DeviceMaxHelloBytes = 4096;
+
+        /// <summary>Host: enough slots for a busy VPS relay; 2 parked threads and two buffers each.</summary>
+        public const int HostMaxSessions = 256;
+
+        /// <summary>
+        /// Host: 64 KB per direction. On loopback, 2 KB buffers move ~1 Gbit/s, 16 KB ~6, 64 KB
+        /// ~10+: beyond 64 KB the gain is within noise while memory doubles
+        /// (docs/performance.md, buffer sweep). 256 slots x 128 KB = 32 MB.
+        /// </summary>
+        public const int HostBufferBytes = 65536;
+
+        /// <summary>Host: the reader's full 16 KB cap (fits inside the 64 KB buffer).</summary>
+        public const int HostMaxHelloBytes = 16384;
+
+        /// <summary>First bytes / whole ClientHello within 10 s (WhatsApp's official proxy: connect 5 s).</summary>
+        public const int HelloTimeoutSeconds = 10;
+
+        /// <summary>Upstream connect 5 s, then the fallback host (official proxy: timeout connect 5s).</summary>
+        public const int ConnectTimeoutSeconds = 5;
+
+        /// <summary>Idle 200 s (official proxy: timeout client/server 200s).</summary>
+        public const int IdleTimeoutSeconds = 200;
+
+        /// <summary>Half-closed 1 s (official proxy: timeout client-fin/server-fin 1s).</summary>
+        public const int DrainMilliseconds = 1000;
+
+        /// <summary>Reuse a DNS answer for 5 minutes: short enough to follow WhatsApp's rotation.</summary>
+        public const int DnsCacheSeconds = 300;
+
+        /// <summary>WhatsApp's chat upstream.</summary>
+        public const string ChatUpstream = "g.whatsapp.net";
+
+        /// <summary>WhatsApp's second chat upstream, tried when the first fails.</summary>
+        public const string ChatFallback = "g-fallback.whatsapp.net";
+
+        /// <summary>WhatsApp's media upstream.</summary>
+        public const string MediaUpstream = "whatsapp.net";
+
+        /// <summary>The names media connections carry (their ClientHello's SNI).</summary>
+        public static string[] MediaAllowedSni()
+        {
+            return new string[] { "whatsapp.net", "*.whatsapp.net", "*.whatsapp.com" };
+        }
+
+        /// <summary>The full default config for a board or a host.</summary>
+        public static PigeonConfig Create(bool device)
+        {
+            PigeonConfig config = new PigeonConfig();
+            config.SchemaVersion = SchemaVersion;
+            config.Relay = Relay(device);
+            return config;
+        }
+
+        /// <summary>The relay section's defaults.</summary>
+        public static RelayConfig Relay(bool device)
+        {
+            RelayConfig relay = new RelayConfig();
+            relay.MaxSessions = device ? DeviceMaxSessions : HostMaxSessions;
+            relay.BufferBytes = device ? DeviceBufferBytes : HostBufferBytes;
+            relay.MaxHelloBytes = device ? DeviceMaxHelloBytes : HostMaxHelloBytes;
+            relay.HelloTimeoutSeconds = HelloTimeoutSeconds;
+            relay.ConnectTimeoutSeconds = ConnectTimeoutSeconds;
+            relay.IdleTimeoutSeconds = IdleTimeoutSeconds;
+            relay.DrainMilliseconds = DrainMilliseconds;
+            relay.DnsCacheSeconds = DnsCacheSeconds;
+            relay.Routes = WhatsAppRoutes();
+            return relay;
+        }
+
+        /// <summary>
+        /// WhatsApp's route table (docs/relay-protocols.md): chat on 443 and 5222, plain, with a
+        /// PROXY v1 line, to g.whatsapp.net:5222 (fallback g-fallback.whatsapp.net); media on 587
+        /// and 7777, SNI allow-listed, to whatsapp.net:443 with no PROXY line.
+        /// </summary>
+        public static RouteConfig[] WhatsAppRoutes()
+        {
+            return new RouteConfig[]
+            {
+                ChatRoute(443),
+                ChatRoute(5222),
+                MediaRoute(587),
+                MediaRoute(7777),
+            };
+        }
+
+        /// <summary>A default route: WhatsApp chat on the given port.</summary>
+        public static RouteConfig ChatRoute(int port)
+        {
+            RouteConfig route = NewRoute();
+            route.Name = "chat-" + port.ToString();
+            route.ListenPort = port;
+            route.UpstreamHost = ChatUpstream;
+            route.UpstreamPort = 5222;
+            route.FallbackHost = ChatFallback;
+            route.ProxyProtocol = true;
+            return route;
+        }
+
+        /// <summary>A default route: WhatsApp media on the given port.</summary>
+        public static RouteConfig MediaRoute(int port)
+        {
+            RouteConfig route = NewRoute();
+            route.Name = "media-" + port.ToString();
+            route.ListenPort = port;
+            route.UpstreamHost = MediaUpstream;
+            route.UpstreamPort = 443;
+            route.AllowedSni = MediaAllowedSni();
+            return route;
+        }
+
+        /// <summary>A route with every field at its default; the codecs fill a route's missing keys from this.</summary>
+        public static RouteConfig NewRoute()
+        {
+            RouteConfig route = new RouteConfig();
+            route.Name = "";
+            route.ListenAddress = "0.0.0.0";
+            route.UpstreamHost = "";
+            route.FallbackHost = "";
+            route.AllowedSni = new string[0];
+            return route;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace Pigeon.Config
+{
+    /// <summary>
+    /// One relay route as stored in the JSON config (camelCase keys). Public properties and arrays
+    /// only: nanoFramework.Json maps exactly these, and has no generic lists.
+    /// </summary>
+    public class RouteConfig
+    {
+        /// <summary>Shown in the status and the logs ("chat-5222").</summary>
+        public string Name { get; set; } = "";
+
+        /// <summary>IPv4 address to listen on; "0.0.0.0" for every interface.</summary>
+        public string ListenAddress { get; set; } = "0.0.0.0";
+
+        /// <summary>TCP port clients connect to.</summary>
+        public int ListenPort { get; set; }
+
+        /// <summary>Host name or IPv4 literal to relay to (ignored when <see cref="UpstreamFromSni"/>).</summary>
+        public string UpstreamHost { get; set; } = "";
+
+        /// <summary>Upstream TCP port.</summary>
+        public int UpstreamPort { get; set; }
+
+        /// <summary>Tried when the upstream host fails to resolve or connect; empty for none.</summary>
+        public string FallbackHost { get; set; } = "";
+
+        /// <summary>Send a PROXY protocol v1 line upstream before the client's bytes.</summary>
+        public bool ProxyProtocol { get; set; }
+
+        /// <summary>
+        /// SNI patterns this route carries ("whatsapp.net", "*.whatsapp.net"). When set, the route
+        /// reads the ClientHello and refuses any other name (default deny). When empty, the route
+        /// is a plain one (WhatsApp chat) and carries whatever the client sends.
+        /// </summary>
+        public string[] AllowedSni { get; set; } = new string[0];
+
+        /// <summary>Connect to the SNI host itself (on <see cref="UpstreamPort"/>), as Signal's relay
+        /// does; only names the allow-list accepts. Needs <see cref="AllowedSni"/>.</summary>
+        public bool UpstreamFromSni { get; set; }
+
+        /// <summary>
+        /// On a plain route, a client opening with a TLS ClientHello is a WhatsApp app with "use
+        /// TLS" switched on, which a passthrough relay cannot serve: it is refused and counted so
+        /// the status can say what to change. Set true to carry TLS on a plain route anyway.
+        /// </summary>
+        public bool AllowTls { get; set; }
+    }
+}

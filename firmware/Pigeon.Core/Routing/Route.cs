@@ -1,0 +1,142 @@
+using Pigeon.Config;
+using Pigeon.Net;
+using Pigeon.Relay;
+
+namespace Pigeon.Routing
+{
+    /// <summary>A route ready to run: parsed addresses, prepared allow-list, its counters.</summary>
+    public sealed class Route
+    {
+        private Route()
+        {
+        }
+
+        /// <summary>Position in the route table.</summary>
+        public int Index { get; private set; }
+
+        /// <summary>Name from the config.</summary>
+        public string Name { get; private set; }
+
+        /// <summary>Address to listen on (0 = every interface).</summary>
+        public uint ListenAddress { get; private set; }
+
+        /// <summary>Port to listen on.</summary>
+        public int ListenPort { get; private set; }
+
+        /// <summary>Upstream host name or IPv4 literal.</summary>
+        public string UpstreamHost { get; private set; }
+
+        /// <summary>Upstream port.</summary>
+        public int UpstreamPort { get; private set; }
+
+        /// <summary>Second upstream host; null for none.</summary>
+        public string FallbackHost { get; private set; }
+
+        /// <summary>Send a PROXY v1 line upstream.</summary>
+        public bool ProxyProtocol { get; private set; }
+
+        /// <summary>Names carried on an SNI route; null on a plain route.</summary>
+        public HostAllowList AllowList { get; private set; }
+
+        /// <summary>True when the route reads the ClientHello and checks its SNI.</summary>
+        public bool InspectsSni
+        {
+            get { return AllowList != null; }
+        }
+
+        /// <summary>Connect to the SNI host itself rather than <see cref="UpstreamHost"/>.</summary>
+        public bool UpstreamFromSni { get; private set; }
+
+        /// <summary>Carry TLS on a plain route instead of refusing it.</summary>
+        public bool AllowTls { get; private set; }
+
+        /// <summary>This route's counters.</summary>
+        public RouteCounters Counters { get; private set; }
+
+        /// <summary>
+        /// Builds a route from its config. Returns null with a plain reason when the route cannot
+        /// run (the full validation of the config store reports the same problems with paths).
+        /// </summary>
+        public static Route Build(RouteConfig config, int index, out string error)
+        {
+            error = null;
+            if (config == null)
+            {
+                error = "the route is empty";
+                return null;
+            }
+
+            uint listen;
+            string listenText = config.ListenAddress == null || config.ListenAddress.Length == 0 ? "0.0.0.0" : config.ListenAddress;
+            if (!IPv4.TryParse(listenText, out listen))
+            {
+                error = "listenAddress: \"" + listenText + "\" is not an IPv4 address";
+                return null;
+            }
+
+            if (config.ListenPort < 1 || config.ListenPort > 65535)
+            {
+                error = "listenPort: must be 1-65535";
+                return null;
+            }
+
+            if (config.UpstreamPort < 1 || config.UpstreamPort > 65535)
+            {
+                error = "upstreamPort: must be 1-65535";
+                return null;
+            }
+
+            bool hasAllowList = config.AllowedSni != null && config.AllowedSni.Length > 0;
+            if (config.UpstreamFromSni && !hasAllowList)
+            {
+                error = "upstreamFromSni: needs an allowedSni list, or the relay would be an open proxy";
+                return null;
+            }
+
+            if (!config.UpstreamFromSni && !IsHostOrLiteral(config.UpstreamHost))
+            {
+                error = "upstreamHost: \"" + config.UpstreamHost + "\" is not a host name or IPv4 address";
+                return null;
+            }
+
+            string fallback = config.FallbackHost == null || config.FallbackHost.Length == 0 ? null : config.FallbackHost;
+            if (fallback != null && !IsHostOrLiteral(fallback))
+            {
+                error = "fallbackHost: \"" + fallback + "\" is not a host name or IPv4 address";
+                return null;
+            }
+
+            HostAllowList allow = null;
+            if (hasAllowList)
+            {
+                string patternError;
+                allow = HostAllowList.Parse(config.AllowedSni, out patternError);
+                if (allow == null)
+                {
+                    error = "allowedSni: " + patternError;
+                    return null;
+                }
+            }
+
+            Route route = new Route();
+            route.Index = index;
+            route.Name = config.Name == null || config.Name.Length == 0 ? "route-" + config.ListenPort.ToString() : config.Name;
+            route.ListenAddress = listen;
+            route.ListenPort = config.ListenPort;
+            route.UpstreamHost = config.UpstreamHost;
+            route.UpstreamPort = config.UpstreamPort;
+            route.FallbackHost = fallback;
+            route.ProxyProtocol = config.ProxyProtocol;
+            route.AllowList = allow;
+            route.UpstreamFromSni = config.UpstreamFromSni;
+            route.AllowTls = config.AllowTls;
+            route.Counters = new RouteCounters();
+            return route;
+        }
+
+        private static bool IsHostOrLiteral(string text)
+        {
+            return IPv4.IsLiteral(text) || Pigeon.Tls.HostName.IsValid(text);
+        }
+    }
+}

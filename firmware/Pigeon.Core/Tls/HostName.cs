@@ -1,0 +1,68 @@
+namespace Pigeon.Tls
+{
+    /// <summary>
+    /// Host-name syntax as the relay accepts it in SNI and in its config: ASCII letters, digits,
+    /// '-' and '_' in dot-separated labels of 1..63 bytes, 1..253 bytes in all, no trailing dot
+    /// (RFC 6066 §3: "HostName ... without a trailing dot"). Checked on bytes, without allocating.
+    /// </summary>
+    public static class HostName
+    {
+        /// <summary>True when the bytes are a syntactically valid host name.</summary>
+        public static bool IsValid(byte[] buffer, int offset, int length)
+        {
+            if (buffer == null || length < 1 || length > ClientHelloReader.MaxHostLength
+                || offset < 0 || offset > buffer.Length - length)
+            {
+                return false;
+            }
+
+            int label = 0;
+            for (int i = offset; i < offset + length; i++)
+            {
+                byte b = buffer[i];
+                if (b == (byte)'.')
+                {
+                    if (label == 0)
+                    {
+                        return false; // leading dot or ".."
+                    }
+
+                    label = 0;
+                    continue;
+                }
+
+                if (!IsHostByte(b))
+                {
+                    return false; // NUL, space, '/', ':', non-ASCII ...
+                }
+
+                label++;
+                if (label > 63)
+                {
+                    return false;
+                }
+            }
+
+            return label > 0; // a trailing dot leaves an empty last label
+        }
+
+        /// <summary>True when the text is a valid host name (same rules as the bytes form).</summary>
+        public static bool IsValid(string text)
+        {
+            if (text == null || text.Length < 1 || text.Length > ClientHelloReader.MaxHostLength)
+            {
+                return false;
+            }
+
+            byte[] bytes = Ascii.GetBytes(text);
+            return bytes != null && IsValid(bytes, 0, bytes.Length);
+        }
+
+        /// <summary>A byte allowed inside a label.</summary>
+        public static bool IsHostByte(byte b)
+        {
+            return (b >= (byte)'a' && b <= (byte)'z') || (b >= (byte)'A' && b <= (byte)'Z')
+                || (b >= (byte)'0' && b <= (byte)'9') || b == (byte)'-' || b == (byte)'_';
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using Pigeon.Config;
+using Pigeon.Net;
+using Pigeon.Relay;
+using Pigeon.Routing;
+using Pigeon.Sockets;
+
+namespace Pigeon.Host
+{
+    /// <summary>
+    /// The host's composition root: loads the config, builds the relay over .NET sockets, starts
+    /// and stops it. Program.Main is a thin shell over this, so tests can run the host in-process.
+    /// </summary>
+    public sealed class HostApp
+    {
+        private readonly HostOptions _options;
+        private readonly ILog _log;
+        private RelayServer _relay;
+        private Timer _statsTimer;
+
+        /// <summary>Creates the app for the given options.</summary>
+        public HostApp(HostOptions options, ILog log)
+        {
+            _options = options;
+            _log = log;
+        }
+
+        /// <summary>The running relay (after <see cref="Start"/>).</summary>
+        public RelayServer Relay
+        {
+            get { return _relay; }
+        }
+
+        /// <summary>The config in use.</summary>
+        public PigeonConfig Config { get; private set; }
+
+        /// <summary>
+        /// Loads the config (creating the data folder's default on first start) and builds the
+        /// relay. Returns false and fills <paramref name="errors"/> with "field: reason" lines.
+        /// </summary>
+        public bool Load(List<string> errors)
+        {
+            string path = _options.EffectiveConfigPath;
+            if (_options.ConfigPath == null && !File.Exists(path))
+            {
+                Config = ConfigDefaults.Create(false);
+                _log.Info("no config yet: using the defaults (WhatsApp routes); it will be kept in " + path);
+            }
+            else
+            {
+                Config = RelayConfigJson.Load(path, errors);
+                if (Config == null)
+                {
+                    return false;
+                }
+            }
+
+            CheckPorts(Config.Relay, errors);
+            if (errors.Count > 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                _relay = new RelayServer(Config.Relay, new SocketTransport(), new HostResolver(), new HostClock(), _log);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message);
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>Opens the ports; returns how many routes listen.</summary>
+        public int Start()
+        {
+            int opened = _relay.Start();
+            for (int i = 0; i < _relay.RouteCount; i++)
+            {
+                Route route = _relay.GetRoute(i);
+                RouteListener listener = _relay.GetListener(i);
+                string target = route.UpstreamFromSni ? "<SNI host>:" + route.UpstreamPort : route.UpstreamHost + ":" + route.UpstreamPort;
+                string kind = route.InspectsSni ? "TLS passthrough, SNI allow-list" : "plain" + (route.ProxyProtocol ? ", PROXY v1" : string.Empty);
+                if (listener.IsListening)
+                {
+                    _log.Info("route " + route.Name + ": listening on " + IPv4.ToText(route.ListenAddress) + ":" + route.ListenPort + " -> " + target + " (" + kind + ")");
+                }
+            }
+
+            _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
+                + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
+            if (_options.StatsIntervalSeconds > 0)
+            {
+                int ms = _options.StatsIntervalSeconds * 1000;
+                _statsTimer = new Timer(_ => Console.Out.WriteLine(StatusLine()), null, ms, ms);
+            }
+
+            return opened;
+        }
+
+        /// <summary>Stops the relay.</summary>
+        public void Stop()
+        {
+            if (_statsTimer != null)
+            {
+                _statsTimer.Dispose();
+            }
+
+            if (_relay != null)
+            {
+                _relay.Stop();
+            }
+        }
+
+        /// <summary>One JSON line of live figures (for --stats-interval and the benchmark).</summary>
+        public string StatusLine()
+        {
+            RouteCounters total = _relay.SnapshotTotal();
+            return "{\"stats\":{\"uptimeSeconds\":" + _relay.UptimeSeconds
+                + ",\"activeSessions\":" + _relay.ActiveSessions
+                + ",\"maxSessions\":" + _relay.MaxSessions
+                + ",\"accepted\":" + total.Accepted
+                + ",\"refused\":" + total.RefusedTotal
+                + ",\"upstreamFailures\":" + total.UpstreamFailures
+                + ",\"bytesToUpstream\":" + total.BytesToUpstream
+                + ",\"bytesToClient\":" + total.BytesToClient
+                + ",\"gcAllocatedBytes\":" + GC.GetTotalAllocatedBytes(true)
+                + ",\"gcCollections\":" + GC.CollectionCount(0) + "}}";
+        }
+
+        private static void CheckPorts(RelayConfig relay, List<string> errors)
+        {
+            RouteConfig[] routes = relay.Routes ?? new RouteConfig[0];
+            for (int i = 0; i < routes.Length; i++)
+            {
+                for (int j = 0; j < i; j++)
+                {
+                    if (routes[i] != null && routes[j] != null && routes[i].ListenPort == routes[j].ListenPort)
+                    {
+                        errors.Add("relay.routes[" + i + "].listenPort: port " + routes[i].ListenPort + " is already used by relay.routes[" + j + "]");
+                    }
+                }
+            }
+
+            if (relay.MaxSessions < 1 || relay.MaxSessions > 4096)
+            {
+                errors.Add("relay.maxSessions: must be 1-4096");
+            }
+
+            if (relay.BufferBytes < 512 || relay.BufferBytes > 1048576)
+            {
+                errors.Add("relay.bufferBytes: must be 512-1048576");
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System;
+using System.IO;
+
+namespace Pigeon.Host
+{
+    /// <summary>Command-line options of Pigeon.Host.</summary>
+    public sealed class HostOptions
+    {
+        /// <summary>The JSON config file named by --config; null to use the data folder's.</summary>
+        public string ConfigPath { get; set; }
+
+        /// <summary>Folder for state (--data-dir; default "pigeon-data" in the working directory).</summary>
+        public string DataDir { get; set; } = "pigeon-data";
+
+        /// <summary>Print a JSON status line every N seconds (0 = never).</summary>
+        public int StatsIntervalSeconds { get; set; }
+
+        /// <summary>--help was given.</summary>
+        public bool Help { get; set; }
+
+        /// <summary>The config file actually used.</summary>
+        public string EffectiveConfigPath
+        {
+            get { return ConfigPath ?? Path.Combine(DataDir, "config.json"); }
+        }
+
+        /// <summary>The usage text.</summary>
+        public const string Usage =
+            "Pigeon.Host: a WhatsApp proxy relay (TLS passthrough; it never decrypts).\n\n"
+            + "usage: Pigeon.Host [--config FILE] [--data-dir DIR] [--stats-interval SECONDS]\n\n"
+            + "  --config FILE          the JSON config to use (default: DIR/config.json, created with defaults)\n"
+            + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
+            + "  --stats-interval N     print one JSON status line every N seconds\n"
+            + "  --help                 this text\n";
+
+        /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a plain message.</summary>
+        public static HostOptions Parse(string[] args)
+        {
+            HostOptions options = new HostOptions();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string arg = args[i];
+                switch (arg)
+                {
+                    case "--config":
+                        options.ConfigPath = Value(args, ref i, arg);
+                        break;
+                    case "--data-dir":
+                        options.DataDir = Value(args, ref i, arg);
+                        break;
+                    case "--stats-interval":
+                        int seconds;
+                        if (!int.TryParse(Value(args, ref i, arg), out seconds) || seconds < 0)
+                        {
+                            throw new ArgumentException("--stats-interval takes a whole number of seconds");
+                        }
+
+                        options.StatsIntervalSeconds = seconds;
+                        break;
+                    case "-h":
+                    case "--help":
+                        options.Help = true;
+                        break;
+                    default:
+                        throw new ArgumentException("unknown option \"" + arg + "\" (see --help)");
+                }
+            }
+
+            return options;
+        }
+
+        private static string Value(string[] args, ref int i, string name)
+        {
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException(name + " needs a value");
+            }
+
+            i++;
+            return args[i];
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace Pigeon.Host
+{
+    /// <summary>Entry point: `dotnet run --project firmware/Pigeon.Host [-- options]`.</summary>
+    public static class Program
+    {
+        /// <summary>Runs until Ctrl+C or SIGTERM. Exit codes: 0 clean stop, 1 nothing could listen, 2 bad arguments or config.</summary>
+        public static int Main(string[] args)
+        {
+            HostOptions options;
+            try
+            {
+                options = HostOptions.Parse(args);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 2;
+            }
+
+            if (options.Help)
+            {
+                Console.Out.Write(HostOptions.Usage);
+                return 0;
+            }
+
+            ConsoleLog log = new ConsoleLog();
+            HostApp app = new HostApp(options, log);
+            List<string> errors = new List<string>();
+            if (!app.Load(errors))
+            {
+                Console.Error.WriteLine("error: the config " + options.EffectiveConfigPath + " cannot be used:");
+                foreach (string error in errors)
+                {
+                    Console.Error.WriteLine("  " + error);
+                }
+
+                return 2;
+            }
+
+            ManualResetEvent stop = new ManualResetEvent(false);
+            Console.CancelKeyPress += (sender, e) =>
+            {
+                e.Cancel = true; // stop cleanly below instead of being killed mid-write
+                stop.Set();
+            };
+            AppDomain.CurrentDomain.ProcessExit += (sender, e) => stop.Set();
+
+            if (app.Start() == 0)
+            {
+                log.Warn("no route could listen; stopping");
+                app.Stop();
+                return 1;
+            }
+
+            log.Info("press Ctrl+C to stop");
+            stop.WaitOne();
+            log.Info("stopping");
+            app.Stop();
+            log.Info("stopped");
+            return 0;
+        }
+    }
+}

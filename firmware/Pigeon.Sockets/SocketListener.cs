@@ -1,0 +1,118 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using Pigeon.Net;
+
+namespace Pigeon.Sockets
+{
+    /// <summary><see cref="IListener"/> over a listening System.Net.Sockets socket (board and host).</summary>
+    public sealed class SocketListener : IListener
+    {
+        private Socket _socket;
+
+        private SocketListener(Socket socket)
+        {
+            _socket = socket;
+        }
+
+        /// <summary>Binds and listens; null with a plain reason on failure.</summary>
+        public static SocketListener Open(uint ipv4, int port, int backlog, out string error)
+        {
+            error = null;
+            Socket socket = null;
+            try
+            {
+                socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(SocketConnection.ToIPAddress(ipv4), port));
+                socket.Listen(backlog);
+                return new SocketListener(socket);
+            }
+            catch (SocketException e)
+            {
+                if (socket != null)
+                {
+                    socket.Close();
+                }
+
+                error = Describe(e, port);
+                return null;
+            }
+            catch (Exception e)
+            {
+                if (socket != null)
+                {
+                    socket.Close();
+                }
+
+                error = e.Message;
+                return null;
+            }
+        }
+
+        /// <inheritdoc />
+        public bool Accept(IConnection into)
+        {
+            Socket socket = _socket;
+            if (socket == null)
+            {
+                return false;
+            }
+
+            try
+            {
+                Socket client = socket.Accept();
+                ((SocketConnection)into).Attach(client);
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        /// <inheritdoc />
+        public void Close()
+        {
+            Socket socket = _socket;
+            _socket = null;
+            if (socket != null)
+            {
+                try
+                {
+                    socket.Close();
+                }
+                catch (Exception)
+                {
+                    // already closed
+                }
+            }
+        }
+
+        private static string Describe(SocketException e, int port)
+        {
+#if NANOFRAMEWORK_1_0
+            return "cannot listen on port " + port.ToString() + " (socket error " + e.ErrorCode.ToString() + ")";
+#else
+            if (e.SocketErrorCode == SocketError.AccessDenied)
+            {
+                return "permission denied: ports below 1024 need privileges. On Linux allow them with "
+                    + "`sudo setcap cap_net_bind_service=+ep $(readlink -f $(which dotnet))`, or run "
+                    + "`sudo sysctl net.ipv4.ip_unprivileged_port_start=" + port.ToString() + "`, or use another port";
+            }
+
+            if (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                return "port " + port.ToString() + " is already in use by another program";
+            }
+
+            if (e.SocketErrorCode == SocketError.AddressNotAvailable)
+            {
+                return "this machine has no such address to listen on";
+            }
+
+            return e.Message;
+#endif
+        }
+    }
+}
