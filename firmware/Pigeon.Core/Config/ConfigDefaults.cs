@@ -74,7 +74,15 @@ namespace Pigeon.Config
         {
             PigeonConfig config = new PigeonConfig();
             config.SchemaVersion = SchemaVersion;
+            config.Wifi = new WifiConfig();
+            config.SetupAp = new SetupApConfig();
+            config.Admin = new AdminConfig();
             config.Relay = Relay(device);
+            config.Time = new TimeConfig();
+            config.Portal = new PortalConfig();
+            config.Portal.ListenAddress = device ? "0.0.0.0" : "127.0.0.1";
+            config.Portal.Port = device ? 80 : 8080;
+            config.Network = new NetworkConfig();
             return config;
         }
 

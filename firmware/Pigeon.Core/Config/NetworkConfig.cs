@@ -1,0 +1,24 @@
+namespace Pigeon.Config
+{
+    /// <summary>
+    /// The "network" section: how the relay is reached from outside (router port mapping,
+    /// public address or name for the share link, optional dynamic DNS).
+    /// </summary>
+    public class NetworkConfig
+    {
+        /// <summary>Host name or IPv4 address to put in the share link; empty = the best address known.</summary>
+        public string PublicHost { get; set; } = "";
+
+        /// <summary>Map the relay ports on the router (UPnP IGD, then NAT-PMP/PCP).</summary>
+        public bool PortMapping { get; set; } = true;
+
+        /// <summary>dyndns2-style update URL (e.g. "https://dyn.example/nic/update"); empty = off.</summary>
+        public string DynDnsUrl { get; set; } = "";
+
+        /// <summary>dyndns2 user name.</summary>
+        public string DynDnsUser { get; set; } = "";
+
+        /// <summary>dyndns2 password. A secret: never sent back or logged.</summary>
+        public string DynDnsPassword { get; set; } = "";
+    }
+}

@@ -1,0 +1,24 @@
+namespace Pigeon.Config
+{
+    /// <summary>The "wifi" section: the home network the board joins in run mode.</summary>
+    public class WifiConfig
+    {
+        /// <summary>Station SSID (1-32 bytes of UTF-8); empty = not configured (setup mode).</summary>
+        public string Ssid { get; set; } = "";
+
+        /// <summary>WPA2 passphrase (8-63 characters) or empty for an open network. A secret: never sent back or logged.</summary>
+        public string Password { get; set; } = "";
+
+        /// <summary>Optional static IPv4 address; empty = DHCP.</summary>
+        public string StaticAddress { get; set; } = "";
+
+        /// <summary>Netmask for the static address.</summary>
+        public string StaticNetmask { get; set; } = "";
+
+        /// <summary>Gateway for the static address.</summary>
+        public string StaticGateway { get; set; } = "";
+
+        /// <summary>DNS server for the static address.</summary>
+        public string StaticDns { get; set; } = "";
+    }
+}
