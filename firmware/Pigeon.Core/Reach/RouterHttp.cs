@@ -1,0 +1,175 @@
+using System.Threading;
+using Pigeon.Net;
+
+namespace Pigeon.Reach
+{
+    /// <summary>
+    /// A deliberately tiny HTTP/1.1 client for the router's UPnP web server: one request per
+    /// connection ("Connection: close"), a hard cap on the response size and a deadline enforced
+    /// by closing the socket. It only ever connects to the address of the URL it is given; the
+    /// callers make sure that is the router (see <see cref="UpnpClient"/>).
+    /// </summary>
+    public sealed class RouterHttp
+    {
+        private readonly ITransport _transport;
+        private readonly int _maxResponseBytes;
+        private readonly int _timeoutMs;
+        private readonly object _lock = new object();
+        private IConnection _active;
+        private bool _timedOut;
+
+        /// <summary>
+        /// <paramref name="maxResponseBytes"/>: a router's description is 2-6 KB and a SOAP answer
+        /// under 1 KB (measured on miniupnpd 2.x and FRITZ!Box descriptions); 16 KB leaves room
+        /// and bounds memory on the board.
+        /// </summary>
+        public RouterHttp(ITransport transport, int maxResponseBytes, int timeoutMs)
+        {
+            _transport = transport;
+            _maxResponseBytes = maxResponseBytes < 512 ? 512 : maxResponseBytes;
+            _timeoutMs = timeoutMs < 100 ? 100 : timeoutMs;
+        }
+
+        /// <summary>GET a URL.</summary>
+        public HttpResponse Get(HttpUrl url)
+        {
+            return Send(url, "GET", null, null);
+        }
+
+        /// <summary>POST a SOAP action (UPnP Device Architecture 2.0, 3.2.1).</summary>
+        public HttpResponse PostSoap(HttpUrl url, string soapAction, string body)
+        {
+            return Send(url, "POST", soapAction, body);
+        }
+
+        private HttpResponse Send(HttpUrl url, string method, string soapAction, string body)
+        {
+            TextBuffer request = new TextBuffer(256 + (body == null ? 0 : body.Length), 8192);
+            request.Append(method).Append(" ").Append(url.Path).Append(" HTTP/1.1\r\n")
+                .Append("Host: ").Append(url.HostHeader).Append("\r\n")
+                .Append("User-Agent: Pigeon/1 UPnP/1.1\r\n")
+                .Append("Connection: close\r\n");
+            if (body != null)
+            {
+                request.Append("Content-Type: text/xml; charset=\"utf-8\"\r\n")
+                    .Append("SOAPAction: \"").Append(soapAction).Append("\"\r\n")
+                    .Append("Content-Length: ").Append(body.Length).Append("\r\n\r\n")
+                    .Append(body);
+            }
+            else
+            {
+                request.Append("\r\n");
+            }
+
+            if (request.Overflowed)
+            {
+                return HttpResponse.Failed(HttpOutcome.SendFailed);
+            }
+
+            IConnection connection = _transport.CreateConnection();
+            lock (_lock)
+            {
+                _active = connection;
+                _timedOut = false;
+            }
+
+            Timer deadline = new Timer(OnDeadline, connection, _timeoutMs, Timeout.Infinite);
+            try
+            {
+                if (!connection.Connect(url.Address, url.Port))
+                {
+                    return HttpResponse.Failed(TimedOut() ? HttpOutcome.Timeout : HttpOutcome.ConnectFailed);
+                }
+
+                uint local = connection.LocalAddress;
+                if (!connection.Send(request.Bytes, 0, request.Length))
+                {
+                    return HttpResponse.Failed(TimedOut() ? HttpOutcome.Timeout : HttpOutcome.SendFailed);
+                }
+
+                byte[] buffer = new byte[_maxResponseBytes];
+                int length = 0;
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        // Full: a complete response that exactly fills the cap still parses.
+                        HttpResponse full = HttpParse.Parse(buffer, length, true);
+                        if (full.Outcome == HttpOutcome.Ok)
+                        {
+                            full.LocalAddress = local;
+                            return full;
+                        }
+
+                        return HttpResponse.Failed(HttpOutcome.TooLarge);
+                    }
+
+                    int n = connection.Receive(buffer, length, buffer.Length - length);
+                    if (n < 0)
+                    {
+                        if (TimedOut())
+                        {
+                            return HttpResponse.Failed(HttpOutcome.Timeout);
+                        }
+
+                        n = 0; // a reset after the response: judge what arrived
+                    }
+
+                    if (n == 0)
+                    {
+                        HttpResponse done = HttpParse.Parse(buffer, length, true);
+                        done.LocalAddress = local;
+                        return done;
+                    }
+
+                    length += n;
+                    HttpResponse early = HttpParse.Parse(buffer, length, false);
+                    if (early != null && early.Outcome == HttpOutcome.Ok)
+                    {
+                        early.LocalAddress = local;
+                        return early;
+                    }
+
+                    if (early != null && early.Outcome == HttpOutcome.Malformed)
+                    {
+                        return early;
+                    }
+                }
+            }
+            finally
+            {
+                deadline.Dispose();
+                lock (_lock)
+                {
+                    _active = null;
+                }
+
+                connection.Close();
+            }
+        }
+
+        private bool TimedOut()
+        {
+            lock (_lock)
+            {
+                return _timedOut;
+            }
+        }
+
+        private void OnDeadline(object state)
+        {
+            IConnection connection = (IConnection)state;
+            lock (_lock)
+            {
+                if (_active != connection)
+                {
+                    return;
+                }
+
+                _timedOut = true;
+            }
+
+            connection.Close();
+        }
+    }
+}
