@@ -20,5 +20,12 @@ namespace Pigeon.Config
 
         /// <summary>dyndns2 password. A secret: never sent back or logged.</summary>
         public string DynDnsPassword { get; set; } = "";
+
+        /// <summary>
+        /// Token a Prometheus scraper sends to read /metrics ("Authorization: Bearer TOKEN", or as
+        /// the basic-auth password); at least 16 characters. Empty = /metrics only with the
+        /// portal's admin session. A secret: never sent back or logged.
+        /// </summary>
+        public string MetricsToken { get; set; } = "";
     }
 }
