@@ -20,6 +20,8 @@ namespace Pigeon.Host
         private readonly ILog _log;
         private RelayServer _relay;
         private Timer _statsTimer;
+        private ReachService _reach;
+        private MetricsServer _metrics;
 
         /// <summary>Creates the app for the given options.</summary>
         public HostApp(HostOptions options, ILog log)
@@ -32,6 +34,12 @@ namespace Pigeon.Host
         public RelayServer Relay
         {
             get { return _relay; }
+        }
+
+        /// <summary>Port mapping, public address, upstream health, dynamic DNS (after <see cref="Start"/>).</summary>
+        public ReachService Reach
+        {
+            get { return _reach; }
         }
 
         /// <summary>The config in use.</summary>
@@ -95,6 +103,7 @@ namespace Pigeon.Host
 
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
                 + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
+            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log, _options.EffectiveConfigPath, out _metrics);
             if (_options.StatsIntervalSeconds > 0)
             {
                 int ms = _options.StatsIntervalSeconds * 1000;
@@ -112,6 +121,7 @@ namespace Pigeon.Host
                 _statsTimer.Dispose();
             }
 
+            ReachHost.Stop(_reach, _metrics);
             if (_relay != null)
             {
                 _relay.Stop();

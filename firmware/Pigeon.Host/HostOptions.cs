@@ -15,6 +15,9 @@ namespace Pigeon.Host
         /// <summary>Print a JSON status line every N seconds (0 = never).</summary>
         public int StatsIntervalSeconds { get; set; }
 
+        /// <summary>Router port mapping, upstream checks, dynamic DNS and /metrics (--no-reach turns them off).</summary>
+        public bool Reach { get; set; } = true;
+
         /// <summary>--help was given.</summary>
         public bool Help { get; set; }
 
@@ -31,6 +34,7 @@ namespace Pigeon.Host
             + "  --config FILE          the JSON config to use (default: DIR/config.json, created with defaults)\n"
             + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
             + "  --stats-interval N     print one JSON status line every N seconds\n"
+            + "  --no-reach             no router port mapping, upstream checks, dynamic DNS or /metrics\n"
             + "  --help                 this text\n";
 
         /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a plain message.</summary>
@@ -56,6 +60,9 @@ namespace Pigeon.Host
                         }
 
                         options.StatsIntervalSeconds = seconds;
+                        break;
+                    case "--no-reach":
+                        options.Reach = false;
                         break;
                     case "-h":
                     case "--help":

@@ -165,9 +165,9 @@ namespace Pigeon.Reach
         {
             lock (_work)
             {
-                if (!_enabled)
+                if (!_enabled || _ports.Length == 0)
                 {
-                    return;
+                    return; // nothing to map: do not even search the network
                 }
 
                 long now = _clock.NowMilliseconds;

@@ -80,8 +80,10 @@ namespace Pigeon.Routing
             for (int i = 0; i < _routes.Length; i++)
             {
                 Route route = _routes[i];
-                if (route.UpstreamFromSni)
+                if (route.UpstreamFromSni || IsLoopback(route.UpstreamHost))
                 {
+                    // A loopback upstream is a local process (a tunnel, a test server): its own
+                    // logs would fill with probe connections, and the sessions already tell.
                     continue;
                 }
 
@@ -125,6 +127,12 @@ namespace Pigeon.Routing
             }
 
             return new UpstreamCheck(host, port, UpstreamState.Up, elapsed, end, "reachable in " + elapsed.ToString() + " ms");
+        }
+
+        private static bool IsLoopback(string host)
+        {
+            uint address;
+            return IPv4.TryParse(host, out address) && (address >> 24) == 127;
         }
 
         private static void CloseOnTimeout(object state)
