@@ -19,7 +19,8 @@ namespace Pigeon.Host
         {
             metrics = null;
             config.Network = config.Network ?? new NetworkConfig();
-            ReadNetwork(configPath, config.Network, log);
+            config.Portal = config.Portal ?? new PortalConfig();
+            ReadNetwork(configPath, config.Network, config.Portal, log);
             ReachService reach = new ReachService(config, relay, log, null);
             reach.Start();
 
@@ -60,8 +61,12 @@ namespace Pigeon.Host
             }
         }
 
-        /// <summary>Reads the "network" section of a config file over <paramref name="target"/>; unknown keys are ignored.</summary>
-        public static void ReadNetwork(string path, NetworkConfig target, ILog log)
+        /// <summary>
+        /// Reads the "network" section (and the portal's listen address and port, where /metrics
+        /// is served) of a config file over the targets; unknown keys are ignored. Temporary: the
+        /// config store's codec replaces this.
+        /// </summary>
+        public static void ReadNetwork(string path, NetworkConfig target, PortalConfig portal, ILog log)
         {
             if (path == null || !File.Exists(path))
             {
@@ -72,8 +77,25 @@ namespace Pigeon.Host
             {
                 using (JsonDocument document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { MaxDepth = 16 }))
                 {
-                    if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("network", out JsonElement network)
-                        || network.ValueKind != JsonValueKind.Object)
+                    if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        return;
+                    }
+
+                    if (document.RootElement.TryGetProperty("portal", out JsonElement portalSection) && portalSection.ValueKind == JsonValueKind.Object)
+                    {
+                        if (portalSection.TryGetProperty("listenAddress", out JsonElement listen) && listen.ValueKind == JsonValueKind.String)
+                        {
+                            portal.ListenAddress = listen.GetString();
+                        }
+
+                        if (portalSection.TryGetProperty("port", out JsonElement port) && port.ValueKind == JsonValueKind.Number && port.TryGetInt32(out int value) && value > 0 && value < 65536)
+                        {
+                            portal.Port = value;
+                        }
+                    }
+
+                    if (!document.RootElement.TryGetProperty("network", out JsonElement network) || network.ValueKind != JsonValueKind.Object)
                     {
                         return;
                     }
