@@ -117,6 +117,20 @@ namespace Pigeon.Host
             return text;
         }
 
+        /// <summary>The reachability status as JSON (for the portal's status API).</summary>
+        public TextBuffer WriteStatus()
+        {
+            Route[] routes = new Route[_relay.RouteCount];
+            for (int i = 0; i < routes.Length; i++)
+            {
+                routes[i] = _relay.GetRoute(i);
+            }
+
+            TextBuffer text = new TextBuffer(2048, 1 << 18);
+            ReachStatusWriter.Write(text, Mapper, Health, routes, DynDns, Clock, (_config.Network ?? new NetworkConfig()).PublicHost);
+            return text;
+        }
+
         /// <summary>The mapper's and dynamic DNS's work once (also used by tests).</summary>
         public void RunMapperOnce()
         {
