@@ -55,6 +55,7 @@ namespace Pigeon.Host
             }
 
             Health = new UpstreamHealth(routes, tcp, relay.Dns, Clock, relay.ConnectTimeoutMs);
+            relay.Health = Health; // sessions try a healthy fallback first
             if (network.DynDnsUrl != null && network.DynDnsUrl.Length > 0)
             {
                 DynDns = new DynDns(_options.Web ?? new HostWebClient(), Clock, network.DynDnsUrl, network.DynDnsUser, network.DynDnsPassword, network.PublicHost);

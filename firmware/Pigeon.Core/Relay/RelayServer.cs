@@ -87,6 +87,9 @@ namespace Pigeon.Relay
         /// <summary>The upstream name cache.</summary>
         public DnsCache Dns { get; private set; }
 
+        /// <summary>Upstream health checks the sessions consult to try a healthy fallback first; null = none.</summary>
+        public UpstreamHealth Health { get; set; }
+
         /// <summary>Session slots.</summary>
         public int MaxSessions { get; private set; }
 

@@ -354,14 +354,20 @@ namespace Pigeon.Relay
                     && ConnectTo(address, route.UpstreamPort);
             }
 
-            if (BeginConnect() && dns.TryResolve(route.UpstreamHost, out address) && ConnectTo(address, route.UpstreamPort))
+            // Upstream health (Pigeon.Routing.UpstreamHealth): a fallback that answered the last
+            // check is tried first while the upstream did not.
+            UpstreamHealth health = _relay.Health;
+            bool swap = health != null && health.PreferFallback(route.Index);
+            string first = swap ? route.FallbackHost : route.UpstreamHost;
+            string second = swap ? route.UpstreamHost : route.FallbackHost;
+            if (BeginConnect() && dns.TryResolve(first, out address) && ConnectTo(address, route.UpstreamPort))
             {
                 return true;
             }
 
-            return route.FallbackHost != null
+            return second != null
                 && BeginConnect()
-                && dns.TryResolve(route.FallbackHost, out address)
+                && dns.TryResolve(second, out address)
                 && ConnectTo(address, route.UpstreamPort);
         }
 

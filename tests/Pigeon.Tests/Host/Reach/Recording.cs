@@ -40,7 +40,8 @@ namespace Pigeon.Tests.Host.Reach
 
         public IListener Listen(uint ipv4, int port, int backlog, out string error)
         {
-            return _tcp.Listen(ipv4, port, backlog, out error);
+            IListener listener = _tcp.Listen(ipv4, port, backlog, out error);
+            return listener == null ? null : new Listener(listener);
         }
 
         public IDatagramSocket Bind(uint ipv4, int port, out string error)
@@ -57,10 +58,27 @@ namespace Pigeon.Tests.Host.Reach
             }
         }
 
+        /// <summary>Accepts into the socket connection inside a recording wrapper.</summary>
+        private sealed class Listener : IListener
+        {
+            private readonly IListener _inner;
+
+            public Listener(IListener inner)
+            {
+                _inner = inner;
+            }
+
+            public bool Accept(IConnection into) => _inner.Accept(into is Connection c ? c.Inner : into);
+
+            public void Close() => _inner.Close();
+        }
+
         private sealed class Connection : IConnection
         {
             private readonly Recording _owner;
             private readonly IConnection _inner;
+
+            public IConnection Inner => _inner;
 
             public Connection(Recording owner, IConnection inner)
             {
