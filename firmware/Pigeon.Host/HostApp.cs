@@ -37,33 +37,25 @@ namespace Pigeon.Host
         /// <summary>The config in use.</summary>
         public PigeonConfig Config { get; private set; }
 
+        /// <summary>The power-safe config store (the portal saves through it).</summary>
+        public ConfigStore Store { get; private set; }
+
+        /// <summary>The admin-password hasher (PBKDF2-HMAC-SHA256).</summary>
+        public IPasswordHasher PasswordHasher { get; } = new Pbkdf2PasswordHasher();
+
         /// <summary>
         /// Loads the config (creating the data folder's default on first start) and builds the
         /// relay. Returns false and fills <paramref name="errors"/> with "field: reason" lines.
         /// </summary>
         public bool Load(List<string> errors)
         {
-            string path = _options.EffectiveConfigPath;
-            if (_options.ConfigPath == null && !File.Exists(path))
-            {
-                Config = ConfigDefaults.Create(false);
-                _log.Info("no config yet: using the defaults (WhatsApp routes); it will be kept in " + path);
-            }
-            else
-            {
-                Config = RelayConfigJson.Load(path, errors);
-                if (Config == null)
-                {
-                    return false;
-                }
-            }
-
-            CheckPorts(Config.Relay, errors);
-            if (errors.Count > 0)
+            Store = HostConfig.OpenStore(_options);
+            if (!HostConfig.Load(Store, _options, _log, errors))
             {
                 return false;
             }
 
+            Config = Store.Current;
             try
             {
                 _relay = new RelayServer(Config.Relay, new SocketTransport(), new HostResolver(), new HostClock(), _log);
@@ -134,29 +126,5 @@ namespace Pigeon.Host
                 + ",\"gcCollections\":" + GC.CollectionCount(0) + "}}";
         }
 
-        private static void CheckPorts(RelayConfig relay, List<string> errors)
-        {
-            RouteConfig[] routes = relay.Routes ?? new RouteConfig[0];
-            for (int i = 0; i < routes.Length; i++)
-            {
-                for (int j = 0; j < i; j++)
-                {
-                    if (routes[i] != null && routes[j] != null && routes[i].ListenPort == routes[j].ListenPort)
-                    {
-                        errors.Add("relay.routes[" + i + "].listenPort: port " + routes[i].ListenPort + " is already used by relay.routes[" + j + "]");
-                    }
-                }
-            }
-
-            if (relay.MaxSessions < 1 || relay.MaxSessions > 4096)
-            {
-                errors.Add("relay.maxSessions: must be 1-4096");
-            }
-
-            if (relay.BufferBytes < 512 || relay.BufferBytes > 1048576)
-            {
-                errors.Add("relay.bufferBytes: must be 512-1048576");
-            }
-        }
     }
 }

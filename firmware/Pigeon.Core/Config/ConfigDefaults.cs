@@ -10,6 +10,16 @@ namespace Pigeon.Config
         public const int SchemaVersion = 1;
 
         /// <summary>
+        /// Largest config document accepted (bytes). A full config with four routes is ~1.6 KB; 8 KB
+        /// leaves room for more routes and unknown keys while one parse stays a small slice of the
+        /// board's ~100 KB heap (the text, its UTF-16 copy and the tree together ~6x the bytes).
+        /// </summary>
+        public const int MaxDocumentBytes = 8192;
+
+        /// <summary>Deepest nesting of {} and [] accepted (the config itself needs 4: root, relay, routes, a route, allowedSni = 5).</summary>
+        public const int MaxDocumentDepth = 10;
+
+        /// <summary>
         /// Device: 5 sessions = 10 sockets of the ESP32's 16 (lwIP CONFIG_LWIP_MAX_SOCKETS), leaving
         /// 4 listeners, the portal and DNS. 2 KB buffers: over Wi-Fi the board relays ~10 Mbit/s at
         /// most (every byte crosses the radio twice), and a 2 KB read already keeps that pipe full;
