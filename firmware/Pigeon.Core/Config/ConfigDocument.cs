@@ -3,8 +3,9 @@ namespace Pigeon.Config
     /// <summary>
     /// Checks a document's bytes before any JSON parser sees them: the size cap (8 KB; a larger
     /// document is refused unread, so a 1 MB upload cannot exhaust the board's ~100 KB heap), strict
-    /// UTF-8, and the nesting depth (nanoFramework.Json parses recursively; a deep document would
-    /// overflow the board's stack). Both codecs call it first, so both refuse the same inputs.
+    /// UTF-8, the nesting depth (nanoFramework.Json parses recursively; a deep document would
+    /// overflow the board's stack) and strict JSON syntax (<see cref="JsonSyntax"/>). Both codecs
+    /// call it first, so both refuse the same inputs with the same messages.
     /// </summary>
     public static class ConfigDocument
     {
@@ -78,6 +79,14 @@ namespace Pigeon.Config
                 {
                     depth--;
                 }
+            }
+
+            int errorAt;
+            string reason;
+            if (!JsonSyntax.Check(buffer, bodyOffset, end, out errorAt, out reason))
+            {
+                report.AddError(ValidationReport.DocumentPath, "The config is not valid JSON (at byte " + (errorAt + bodyOffset - offset + 1).ToString() + "): " + reason + ".");
+                return false;
             }
 
             return true;

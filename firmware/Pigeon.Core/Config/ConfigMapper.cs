@@ -4,7 +4,8 @@ namespace Pigeon.Config
     /// Maps a (migrated) JSON tree to a <see cref="PigeonConfig"/> and back. Reading starts from
     /// the defaults, so any section or field left out keeps its default; a value of the wrong type
     /// is an error at its path; an unknown key is a warning and is kept in the object's
-    /// <c>UnknownKeys</c>, written back after the known keys.
+    /// <c>UnknownKeys</c>, written back after the known keys, sorted by name (so the host and the
+    /// board, whose JSON library does not keep member order, write the same bytes).
     /// </summary>
     public static class ConfigMapper
     {
@@ -369,12 +370,13 @@ namespace Pigeon.Config
 
         private static ConfigNode Unknown(ConfigNode known, ConfigNode unknown)
         {
-            if (unknown != null)
+            if (unknown != null && unknown.Kind == ConfigNodeKind.Object)
             {
-                for (int i = 0; i < unknown.Count; i++)
+                ConfigNode sorted = unknown.SortedClone();
+                for (int i = 0; i < sorted.Count; i++)
                 {
                     // A known key never appears twice, even if someone put it in UnknownKeys by hand.
-                    known.Add(unknown.GetName(i), unknown.GetValue(i).Clone());
+                    known.Add(sorted.GetName(i), sorted.GetValue(i));
                 }
             }
 

@@ -165,6 +165,65 @@ namespace Pigeon.Config
             _values.Add(value);
         }
 
+        /// <summary>
+        /// A deep copy with every object's members sorted by name (ordinal). Unknown keys are
+        /// written this way, so both platforms write the same bytes even though the board's JSON
+        /// library (nanoFramework.Json, Hashtable-based) does not keep member order.
+        /// </summary>
+        public ConfigNode SortedClone()
+        {
+            ConfigNode copy = new ConfigNode(Kind, Text);
+            int[] order = new int[Count];
+            for (int i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            if (_names != null)
+            {
+                // insertion sort: a config object has a handful of members
+                for (int i = 1; i < order.Length; i++)
+                {
+                    int item = order[i];
+                    int j = i - 1;
+                    while (j >= 0 && CompareOrdinal((string)_names[order[j]], (string)_names[item]) > 0)
+                    {
+                        order[j + 1] = order[j];
+                        j--;
+                    }
+
+                    order[j + 1] = item;
+                }
+            }
+
+            for (int i = 0; i < order.Length; i++)
+            {
+                if (_names != null)
+                {
+                    copy._names.Add(_names[order[i]]);
+                }
+
+                copy._values.Add(GetValue(order[i]).SortedClone());
+            }
+
+            return copy;
+        }
+
+        /// <summary>Compares two strings by UTF-16 code unit (no culture; the board has none).</summary>
+        public static int CompareOrdinal(string a, string b)
+        {
+            int n = a.Length < b.Length ? a.Length : b.Length;
+            for (int i = 0; i < n; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return a[i] - b[i];
+                }
+            }
+
+            return a.Length - b.Length;
+        }
+
         /// <summary>A deep copy.</summary>
         public ConfigNode Clone()
         {

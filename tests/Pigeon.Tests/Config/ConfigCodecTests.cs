@@ -127,6 +127,23 @@ namespace Pigeon.Tests.Config
         [DataRow("\"text\"")]
         [DataRow("{} {}")]
         [DataRow("{\"a\": tru}")]
+        [DataRow("{\"a\": [1,,2]}")]
+        [DataRow("{,\"a\": 1}")]
+        [DataRow("{\"a\": [1, 2,]}")]
+        [DataRow("{\"a\": 1 \"b\": 2}")]
+        [DataRow("{\"a\": TRUE}")]
+        [DataRow("{\"a\": 01}")]
+        [DataRow("{\"a\": .5}")]
+        [DataRow("{\"a\": 1.}")]
+        [DataRow("{\"a\": -}")]
+        [DataRow("{'a': 1}")]
+        [DataRow("{\"a\": \"line\nbreak\"}")]
+        [DataRow("{\"a\": \"\\x\"}")]
+        [DataRow("{\"a\": \"\\u12\"}")]
+        [DataRow("{\"a\" 1}")]
+        [DataRow("{\"a\": [1}")]
+        [DataRow("{\"a\": {]}")]
+        [DataRow("{1: 2}")]
         public void Read_InvalidJson_DocumentError(string json)
         {
             ValidationReport report = new ValidationReport();
@@ -257,6 +274,28 @@ namespace Pigeon.Tests.Config
             byte[] doc = Bytes.Concat(Bytes.Hex("EF BB BF"), Bytes.Ascii("{\"schemaVersion\":1}"));
             ValidationReport report = new ValidationReport();
             Assert.IsNotNull(ConfigCodecs.Create().Read(doc, 0, doc.Length, false, report), ConfigCodecs.Describe(report));
+        }
+
+        [TestMethod]
+        public void Read_EscapesInText_Decoded()
+        {
+            ValidationReport report = new ValidationReport();
+            PigeonConfig c = ConfigCodecs.Read("{\"wifi\":{\"ssid\":\"a\\/b\\u00e95x\\\"q\\u0022\",\"password\":\"\\u0031\\u0032345678\"},"
+                + "\"network\":{\"dynDnsUser\":\"\\ud83d\\udc26-\\u005c\"}}", false, report);
+            Assert.IsNotNull(c, ConfigCodecs.Describe(report));
+            Assert.AreEqual("a/b\u00e95x\"q\"", c.Wifi.Ssid);
+            Assert.AreEqual("12345678", c.Wifi.Password);
+            Assert.IsTrue(c.Network.DynDnsUser.EndsWith("-\\"));
+        }
+
+        [TestMethod]
+        public void Read_DateLikeText_StaysText()
+        {
+            ValidationReport report = new ValidationReport();
+            PigeonConfig c = ConfigCodecs.Read("{\"wifi\":{\"ssid\":\"2024-01-01T00:00:00Z\",\"password\":\"\\\"2024-01-01T00:00:00\"}}", false, report);
+            Assert.IsNotNull(c, ConfigCodecs.Describe(report));
+            Assert.AreEqual("2024-01-01T00:00:00Z", c.Wifi.Ssid);
+            Assert.AreEqual("\"2024-01-01T00:00:00", c.Wifi.Password);
         }
 
         [TestMethod]
