@@ -304,6 +304,16 @@ namespace Pigeon.Config
         private PigeonConfig Decode(byte[] file, bool mustBeSealed, ValidationReport report, out byte[] document, out int fromVersion, out bool damaged)
         {
             fromVersion = -1;
+            document = null;
+            damaged = false;
+            if (file.Length > ConfigDefaults.MaxDocumentBytes + 64)
+            {
+                // Refused by size before anything else reads it (the seal adds 32 bytes).
+                report.AddError(ValidationReport.DocumentPath, "is " + file.Length.ToString() + " bytes or more; the most Pigeon accepts is "
+                    + ConfigDefaults.MaxDocumentBytes.ToString() + " bytes. It was not read.");
+                return null;
+            }
+
             ConfigSealResult seal = ConfigSeal.Open(file, out document);
             damaged = seal == ConfigSealResult.Damaged;
             if (damaged)
