@@ -13,5 +13,5 @@ if [ ${#need[@]} -eq 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}"
+apt-get install -y -qq "${need[@]}"
 /usr/bin/chromium --version
