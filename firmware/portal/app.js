@@ -120,10 +120,10 @@
     b.type = 'button';
     var name = document.createElement('span');
     name.className = 'ssid';
-    name.textContent = net.ssid + (net.secure ? ' 🔒' : '');
+    name.textContent = net.ssid;
     var sig = document.createElement('span');
     sig.className = 'sig';
-    sig.textContent = strength(net.rssi) + ' (' + net.rssi + ' dBm)';
+    sig.textContent = strength(net.rssi) + ' (' + net.rssi + ' dBm), ' + (net.secure ? 'password' : 'open');
     b.appendChild(name);
     b.appendChild(sig);
     b.addEventListener('click', function () { $('wifi-ssid').value = net.ssid; $('wifi-password').focus(); });
@@ -212,7 +212,7 @@
     var wasVisible = !$('view-status').hidden;
     if (!wasVisible) { show('view-status'); }
     var r = st.relay || { up: false };
-    $('st-mode').textContent = st.mode === 'setup' ? 'Setup (own Wi-Fi network)' : 'Running on the home network';
+    $('st-mode').textContent = st.mode === 'setup' ? 'Setup (own Wi-Fi network)' : 'Running (normal mode)';
     $('st-relay').textContent = r.up ? 'Up' : 'Down';
     $('st-sessions').textContent = r.up ? r.activeSessions + ' of ' + r.maxSessions + ' in use' : '–';
     $('st-bytes').textContent = r.up ? bytes(r.bytesToUpstream) + ' out, ' + bytes(r.bytesToClient) + ' in' : '–';
