@@ -23,6 +23,17 @@ namespace Pigeon.Portal
         /// <summary>Time to handle and send the answer.</summary>
         public const int ResponseTimeoutMs = 20000;
 
+        /// <summary>
+        /// After an error answer, how long the rest of a refused request is read and thrown away
+        /// before closing. Closing a socket with unread bytes makes TCP send a reset, and a
+        /// client can lose the 431/413 it was just sent (measured on Linux loopback: the test
+        /// client got "connection reset" instead of the 431 without this drain).
+        /// </summary>
+        public const int DrainMs = 1000;
+
+        /// <summary>Most bytes thrown away in a drain.</summary>
+        public const int DrainBytes = 16384;
+
         private const int ReaperIntervalMs = 250;
 
         private static readonly byte[] s_busy = Utf8.GetBytes(
@@ -258,7 +269,11 @@ namespace Pigeon.Portal
                 else if (result != HttpReadResult.Closed)
                 {
                     response.SetText(HttpResponse.StatusFor(result), HttpResponse.Reason(HttpResponse.StatusFor(result)));
-                    response.Send(connection, false);
+                    if (response.Send(connection, false))
+                    {
+                        Drain(slot, connection, request.Head);
+                    }
+
                     Interlocked.Increment(ref _served);
                 }
 
@@ -267,6 +282,27 @@ namespace Pigeon.Portal
                     connection.Close();
                     _busy[slot] = false;
                 }
+            }
+        }
+
+        private void Drain(int slot, IConnection connection, byte[] scratch)
+        {
+            lock (_lock)
+            {
+                _deadline[slot] = _clock.NowMilliseconds + DrainMs; // the reaper ends a drain that takes longer
+            }
+
+            connection.ShutdownSend(); // FIN after the answer where the platform can (not on nanoFramework)
+            int drained = 0;
+            while (drained < DrainBytes)
+            {
+                int n = connection.Receive(scratch, 0, scratch.Length);
+                if (n <= 0)
+                {
+                    return;
+                }
+
+                drained += n;
             }
         }
 
