@@ -288,8 +288,21 @@ namespace Pigeon.Portal
             bool ok = true;
             for (int i = 0; i < v.Count; i++)
             {
-                ports[i] = Integer(v[i], path + "[" + i.ToString() + "]", errors, 1, 65535, "a port from 1 to 65535");
-                ok &= ports[i] > 0;
+                JsonValue p = v[i];
+                if (p.Kind == JsonKind.Number && p.IsInteger && p.IntValue >= 1 && p.IntValue <= 65535)
+                {
+                    ports[i] = p.IntValue;
+                    continue;
+                }
+
+                string shown = p.Kind == JsonKind.String || p.Kind == JsonKind.Number ? p.Text : "this value";
+                if (shown.Length > 12)
+                {
+                    shown = shown.Substring(0, 12) + "...";
+                }
+
+                errors.Add(path + "[" + i.ToString() + "]", "\"" + shown + "\" is not a port: use a number from 1 to 65535");
+                ok = false;
             }
 
             return ok ? ports : null;
