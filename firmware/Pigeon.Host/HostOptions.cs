@@ -18,6 +18,12 @@ namespace Pigeon.Host
         /// <summary>--factory-reset was given: replace the config with the defaults and exit.</summary>
         public bool FactoryReset { get; set; }
 
+        /// <summary>Run the captive DNS responder on this UDP port (--dns-port; -1 = off, 0 = any free port).</summary>
+        public int DnsPort { get; set; } = -1;
+
+        /// <summary>A JSON file with the fake Wi-Fi scan list (--fake-wifi); null = the built-in sample.</summary>
+        public string FakeWifiPath { get; set; }
+
         /// <summary>--help was given.</summary>
         public bool Help { get; set; }
 
@@ -36,6 +42,8 @@ namespace Pigeon.Host
             + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
             + "  --stats-interval N     print one JSON status line every N seconds\n"
             + "  --factory-reset        replace the config (and its backup) with the defaults, then exit\n"
+            + "  --dns-port N           also answer captive DNS on UDP port N (for tests)\n"
+            + "  --fake-wifi FILE       the portal's fake Wi-Fi scan list ([{\"ssid\":..,\"rssi\":..,\"secure\":..}])\n"
             + "  --help                 this text\n";
 
         /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a plain message.</summary>
@@ -64,6 +72,17 @@ namespace Pigeon.Host
                         break;
                     case "--factory-reset":
                         options.FactoryReset = true;
+                        break;
+                    case "--dns-port":
+                        if (!int.TryParse(Value(args, ref i, arg), out int dnsPort) || dnsPort < 0 || dnsPort > 65535)
+                        {
+                            throw new ArgumentException("--dns-port takes a port number (0 = any free port)");
+                        }
+
+                        options.DnsPort = dnsPort;
+                        break;
+                    case "--fake-wifi":
+                        options.FakeWifiPath = Value(args, ref i, arg);
                         break;
                     case "-h":
                     case "--help":

@@ -22,7 +22,7 @@ namespace Pigeon.Config
         /// <summary>The document as UTF-8 bytes.</summary>
         public static byte[] WriteUtf8(ConfigNode root)
         {
-            return Utf8.Encode(Write(root));
+            return StrictUtf8.Encode(Write(root));
         }
 
         private void Value(ConfigNode node, int depth)

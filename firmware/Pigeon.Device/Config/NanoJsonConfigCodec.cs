@@ -59,7 +59,7 @@ namespace Pigeon.Device.Config
             }
 
             byte[] marked = MarkStrings(buffer, body, end);
-            string text = Utf8.Decode(marked, 0, marked.Length);
+            string text = StrictUtf8.Decode(marked, 0, marked.Length);
             object root;
             try
             {
@@ -160,7 +160,7 @@ namespace Pigeon.Device.Config
                     }
                     else
                     {
-                        byte[] bytes = Utf8.Encode(CodePointText(codePoint));
+                        byte[] bytes = StrictUtf8.Encode(CodePointText(codePoint));
                         Array.Copy(bytes, 0, marked, n, bytes.Length);
                         n += bytes.Length;
                     }

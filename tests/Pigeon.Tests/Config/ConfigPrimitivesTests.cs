@@ -23,10 +23,10 @@ namespace Pigeon.Tests.Config
         public void Utf8_RoundTrip_AllPlanes()
         {
             string text = "a\u00e9\u20ac\ud83d\udc26z";
-            byte[] bytes = Utf8.Encode(text);
+            byte[] bytes = StrictUtf8.Encode(text);
             Assert.AreEqual(1 + 2 + 3 + 4 + 1, bytes.Length);
-            Assert.AreEqual(bytes.Length, Utf8.ByteCount(text));
-            Assert.AreEqual(text, Utf8.Decode(bytes, 0, bytes.Length));
+            Assert.AreEqual(bytes.Length, StrictUtf8.ByteCount(text));
+            Assert.AreEqual(text, StrictUtf8.Decode(bytes, 0, bytes.Length));
         }
 
         [TestMethod]
@@ -40,26 +40,26 @@ namespace Pigeon.Tests.Config
         public void Utf8_Invalid_Refused(string hex)
         {
             byte[] bytes = Bytes.Hex(hex);
-            Assert.IsNull(Utf8.Decode(bytes, 0, bytes.Length));
-            Assert.AreEqual(0, Utf8.FindInvalid(bytes, 0, bytes.Length));
+            Assert.IsNull(StrictUtf8.Decode(bytes, 0, bytes.Length));
+            Assert.AreEqual(0, StrictUtf8.FindInvalid(bytes, 0, bytes.Length));
         }
 
         [TestMethod]
         public void Seal_OpenOwnSeal_Verified()
         {
-            byte[] doc = Utf8.Encode("{\n  \"a\": 1\n}\n");
+            byte[] doc = StrictUtf8.Encode("{\n  \"a\": 1\n}\n");
             byte[] sealedCopy = ConfigSeal.Seal(doc);
             byte[] back;
             Assert.AreEqual(ConfigSealResult.Verified, ConfigSeal.Open(sealedCopy, out back));
-            Assert.AreEqual(Utf8.Decode(doc, 0, doc.Length), Utf8.Decode(back, 0, back.Length));
-            string text = Utf8.Decode(sealedCopy, 0, sealedCopy.Length);
+            Assert.AreEqual(StrictUtf8.Decode(doc, 0, doc.Length), StrictUtf8.Decode(back, 0, back.Length));
+            string text = StrictUtf8.Decode(sealedCopy, 0, sealedCopy.Length);
             Assert.IsTrue(text.IndexOf("\"checksum\": \"crc32:") > 0, text);
         }
 
         [TestMethod]
         public void Seal_PlainJson_Unsealed()
         {
-            byte[] doc = Utf8.Encode(ConfigFixtures.Full);
+            byte[] doc = StrictUtf8.Encode(ConfigFixtures.Full);
             byte[] back;
             Assert.AreEqual(ConfigSealResult.Unsealed, ConfigSeal.Open(doc, out back));
         }

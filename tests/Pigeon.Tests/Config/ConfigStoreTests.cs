@@ -129,7 +129,7 @@ namespace Pigeon.Tests.Config
         public void Load_HandWrittenUnsealedFile_Accepted()
         {
             MemoryFileStore files = new MemoryFileStore();
-            files.Put("config.json", Utf8.Encode(ConfigFixtures.Full));
+            files.Put("config.json", StrictUtf8.Encode(ConfigFixtures.Full));
             ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
             Assert.AreEqual(ConfigSource.Primary, result.Source);
             Assert.AreEqual(2, result.Report.WarningCount);
@@ -139,7 +139,7 @@ namespace Pigeon.Tests.Config
         public void Load_HandWrittenWithErrors_RejectedWithPaths()
         {
             MemoryFileStore files = new MemoryFileStore();
-            files.Put("config.json", Utf8.Encode("{\"relay\":{\"maxSessions\":0},\"portal\":{\"port\":443}}"));
+            files.Put("config.json", StrictUtf8.Encode("{\"relay\":{\"maxSessions\":0},\"portal\":{\"port\":443}}"));
             ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), false).Load();
             Assert.IsTrue(result.UsedDefaults);
             Assert.IsTrue(result.PrimaryRejected);
@@ -155,7 +155,7 @@ namespace Pigeon.Tests.Config
         public void Load_BadPrimary_NeverThrowsFallsBack(string content)
         {
             MemoryFileStore files = SavedTwice();
-            files.Put("config.json", Utf8.Encode(content));
+            files.Put("config.json", StrictUtf8.Encode(content));
             ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
             Assert.AreEqual(ConfigSource.Backup, result.Source);
             Assert.IsTrue(result.RejectedReport.ErrorCount > 0);
@@ -186,7 +186,7 @@ namespace Pigeon.Tests.Config
             store.FactoryReset();
             Assert.IsFalse(files.Exists("config.json.bak"));
             Assert.IsFalse(files.Exists("config.json.new"));
-            string stored = Utf8.Decode(files.Raw("config.json"), 0, files.Raw("config.json").Length);
+            string stored = StrictUtf8.Decode(files.Raw("config.json"), 0, files.Raw("config.json").Length);
             Assert.AreEqual(-1, stored.IndexOf("correct horse"));
             Assert.AreEqual(-1, stored.IndexOf("dyn-secret"));
             Assert.AreEqual(-1, stored.IndexOf("pbkdf2"));

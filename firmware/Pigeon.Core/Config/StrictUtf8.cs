@@ -12,7 +12,7 @@ namespace Pigeon.Config
     /// 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx  U+10000-10FFFF (two UTF-16 chars)
     /// </code>
     /// </remarks>
-    public static class Utf8
+    public static class StrictUtf8
     {
         /// <summary>
         /// Length of the valid sequence at <paramref name="offset"/> (1-4), its code point in
