@@ -214,23 +214,6 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
-        public void Read_OneMegabyte_RefusedUnread()
-        {
-            byte[] big = new byte[1024 * 1024];
-            for (int i = 0; i < big.Length; i++)
-            {
-                big[i] = (byte)' ';
-            }
-
-            big[0] = (byte)'{';
-            big[big.Length - 1] = (byte)'}';
-            ValidationReport report = new ValidationReport();
-            Assert.IsNull(ConfigCodecs.Create().Read(big, 0, big.Length, false, report));
-            Assert.AreEqual(1, report.ErrorCount);
-            Assert.IsTrue(report.GetError(0).Message.IndexOf("1048576 bytes") >= 0);
-        }
-
-        [TestMethod]
         public void Read_AtCapAndJustOver_AcceptedThenRefused()
         {
             ValidationReport ok = new ValidationReport();

@@ -162,22 +162,6 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
-        public void Load_OneMegabytePrimary_RefusedFallsBack()
-        {
-            MemoryFileStore files = SavedTwice();
-            byte[] big = new byte[1024 * 1024];
-            for (int i = 0; i < big.Length; i++)
-            {
-                big[i] = (byte)'[';
-            }
-
-            files.Put("config.json", big);
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
-            Assert.AreEqual(ConfigSource.Backup, result.Source);
-            Assert.IsTrue(result.FallbackReason.IndexOf("8192") >= 0, result.FallbackReason);
-        }
-
-        [TestMethod]
         public void FactoryReset_SecretsGoneDefaultsStored()
         {
             MemoryFileStore files = SavedTwice();
