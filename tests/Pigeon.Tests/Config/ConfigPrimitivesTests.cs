@@ -20,11 +20,13 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
-        public void Utf8_RoundTrip_AllPlanes()
+        public void Utf8_RoundTrip_OneTwoThreeByteForms()
         {
-            string text = "a\u00e9\u20ac\ud83d\udc26z";
+            // (Four-byte forms: Host/Config/HostConfigTests; nanoCLR keeps strings as UTF-8 and
+            // does not hand a surrogate pair back as two chars, so that case is host-only.)
+            string text = "a\u00e9\u20acz";
             byte[] bytes = StrictUtf8.Encode(text);
-            Assert.AreEqual(1 + 2 + 3 + 4 + 1, bytes.Length);
+            Assert.AreEqual(1 + 2 + 3 + 1, bytes.Length);
             Assert.AreEqual(bytes.Length, StrictUtf8.ByteCount(text));
             Assert.AreEqual(text, StrictUtf8.Decode(bytes, 0, bytes.Length));
         }

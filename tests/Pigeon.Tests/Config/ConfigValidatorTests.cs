@@ -332,7 +332,7 @@ namespace Pigeon.Tests.Config
                 case "portal.port": c.Portal.Port = value; break;
                 case "relay.routes[0].listenPort": c.Relay.Routes[0].ListenPort = value; break;
                 case "relay.routes[0].upstreamPort": c.Relay.Routes[0].UpstreamPort = value; break;
-                default: Assert.Fail("no setter for " + path); break;
+                default: Assert.IsTrue(false, "no setter for " + path); break; // not Assert.Fail: nanoFramework.TestFramework 3.x has none
             }
         }
     }

@@ -81,6 +81,16 @@ namespace Pigeon.Tests.Host.Config
         }
 
         [TestMethod]
+        public void StrictUtf8_SurrogatePair_FourBytesAndBack()
+        {
+            string text = "a\ud83d\udc26z";
+            byte[] bytes = StrictUtf8.Encode(text);
+            CollectionAssert.AreEqual(Encoding.UTF8.GetBytes(text), bytes);
+            Assert.AreEqual(text, StrictUtf8.Decode(bytes, 0, bytes.Length));
+            Assert.AreEqual(6, StrictUtf8.ByteCount(text));
+        }
+
+        [TestMethod]
         public void Codec_DuplicateKey_PathNamed()
         {
             ValidationReport report = new ValidationReport();
