@@ -43,6 +43,7 @@ namespace Pigeon.Config
         private PigeonConfig _current;
         private byte[] _currentDocument; // cur's JSON (unsealed) when cur holds exactly the current config in stored form; null = write on next save
         private bool _currentFileGood; // cur is a usable copy (keep it as the backup on the next save)
+        private bool _currentInPending; // the config in use lives only in .new (its switch could not be finished)
 
         /// <summary>A store of "config.json" in <paramref name="files"/>.</summary>
         public ConfigStore(IFileStore files, IConfigCodec codec, bool device)
@@ -151,6 +152,7 @@ namespace Pigeon.Config
                     result.FellBack = reasons.Length > 0;
                     result.FallbackReason = reasons.Length > 0 ? reasons + "; using " + names[i] : "";
                     _current = config;
+                    _currentInPending = sources[i] == ConfigSource.Pending && !inCur;
                     _currentFileGood = inCur;
                     _currentDocument = inCur ? document : null;
                     return result;
@@ -164,6 +166,7 @@ namespace Pigeon.Config
                 _current = result.Config;
                 _currentDocument = null;
                 _currentFileGood = false;
+                _currentInPending = false;
                 return result;
             }
         }
@@ -259,6 +262,7 @@ namespace Pigeon.Config
                 }
 
                 _current = defaults;
+                _currentInPending = false;
                 _currentFileGood = ConfigSeal.Open(SafeRead(_name), out document) == ConfigSealResult.Verified;
                 _currentDocument = _currentFileGood ? document : null;
             }
@@ -266,6 +270,19 @@ namespace Pigeon.Config
 
         private bool Replace(byte[] sealedCopy, ValidationReport report)
         {
+            // 0. the config in use is only in .new: finish its switch first, or step 1 would overwrite it
+            if (_currentInPending)
+            {
+                if (!SafeDelete(_name) || !SafeRename(_pending, _name))
+                {
+                    report.AddError(ValidationReport.DocumentPath, "The storage did not let the last save finish; nothing was changed.");
+                    return false;
+                }
+
+                _currentInPending = false;
+                _currentFileGood = true;
+            }
+
             // 1. the new copy beside the old one, flushed
             SafeDelete(_pending);
             if (!SafeWrite(_pending, sealedCopy))
