@@ -66,8 +66,49 @@ namespace Pigeon.Bench
                 }
 
                 socket.NoDelay = true;
-                Thread worker = new Thread(Serve) { IsBackground = true };
-                worker.Start(socket);
+                if (_echo)
+                {
+                    // Short connections (connection-rate test): no thread per connection, whose
+                    // creation would cost more than the relays being measured.
+                    _ = EchoAsync(socket);
+                }
+                else
+                {
+                    Thread worker = new Thread(Serve) { IsBackground = true };
+                    worker.Start(socket);
+                }
+            }
+        }
+
+        private static async System.Threading.Tasks.Task EchoAsync(Socket socket)
+        {
+            byte[] buffer = new byte[4096];
+            try
+            {
+                while (true)
+                {
+                    int n = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+
+                    int sent = 0;
+                    while (sent < n)
+                    {
+                        sent += await socket.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (SocketException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                socket.Close();
             }
         }
 
