@@ -95,11 +95,19 @@ namespace Pigeon.Bench
                             else
                             {
                                 Interlocked.Increment(ref failed);
+                                if (Program.Verbose)
+                                {
+                                    Console.Error.WriteLine("cycle failed: closed before the echo");
+                                }
                             }
                         }
-                        catch (SocketException)
+                        catch (SocketException e)
                         {
                             Interlocked.Increment(ref failed);
+                            if (Program.Verbose)
+                            {
+                                Console.Error.WriteLine("cycle failed: " + e.SocketErrorCode);
+                            }
                         }
                     }
                 }) { IsBackground = true };

@@ -25,11 +25,33 @@ namespace Pigeon.Bench
 
         public static bool Verbose { get; private set; }
 
+        // --only: a subset of the sections (gbps,8streams,2k,8streams_2k,cps,latency,alloc,sweep), for profiling.
+        private static HashSet<string> s_only;
+
+        private static bool Run(string section) => s_only == null || s_only.Contains(section);
+
         public static int Main(string[] args)
         {
             if (args.Length > 0 && args[0] == "capture")
             {
                 return Capture.Run(args);
+            }
+
+            if (args.Length > 0 && args[0] == "cps")
+            {
+                Verbose = args.Length > 3;
+                // cps PORT SECONDS: connection cycles against an echo relay (for profiling by hand).
+                double rate = Load.ConnectionsPerSecond(int.Parse(args[1]), 4, double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), out long failed);
+                Console.Out.WriteLine(Math.Round(rate) + " connections/s, " + failed + " failed");
+                return 0;
+            }
+
+            if (args.Length > 0 && (args[0] == "echo" || args[0] == "discard"))
+            {
+                // echo|discard PORT: a sink alone, until killed (for profiling by hand).
+                using Sink sink = new Sink(args[0] == "echo", int.Parse(args[1]));
+                System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+                return 0;
             }
 
             if (args.Length > 0 && args[0] == "tls-client")
@@ -48,6 +70,7 @@ namespace Pigeon.Bench
                     case "--seconds": seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--sweep-rounds": sweepRounds = int.Parse(args[++i]); break;
                     case "--verbose": Verbose = true; break;
+                    case "--only": s_only = new HashSet<string>(args[++i].Split(',')); break;
                     default:
                         Console.Error.WriteLine("usage: Pigeon.Bench [--rounds N] [--seconds S] [--sweep-rounds N (0 = no sweep)] [--verbose]\n"
                             + "       Pigeon.Bench capture --out FILE [--timeout S] -- client command ({port} is replaced)\n"
@@ -89,30 +112,44 @@ namespace Pigeon.Bench
                 for (int round = 0; round < rounds; round++)
                 {
                     Log("round " + (round + 1) + " of " + rounds);
-                    Sample(samples, "direct_gbps", Load.Throughput(discard.Port, discard, 1, seconds));
-                    foreach (Relay relay in Rotate(main, round))
+                    if (Run("gbps"))
                     {
-                        Sample(samples, relay.Name + "_gbps", Load.Throughput(relay.DiscardPort, discard, 1, seconds));
+                        Sample(samples, "direct_gbps", Load.Throughput(discard.Port, discard, 1, seconds));
+                        foreach (Relay relay in Rotate(main, round))
+                        {
+                            Sample(samples, relay.Name + "_gbps", Load.Throughput(relay.DiscardPort, discard, 1, seconds));
+                        }
                     }
 
-                    Sample(samples, "direct_gbps_8streams", Load.Throughput(discard.Port, discard, 8, seconds));
-                    foreach (Relay relay in Rotate(main, round))
+                    if (Run("8streams"))
                     {
-                        Sample(samples, relay.Name + "_gbps_8streams", Load.Throughput(relay.DiscardPort, discard, 8, seconds));
+                        Sample(samples, "direct_gbps_8streams", Load.Throughput(discard.Port, discard, 8, seconds));
+                        foreach (Relay relay in Rotate(main, round))
+                        {
+                            Sample(samples, relay.Name + "_gbps_8streams", Load.Throughput(relay.DiscardPort, discard, 8, seconds));
+                        }
                     }
 
                     foreach (Relay relay in Rotate(device, round))
                     {
                         string name = relay.Name.Replace("-2k", string.Empty);
-                        Sample(samples, name + "_gbps_2k", Load.Throughput(relay.DiscardPort, discard, 1, seconds));
+                        if (Run("2k"))
+                        {
+                            Sample(samples, name + "_gbps_2k", Load.Throughput(relay.DiscardPort, discard, 1, seconds));
+                        }
                     }
 
                     foreach (Relay relay in Rotate(device, round))
                     {
                         string name = relay.Name.Replace("-2k", string.Empty);
-                        Sample(samples, name + "_gbps_8streams_2k", Load.Throughput(relay.DiscardPort, discard, 8, seconds));
+                        if (Run("8streams_2k"))
+                        {
+                            Sample(samples, name + "_gbps_8streams_2k", Load.Throughput(relay.DiscardPort, discard, 8, seconds));
+                        }
                     }
 
+                    if (Run("cps"))
+                    {
                     Sample(samples, "direct_connections_per_second", Load.ConnectionsPerSecond(echo.Port, 4, seconds, out _));
                     foreach (Relay relay in Rotate(main, round))
                     {
@@ -123,7 +160,18 @@ namespace Pigeon.Bench
                             Log(relay.Name + ": " + failures + " failed connection cycles");
                         }
 
+                        if (relay is PigeonRelay p && Verbose)
+                        {
+                            Log("  pigeon status: " + p.NextStats(TimeSpan.FromSeconds(5)).ToString());
+                        }
+
                         System.Threading.Thread.Sleep(1200); // let Pigeon's drained sessions free their slots
+                    }
+                    }
+
+                    if (!Run("latency"))
+                    {
+                        continue;
                     }
 
                     double[] direct = Load.PingPong(echo.Port, 2000);
@@ -143,8 +191,12 @@ namespace Pigeon.Bench
                 }
 
                 result["samples"] = samples.ToDictionary(p => p.Key, p => p.Value.Select(Round).ToArray());
-                Allocations(pigeon, echo, seconds, result);
-                if (sweepRounds > 0)
+                if (Run("alloc"))
+                {
+                    Allocations(pigeon, echo, seconds, result);
+                }
+
+                if (sweepRounds > 0 && Run("sweep"))
                 {
                     result["pigeon_buffer_sweep_gbps"] = Sweep(discard, seconds, sweepRounds);
                 }

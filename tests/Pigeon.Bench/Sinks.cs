@@ -19,12 +19,12 @@ namespace Pigeon.Bench
         private long _received;
         private bool _stopping;
 
-        public Sink(bool echo)
+        public Sink(bool echo, int port = 0)
         {
             _echo = echo;
             _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
             _listener.Listen(1024);
             Port = ((IPEndPoint)_listener.LocalEndPoint).Port;
             _acceptThread = new Thread(AcceptLoop) { IsBackground = true, Name = echo ? "echo-accept" : "sink-accept" };
