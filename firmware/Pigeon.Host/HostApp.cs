@@ -21,6 +21,7 @@ namespace Pigeon.Host
         private RelayServer _relay;
         private Timer _statsTimer;
         private long _statusAllocated;
+        private PortalHost _portal;
 
         /// <summary>Creates the app for the given options.</summary>
         public HostApp(HostOptions options, ILog log)
@@ -33,6 +34,12 @@ namespace Pigeon.Host
         public RelayServer Relay
         {
             get { return _relay; }
+        }
+
+        /// <summary>The portal (after <see cref="Start"/>; null when it could not listen).</summary>
+        public PortalHost Portal
+        {
+            get { return _portal; }
         }
 
         /// <summary>The config in use.</summary>
@@ -94,6 +101,24 @@ namespace Pigeon.Host
                 }
             }
 
+            int lowestSkipped = 0;
+            for (int i = 0; i < _relay.RouteCount; i++)
+            {
+                int port = _relay.GetRoute(i).ListenPort;
+                string error = _relay.GetListener(i).Error;
+                if (!_relay.GetListener(i).IsListening && port < 1024 && error != null && error.StartsWith("permission denied", StringComparison.Ordinal)
+                    && (lowestSkipped == 0 || port < lowestSkipped))
+                {
+                    lowestSkipped = port;
+                }
+            }
+
+            if (lowestSkipped > 0)
+            {
+                _log.Warn("to open every skipped port at once: sudo sysctl -w net.ipv4.ip_unprivileged_port_start=" + lowestSkipped
+                    + " (or run as root, or give dotnet cap_net_bind_service); the other routes are running");
+            }
+
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
                 + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
             if (_options.StatsIntervalSeconds > 0)
@@ -102,12 +127,14 @@ namespace Pigeon.Host
                 _statsTimer = new Timer(_ => PrintStatus(), null, ms, ms);
             }
 
+            _portal = PortalHost.Start(_options, () => _relay, _log);
             return opened;
         }
 
         /// <summary>Stops the relay.</summary>
         public void Stop()
         {
+            _portal?.Stop();
             if (_statsTimer != null)
             {
                 _statsTimer.Dispose();
