@@ -148,7 +148,9 @@ namespace Pigeon.Bench
                     + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + Echo.Port + " }";
             }
 
-            string config = "{ \"schemaVersion\": 1, \"relay\": { \"maxSessions\": 64, \"bufferBytes\": " + _bufferBytes
+            // The host also serves its portal: give it a free port so several relays can run.
+            string config = "{ \"schemaVersion\": 1, \"portal\": { \"listenAddress\": \"127.0.0.1\", \"port\": " + Load.FreePort() + " },"
+                + " \"relay\": { \"maxSessions\": 256, \"bufferBytes\": " + _bufferBytes
                 + ", \"routes\": [ " + routes + " ] } }";
             string path = Path.Combine(_folder, "config.json");
             File.WriteAllText(path, config);
