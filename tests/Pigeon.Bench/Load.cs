@@ -17,6 +17,15 @@ namespace Pigeon.Bench
         /// </summary>
         public static double Throughput(int port, Sink sink, int streams, double seconds, int chunkBytes = 65536)
         {
+            return Throughput(port, sink, streams, seconds, null, out _);
+        }
+
+        /// <summary>
+        /// As above; also the relay process's CPU seconds per GB relayed in the same window
+        /// (steadier than Gbit/s on a shared machine: it does not depend on who else runs).
+        /// </summary>
+        public static double Throughput(int port, Sink sink, int streams, double seconds, Relay relay, out double cpuSecondsPerGB, int chunkBytes = 65536)
+        {
             bool stop = false;
             Socket[] sockets = new Socket[streams];
             Thread[] threads = new Thread[streams];
@@ -47,10 +56,13 @@ namespace Pigeon.Bench
 
             Thread.Sleep(500); // warm-up: sessions set up, windows opened, JIT done
             long before = sink.Received;
+            double cpuBefore = relay == null ? 0 : relay.CpuSeconds();
             Stopwatch watch = Stopwatch.StartNew();
             Thread.Sleep(TimeSpan.FromSeconds(seconds));
             long after = sink.Received;
+            double cpuAfter = relay == null ? 0 : relay.CpuSeconds();
             double elapsed = watch.Elapsed.TotalSeconds;
+            cpuSecondsPerGB = relay == null || after == before ? double.NaN : (cpuAfter - cpuBefore) / ((after - before) / 1e9);
             Volatile.Write(ref stop, true);
             foreach (Socket socket in sockets)
             {
@@ -168,6 +180,55 @@ namespace Pigeon.Bench
 
             Array.Sort(rtt);
             return rtt;
+        }
+
+        /// <summary>
+        /// Ping-pongs on a direct connection and on one through a relay, alternately, so both
+        /// sets of round trips see the same moments of a shared machine. Sorted microseconds.
+        /// </summary>
+        public static void PingPongPair(int directPort, int relayPort, int count, out double[] direct, out double[] relayed, int size = 64)
+        {
+            using Socket a = Connect(directPort);
+            using Socket b = Connect(relayPort);
+            a.ReceiveTimeout = 5000;
+            b.ReceiveTimeout = 5000;
+            byte[] ping = new byte[size];
+            ping.AsSpan().Fill(0x55);
+            byte[] pong = new byte[size];
+            direct = new double[count];
+            relayed = new double[count];
+            for (int i = -200; i < count; i++)
+            {
+                double d = RoundTrip(a, ping, pong);
+                double r = RoundTrip(b, ping, pong);
+                if (i >= 0)
+                {
+                    direct[i] = d;
+                    relayed[i] = r;
+                }
+            }
+
+            Array.Sort(direct);
+            Array.Sort(relayed);
+        }
+
+        private static double RoundTrip(Socket socket, byte[] ping, byte[] pong)
+        {
+            long start = Stopwatch.GetTimestamp();
+            socket.Send(ping);
+            int got = 0;
+            while (got < pong.Length)
+            {
+                int n = socket.Receive(pong, got, pong.Length - got, SocketFlags.None);
+                if (n <= 0)
+                {
+                    throw new InvalidOperationException("echo closed during ping-pong");
+                }
+
+                got += n;
+            }
+
+            return Stopwatch.GetElapsedTime(start).TotalMilliseconds * 1000.0;
         }
 
         /// <summary>The value at quantile q of sorted samples.</summary>

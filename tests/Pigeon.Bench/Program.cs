@@ -54,6 +54,12 @@ namespace Pigeon.Bench
                 return 0;
             }
 
+            if (args.Length > 0 && args[0] == "socket-cost")
+            {
+                Console.Out.WriteLine(SocketCost() + " bytes allocated by the runtime per accepted + connected socket pair");
+                return 0;
+            }
+
             if (args.Length > 0 && args[0] == "tls-client")
             {
                 return Capture.SslStreamClient(args);
@@ -80,6 +86,39 @@ namespace Pigeon.Bench
             }
 
             return Bench(rounds, seconds, sweepRounds);
+        }
+
+        /// <summary>
+        /// What .NET itself allocates for the sockets one relayed connection needs (one accepted,
+        /// one connected, both closed), done the way Pigeon.Sockets does it; the floor of
+        /// pigeon_alloc_bytes_per_connection.
+        /// </summary>
+        public static long SocketCost()
+        {
+            using System.Net.Sockets.Socket listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            listener.Listen(16);
+            System.Net.IPEndPoint target = (System.Net.IPEndPoint)listener.LocalEndPoint;
+            long total = 0;
+            const int Rounds = 200;
+            for (int i = 0; i < Rounds + 20; i++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                System.Net.Sockets.Socket upstream = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                upstream.Connect(target);
+                upstream.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.NoDelay, true);
+                System.Net.Sockets.Socket accepted = listener.Accept();
+                accepted.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.NoDelay, true);
+                accepted.Close();
+                upstream.Close();
+                long cost = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (i >= 20)
+                {
+                    total += cost; // after warm-up (first-use caches)
+                }
+            }
+
+            return total / Rounds;
         }
 
         private static int Bench(int rounds, double seconds, int sweepRounds)
@@ -117,7 +156,8 @@ namespace Pigeon.Bench
                         Sample(samples, "direct_gbps", Load.Throughput(discard.Port, discard, 1, seconds));
                         foreach (Relay relay in Rotate(main, round))
                         {
-                            Sample(samples, relay.Name + "_gbps", Load.Throughput(relay.DiscardPort, discard, 1, seconds));
+                            Sample(samples, relay.Name + "_gbps", Load.Throughput(relay.DiscardPort, discard, 1, seconds, relay, out double cpu));
+                            Sample(samples, relay.Name + "_cpu_s_per_gb", cpu);
                         }
                     }
 
@@ -126,7 +166,8 @@ namespace Pigeon.Bench
                         Sample(samples, "direct_gbps_8streams", Load.Throughput(discard.Port, discard, 8, seconds));
                         foreach (Relay relay in Rotate(main, round))
                         {
-                            Sample(samples, relay.Name + "_gbps_8streams", Load.Throughput(relay.DiscardPort, discard, 8, seconds));
+                            Sample(samples, relay.Name + "_gbps_8streams", Load.Throughput(relay.DiscardPort, discard, 8, seconds, relay, out double cpu));
+                            Sample(samples, relay.Name + "_cpu_s_per_gb_8streams", cpu);
                         }
                     }
 
@@ -135,7 +176,8 @@ namespace Pigeon.Bench
                         string name = relay.Name.Replace("-2k", string.Empty);
                         if (Run("2k"))
                         {
-                            Sample(samples, name + "_gbps_2k", Load.Throughput(relay.DiscardPort, discard, 1, seconds));
+                            Sample(samples, name + "_gbps_2k", Load.Throughput(relay.DiscardPort, discard, 1, seconds, relay, out double cpu));
+                            Sample(samples, name + "_cpu_s_per_gb_2k", cpu);
                         }
                     }
 
@@ -144,7 +186,8 @@ namespace Pigeon.Bench
                         string name = relay.Name.Replace("-2k", string.Empty);
                         if (Run("8streams_2k"))
                         {
-                            Sample(samples, name + "_gbps_8streams_2k", Load.Throughput(relay.DiscardPort, discard, 8, seconds));
+                            Sample(samples, name + "_gbps_8streams_2k", Load.Throughput(relay.DiscardPort, discard, 8, seconds, relay, out double cpu));
+                            Sample(samples, name + "_cpu_s_per_gb_8streams_2k", cpu);
                         }
                     }
 
@@ -153,8 +196,11 @@ namespace Pigeon.Bench
                     Sample(samples, "direct_connections_per_second", Load.ConnectionsPerSecond(echo.Port, 4, seconds, out _));
                     foreach (Relay relay in Rotate(main, round))
                     {
+                        double cpu0 = relay.CpuSeconds();
                         double cps = Load.ConnectionsPerSecond(relay.EchoPort, 4, seconds, out long failures);
+                        double cpu1 = relay.CpuSeconds();
                         Sample(samples, relay.Name + "_connections_per_second", cps);
+                        Sample(samples, relay.Name + "_cpu_us_per_connection", (cpu1 - cpu0) * 1e6 / (cps * seconds));
                         if (failures > 0)
                         {
                             Log(relay.Name + ": " + failures + " failed connection cycles");
@@ -174,12 +220,13 @@ namespace Pigeon.Bench
                         continue;
                     }
 
-                    double[] direct = Load.PingPong(echo.Port, 2000);
-                    Sample(samples, "direct_latency_us_p50", Load.Quantile(direct, 0.5));
-                    Sample(samples, "direct_latency_us_p99", Load.Quantile(direct, 0.99));
                     foreach (Relay relay in Rotate(main, round))
                     {
-                        double[] rtt = Load.PingPong(relay.EchoPort, 2000);
+                        Load.PingPongPair(echo.Port, relay.EchoPort, 2000, out double[] direct, out double[] rtt);
+                        Sample(samples, "direct_latency_us_p50", Load.Quantile(direct, 0.5));
+                        Sample(samples, "direct_latency_us_p99", Load.Quantile(direct, 0.99));
+                        Sample(samples, relay.Name + "_latency_us_p50", Load.Quantile(rtt, 0.5));
+                        Sample(samples, relay.Name + "_latency_us_p99", Load.Quantile(rtt, 0.99));
                         Sample(samples, relay.Name + "_added_latency_us_p50", Load.Quantile(rtt, 0.5) - Load.Quantile(direct, 0.5));
                         Sample(samples, relay.Name + "_added_latency_us_p99", Load.Quantile(rtt, 0.99) - Load.Quantile(direct, 0.99));
                     }
@@ -187,10 +234,13 @@ namespace Pigeon.Bench
 
                 foreach (KeyValuePair<string, List<double>> pair in samples)
                 {
-                    result[pair.Key] = Round(Load.Median(pair.Value));
+                    if (!double.IsNaN(pair.Value[0]))
+                    {
+                        result[pair.Key] = Round(Load.Median(pair.Value));
+                    }
                 }
 
-                result["samples"] = samples.ToDictionary(p => p.Key, p => p.Value.Select(Round).ToArray());
+                result["samples"] = samples.Where(p => !double.IsNaN(p.Value[0])).ToDictionary(p => p.Key, p => p.Value.Select(Round).ToArray());
                 if (Run("alloc"))
                 {
                     Allocations(pigeon, echo, seconds, result);
@@ -265,6 +315,7 @@ namespace Pigeon.Bench
             System.Threading.Thread.Sleep(1500);
             JsonElement c1 = pigeon.NextStats(wait);
             long sessions = c1.GetProperty("accepted").GetInt64() - c0.GetProperty("accepted").GetInt64();
+            result["runtime_socket_alloc_bytes_per_connection"] = SocketCost();
             result["pigeon_alloc_bytes_per_connection"] = sessions > 0 ? Round((RelayAllocated(c1) - RelayAllocated(c0)) / (double)sessions) : -1;
         }
 
@@ -336,7 +387,7 @@ namespace Pigeon.Bench
                     continue;
                 }
 
-                bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal);
+                bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal) || key.Contains("cpu_", StringComparison.Ordinal);
                 if (lowerIsBetter ? mine > theirs : mine < theirs)
                 {
                     behind.Add(key);

@@ -36,6 +36,24 @@ namespace Pigeon.Bench
 
         public abstract void Start();
 
+        /// <summary>
+        /// CPU seconds (user + system, all threads) the relay's processes have used so far, from
+        /// /proc/PID/stat; forked children (socat) are counted only once they have been reaped,
+        /// so socat's figure is NaN.
+        /// </summary>
+        public virtual double CpuSeconds()
+        {
+            double total = 0;
+            foreach (Process process in _processes)
+            {
+                string stat = File.ReadAllText("/proc/" + process.Id + "/stat");
+                string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+                total += (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // utime, stime in USER_HZ (100 on Linux)
+            }
+
+            return total;
+        }
+
         public virtual void Dispose()
         {
             foreach (Process process in _processes)
@@ -272,6 +290,11 @@ namespace Pigeon.Bench
             }
 
             WaitReady();
+        }
+
+        public override double CpuSeconds()
+        {
+            return double.NaN; // one process per connection: not measurable from the parent
         }
 
         private string[] Args(int listen, int target)
