@@ -248,7 +248,9 @@ namespace Pigeon.Bench
 
                 if (sweepRounds > 0 && Run("sweep"))
                 {
-                    result["pigeon_buffer_sweep_gbps"] = Sweep(discard, seconds, sweepRounds);
+                    Dictionary<string, double> cpu = new Dictionary<string, double>();
+                    result["pigeon_buffer_sweep_gbps"] = Sweep(discard, seconds, sweepRounds, cpu);
+                    result["pigeon_buffer_sweep_cpu_s_per_gb"] = cpu;
                 }
 
                 result["pigeon_behind_haproxy"] = Behind(result);
@@ -319,7 +321,7 @@ namespace Pigeon.Bench
             result["pigeon_alloc_bytes_per_connection"] = sessions > 0 ? Round((RelayAllocated(c1) - RelayAllocated(c0)) / (double)sessions) : -1;
         }
 
-        private static Dictionary<string, double> Sweep(Sink discard, double seconds, int rounds)
+        private static Dictionary<string, double> Sweep(Sink discard, double seconds, int rounds, Dictionary<string, double> cpuPerGB)
         {
             Log("buffer sweep: " + string.Join(", ", SweepSizes));
             List<PigeonRelay> relays = new List<PigeonRelay>();
@@ -338,7 +340,8 @@ namespace Pigeon.Bench
                     foreach (PigeonRelay relay in Rotate(relays.ToArray(), round))
                     {
                         string size = relay.Name.Substring("pigeon-".Length);
-                        Sample(samples, size, Load.Throughput(relay.DiscardPort, discard, 1, seconds));
+                        Sample(samples, size, Load.Throughput(relay.DiscardPort, discard, 1, seconds, relay, out double cpu));
+                        Sample(samples, "cpu " + size, cpu);
                     }
                 }
             }
@@ -354,6 +357,11 @@ namespace Pigeon.Bench
             foreach (int size in SweepSizes)
             {
                 sweep[size.ToString()] = Round(Load.Median(samples[size.ToString()]));
+            }
+
+            foreach (int size in SweepSizes)
+            {
+                cpuPerGB[size.ToString()] = Round(Load.Median(samples["cpu " + size]));
             }
 
             return sweep;
