@@ -101,6 +101,8 @@ namespace Pigeon.Bench
             System.Net.IPEndPoint target = (System.Net.IPEndPoint)listener.LocalEndPoint;
             long total = 0;
             const int Rounds = 200;
+            byte[] one = new byte[1];
+            byte[] back = new byte[1];
             for (int i = 0; i < Rounds + 20; i++)
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
@@ -109,6 +111,15 @@ namespace Pigeon.Bench
                 upstream.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.NoDelay, true);
                 System.Net.Sockets.Socket accepted = listener.Accept();
                 accepted.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.NoDelay, true);
+
+                // One blocking send and receive each way, and the half-closes: on Unix the first
+                // blocking call gives each socket its SocketAsyncContext (allocated by .NET).
+                upstream.Send(one, 0, 1, System.Net.Sockets.SocketFlags.None);
+                accepted.Receive(back, 0, 1, System.Net.Sockets.SocketFlags.None);
+                accepted.Send(one, 0, 1, System.Net.Sockets.SocketFlags.None);
+                upstream.Receive(back, 0, 1, System.Net.Sockets.SocketFlags.None);
+                upstream.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                accepted.Shutdown(System.Net.Sockets.SocketShutdown.Send);
                 accepted.Close();
                 upstream.Close();
                 long cost = GC.GetAllocatedBytesForCurrentThread() - before;
