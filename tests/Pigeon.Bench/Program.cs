@@ -54,6 +54,23 @@ namespace Pigeon.Bench
                 return 0;
             }
 
+            if (args.Length > 0 && args[0] == "blast")
+            {
+                // blast PORT SECONDS: one stream of 64 KB writes, for profiling a relay by hand.
+                using System.Net.Sockets.Socket socket = Load.Connect(int.Parse(args[1]));
+                byte[] chunk = new byte[65536];
+                chunk.AsSpan().Fill(0x55);
+                Stopwatch watch = Stopwatch.StartNew();
+                long sent = 0;
+                while (watch.Elapsed.TotalSeconds < double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    sent += socket.Send(chunk);
+                }
+
+                Console.Out.WriteLine(Math.Round(sent * 8 / watch.Elapsed.TotalSeconds / 1e9, 3) + " Gbit/s sent");
+                return 0;
+            }
+
             if (args.Length > 0 && args[0] == "socket-cost")
             {
                 Console.Out.WriteLine(SocketCost() + " bytes allocated by the runtime per accepted + connected socket pair");
