@@ -22,6 +22,8 @@ namespace Pigeon.Host
         private Timer _statsTimer;
         private ReachService _reach;
         private MetricsServer _metrics;
+        private long _statusAllocated;
+        private PortalHost _portal;
 
         /// <summary>Creates the app for the given options.</summary>
         public HostApp(HostOptions options, ILog log)
@@ -42,8 +44,18 @@ namespace Pigeon.Host
             get { return _reach; }
         }
 
+        /// <summary>The portal (after <see cref="Start"/>; null when it could not listen).</summary>
+        public PortalHost Portal
+        {
+            get { return _portal; }
+        }
+
         /// <summary>The config in use.</summary>
         public PigeonConfig Config { get; private set; }
+
+        /// <summary>The power-safe config store (the portal saves through it).</summary>
+        public ConfigStore Store { get; private set; }
+
 
         /// <summary>
         /// Loads the config (creating the data folder's default on first start) and builds the
@@ -51,27 +63,13 @@ namespace Pigeon.Host
         /// </summary>
         public bool Load(List<string> errors)
         {
-            string path = _options.EffectiveConfigPath;
-            if (_options.ConfigPath == null && !File.Exists(path))
-            {
-                Config = ConfigDefaults.Create(false);
-                _log.Info("no config yet: using the defaults (WhatsApp routes); it will be kept in " + path);
-            }
-            else
-            {
-                Config = RelayConfigJson.Load(path, errors);
-                if (Config == null)
-                {
-                    return false;
-                }
-            }
-
-            CheckPorts(Config.Relay, errors);
-            if (errors.Count > 0)
+            Store = HostConfig.OpenStore(_options);
+            if (!HostConfig.Load(Store, _options, _log, errors))
             {
                 return false;
             }
 
+            Config = Store.Current;
             try
             {
                 _relay = new RelayServer(Config.Relay, new SocketTransport(), new HostResolver(), new HostClock(), _log);
@@ -101,21 +99,41 @@ namespace Pigeon.Host
                 }
             }
 
+            int lowestSkipped = 0;
+            for (int i = 0; i < _relay.RouteCount; i++)
+            {
+                int port = _relay.GetRoute(i).ListenPort;
+                string error = _relay.GetListener(i).Error;
+                if (!_relay.GetListener(i).IsListening && port < 1024 && error != null && error.StartsWith("permission denied", StringComparison.Ordinal)
+                    && (lowestSkipped == 0 || port < lowestSkipped))
+                {
+                    lowestSkipped = port;
+                }
+            }
+
+            if (lowestSkipped > 0)
+            {
+                _log.Warn("to open every skipped port at once: sudo sysctl -w net.ipv4.ip_unprivileged_port_start=" + lowestSkipped
+                    + " (or run as root, or give dotnet cap_net_bind_service); the other routes are running");
+            }
+
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
                 + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
-            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log, _options.EffectiveConfigPath, out _metrics);
+            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log, _options.MetricsPort, out _metrics);
             if (_options.StatsIntervalSeconds > 0)
             {
                 int ms = _options.StatsIntervalSeconds * 1000;
-                _statsTimer = new Timer(_ => Console.Out.WriteLine(StatusLine()), null, ms, ms);
+                _statsTimer = new Timer(_ => PrintStatus(), null, ms, ms);
             }
 
+            _portal = PortalHost.Start(_options, () => _relay, _log, Store);
             return opened;
         }
 
         /// <summary>Stops the relay.</summary>
         public void Stop()
         {
+            _portal?.Stop();
             if (_statsTimer != null)
             {
                 _statsTimer.Dispose();
@@ -131,8 +149,14 @@ namespace Pigeon.Host
         /// <summary>One JSON line of live figures (for --stats-interval and the benchmark).</summary>
         public string StatusLine()
         {
+            // Read the process's allocation count before this method allocates anything, and
+            // report what earlier status lines allocated, so the benchmark can count the relay's
+            // own allocations alone (gcAllocatedBytes - statusAllocatedBytes).
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long allocated = GC.GetTotalAllocatedBytes(true);
+            long statusAllocated = Interlocked.Read(ref _statusAllocated);
             RouteCounters total = _relay.SnapshotTotal();
-            return "{\"stats\":{\"uptimeSeconds\":" + _relay.UptimeSeconds
+            string line = "{\"stats\":{\"uptimeSeconds\":" + _relay.UptimeSeconds
                 + ",\"activeSessions\":" + _relay.ActiveSessions
                 + ",\"maxSessions\":" + _relay.MaxSessions
                 + ",\"accepted\":" + total.Accepted
@@ -140,33 +164,21 @@ namespace Pigeon.Host
                 + ",\"upstreamFailures\":" + total.UpstreamFailures
                 + ",\"bytesToUpstream\":" + total.BytesToUpstream
                 + ",\"bytesToClient\":" + total.BytesToClient
-                + ",\"gcAllocatedBytes\":" + GC.GetTotalAllocatedBytes(true)
+                + ",\"gcAllocatedBytes\":" + allocated
+                + ",\"statusAllocatedBytes\":" + statusAllocated
                 + ",\"gcCollections\":" + GC.CollectionCount(0) + "}}";
+            Interlocked.Add(ref _statusAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            return line;
         }
 
-        private static void CheckPorts(RelayConfig relay, List<string> errors)
+        private void PrintStatus()
         {
-            RouteConfig[] routes = relay.Routes ?? new RouteConfig[0];
-            for (int i = 0; i < routes.Length; i++)
-            {
-                for (int j = 0; j < i; j++)
-                {
-                    if (routes[i] != null && routes[j] != null && routes[i].ListenPort == routes[j].ListenPort)
-                    {
-                        errors.Add("relay.routes[" + i + "].listenPort: port " + routes[i].ListenPort + " is already used by relay.routes[" + j + "]");
-                    }
-                }
-            }
-
-            if (relay.MaxSessions < 1 || relay.MaxSessions > 4096)
-            {
-                errors.Add("relay.maxSessions: must be 1-4096");
-            }
-
-            if (relay.BufferBytes < 512 || relay.BufferBytes > 1048576)
-            {
-                errors.Add("relay.bufferBytes: must be 512-1048576");
-            }
+            // The write is counted with the line: it is the status output's cost, not the relay's.
+            string line = StatusLine();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Console.Out.WriteLine(line);
+            Interlocked.Add(ref _statusAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
+
     }
 }

@@ -15,8 +15,24 @@ namespace Pigeon.Host
         /// <summary>Print a JSON status line every N seconds (0 = never).</summary>
         public int StatsIntervalSeconds { get; set; }
 
-        /// <summary>Router port mapping, upstream checks, dynamic DNS and /metrics (--no-reach turns them off).</summary>
-        public bool Reach { get; set; } = true;
+        /// <summary>
+        /// Router port mapping, upstream checks, dynamic DNS and /metrics. On for the command line
+        /// (<see cref="Parse"/>; --no-reach turns it off); off for an embedding that builds the
+        /// options itself (in-process tests), so nothing searches the LAN or probes upstreams
+        /// unless asked.
+        /// </summary>
+        public bool Reach { get; set; }
+
+        /// <summary>Serve /metrics on its own port of the portal's address (--metrics-port; 0 = off) until the portal routes it.</summary>
+        public int MetricsPort { get; set; }
+        /// <summary>--factory-reset was given: replace the config with the defaults and exit.</summary>
+        public bool FactoryReset { get; set; }
+
+        /// <summary>Run the captive DNS responder on this UDP port (--dns-port; -1 = off, 0 = any free port).</summary>
+        public int DnsPort { get; set; } = -1;
+
+        /// <summary>A JSON file with the fake Wi-Fi scan list (--fake-wifi); null = the built-in sample.</summary>
+        public string FakeWifiPath { get; set; }
 
         /// <summary>--help was given.</summary>
         public bool Help { get; set; }
@@ -30,17 +46,22 @@ namespace Pigeon.Host
         /// <summary>The usage text.</summary>
         public const string Usage =
             "Pigeon.Host: a WhatsApp proxy relay (TLS passthrough; it never decrypts).\n\n"
-            + "usage: Pigeon.Host [--config FILE] [--data-dir DIR] [--stats-interval SECONDS]\n\n"
+            + "usage: Pigeon.Host [--config FILE] [--data-dir DIR] [--stats-interval SECONDS] [--factory-reset]\n"
+            + "       Pigeon.Host config check FILE [--device]\n\n"
             + "  --config FILE          the JSON config to use (default: DIR/config.json, created with defaults)\n"
             + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
             + "  --stats-interval N     print one JSON status line every N seconds\n"
+            + "  --metrics-port N       serve /metrics (token: network.metricsToken) on port N of the portal's address\n"
             + "  --no-reach             no router port mapping, upstream checks, dynamic DNS or /metrics\n"
+            + "  --factory-reset        replace the config (and its backup) with the defaults, then exit\n"
+            + "  --dns-port N           also answer captive DNS on UDP port N (for tests)\n"
+            + "  --fake-wifi FILE       the portal's fake Wi-Fi scan list ([{\"ssid\":..,\"rssi\":..,\"secure\":..}])\n"
             + "  --help                 this text\n";
 
         /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a plain message.</summary>
         public static HostOptions Parse(string[] args)
         {
-            HostOptions options = new HostOptions();
+            HostOptions options = new HostOptions { Reach = true };
             for (int i = 0; i < args.Length; i++)
             {
                 string arg = args[i];
@@ -61,8 +82,30 @@ namespace Pigeon.Host
 
                         options.StatsIntervalSeconds = seconds;
                         break;
+                    case "--metrics-port":
+                        if (!int.TryParse(Value(args, ref i, arg), out int metricsPort) || metricsPort < 1 || metricsPort > 65535)
+                        {
+                            throw new ArgumentException("--metrics-port takes a port number");
+                        }
+
+                        options.MetricsPort = metricsPort;
+                        break;
                     case "--no-reach":
                         options.Reach = false;
+                        break;
+                    case "--factory-reset":
+                        options.FactoryReset = true;
+                        break;
+                    case "--dns-port":
+                        if (!int.TryParse(Value(args, ref i, arg), out int dnsPort) || dnsPort < 0 || dnsPort > 65535)
+                        {
+                            throw new ArgumentException("--dns-port takes a port number (0 = any free port)");
+                        }
+
+                        options.DnsPort = dnsPort;
+                        break;
+                    case "--fake-wifi":
+                        options.FakeWifiPath = Value(args, ref i, arg);
                         break;
                     case "-h":
                     case "--help":

@@ -197,9 +197,10 @@ namespace Pigeon.Reach
                 return "dynamic DNS is off (no update URL)";
             }
 
-            if (url.ToLower().IndexOf("https://") != 0 || url.Length > 256)
+            string lower = url.ToLower();
+            if ((lower.IndexOf("https://") != 0 && lower.IndexOf("http://") != 0) || url.Length > 256)
             {
-                return "the update URL must start with https:// (the password would otherwise travel in clear)";
+                return "the update URL must start with https:// (or http://, which sends the password in clear)";
             }
 
             for (int i = 0; i < url.Length; i++)

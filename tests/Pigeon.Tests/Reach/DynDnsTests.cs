@@ -39,9 +39,9 @@ namespace Pigeon.Tests.Reach
         }
 
         [TestMethod]
-        public void Constructor_PlainHttp_Refused()
+        public void Constructor_NotAWebAddress_Refused()
         {
-            DynDns dyn = new DynDns(new FakeWeb("good"), new FakeClock(0), "http://dyn.example/nic/update", "u", "p", "relay.example.net");
+            DynDns dyn = new DynDns(new FakeWeb("good"), new FakeClock(0), "ftp://dyn.example/nic/update", "u", "p", "relay.example.net");
             Assert.IsNotNull(dyn.ConfigError);
             Assert.IsFalse(dyn.Update(0x510245A0));
         }

@@ -3,27 +3,33 @@ using Pigeon.Net;
 
 namespace Pigeon.Tests.Support
 {
-    /// <summary>A clock the test moves by hand (lease renewals, retry back-off).</summary>
+    /// <summary>A clock the test moves by hand (timeouts, lease renewals, retry back-off).</summary>
     public sealed class FakeClock : IClock
     {
-        private long _now;
+        /// <summary>The time now, in milliseconds.</summary>
+        public long Now = 1000;
+
+        /// <summary>Starts at 1000 ms.</summary>
+        public FakeClock()
+        {
+        }
 
         /// <summary>Starts at <paramref name="start"/> ms.</summary>
         public FakeClock(long start)
         {
-            _now = start;
+            Now = start;
         }
 
         /// <inheritdoc />
         public long NowMilliseconds
         {
-            get { return _now; }
+            get { return Now; }
         }
 
         /// <summary>Moves the clock forward.</summary>
         public void Advance(long milliseconds)
         {
-            _now += milliseconds;
+            Now += milliseconds;
         }
     }
 }
