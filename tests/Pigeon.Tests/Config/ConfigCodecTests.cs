@@ -39,6 +39,7 @@ namespace Pigeon.Tests.Config
             Assert.AreEqual(8081, c.Portal.Port);
             Assert.IsFalse(c.Network.PortMapping);
             Assert.AreEqual("dyn-secret", c.Network.DynDnsPassword);
+            Assert.AreEqual("metrics-secret-0123456789", c.Network.MetricsToken);
         }
 
         [TestMethod]

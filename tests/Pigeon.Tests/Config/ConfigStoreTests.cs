@@ -173,6 +173,7 @@ namespace Pigeon.Tests.Config
             string stored = StrictUtf8.Decode(files.Raw("config.json"), 0, files.Raw("config.json").Length);
             Assert.AreEqual(-1, stored.IndexOf("correct horse"));
             Assert.AreEqual(-1, stored.IndexOf("dyn-secret"));
+            Assert.AreEqual(-1, stored.IndexOf("metrics-secret"));
             Assert.AreEqual(-1, stored.IndexOf("pbkdf2"));
             ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
             Assert.AreEqual(ConfigSource.Primary, result.Source);

@@ -75,7 +75,8 @@ namespace Pigeon.Tests.Support
     ""portMapping"": false,
     ""dynDnsUrl"": ""https://dyn.example.org/nic/update"",
     ""dynDnsUser"": ""volunteer"",
-    ""dynDnsPassword"": ""dyn-secret""
+    ""dynDnsPassword"": ""dyn-secret"",
+    ""metricsToken"": ""metrics-secret-0123456789""
   },
   ""futureSection"": {
     ""enabled"": true,
