@@ -126,7 +126,7 @@ namespace Pigeon.Host
                 _statsTimer = new Timer(_ => PrintStatus(), null, ms, ms);
             }
 
-            _portal = PortalHost.Start(_options, () => _relay, _log, Store);
+            _portal = PortalHost.Start(_options, () => _relay, _log, Store, _reach);
             return opened;
         }
 

@@ -47,7 +47,7 @@ namespace Pigeon.Host
         }
 
         /// <summary>Starts the portal; null (after a warning) when it cannot listen.</summary>
-        public static PortalHost Start(HostOptions options, Func<RelayServer> relay, ILog log, ConfigStore store = null)
+        public static PortalHost Start(HostOptions options, Func<RelayServer> relay, ILog log, ConfigStore store = null, IMetricsSource metrics = null)
         {
             // One ConfigStore per config file (its lock orders saves and loads): the app's, when given.
             PortalBackend backend = store == null
@@ -83,6 +83,7 @@ namespace Pigeon.Host
             string url = "http://" + self + (portal.Port == 80 ? string.Empty : ":" + portal.Port) + "/";
             PortalApi api = new PortalApi(backend, new HostClock(), new PortalRandom());
             PortalSite site = new PortalSite(backend, host.Assets, api, new[] { self, "localhost" }, url);
+            site.Metrics = metrics; // GET /metrics (token or admin session; docs/reachability.md)
             host._server = new PortalServer(new SocketTransport(), new HostClock(), log, site, HostSlots);
             if (!host._server.Start(address, portal.Port, out string error))
             {

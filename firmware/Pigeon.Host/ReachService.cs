@@ -15,7 +15,7 @@ namespace Pigeon.Host
     /// the router and dynamic DNS, one for the health checks (each check may block for the
     /// connect timeout). The board's composition root does the same with its own seams.
     /// </summary>
-    public sealed class ReachService
+    public sealed class ReachService : IMetricsSource
     {
         private readonly PigeonConfig _config;
         private readonly RelayServer _relay;
@@ -108,6 +108,18 @@ namespace Pigeon.Host
             {
                 Mapper.RemoveAll();
             }
+        }
+
+        /// <inheritdoc />
+        public string MetricsToken
+        {
+            get { return (_config.Network ?? new NetworkConfig()).MetricsToken ?? string.Empty; }
+        }
+
+        /// <inheritdoc />
+        public void WriteMetrics(TextBuffer text)
+        {
+            MetricsWriter.Write(text, _relay, Health, Mapper, Memory, Clock);
         }
 
         /// <summary>The metrics page text (Prometheus text format).</summary>

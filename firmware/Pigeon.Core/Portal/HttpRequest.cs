@@ -55,6 +55,9 @@ namespace Pigeon.Portal
         /// <summary>The Cookie header, or empty.</summary>
         public string Cookie { get; set; }
 
+        /// <summary>The Authorization header (a /metrics scraper's token), or empty. A secret: never logged.</summary>
+        public string Authorization { get; set; }
+
         /// <summary>The X-CSRF-Token header, or empty.</summary>
         public string CsrfToken { get; set; }
 
@@ -82,6 +85,7 @@ namespace Pigeon.Portal
             HostHeader = string.Empty;
             Cookie = string.Empty;
             CsrfToken = string.Empty;
+            Authorization = string.Empty;
             ContentType = string.Empty;
             Origin = string.Empty;
             ContentLength = -1;

@@ -152,6 +152,9 @@ namespace Pigeon.Portal
                     case "cookie":
                         into.Cookie = into.Cookie.Length == 0 ? Latin1(buffer, vs, ve - vs) : into.Cookie + "; " + Latin1(buffer, vs, ve - vs);
                         break;
+                    case "authorization":
+                        into.Authorization = Latin1(buffer, vs, ve - vs);
+                        break;
                     case "x-csrf-token":
                         into.CsrfToken = Latin1(buffer, vs, ve - vs);
                         break;

@@ -49,6 +49,15 @@ namespace Pigeon.Portal
             get { return _sessions; }
         }
 
+        /// <summary>True when the request carries a live admin session cookie (for /metrics in a browser).</summary>
+        public bool IsAdmin(HttpRequest request)
+        {
+            lock (_lock)
+            {
+                return _sessions.Find(request.GetCookie(PortalSessions.CookieName), _clock.NowMilliseconds) >= 0;
+            }
+        }
+
         /// <summary>Answers a request whose path starts with /api/.</summary>
         public void Handle(HttpRequest request, HttpResponse response)
         {

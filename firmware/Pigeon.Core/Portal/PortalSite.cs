@@ -27,6 +27,9 @@ namespace Pigeon.Portal
             _portalUrl = portalUrl;
         }
 
+        /// <summary>Where GET /metrics comes from (docs/reachability.md); null = no /metrics route.</summary>
+        public IMetricsSource Metrics { get; set; }
+
         /// <summary>The API behind /api/.</summary>
         public PortalApi Api
         {
@@ -46,6 +49,12 @@ namespace Pigeon.Portal
             if (decision == ProbeDecision.NotFound)
             {
                 response.SetText(404, "not found");
+                return;
+            }
+
+            if (request.Path == "/metrics" && Metrics != null)
+            {
+                ServeMetrics(request, response);
                 return;
             }
 
@@ -78,6 +87,30 @@ namespace Pigeon.Portal
             response.Gzip = gzip;
             response.VaryEncoding = true;
             response.CacheControl = "no-cache"; // revalidate: a firmware update changes the page
+        }
+
+        private void ServeMetrics(HttpRequest request, HttpResponse response)
+        {
+            if (request.Method != "GET" && request.Method != "HEAD")
+            {
+                response.SetText(405, "method not allowed");
+                return;
+            }
+
+            // The scraper's token (network.metricsToken) or a logged-in admin's browser.
+            if (!MetricsAccess.IsAuthorized(request.Authorization, Metrics.MetricsToken) && !_api.IsAdmin(request))
+            {
+                response.SetText(401, "send the metrics token (Authorization: Bearer TOKEN) or log in as admin");
+                return;
+            }
+
+            Pigeon.Reach.TextBuffer text = new Pigeon.Reach.TextBuffer(8192, 262144);
+            Metrics.WriteMetrics(text);
+            response.Status = 200;
+            response.ContentType = MetricsWriter.ContentType;
+            response.Body = text.Bytes;
+            response.BodyLength = text.Length;
+            response.CacheControl = "no-store";
         }
     }
 }

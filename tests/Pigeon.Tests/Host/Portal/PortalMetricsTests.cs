@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Pigeon.Host;
+using Pigeon.Tests.Host.Reach;
+
+namespace Pigeon.Tests.Host.Portal
+{
+    /// <summary>
+    /// GET /metrics on the host's portal (in-process HostApp with reach on). Routes and upstreams
+    /// are on 127.0.0.1, so the mapper has nothing to map and never searches the network, and no
+    /// upstream is probed.
+    /// </summary>
+    [TestClass]
+    public class PortalMetricsTests
+    {
+        private const string Token = "portal-metrics-token-42";
+
+        [TestMethod]
+        public void Metrics_OnPortal_TokenOrNothing()
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "pigeon-metrics-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            int portal = PortalTestHost.FreeTcpPort();
+            int chat = PortalTestHost.FreeTcpPort();
+            File.WriteAllText(Path.Combine(dir, "config.json"),
+                "{\"relay\":{\"routes\":[{\"name\":\"chat\",\"listenAddress\":\"127.0.0.1\",\"listenPort\":" + chat + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9}]},"
+                + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + portal + "},"
+                + "\"network\":{\"metricsToken\":\"" + Token + "\"}}");
+            ListLog log = new ListLog();
+            HostApp app = new HostApp(new HostOptions { DataDir = dir, Reach = true }, log);
+            List<string> errors = new List<string>();
+            Assert.IsTrue(app.Load(errors), string.Join("; ", errors));
+            app.Start();
+            try
+            {
+                Assert.IsNotNull(app.Portal, "the portal did not start");
+                Assert.IsNotNull(app.Reach);
+                string ok = Get(portal, "/metrics", "Authorization: Bearer " + Token + "\r\n");
+                StringAssert.StartsWith(ok, "HTTP/1.1 200");
+                StringAssert.Contains(ok, "text/plain; version=0.0.4");
+                PromText page = PromText.Parse(ok.Substring(ok.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
+                Assert.AreEqual(1, page.Value("pigeon_route_listening", "route", "chat", "port", chat.ToString()));
+                Assert.AreEqual(0, page.Samples.FindAll(s => s.Name == "pigeon_port_mapped").Count, "a loopback route is not mapped");
+
+                StringAssert.StartsWith(Get(portal, "/metrics", string.Empty), "HTTP/1.1 401");
+                StringAssert.StartsWith(Get(portal, "/metrics", "Authorization: Bearer not-the-token-at-all\r\n"), "HTTP/1.1 401");
+                Assert.IsFalse(log.Lines.Exists(l => l.Contains(Token, StringComparison.Ordinal)), "the token was logged");
+            }
+            finally
+            {
+                app.Stop();
+                Directory.Delete(dir, true);
+            }
+        }
+
+        private static string Get(int port, string path, string headers)
+        {
+            using TcpClient client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            client.ReceiveTimeout = 5000;
+            NetworkStream stream = client.GetStream();
+            byte[] request = Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n" + headers + "\r\n");
+            stream.Write(request, 0, request.Length);
+            using MemoryStream all = new MemoryStream();
+            try
+            {
+                stream.CopyTo(all);
+            }
+            catch (IOException)
+            {
+                // the portal may reset after its answer; what arrived is what counts
+            }
+
+            return Encoding.ASCII.GetString(all.ToArray());
+        }
+    }
+}
