@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Pigeon.Host (--metrics-port) with a config whose routes and upstreams are on 127.0.0.1 (so the router port
+# Runs Pigeon.Host with a config whose routes and upstreams are on 127.0.0.1 (so the router port
 # mapper has nothing to map and never searches the network, and no upstream is probed), reads
 # /metrics from the portal address with the token, and checks the page with Prometheus's own
 # parser (`promtool check metrics`). Also checks that the page is refused without the token.
@@ -21,7 +21,6 @@ fi
 tmp=$(mktemp -d)
 token="ci-metrics-token-$RANDOM$RANDOM"
 portal=$(free_port)
-mport=$(free_port)
 chat=$(free_port)
 media=$(free_port)
 cat > "$tmp/config.json" <<JSON
@@ -39,10 +38,10 @@ cat > "$tmp/config.json" <<JSON
 }
 JSON
 
-dotnet "$host_dll" --config "$tmp/config.json" --data-dir "$tmp" --metrics-port "$mport" > "$tmp/host.log" 2>&1 &
+dotnet "$host_dll" --config "$tmp/config.json" --data-dir "$tmp" > "$tmp/host.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
-  grep -q "metrics: http://" "$tmp/host.log" 2>/dev/null && break
+  grep -q "portal" "$tmp/host.log" 2>/dev/null && break
   sleep 0.2
 done
 
@@ -52,7 +51,7 @@ try: s.recv(16)
 except Exception: pass" || true
 sleep 0.5
 
-code=$(curl -s -o "$tmp/metrics.txt" -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$mport/metrics")
+code=$(curl -s -o "$tmp/metrics.txt" -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$portal/metrics")
 if [ "$code" = "200" ]; then ok "GET /metrics with the token: 200"; else bad "GET /metrics with the token: $code"; fi
 
 if promtool check metrics < "$tmp/metrics.txt" > "$tmp/promtool.txt" 2>&1; then
@@ -67,7 +66,7 @@ else
   bad "pigeon_route_refused_total for media-test/not_tls is not 1"; grep refused "$tmp/metrics.txt" | head -5
 fi
 
-code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mport/metrics")
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$portal/metrics")
 if [ "$code" = "401" ]; then ok "GET /metrics without the token: 401"; else bad "GET /metrics without the token: $code"; fi
 
 if grep -q "$token" "$tmp/host.log"; then bad "the token appears in the log"; else ok "the token is not logged"; fi

@@ -372,6 +372,14 @@ namespace Pigeon.Portal
                         }
 
                         break;
+                    case "metricsToken":
+                        string token = Text(v, path, errors);
+                        if (token != null)
+                        {
+                            config.Network.MetricsToken = token;
+                        }
+
+                        break;
                     default:
                         errors.Add(path, "is not a setting the portal can change");
                         break;
