@@ -93,6 +93,24 @@ namespace Pigeon.Host
                 }
             }
 
+            int lowestSkipped = 0;
+            for (int i = 0; i < _relay.RouteCount; i++)
+            {
+                int port = _relay.GetRoute(i).ListenPort;
+                string error = _relay.GetListener(i).Error;
+                if (!_relay.GetListener(i).IsListening && port < 1024 && error != null && error.StartsWith("permission denied", StringComparison.Ordinal)
+                    && (lowestSkipped == 0 || port < lowestSkipped))
+                {
+                    lowestSkipped = port;
+                }
+            }
+
+            if (lowestSkipped > 0)
+            {
+                _log.Warn("to open every skipped port at once: sudo sysctl -w net.ipv4.ip_unprivileged_port_start=" + lowestSkipped
+                    + " (or run as root, or give dotnet cap_net_bind_service); the other routes are running");
+            }
+
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
                 + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
             if (_options.StatsIntervalSeconds > 0)

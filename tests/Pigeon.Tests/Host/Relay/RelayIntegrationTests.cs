@@ -1,0 +1,559 @@
+using System;
+using System.IO;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Pigeon.Config;
+using Pigeon.Net;
+using Pigeon.Relay;
+using Pigeon.Tests.Support;
+using static Pigeon.Tests.Host.Relay.LoopbackRig;
+
+namespace Pigeon.Tests.Host.Relay
+{
+    /// <summary>The relay end to end on 127.0.0.1 with real sockets, real TLS and real timeouts.</summary>
+    [TestClass]
+    [DoNotParallelize]
+    public class RelayIntegrationTests
+    {
+        private const int FiftyMegabytes = 50 * 1024 * 1024;
+
+        /// <summary>Writes <paramref name="count"/> deterministic bytes and returns their SHA-256.</summary>
+        private static byte[] SendPattern(Stream s, int count, int seed)
+        {
+            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] chunk = new byte[64 * 1024];
+            new Random(seed).NextBytes(chunk);
+            int sent = 0;
+            while (sent < count)
+            {
+                int n = Math.Min(chunk.Length, count - sent);
+                chunk[0] = (byte)(sent >> 16); // vary the chunks so reordering would show
+                s.Write(chunk, 0, n);
+                hash.AppendData(chunk, 0, n);
+                sent += n;
+            }
+
+            s.Flush();
+            return hash.GetHashAndReset();
+        }
+
+        private static byte[] ReceiveHash(Stream s, int count)
+        {
+            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] buffer = new byte[64 * 1024];
+            int got = 0;
+            while (got < count)
+            {
+                int n = s.Read(buffer, 0, Math.Min(buffer.Length, count - got));
+                if (n == 0)
+                {
+                    throw new EndOfStreamException("closed after " + got + " bytes");
+                }
+
+                hash.AppendData(buffer, 0, n);
+                got += n;
+            }
+
+            return hash.GetHashAndReset();
+        }
+
+        /// <summary>A TLS server that swaps <paramref name="count"/> bytes each way with one client.</summary>
+        private static Task<(byte[] received, byte[] sent)> TlsExchangeServer(System.Net.Sockets.TcpListener upstream, int count)
+        {
+            return Task.Run(() =>
+            {
+                using Socket s = upstream.AcceptSocket();
+                using SslStream ssl = TlsServer(s);
+                Task<byte[]> send = Task.Run(() => SendPattern(ssl, count, 2));
+                byte[] received = ReceiveHash(ssl, count);
+                return (received, send.Result);
+            });
+        }
+
+        [TestMethod]
+        [Timeout(120000)]
+        public void TlsClient_ThroughSniRoute_FiftyMegabytesEachWayIntact()
+        {
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.Routes = new[] { Sni(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(config);
+            try
+            {
+                var server = TlsExchangeServer(upstream, FiftyMegabytes);
+                using SslStream client = TlsClient(Connect(port), "mmg.whatsapp.net");
+                Task<byte[]> clientSent = Task.Run(() => SendPattern(client, FiftyMegabytes, 1));
+                byte[] clientReceived = ReceiveHash(client, FiftyMegabytes);
+                Assert.IsTrue(server.Wait(60000), "server finished");
+                CollectionAssert.AreEqual(clientSent.Result, server.Result.received, "client -> upstream bytes intact");
+                CollectionAssert.AreEqual(server.Result.sent, clientReceived, "upstream -> client bytes intact");
+
+                RouteCounters total = relay.SnapshotTotal();
+                Assert.AreEqual(1, total.Accepted);
+                Assert.IsTrue(total.BytesToUpstream >= FiftyMegabytes && total.BytesToClient >= FiftyMegabytes, "byte counters count the payload");
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void Refusals_EachCountedUnderItsReason_WhileRunningSessionFlows()
+        {
+            var upstream = Listen();
+            int media = FreePort();
+            int chat = FreePort();
+            var chatUpstream = Listen();
+            RelayConfig config = LoopbackRig.Config(maxSessions: 8);
+            config.HelloTimeoutSeconds = 1;
+            config.Routes = new[] { Sni(media, PortOf(upstream)), Plain(chat, PortOf(chatUpstream)) };
+            RelayServer relay = StartRelay(config);
+            try
+            {
+                // A session that keeps flowing the whole time.
+                var serverTask = Task.Run(() =>
+                {
+                    using Socket s = upstream.AcceptSocket();
+                    using SslStream ssl = TlsServer(s);
+                    byte[] b = new byte[1];
+                    while (ssl.Read(b, 0, 1) == 1)
+                    {
+                        ssl.Write(b, 0, 1); // echo
+                    }
+                });
+                using SslStream running = TlsClient(Connect(media), "media.whatsapp.net");
+                void Ping(byte v)
+                {
+                    running.Write(new[] { v }, 0, 1);
+                    byte[] r = new byte[1];
+                    Assert.AreEqual(1, running.Read(r, 0, 1));
+                    Assert.AreEqual(v, r[0]);
+                }
+
+                Ping(1);
+
+                // Disallowed SNI: the relay closes without connecting upstream.
+                using (Socket evil = Connect(media))
+                {
+                    Assert.ThrowsExactly<AggregateException>(() => Task.Run(() => TlsClient(evil, "evil.example")).Wait(), "handshake must fail");
+                }
+
+                Ping(2);
+
+                // Garbage: not TLS.
+                using (Socket garbage = Connect(media))
+                {
+                    garbage.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: whatsapp.net\r\n\r\n"));
+                    Assert.IsTrue(ClosedWithin(garbage, 3000));
+                }
+
+                // Malformed TLS: a record header followed by nonsense.
+                using (Socket malformed = Connect(media))
+                {
+                    malformed.Send(new byte[] { 0x16, 0x03, 0x01, 0x00, 0x08, 0x01, 0x00, 0x00, 0x02, 0xFF, 0xFF, 0x00, 0x00 });
+                    Assert.IsTrue(ClosedWithin(malformed, 3000));
+                }
+
+                Ping(3);
+
+                // A silent client: closed after the hello timeout (1 s here).
+                using (Socket silent = Connect(media))
+                {
+                    DateTime start = DateTime.UtcNow;
+                    Assert.IsTrue(ClosedWithin(silent, 5000));
+                    double seconds = (DateTime.UtcNow - start).TotalSeconds;
+                    Assert.IsTrue(seconds >= 0.8 && seconds < 3, "closed after " + seconds + " s");
+                }
+
+                // TLS on the chat port: refused and counted under its own reason.
+                using (Socket tlsOnChat = Connect(chat))
+                {
+                    tlsOnChat.Send(new HelloBuilder().Build());
+                    Assert.IsTrue(ClosedWithin(tlsOnChat, 3000));
+                }
+
+                Ping(4);
+
+                Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().RefusedTotal >= 5, 3000));
+                var m = relay.SnapshotRoute(0);
+                Assert.AreEqual(1, m.Refused(RefusalReason.SniNotAllowed), "SNI not allowed");
+                Assert.AreEqual(1, m.Refused(RefusalReason.NotTls), "not TLS");
+                Assert.AreEqual(1, m.Refused(RefusalReason.Malformed), "malformed");
+                Assert.AreEqual(1, m.Refused(RefusalReason.HelloTimeout), "hello timeout");
+                Assert.AreEqual(1, relay.SnapshotRoute(1).Refused(RefusalReason.TlsOnChatPort), "TLS on chat port");
+                Assert.AreEqual(0, relay.SnapshotRoute(1).Accepted - 1, "the chat client was accepted, then refused");
+                Assert.AreEqual(1, m.Active, "the running session is still active");
+                running.Close();
+                serverTask.Wait(5000);
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+                chatUpstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void FullRelay_NewClientClosedAtOnce_ExistingSessionsFlow()
+        {
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config(maxSessions: 2);
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(config);
+            Socket a = null, b = null, ua = null, ub = null;
+            try
+            {
+                a = Connect(port);
+                a.Send(new byte[] { 1 });
+                ua = upstream.AcceptSocket();
+                b = Connect(port);
+                b.Send(new byte[] { 2 });
+                ub = upstream.AcceptSocket();
+                Assert.AreEqual(1, ReadExactly(ua, 1)[0]);
+                Assert.AreEqual(2, ReadExactly(ub, 1)[0]);
+
+                using (Socket third = Connect(port))
+                {
+                    DateTime start = DateTime.UtcNow;
+                    Assert.IsTrue(ClosedWithin(third, 2000), "third client closed");
+                    Assert.IsTrue((DateTime.UtcNow - start).TotalMilliseconds < 1000, "closed at once");
+                }
+
+                Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.Full));
+                ua.Send(new byte[] { 9 });
+                Assert.AreEqual(9, ReadExactly(a, 1)[0], "existing session still flows");
+                b.Send(new byte[] { 8 });
+                Assert.AreEqual(8, ReadExactly(ub, 1)[0]);
+
+                // Once a slot frees up, new clients are served again.
+                a.Close();
+                ua.Close();
+                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 1, 5000), "slot returned");
+                using Socket fourth = Connect(port);
+                fourth.Send(new byte[] { 4 });
+                using Socket u4 = upstream.AcceptSocket();
+                Assert.AreEqual(4, ReadExactly(u4, 1)[0]);
+            }
+            finally
+            {
+                foreach (Socket s in new[] { a, b, ua, ub })
+                {
+                    s?.Dispose();
+                }
+
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(30000)]
+        public void ProxyProtocol_LineIsExact_ThenClientBytes()
+        {
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.Routes = new[] { Plain(port, PortOf(upstream), proxy: true) };
+            RelayServer relay = StartRelay(config);
+            try
+            {
+                using Socket client = Connect(port);
+                int clientPort = ((System.Net.IPEndPoint)client.LocalEndPoint).Port;
+                byte[] hello = new byte[] { 0x57, 0x41, 0x06, 0x02, 0x00, 0x00, 0x10 }; // "WA" chat prologue
+                client.Send(hello);
+                using Socket up = upstream.AcceptSocket();
+                up.ReceiveTimeout = 5000;
+                string expected = "PROXY TCP4 127.0.0.1 127.0.0.1 " + clientPort + " " + port + "\r\n";
+                byte[] got = ReadExactly(up, expected.Length + hello.Length);
+                Assert.AreEqual(expected, Encoding.ASCII.GetString(got, 0, expected.Length));
+                CollectionAssert.AreEqual(hello, got[expected.Length..]);
+
+                up.Send(new byte[] { 42 });
+                Assert.AreEqual(42, ReadExactly(client, 1)[0]);
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(30000)]
+        public void UnreachableUpstream_CountedAndClosed_FallbackUsedWhenPrimaryFails()
+        {
+            int dead = FreePort(); // nothing listens here
+            int port = FreePort();
+            int port2 = FreePort();
+            var fallback = Listen();
+            RelayConfig config = LoopbackRig.Config();
+            config.Routes = new[]
+            {
+                Plain(port, dead),
+                Plain(port2, PortOf(fallback), upstream: "primary.invalid", fallback: "127.0.0.1"),
+            };
+            RelayServer relay = StartRelay(config, new TableResolver());
+            try
+            {
+                using (Socket client = Connect(port))
+                {
+                    client.Send(new byte[] { 1 });
+                    Assert.IsTrue(ClosedWithin(client, 5000));
+                }
+
+                Assert.IsTrue(WaitUntil(() => relay.SnapshotRoute(0).UpstreamFailures == 1, 3000));
+
+                using (Socket client = Connect(port2))
+                {
+                    client.Send(new byte[] { 7 });
+                    using Socket up = fallback.AcceptSocket();
+                    up.ReceiveTimeout = 5000;
+                    Assert.AreEqual(7, ReadExactly(up, 1)[0], "reached the fallback host");
+                }
+
+                Assert.AreEqual(0, relay.SnapshotRoute(1).UpstreamFailures);
+            }
+            finally
+            {
+                relay.Stop();
+                fallback.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(30000)]
+        public void ConnectTimeout_UpstreamNotAnswering_ClosedAfterTimeout()
+        {
+            // A listener that never accepts, with its backlog filled: further SYNs go unanswered,
+            // so a connect hangs until the relay's connect timeout.
+            Socket blackhole = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            blackhole.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            blackhole.Listen(0);
+            int blackholePort = ((System.Net.IPEndPoint)blackhole.LocalEndPoint).Port;
+            var fillers = new System.Collections.Generic.List<Socket>();
+            for (int i = 0; i < 4; i++)
+            {
+                Socket f = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                try { f.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, blackholePort)); } catch (SocketException) { }
+                fillers.Add(f);
+            }
+
+            Thread.Sleep(200);
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.ConnectTimeoutSeconds = 1;
+            config.Routes = new[] { Plain(port, blackholePort) };
+            RelayServer relay = StartRelay(config);
+            try
+            {
+                using Socket client = Connect(port);
+                client.Send(new byte[] { 1 });
+                DateTime start = DateTime.UtcNow;
+                Assert.IsTrue(ClosedWithin(client, 6000), "closed after the connect timeout");
+                double s = (DateTime.UtcNow - start).TotalSeconds;
+                Assert.IsTrue(s >= 0.8 && s < 4, "after " + s + " s");
+                Assert.IsTrue(WaitUntil(() => relay.SnapshotRoute(0).UpstreamFailures == 1, 2000));
+            }
+            finally
+            {
+                relay.Stop();
+                fillers.ForEach(f => f.Dispose());
+                blackhole.Dispose();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(30000)]
+        public void IdleSession_ClosedAfterIdleTimeout_ActiveOneKept()
+        {
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.IdleTimeoutSeconds = 1;
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(config);
+            try
+            {
+                using Socket busy = Connect(port);
+                busy.Send(new byte[] { 1 });
+                using Socket busyUp = upstream.AcceptSocket();
+                using Socket idle = Connect(port);
+                idle.Send(new byte[] { 2 });
+                using Socket idleUp = upstream.AcceptSocket();
+                ReadExactly(busyUp, 1);
+                ReadExactly(idleUp, 1);
+                DateTime start = DateTime.UtcNow;
+                // Keep one session busy in one direction only: the idle clock covers both.
+                while ((DateTime.UtcNow - start).TotalMilliseconds < 2500)
+                {
+                    busyUp.Send(new byte[] { 3 });
+                    ReadExactly(busy, 1);
+                    Thread.Sleep(200);
+                }
+
+                Assert.IsTrue(ClosedWithin(idle, 100), "idle session closed");
+                busy.Send(new byte[] { 4 });
+                Assert.AreEqual(4, ReadExactly(busyUp, 1)[0], "busy session kept");
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(30000)]
+        public void HalfClose_ClientFinishes_UpstreamReplyStillArrives()
+        {
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(config);
+            try
+            {
+                using Socket client = Connect(port);
+                client.Send(Encoding.ASCII.GetBytes("request"));
+                client.Shutdown(SocketShutdown.Send);
+                using Socket up = upstream.AcceptSocket();
+                up.ReceiveTimeout = 5000;
+                Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
+                Assert.AreEqual(0, up.Receive(new byte[1]), "the FIN was passed on (host)");
+                up.Send(Encoding.ASCII.GetBytes("reply"));
+                up.Shutdown(SocketShutdown.Send);
+                Assert.AreEqual("reply", Encoding.ASCII.GetString(ReadExactly(client, 5)));
+                Assert.IsTrue(ClosedWithin(client, 3000));
+                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void SteadyTransfer_AllocatesNothingPerRead()
+        {
+            // 2 KB buffers: 64 MB is ~32,000 reads and writes per direction; even 8 bytes a read
+            // would show as 256 KB. The budget below covers the test process's own background.
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config(bufferBytes: 2048);
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(config);
+            try
+            {
+                using Socket client = Connect(port);
+                client.Send(new byte[] { 0 });
+                using Socket up = upstream.AcceptSocket();
+                ReadExactly(up, 1);
+                byte[] chunk = new byte[64 * 1024];
+                byte[] sink = new byte[64 * 1024];
+                void Transfer(int megabytes)
+                {
+                    long total = megabytes * 1024L * 1024L;
+                    Thread reader = new Thread(() =>
+                    {
+                        long got = 0;
+                        while (got < total)
+                        {
+                            int n = up.Receive(sink, 0, sink.Length, SocketFlags.None);
+                            if (n <= 0) break;
+                            got += n;
+                        }
+                    });
+                    reader.Start();
+                    for (long sent = 0; sent < total; sent += chunk.Length)
+                    {
+                        client.Send(chunk, 0, chunk.Length, SocketFlags.None);
+                    }
+
+                    reader.Join();
+                }
+
+                Transfer(8); // warm up: JIT, socket buffers
+                long before = GC.GetTotalAllocatedBytes(true);
+                Transfer(64);
+                long allocated = GC.GetTotalAllocatedBytes(true) - before;
+                Console.WriteLine("allocated during 64 MB through 2 KB buffers: " + allocated + " bytes (" + allocated / 64.0 + " per MB)");
+                Assert.IsTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes over 64 MB");
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void ManySessions_SlotsReused_AllocationPerSessionReported()
+        {
+            var upstream = Listen(backlog: 64);
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config(maxSessions: 4);
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(config);
+            Thread echo = new Thread(() =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        using Socket s = upstream.AcceptSocket();
+                        byte[] b = new byte[1];
+                        if (s.Receive(b) == 1)
+                        {
+                            s.Send(b);
+                        }
+                    }
+                }
+                catch (SocketException) { }
+                catch (ObjectDisposedException) { }
+                catch (InvalidOperationException) { }
+            }) { IsBackground = true };
+            echo.Start();
+            try
+            {
+                void Sessions(int count)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        using Socket c = Connect(port);
+                        c.Send(new byte[] { 5 });
+                        Assert.AreEqual(5, ReadExactly(c, 1)[0]);
+                    }
+                }
+
+                Sessions(50);
+                long before = GC.GetTotalAllocatedBytes(true);
+                Sessions(300);
+                long perSession = (GC.GetTotalAllocatedBytes(true) - before) / 300;
+                Console.WriteLine("allocated per session (test client, upstream echo and relay, runtime sockets included): " + perSession + " bytes");
+                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 5000));
+                Assert.AreEqual(350, relay.SnapshotTotal().Accepted);
+                Assert.AreEqual(0, relay.SnapshotTotal().RefusedTotal);
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+    }
+}
