@@ -1,0 +1,363 @@
+using System;
+using System.Device.Gpio;
+using System.Threading;
+using nanoFramework.Runtime.Native;
+using Pigeon.Config;
+using Pigeon.Net;
+using Pigeon.Relay;
+using Pigeon.Sockets;
+
+namespace Pigeon.Device
+{
+    /// <summary>
+    /// The composition root and boot flow (docs/device.md, "Boot flow"):
+    /// <code>
+    ///   power-on -> LED on -> board from the firmware's target name -> I:\ -> last reboot reason
+    ///            -> config (defaults when none)
+    ///   button held at power-on, no uplink settings, or "wifi unreachable" last time
+    ///            -> SETUP MODE: soft AP + DHCP (captive-portal option) + captive DNS + portal;
+    ///               with saved Wi-Fi settings the station keeps retrying and a success reboots
+    ///               into run mode
+    ///   otherwise -> RUN MODE: Wi-Fi (or Ethernet) with backoff -> SNTP -> relay routes sized by
+    ///               the socket/heap budget -> LAN portal; Wi-Fi drops are repaired in place; Wi-Fi
+    ///               unreachable for SetupFallbackMs reboots into setup mode (still retrying)
+    ///   always   -> watchdog fed by the supervision loop; button held 5 s = factory reset
+    /// </code>
+    /// </summary>
+    public sealed class DeviceApp
+    {
+        /// <summary>
+        /// Wi-Fi unreachable this long in run mode reopens the setup AP (by rebooting into setup
+        /// mode, so the relay's sockets and the AP's never compete). 5 minutes rides out a
+        /// router reboot (1-3 minutes) without bothering anyone.
+        /// </summary>
+        public const int SetupFallbackMs = 5 * 60 * 1000;
+
+        /// <summary>Heap kept for everything but relay sessions: portal, config, JSON, threads (docs/device.md).</summary>
+        public const int ReservedHeapBytes = 40 * 1024;
+
+        /// <summary>Portal clients served at once in run mode (the LAN admin page): one, so it never starves the relay.</summary>
+        public const int RunPortalClients = 1;
+
+        /// <summary>Portal clients in setup mode (a phone opens several probe connections at once); no relay runs then.</summary>
+        public const int SetupPortalClients = 4;
+
+        /// <summary>UDP sockets beside the relay in run mode: the SNTP client.</summary>
+        public const int RunUdpSockets = 1;
+
+        /// <summary>The reboot reason that sends the next boot to setup mode while the station retries.</summary>
+        public const string WifiFallbackReason = "wifi unreachable: setup access point reopened";
+
+        private const int SupervisorTickMs = 1000;
+
+        private readonly DeviceLog _log = new DeviceLog();
+        private readonly DeviceClock _clock = new DeviceClock();
+        private BoardInfo _board;
+        private FlashFileStore _files;
+        private RebootRecord _reboot;
+        private Watchdog _watchdog;
+        private StatusLed _led;
+        private SetupButton _button;
+        private WifiStation _wifi;
+        private PigeonConfig _config;
+        private RelayServer _relay;
+
+        /// <summary>Status facts for the portal's status page.</summary>
+        public DeviceStatus Status { get; private set; }
+
+        /// <summary>Boots and never returns (the supervision loop runs until a reboot).</summary>
+        public void Run()
+        {
+            _board = BoardTable.ForTarget(SafeTargetName());
+            GpioController gpio = new GpioController();
+            _led = new StatusLed(gpio, _board);
+            _led.Show(LedMode.Starting);
+            _log.Info("Pigeon on " + _board.Name + " (" + _board.Target + ")");
+
+            _files = new FlashFileStore(FlashFileStore.InternalDrive);
+            _reboot = new RebootRecord(_files);
+            if (_files.Available)
+            {
+                _reboot.Load();
+            }
+            else
+            {
+                _log.Warn("I:\\ is not mounted: config cannot be kept (reflash with the board's firmware)");
+            }
+
+            Status = new DeviceStatus(_board, _reboot.LastReason);
+            _log.Info("last reboot: " + _reboot.LastReason);
+
+            _button = new SetupButton(gpio, _board, _clock, _log);
+            bool setupRequested = _button.HeldAtPowerOn();
+            _button.WatchForFactoryReset(FactoryReset);
+
+            _watchdog = new Watchdog(_clock, _reboot, _log);
+            _watchdog.Start();
+
+            _config = LoadConfig();
+            _wifi = new WifiStation(_log, _clock);
+            _wifi.Begin();
+
+            bool hasWifi = _config.Wifi != null && _config.Wifi.Ssid != null && _config.Wifi.Ssid.Length > 0;
+            bool fallback = _reboot.LastReason == WifiFallbackReason;
+            if (setupRequested || fallback || (!hasWifi && !_board.HasEthernet))
+            {
+                _log.Info(setupRequested ? "setup mode: button held at power-on" : fallback ? "setup mode: Wi-Fi was unreachable" : "setup mode: no Wi-Fi settings yet");
+                RunSetupMode(hasWifi);
+            }
+            else
+            {
+                RunMode(hasWifi);
+            }
+        }
+
+        private void RunSetupMode(bool retryStation)
+        {
+            Status.Mode = "setup";
+            SetupAccessPoint ap = new SetupAccessPoint(_log);
+            if (ap.Configure(_config.SetupAp))
+            {
+                _reboot.Reboot("setup access point configured");
+            }
+
+            ap.StartDhcp();
+
+            // COMPOSITION POINT (portal work, not on main yet): the captive DNS responder answers
+            // every name with SetupAccessPoint.Address on UDP 53, and the portal serves the setup
+            // page on port 80 with SetupPortalClients slots:
+            //   new CaptiveDnsServer(_log) on new SocketDatagram() bound to 192.168.4.1:53
+            //   new PortalServer(new SocketTransport(), _clock, _log, <PortalSite over PortalApi
+            //       with a device backend: save -> ConfigStore.Save -> _reboot.Reboot("config saved")>,
+            //       SetupPortalClients)
+            _log.Warn("setup mode: captive DNS and setup page are not wired in this build (portal not merged yet)");
+
+            _led.Show(LedMode.Setup);
+            while (true)
+            {
+                _watchdog.Feed("setup");
+                Status.Update(_clock, _wifi, _relay);
+                if (retryStation && _wifi.Maintain(_config.Wifi))
+                {
+                    ap.StopDhcp();
+                    ap.Disable();
+                    _reboot.Reboot("wifi reachable again: run mode");
+                }
+
+                Thread.Sleep(SupervisorTickMs);
+            }
+        }
+
+        private void RunMode(bool hasWifi)
+        {
+            Status.Mode = "connecting";
+            _led.Show(LedMode.Connecting);
+            SetupAccessPoint ap = new SetupAccessPoint(_log);
+            if (ap.Disable())
+            {
+                _reboot.Reboot("setup access point closed for run mode");
+            }
+
+            // Wait for the first uplink: Ethernet (the firmware brings it up) or the station.
+            while (!UplinkUp(hasWifi))
+            {
+                _watchdog.Feed("first uplink");
+                if (hasWifi && _clock.NowMilliseconds - _wifi.DisconnectedSince > SetupFallbackMs)
+                {
+                    _reboot.Reboot(WifiFallbackReason);
+                }
+
+                Thread.Sleep(SupervisorTickMs);
+            }
+
+            _log.Info("uplink: " + (EthernetLink.IsConnected ? "Ethernet " + EthernetLink.Address : "Wi-Fi " + _wifi.Address));
+            TimeSync.Start(_config.Time, _log);
+            _watchdog.Feed("time");
+
+            StartRelay();
+            _watchdog.Feed("relay");
+
+            // COMPOSITION POINT (portal work, not on main yet): the LAN portal (status, admin)
+            // on _config.Portal.Port with RunPortalClients slots, so it can never take a socket
+            // the relay's budget counted on:
+            //   new PortalServer(new SocketTransport(), _clock, _log, <PortalSite>, RunPortalClients)
+
+            Status.Mode = _relay != null ? "relaying" : "error";
+            _led.Show(_relay != null ? LedMode.Relaying : LedMode.Error);
+            while (true)
+            {
+                _watchdog.Feed("run");
+                bool up = UplinkUp(hasWifi);
+                if (_relay != null)
+                {
+                    _led.Show(up ? LedMode.Relaying : LedMode.Connecting);
+                }
+
+                if (!up && hasWifi && !EthernetLink.IsConnected && _clock.NowMilliseconds - _wifi.DisconnectedSince > SetupFallbackMs)
+                {
+                    _reboot.Reboot(WifiFallbackReason);
+                }
+
+                Status.Update(_clock, _wifi, _relay);
+                Thread.Sleep(SupervisorTickMs);
+            }
+        }
+
+        /// <summary>
+        /// True when a wired link has an address, or the station is connected (one reconnect
+        /// attempt is made here when it is not and its backoff allows).
+        /// </summary>
+        private bool UplinkUp(bool hasWifi)
+        {
+            if (_board.HasEthernet && EthernetLink.IsConnected)
+            {
+                return true;
+            }
+
+            return hasWifi && _wifi.Maintain(_config.Wifi);
+        }
+
+        private void StartRelay()
+        {
+            RelayConfig relay = _config.Relay;
+            if (relay == null || relay.Routes == null || relay.Routes.Length == 0)
+            {
+                _log.Warn("relay: no routes configured");
+                return;
+            }
+
+            int heap = MeasureFreeHeap();
+            RouteConfig[] routes = relay.Routes;
+            SessionBudget budget = Budget(relay, routes.Length, heap);
+            if (budget.Sessions < 1 && routes.Length > 2)
+            {
+                // 8-socket boards (ESP32-C3): keep the first route of each upstream (chat 443,
+                // media 587) so at least one session fits (hardware/boards/esp32-c3-supermini.md).
+                routes = FirstRoutePerUpstream(routes);
+                budget = Budget(relay, routes.Length, heap);
+                _log.Warn("relay: " + _board.MaxSockets.ToString() + " sockets: running " + routes.Length.ToString() + " routes only");
+            }
+
+            Status.SetBudget(budget, heap);
+            if (budget.Sessions < 1)
+            {
+                _log.Warn("relay: no session fits this board's budget (" + budget.LimitedBy + ")");
+                return;
+            }
+
+            relay.Routes = routes;
+            relay.MaxSessions = budget.Sessions;
+            _log.Info("relay: " + budget.Sessions.ToString() + " sessions (limited by " + budget.LimitedBy + "), " + routes.Length.ToString() + " routes");
+            try
+            {
+                _relay = new RelayServer(relay, new SocketTransport(), new DeviceResolver(), _clock, _log);
+                int opened = _relay.Start();
+                _log.Info("relay: " + opened.ToString() + " of " + routes.Length.ToString() + " listeners open (failed ones are retried by the relay)");
+            }
+            catch (Exception ex)
+            {
+                _relay = null;
+                _log.Warn("relay: cannot start: " + ex.Message);
+            }
+        }
+
+        private SessionBudget Budget(RelayConfig relay, int listeners, int heap)
+        {
+            int buffer = relay.BufferBytes < ProxyHeader.MaxLength ? ProxyHeader.MaxLength : relay.BufferBytes;
+            int hello = relay.MaxHelloBytes;
+            int inbound = hello > buffer ? hello : buffer;
+            return SessionBudget.Compute(
+                relay.MaxSessions,
+                _board.MaxSockets,
+                listeners,
+                1 + RunPortalClients,
+                RunUdpSockets,
+                heap,
+                ReservedHeapBytes,
+                inbound,
+                buffer);
+        }
+
+        private int MeasureFreeHeap()
+        {
+            int planned = _board.HeapKB * 1024;
+            try
+            {
+                // nanoFramework.Runtime.Native GC.Run returns the free managed heap in bytes.
+                uint free = nanoFramework.Runtime.Native.GC.Run(true);
+                if (free > 0 && free < (uint)planned)
+                {
+                    return (int)free;
+                }
+            }
+            catch (Exception)
+            {
+                // Keep the planned figure.
+            }
+
+            return planned;
+        }
+
+        private static RouteConfig[] FirstRoutePerUpstream(RouteConfig[] routes)
+        {
+            RouteConfig[] kept = new RouteConfig[routes.Length];
+            int count = 0;
+            for (int i = 0; i < routes.Length; i++)
+            {
+                bool seen = false;
+                for (int j = 0; j < count; j++)
+                {
+                    if (kept[j].UpstreamHost == routes[i].UpstreamHost)
+                    {
+                        seen = true;
+                    }
+                }
+
+                if (!seen)
+                {
+                    kept[count++] = routes[i];
+                }
+            }
+
+            RouteConfig[] result = new RouteConfig[count];
+            Array.Copy(kept, result, count);
+            return result;
+        }
+
+        private PigeonConfig LoadConfig()
+        {
+            // COMPOSITION POINT (config work, not on main yet): the config store keeps I:\config.json
+            // with a backup and a pending copy (torn-write safe) and the nanoFramework.Json codec in
+            // firmware/Pigeon.Device/Config decodes it:
+            //   ConfigStore store = new ConfigStore(_files, <device codec>, true);
+            //   ConfigLoadResult loaded = store.Load();  -> loaded config, or defaults + reasons
+            // Until both land this build runs on the defaults (no Wi-Fi settings: setup mode).
+            _log.Warn("config: store not wired in this build; using defaults");
+            return ConfigDefaults.Create(true);
+        }
+
+        private void FactoryReset()
+        {
+            _led.Show(LedMode.Off);
+            // COMPOSITION POINT (config work): ConfigStore.FactoryReset() deletes config.json and
+            // its copies; until it lands the known names are deleted here.
+            _files.Delete("config.json");
+            _files.Delete("config.json.bak");
+            _files.Delete("config.json.new");
+            new SetupAccessPoint(_log).Configure(null);
+            _reboot.Reboot("factory reset (setup button held 5 s)");
+        }
+
+        private static string SafeTargetName()
+        {
+            try
+            {
+                return SystemInfo.TargetName;
+            }
+            catch (Exception)
+            {
+                return "";
+            }
+        }
+    }
+}
