@@ -9,7 +9,7 @@
     2. flashes the board's nanoFramework firmware at the version pinned in
        firmware/Pigeon.Device/firmware-pin.json (managed packages and firmware move together);
     3. deploys the Pigeon application image at the board profile's deploy address;
-    4. with -Config, copies a seed config to I:\pigeon.json;
+    4. with -Config, copies a seed config to I:\config.json;
     5. prints what to do next.
     Every failure stops with a plain message and a non-zero exit code.
 
@@ -19,7 +19,7 @@
     Serial port (COM5, /dev/ttyUSB0, /dev/cu.usbserial-0001). Found automatically when exactly
     one USB serial port is present.
 .PARAMETER Config
-    Optional seed config (JSON) written to I:\pigeon.json.
+    Optional seed config (JSON) written to I:\config.json.
 .PARAMETER Image
     The application image (.bin). Without it the script builds firmware/Pigeon.Device where the
     nanoFramework toolchain exists (Windows + Visual Studio with the nanoFramework extension).
@@ -169,7 +169,7 @@ $steps.Add(@{ What = "deploy Pigeon at $address"; Exe = $nanoffCmd;
 $deployJson = $null
 if ($Config) {
     $deployJson = Join-Path ([System.IO.Path]::GetTempPath()) "pigeon-filedeployment-$PID.json"
-    $steps.Add(@{ What = 'copy the seed config to I:\pigeon.json'; Exe = $nanoffCmd; FileDeployment = $true;
+    $steps.Add(@{ What = 'copy the seed config to I:\config.json'; Exe = $nanoffCmd; FileDeployment = $true;
                   Args = @('--target', $target, '--serialport', $Port, '--filedeployment', $deployJson) })
 }
 
@@ -180,7 +180,7 @@ if ($DryRun) {
         Write-Host ("  # " + $s.What)
         Write-Host ("  " + (Format-Command (@($s.Exe) + $s.Args)))
         if ($s.ContainsKey('FileDeployment')) {
-            Write-Host ("  # $deployJson would hold: " + (@{ serialport = $Port; files = @(@{ DestinationFilePath = 'I:\pigeon.json'; SourceFilePath = $Config }) } | ConvertTo-Json -Compress -Depth 4))
+            Write-Host ("  # $deployJson would hold: " + (@{ serialport = $Port; files = @(@{ DestinationFilePath = 'I:\config.json'; SourceFilePath = $Config }) } | ConvertTo-Json -Compress -Depth 4))
         }
     }
     exit 0
@@ -215,7 +215,7 @@ foreach ($s in $steps) {
         continue
     }
     if ($s.ContainsKey('FileDeployment')) {
-        @{ serialport = $Port; files = @(@{ DestinationFilePath = 'I:\pigeon.json'; SourceFilePath = $Config }) } |
+        @{ serialport = $Port; files = @(@{ DestinationFilePath = 'I:\config.json'; SourceFilePath = $Config }) } |
             ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $deployJson -Encoding utf8
     }
     try {

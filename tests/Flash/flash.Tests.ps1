@@ -35,6 +35,8 @@ BeforeAll {
         $fake = Join-Path $dir 'nanoff.ps1'
         Set-Content -Path $fake -Value @'
 Add-Content -Path (Join-Path $PSScriptRoot 'calls.txt') -Value ($args -join ' ')
+$i = [array]::IndexOf($args, '--filedeployment')
+if ($i -ge 0) { Copy-Item -Path $args[$i + 1] -Destination (Join-Path $PSScriptRoot 'deploy.json') }
 exit [int](Get-Content (Join-Path $PSScriptRoot 'exit.txt'))
 '@
         $fake
@@ -89,7 +91,7 @@ Describe 'flash.ps1 -DryRun options' {
         $r = Invoke-Flash @('-Board', 'esp32-c3-supermini', '-Port', 'COM3', '-Config', $GoodConfig, '-DryRun')
         $r.Code | Should -Be 0
         $r.Out | Should -Match '--filedeployment'
-        $r.Out | Should -Match ([regex]::Escape('I:\\pigeon.json'))
+        $r.Out | Should -Match ([regex]::Escape('I:\\config.json'))
     }
 
     It 'DryRun_OnePortAttached_UsesItWithoutPort' {
@@ -195,7 +197,12 @@ Describe 'flash.ps1 with a working nanoff' {
         $calls.Count | Should -Be 3
         $calls[0] | Should -Be "--update --target ESP32_OLIMEX --fwversion $($Pin.nanoffFirmwareVersion) --serialport $FakePort"
         $calls[1] | Should -Be "--target ESP32_OLIMEX --serialport $FakePort --deploy --image $Image --address 0x1E0000 --reset"
-        $calls[2] | Should -Match '--filedeployment'
+        $calls[2] | Should -Match "^--target ESP32_OLIMEX --serialport $([regex]::Escape($FakePort)) --filedeployment "
+        $deploy = Get-Content -Raw (Join-Path (Split-Path $fake) 'deploy.json') | ConvertFrom-Json
+        $deploy.serialport | Should -Be $FakePort
+        $deploy.files[0].DestinationFilePath | Should -Be 'I:\config.json'
+        $deploy.files[0].SourceFilePath | Should -Be $GoodConfig
+        Test-Path ($calls[2] -split ' ')[-1] | Should -BeFalse -Because 'the temporary deployment file is removed'
         $r.Out | Should -Match 'network cable'
         $r.Out | Should -Match 'Pigeon-XXXX'
     }
