@@ -158,7 +158,8 @@ if (-not $Nanoff) {
 }
 if ($buildImage) {
     $steps.Add(@{ What = 'build the application image'; Exe = 'msbuild'; Build = $true;
-                  Args = @((Join-Path $projectDir 'Pigeon.Device.nfproj'), '-restore', '-p:Configuration=Release') })
+                  Args = @((Join-Path $projectDir 'Pigeon.Device.nfproj'), '-restore', '-p:RestorePackagesConfig=true', "-p:SolutionDir=$root$([System.IO.Path]::DirectorySeparatorChar)", '-p:Configuration=Release') })
+    # SolutionDir: packages.config restores into packages\ beside Firmware.sln, where the .nfproj hint paths look.
 }
 if (-not $SkipFirmware) {
     $steps.Add(@{ What = "flash nanoFramework $fwVersion ($target)"; Exe = $nanoffCmd;

@@ -122,9 +122,15 @@ namespace Pigeon.Device
 
             try
             {
+                IPAddress self = IPAddress.Parse(Address);
                 DhcpServer dhcp = new DhcpServer();
                 dhcp.CaptivePortalUrl = "http://" + Address + "/";
-                if (!dhcp.Start(IPAddress.Parse(Address), IPAddress.Parse(Netmask)))
+
+                // Iot.Device.DhcpServer sends DNS (option 6) and router (option 3) only when set:
+                // without them phones would never ask the captive DNS responder.
+                dhcp.DnsServer = self;
+                dhcp.Gateway = self;
+                if (!dhcp.Start(self, IPAddress.Parse(Netmask)))
                 {
                     _log.Warn("setup AP: DHCP server did not start");
                     return false;
