@@ -33,6 +33,12 @@ namespace Pigeon.Device
         /// </summary>
         public const int SetupFallbackMs = 5 * 60 * 1000;
 
+        /// <summary>
+        /// An Ethernet board with no saved settings waits this long for a cable before opening the
+        /// setup AP: long enough for a router's DHCP, short enough for a volunteer watching the LED.
+        /// </summary>
+        public const int UnconfiguredFallbackMs = 60 * 1000;
+
         /// <summary>Heap kept for everything but relay sessions: portal, config, JSON, threads (docs/device.md).</summary>
         public const int ReservedHeapBytes = 40 * 1024;
 
@@ -46,7 +52,7 @@ namespace Pigeon.Device
         public const int RunUdpSockets = 1;
 
         /// <summary>The reboot reason that sends the next boot to setup mode while the station retries.</summary>
-        public const string WifiFallbackReason = "wifi unreachable: setup access point reopened";
+        public const string WifiFallbackReason = "network unreachable: setup access point reopened";
 
         private const int SupervisorTickMs = 1000;
 
@@ -103,8 +109,10 @@ namespace Pigeon.Device
             bool fallback = _reboot.LastReason == WifiFallbackReason;
             if (setupRequested || fallback || (!hasWifi && !_board.HasEthernet))
             {
-                _log.Info(setupRequested ? "setup mode: button held at power-on" : fallback ? "setup mode: Wi-Fi was unreachable" : "setup mode: no Wi-Fi settings yet");
-                RunSetupMode(hasWifi);
+                _log.Info(setupRequested ? "setup mode: button held at power-on" : fallback ? "setup mode: the network was unreachable" : "setup mode: no Wi-Fi settings yet");
+                // After a fallback the uplink keeps being tried; a setup requested by hand or a
+                // board without settings waits for the setup page.
+                RunSetupMode(fallback && (hasWifi || _board.HasEthernet));
             }
             else
             {
@@ -112,7 +120,7 @@ namespace Pigeon.Device
             }
         }
 
-        private void RunSetupMode(bool retryStation)
+        private void RunSetupMode(bool retryUplink)
         {
             Status.Mode = "setup";
             SetupAccessPoint ap = new SetupAccessPoint(_log);
@@ -137,11 +145,12 @@ namespace Pigeon.Device
             {
                 _watchdog.Feed("setup");
                 Status.Update(_clock, _wifi, _relay);
-                if (retryStation && _wifi.Maintain(_config.Wifi))
+                bool cable = _board.HasEthernet && EthernetLink.IsConnected;
+                if (retryUplink && (cable || _wifi.Maintain(_config.Wifi)))
                 {
                     ap.StopDhcp();
                     ap.Disable();
-                    _reboot.Reboot("wifi reachable again: run mode");
+                    _reboot.Reboot(cable ? "network cable connected: run mode" : "wifi reachable again: run mode");
                 }
 
                 Thread.Sleep(SupervisorTickMs);
@@ -158,11 +167,15 @@ namespace Pigeon.Device
                 _reboot.Reboot("setup access point closed for run mode");
             }
 
-            // Wait for the first uplink: Ethernet (the firmware brings it up) or the station.
+            // Wait for the first uplink: Ethernet (the firmware brings it up) or the station. An
+            // Ethernet board that was never configured falls back to setup after a minute without
+            // a cable; with saved Wi-Fi settings the full SetupFallbackMs applies.
+            int fallbackMs = hasWifi ? SetupFallbackMs : UnconfiguredFallbackMs;
+            long downSince = _clock.NowMilliseconds;
             while (!UplinkUp(hasWifi))
             {
                 _watchdog.Feed("first uplink");
-                if (hasWifi && _clock.NowMilliseconds - _wifi.DisconnectedSince > SetupFallbackMs)
+                if (_clock.NowMilliseconds - downSince > fallbackMs)
                 {
                     _reboot.Reboot(WifiFallbackReason);
                 }
@@ -184,6 +197,7 @@ namespace Pigeon.Device
 
             Status.Mode = _relay != null ? "relaying" : "error";
             _led.Show(_relay != null ? LedMode.Relaying : LedMode.Error);
+            downSince = _clock.NowMilliseconds;
             while (true)
             {
                 _watchdog.Feed("run");
@@ -193,7 +207,12 @@ namespace Pigeon.Device
                     _led.Show(up ? LedMode.Relaying : LedMode.Connecting);
                 }
 
-                if (!up && hasWifi && !EthernetLink.IsConnected && _clock.NowMilliseconds - _wifi.DisconnectedSince > SetupFallbackMs)
+                long now = _clock.NowMilliseconds;
+                if (up)
+                {
+                    downSince = now;
+                }
+                else if (now - downSince > SetupFallbackMs)
                 {
                     _reboot.Reboot(WifiFallbackReason);
                 }
