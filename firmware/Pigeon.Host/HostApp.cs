@@ -20,6 +20,7 @@ namespace Pigeon.Host
         private readonly ILog _log;
         private RelayServer _relay;
         private Timer _statsTimer;
+        private PortalHost _portal;
 
         /// <summary>Creates the app for the given options.</summary>
         public HostApp(HostOptions options, ILog log)
@@ -32,6 +33,12 @@ namespace Pigeon.Host
         public RelayServer Relay
         {
             get { return _relay; }
+        }
+
+        /// <summary>The portal (after <see cref="Start"/>; null when it could not listen).</summary>
+        public PortalHost Portal
+        {
+            get { return _portal; }
         }
 
         /// <summary>The config in use.</summary>
@@ -119,12 +126,14 @@ namespace Pigeon.Host
                 _statsTimer = new Timer(_ => Console.Out.WriteLine(StatusLine()), null, ms, ms);
             }
 
+            _portal = PortalHost.Start(_options, () => _relay, _log);
             return opened;
         }
 
         /// <summary>Stops the relay.</summary>
         public void Stop()
         {
+            _portal?.Stop();
             if (_statsTimer != null)
             {
                 _statsTimer.Dispose();

@@ -15,6 +15,12 @@ namespace Pigeon.Host
         /// <summary>Print a JSON status line every N seconds (0 = never).</summary>
         public int StatsIntervalSeconds { get; set; }
 
+        /// <summary>Run the captive DNS responder on this UDP port (--dns-port; -1 = off, 0 = any free port).</summary>
+        public int DnsPort { get; set; } = -1;
+
+        /// <summary>A JSON file with the fake Wi-Fi scan list (--fake-wifi); null = the built-in sample.</summary>
+        public string FakeWifiPath { get; set; }
+
         /// <summary>--help was given.</summary>
         public bool Help { get; set; }
 
@@ -31,6 +37,8 @@ namespace Pigeon.Host
             + "  --config FILE          the JSON config to use (default: DIR/config.json, created with defaults)\n"
             + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
             + "  --stats-interval N     print one JSON status line every N seconds\n"
+            + "  --dns-port N           also answer captive DNS on UDP port N (for tests)\n"
+            + "  --fake-wifi FILE       the portal's fake Wi-Fi scan list ([{\"ssid\":..,\"rssi\":..,\"secure\":..}])\n"
             + "  --help                 this text\n";
 
         /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a plain message.</summary>
@@ -56,6 +64,17 @@ namespace Pigeon.Host
                         }
 
                         options.StatsIntervalSeconds = seconds;
+                        break;
+                    case "--dns-port":
+                        if (!int.TryParse(Value(args, ref i, arg), out int dnsPort) || dnsPort < 0 || dnsPort > 65535)
+                        {
+                            throw new ArgumentException("--dns-port takes a port number (0 = any free port)");
+                        }
+
+                        options.DnsPort = dnsPort;
+                        break;
+                    case "--fake-wifi":
+                        options.FakeWifiPath = Value(args, ref i, arg);
                         break;
                     case "-h":
                     case "--help":

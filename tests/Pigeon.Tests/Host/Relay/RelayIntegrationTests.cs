@@ -506,7 +506,10 @@ namespace Pigeon.Tests.Host.Relay
         {
             var upstream = Listen(backlog: 64);
             int port = FreePort();
-            RelayConfig config = LoopbackRig.Config(maxSessions: 4);
+            // Slots are returned a moment after the client closes (the session's thread folds
+            // its counters first); on a loaded 2-core machine that lag can span a few sessions,
+            // so give headroom: the point is that 350 sessions run through a fixed set of slots.
+            RelayConfig config = LoopbackRig.Config(maxSessions: 16);
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
             RelayServer relay = StartRelay(config);
             Thread echo = new Thread(() =>

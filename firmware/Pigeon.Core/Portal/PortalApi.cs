@@ -1,0 +1,392 @@
+using Pigeon.Config;
+using Pigeon.Net;
+
+namespace Pigeon.Portal
+{
+    /// <summary>
+    /// The JSON API under /api/. Rules (issue 4, security):
+    /// <list type="bullet">
+    /// <item>Until an admin password exists, the only state-changing request taken is setting it
+    /// (POST /api/admin-password); reads are open then, since there is nothing to protect yet.</item>
+    /// <item>After that every request but login needs the session cookie, and every POST also
+    /// the session's CSRF token in X-CSRF-Token.</item>
+    /// <item>Every POST must be Content-Type application/json (a cross-site HTML form cannot send
+    /// that without a CORS preflight, which is never granted) and, when the browser sends an
+    /// Origin, it must be this portal's own.</item>
+    /// <item>Secrets are never written back (<see cref="ConfigView"/>) nor logged.</item>
+    /// </list>
+    /// </summary>
+    public sealed class PortalApi
+    {
+        /// <summary>Admin password length bounds, in characters.</summary>
+        public const int MinPassword = 8;
+
+        /// <summary>See <see cref="MinPassword"/>.</summary>
+        public const int MaxPassword = 64;
+
+        /// <summary>The factory-reset body must carry this confirmation word.</summary>
+        public const string ResetConfirmation = "factory-reset";
+
+        private const int MaxScan = 24;
+        private readonly IPortalBackend _backend;
+        private readonly IClock _clock;
+        private readonly PortalSessions _sessions;
+        private readonly LoginLimiter _limiter = new LoginLimiter();
+        private readonly WifiNetwork[] _scan = new WifiNetwork[MaxScan];
+        private readonly object _lock = new object();
+
+        /// <summary>Creates the API over a backend.</summary>
+        public PortalApi(IPortalBackend backend, IClock clock, IRandomBytes random)
+        {
+            _backend = backend;
+            _clock = clock;
+            _sessions = new PortalSessions(random);
+        }
+
+        /// <summary>The session table (tests and logout-all).</summary>
+        public PortalSessions Sessions
+        {
+            get { return _sessions; }
+        }
+
+        /// <summary>Answers a request whose path starts with /api/.</summary>
+        public void Handle(HttpRequest request, HttpResponse response)
+        {
+            // One request at a time through the API: saves, password hashing and resets must not
+            // interleave, and the board serves at most two clients anyway.
+            lock (_lock)
+            {
+                long now = _clock.NowMilliseconds;
+                bool post = request.Method == "POST";
+                bool get = request.Method == "GET" || request.Method == "HEAD";
+                string path = request.Path;
+                bool known = path == "/api/status" || path == "/api/config" || path == "/api/wifi/scan"
+                    || path == "/api/login" || path == "/api/logout" || path == "/api/admin-password" || path == "/api/factory-reset";
+                if (!known)
+                {
+                    response.SetError(404, "no such API");
+                    return;
+                }
+
+                bool getRoute = path == "/api/status" || path == "/api/wifi/scan" || path == "/api/config";
+                bool postRoute = path != "/api/status" && path != "/api/wifi/scan";
+                if (!(get && getRoute) && !(post && postRoute))
+                {
+                    response.SetError(405, "method not allowed");
+                    return;
+                }
+
+                int session = _sessions.Find(request.GetCookie(PortalSessions.CookieName), now);
+                bool passwordSet = _backend.IsAdminPasswordSet;
+                if (get)
+                {
+                    if (passwordSet && session < 0)
+                    {
+                        LoginRequired(response);
+                        return;
+                    }
+
+                    if (path == "/api/status")
+                    {
+                        Status(response, session, passwordSet);
+                    }
+                    else if (path == "/api/config")
+                    {
+                        Config(response);
+                    }
+                    else
+                    {
+                        Scan(response);
+                    }
+
+                    return;
+                }
+
+                if (request.ContentType != "application/json")
+                {
+                    response.SetError(415, "send JSON (Content-Type: application/json)");
+                    return;
+                }
+
+                if (request.Origin.Length > 0 && request.Origin != "http://" + request.HostHeader)
+                {
+                    response.SetError(403, "request from another site refused");
+                    return;
+                }
+
+                JsonValue body = JsonReader.Parse(request.Body, 0, request.BodyLength);
+                if (body == null || body.Kind != JsonKind.Object)
+                {
+                    response.SetError(400, "the body is not a JSON object");
+                    return;
+                }
+
+                if (path == "/api/login")
+                {
+                    Login(response, body, passwordSet, now);
+                    return;
+                }
+
+                if (path == "/api/admin-password" && !passwordSet)
+                {
+                    SetPassword(response, body, now);
+                    return;
+                }
+
+                if (!passwordSet)
+                {
+                    response.SetError(403, "set the admin password first");
+                    return;
+                }
+
+                if (session < 0)
+                {
+                    LoginRequired(response);
+                    return;
+                }
+
+                if (!_sessions.CheckCsrf(session, request.CsrfToken))
+                {
+                    response.SetError(403, "missing or wrong CSRF token: reload the page");
+                    return;
+                }
+
+                switch (path)
+                {
+                    case "/api/logout":
+                        _sessions.End(session);
+                        response.SetCookie = ExpiredCookie();
+                        Ok(response);
+                        break;
+                    case "/api/admin-password":
+                        ChangePassword(response, body, now);
+                        break;
+                    case "/api/config":
+                        SaveConfig(response, body);
+                        break;
+                    default:
+                        FactoryReset(response, body);
+                        break;
+                }
+            }
+        }
+
+        private void Status(HttpResponse response, int session, bool passwordSet)
+        {
+            JsonWriter json = new JsonWriter(1024);
+            json.BeginObject();
+            json.Member("passwordSet", passwordSet);
+            json.Member("loggedIn", session >= 0);
+            if (session >= 0)
+            {
+                json.Member("csrf", _sessions.GetCsrf(session));
+            }
+
+            StatusWriter.Write(json, _backend, _backend.LoadConfig());
+            json.EndObject();
+            response.SetJson(200, json);
+        }
+
+        private void Config(HttpResponse response)
+        {
+            JsonWriter json = new JsonWriter(512);
+            json.BeginObject();
+            ConfigView.Write(json, _backend.LoadConfig());
+            json.EndObject();
+            response.SetJson(200, json);
+        }
+
+        private void Scan(HttpResponse response)
+        {
+            int count = _backend.ScanWifi(_scan);
+            if (count > MaxScan)
+            {
+                count = MaxScan;
+            }
+
+            JsonWriter json = new JsonWriter(512);
+            json.BeginObject();
+            json.Member("fake", _backend.WifiScanIsFake);
+            json.Name("networks").BeginArray();
+            for (int i = 0; i < count; i++)
+            {
+                WifiNetwork n = _scan[i];
+                if (n == null)
+                {
+                    continue;
+                }
+
+                json.BeginObject().Member("ssid", n.Ssid ?? string.Empty).Member("rssi", n.Rssi).Member("secure", n.Secure).EndObject();
+            }
+
+            json.EndArray();
+            json.EndObject();
+            response.SetJson(200, json);
+        }
+
+        private void Login(HttpResponse response, JsonValue body, bool passwordSet, long now)
+        {
+            if (!passwordSet)
+            {
+                response.SetError(409, "no admin password yet: set one first");
+                return;
+            }
+
+            int wait;
+            if (!_limiter.IsAllowed(now, out wait))
+            {
+                response.RetryAfterSeconds = wait;
+                response.SetError(429, "too many wrong passwords: try again in " + wait.ToString() + " seconds");
+                return;
+            }
+
+            string password = StringMember(body, "password");
+            if (password == null || !_backend.VerifyAdminPassword(password))
+            {
+                _limiter.Failed(now);
+                response.SetError(401, "wrong password");
+                return;
+            }
+
+            _limiter.Succeeded();
+            StartSession(response, now);
+        }
+
+        private void SetPassword(HttpResponse response, JsonValue body, long now)
+        {
+            string password = StringMember(body, "password");
+            FieldErrors errors = new FieldErrors();
+            if (!CheckPassword(password, errors) || !_backend.SetAdminPassword(password, errors))
+            {
+                Invalid(response, errors);
+                return;
+            }
+
+            _sessions.EndAll();
+            StartSession(response, now);
+        }
+
+        private void ChangePassword(HttpResponse response, JsonValue body, long now)
+        {
+            int wait;
+            if (!_limiter.IsAllowed(now, out wait))
+            {
+                response.RetryAfterSeconds = wait;
+                response.SetError(429, "too many wrong passwords: try again in " + wait.ToString() + " seconds");
+                return;
+            }
+
+            string current = StringMember(body, "currentPassword");
+            FieldErrors errors = new FieldErrors();
+            if (current == null || !_backend.VerifyAdminPassword(current))
+            {
+                _limiter.Failed(now);
+                errors.Add("currentPassword", "this is not the current admin password");
+                Invalid(response, errors);
+                return;
+            }
+
+            string password = StringMember(body, "password");
+            if (!CheckPassword(password, errors) || !_backend.SetAdminPassword(password, errors))
+            {
+                Invalid(response, errors);
+                return;
+            }
+
+            _sessions.EndAll(); // every other browser logged in with the old password is logged out
+            StartSession(response, now);
+        }
+
+        private void SaveConfig(HttpResponse response, JsonValue body)
+        {
+            FieldErrors errors = new FieldErrors();
+            PigeonConfig config = _backend.LoadConfig();
+            if (!ConfigPatch.Apply(body, config, errors) || !_backend.SaveConfig(config, errors))
+            {
+                if (errors.Count == 0)
+                {
+                    errors.Add("", "the settings could not be saved");
+                }
+
+                Invalid(response, errors);
+                return;
+            }
+
+            JsonWriter json = new JsonWriter(64);
+            json.BeginObject().Member("ok", true).Member("restartRequired", true).EndObject();
+            response.SetJson(200, json);
+        }
+
+        private void FactoryReset(HttpResponse response, JsonValue body)
+        {
+            if (StringMember(body, "confirm") != ResetConfirmation)
+            {
+                FieldErrors errors = new FieldErrors();
+                errors.Add("confirm", "confirm the factory reset first");
+                Invalid(response, errors);
+                return;
+            }
+
+            _backend.FactoryReset();
+            _sessions.EndAll();
+            response.SetCookie = ExpiredCookie();
+            Ok(response);
+        }
+
+        private void StartSession(HttpResponse response, long now)
+        {
+            int slot = _sessions.Create(now);
+            response.SetCookie = PortalSessions.CookieName + "=" + _sessions.GetToken(slot)
+                + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + (PortalSessions.IdleMs / 1000).ToString();
+            JsonWriter json = new JsonWriter(96);
+            json.BeginObject().Member("ok", true).Member("csrf", _sessions.GetCsrf(slot)).EndObject();
+            response.SetJson(200, json);
+        }
+
+        private static string ExpiredCookie()
+        {
+            return PortalSessions.CookieName + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+        }
+
+        private static bool CheckPassword(string password, FieldErrors errors)
+        {
+            if (password == null || password.Length < MinPassword || password.Length > MaxPassword)
+            {
+                errors.Add("password", "the admin password is " + MinPassword.ToString() + " to " + MaxPassword.ToString() + " characters");
+                return false;
+            }
+
+            return true;
+        }
+
+        private void LoginRequired(HttpResponse response)
+        {
+            JsonWriter json = new JsonWriter(96);
+            json.BeginObject().Member("error", "log in first").Member("passwordSet", _backend.IsAdminPasswordSet)
+                .Member("mode", _backend.IsSetupMode ? "setup" : "run").EndObject();
+            response.SetJson(401, json);
+        }
+
+        private static void Invalid(HttpResponse response, FieldErrors errors)
+        {
+            JsonWriter json = new JsonWriter(256);
+            json.BeginObject().Member("error", "some settings need a change");
+            errors.WriteTo(json);
+            json.EndObject();
+            response.SetJson(422, json);
+        }
+
+        private static void Ok(HttpResponse response)
+        {
+            JsonWriter json = new JsonWriter(16);
+            json.BeginObject().Member("ok", true).EndObject();
+            response.SetJson(200, json);
+        }
+
+        private static string StringMember(JsonValue body, string name)
+        {
+            JsonValue v = body.Get(name);
+            return v != null && v.Kind == JsonKind.String ? v.Text : null;
+        }
+    }
+}

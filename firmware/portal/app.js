@@ -1,0 +1,345 @@
+// Pigeon portal page. Every value that comes from the board (config, Wi-Fi scan, status) is
+// put on the page with textContent, never innerHTML: an SSID is chosen by strangers.
+(function () {
+  'use strict';
+  var csrf = '';
+  var wizard = { ssid: '', password: '' };
+  var refreshTimer = 0;
+
+  function $(id) { return document.getElementById(id); }
+
+  function show(id) {
+    var views = document.querySelectorAll('main > section');
+    for (var i = 0; i < views.length; i++) { views[i].hidden = views[i].id !== id; }
+    $('loading').hidden = true;
+    banner('');
+    if (refreshTimer) { clearInterval(refreshTimer); refreshTimer = 0; }
+    window.scrollTo(0, 0);
+  }
+
+  function banner(text) {
+    var b = $('banner');
+    b.textContent = text;
+    b.hidden = !text;
+  }
+
+  function clearErrors(root) {
+    var errs = root.querySelectorAll('[data-err]');
+    for (var i = 0; i < errs.length; i++) { errs[i].textContent = ''; }
+  }
+
+  function showErrors(root, errors) {
+    clearErrors(root);
+    for (var i = 0; i < errors.length; i++) {
+      var key = String(errors[i].path || '').replace(/\[\d+\]$/, '');
+      var slot = root.querySelector('[data-err="' + key.replace(/"/g, '') + '"]') || root.querySelector('[data-err=""]');
+      var text = errors[i].message;
+      if (!slot) { banner(text); continue; }
+      slot.textContent = slot.textContent ? slot.textContent + ' ' + text : text;
+    }
+  }
+
+  function api(method, path, body) {
+    var opts = { method: method, credentials: 'same-origin', headers: {} };
+    if (body !== undefined) {
+      opts.headers['Content-Type'] = 'application/json';
+      opts.body = JSON.stringify(body);
+    }
+    if (csrf) { opts.headers['X-CSRF-Token'] = csrf; }
+    return fetch(path, opts).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, json: j }; });
+    }, function () { return { status: 0, json: { error: 'The relay cannot be reached. Check the Wi-Fi connection.' } }; });
+  }
+
+  function failed(res, root) {
+    if (res.status === 422 && res.json.errors) { showErrors(root, res.json.errors); return; }
+    if (res.status === 401) { show('view-login'); return; }
+    banner(res.json.error || ('Error ' + res.status));
+  }
+
+  function ports(text) {
+    var parts = String(text).split(/[\s,]+/);
+    var out = [];
+    for (var i = 0; i < parts.length; i++) {
+      if (!parts[i]) { continue; }
+      out.push(/^\d{1,5}$/.test(parts[i]) ? parseInt(parts[i], 10) : parts[i]);
+    }
+    return out;
+  }
+
+  function start() {
+    api('GET', '/api/status').then(function (res) {
+      if (res.status === 200 && !res.json.passwordSet) { show('view-setpw'); return; }
+      if (res.status === 200) { csrf = res.json.csrf || ''; renderStatus(res.json); return; }
+      if (res.status === 401) { show('view-login'); return; }
+      $('loading').hidden = true;
+      banner(res.json.error || 'The relay cannot be reached.');
+    });
+  }
+
+  // ---- first run --------------------------------------------------------------------------
+  $('form-setpw').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var root = $('view-setpw');
+    clearErrors(root);
+    var pw = $('setpw-password').value;
+    if (pw !== $('setpw-repeat').value) {
+      showErrors(root, [{ path: 'repeat', message: 'The two passwords differ.' }]);
+      return;
+    }
+    api('POST', '/api/admin-password', { password: pw }).then(function (res) {
+      if (res.status !== 200) { failed(res, root); return; }
+      csrf = res.json.csrf;
+      show('view-wifi');
+      scan();
+    });
+  });
+
+  function scan() {
+    var list = $('scan-list');
+    list.textContent = '';
+    api('GET', '/api/wifi/scan').then(function (res) {
+      if (res.status !== 200) { failed(res, $('view-wifi')); return; }
+      $('scan-fake').hidden = !res.json.fake;
+      var nets = res.json.networks || [];
+      nets.sort(function (a, b) { return b.rssi - a.rssi; });
+      for (var i = 0; i < nets.length; i++) { list.appendChild(networkItem(nets[i])); }
+    });
+  }
+
+  function strength(rssi) {
+    if (rssi >= -55) { return 'strong'; }
+    if (rssi >= -70) { return 'good'; }
+    if (rssi >= -80) { return 'weak'; }
+    return 'very weak';
+  }
+
+  function networkItem(net) {
+    var li = document.createElement('li');
+    var b = document.createElement('button');
+    b.type = 'button';
+    var name = document.createElement('span');
+    name.className = 'ssid';
+    name.textContent = net.ssid;
+    var sig = document.createElement('span');
+    sig.className = 'sig';
+    sig.textContent = strength(net.rssi) + ' (' + net.rssi + ' dBm), ' + (net.secure ? 'password' : 'open');
+    b.appendChild(name);
+    b.appendChild(sig);
+    b.addEventListener('click', function () { $('wifi-ssid').value = net.ssid; $('wifi-password').focus(); });
+    li.appendChild(b);
+    return li;
+  }
+
+  $('scan').addEventListener('click', scan);
+
+  $('form-wifi').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var root = $('view-wifi');
+    clearErrors(root);
+    wizard.ssid = $('wifi-ssid').value;
+    wizard.password = $('wifi-password').value;
+    if (!wizard.ssid) {
+      showErrors(root, [{ path: 'wifi.ssid', message: 'Pick a network or type its name.' }]);
+      return;
+    }
+    api('GET', '/api/config').then(function (res) {
+      if (res.status !== 200) { failed(res, root); return; }
+      $('ports-chat').value = res.json.relay.chatPorts.join(', ');
+      $('ports-media').value = res.json.relay.mediaPorts.join(', ');
+      $('ports-host').value = res.json.network.publicHost;
+      show('view-ports');
+    });
+  });
+
+  $('form-ports').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var root = $('view-ports');
+    clearErrors(root);
+    var body = {
+      wifi: { ssid: wizard.ssid, password: wizard.password },
+      relay: { chatPorts: ports($('ports-chat').value), mediaPorts: ports($('ports-media').value) },
+      network: { publicHost: $('ports-host').value.trim() }
+    };
+    api('POST', '/api/config', body).then(function (res) {
+      if (res.status !== 200) { failed(res, root); return; }
+      loadStatus(true);
+    });
+  });
+
+  // ---- login ------------------------------------------------------------------------------
+  $('form-login').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var root = $('view-login');
+    clearErrors(root);
+    api('POST', '/api/login', { password: $('login-password').value }).then(function (res) {
+      $('login-password').value = '';
+      if (res.status === 200) { csrf = res.json.csrf; loadStatus(false); return; }
+      if (res.status === 401) { $('login-error').textContent = 'Wrong password.'; return; }
+      $('login-error').textContent = res.json.error || ('Error ' + res.status);
+    });
+  });
+
+  // ---- status -----------------------------------------------------------------------------
+  function loadStatus(saved) {
+    api('GET', '/api/status').then(function (res) {
+      if (res.status !== 200) { failed(res, document); return; }
+      if (res.json.csrf) { csrf = res.json.csrf; }
+      renderStatus(res.json);
+      $('saved-note').hidden = !saved;
+    });
+  }
+
+  var reasons = {
+    full: 'relay full (all sessions busy)', helloTimeout: 'too slow to start', notTls: 'not TLS on a media port',
+    sniNotAllowed: 'asked for a server other than WhatsApp', malformed: 'malformed TLS', tlsOnChatPort: 'TLS on (app setting)',
+    closedEarly: 'closed before sending anything'
+  };
+
+  function bytes(n) {
+    var units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    var i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
+  }
+
+  function duration(s) {
+    var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
+    return (d ? d + ' d ' : '') + (d || h ? h + ' h ' : '') + m + ' min';
+  }
+
+  function renderStatus(st) {
+    var wasVisible = !$('view-status').hidden;
+    if (!wasVisible) { show('view-status'); }
+    var r = st.relay || { up: false };
+    $('st-mode').textContent = st.mode === 'setup' ? 'Setup (own Wi-Fi network)' : 'Running (normal mode)';
+    $('st-relay').textContent = r.up ? 'Up' : 'Down';
+    $('st-sessions').textContent = r.up ? r.activeSessions + ' of ' + r.maxSessions + ' in use' : '–';
+    $('st-bytes').textContent = r.up ? bytes(r.bytesToUpstream) + ' out, ' + bytes(r.bytesToClient) + ' in' : '–';
+    $('st-uptime').textContent = r.up ? duration(r.uptimeSeconds) : '–';
+    var w = st.wifi || {};
+    $('st-wifi').textContent = (w.ssid ? w.ssid : 'not set') + (w.rssi ? ', ' + strength(w.rssi) + ' (' + w.rssi + ' dBm)' : '');
+    var list = $('st-refusals');
+    list.textContent = '';
+    var refusals = r.refusals || {};
+    var any = false;
+    for (var k in reasons) {
+      if (refusals[k]) {
+        var li = document.createElement('li');
+        li.textContent = reasons[k] + ': ' + refusals[k];
+        list.appendChild(li);
+        any = true;
+      }
+    }
+    if (!any) { var none = document.createElement('li'); none.textContent = 'None'; list.appendChild(none); }
+    $('st-tls').hidden = !refusals.tlsOnChatPort;
+    var share = st.share || {};
+    var haveLink = !!share.link;
+    $('st-share').hidden = !haveLink;
+    $('st-noshare').hidden = haveLink;
+    if (haveLink) {
+      var a = $('st-link');
+      a.textContent = share.link;
+      a.href = share.link;
+      $('st-hand1').textContent = 'Proxy host: ' + share.host;
+      $('st-hand2').textContent = 'Chat port: ' + share.chatPort + ' · Media port: ' + share.mediaPort + ' · TLS: off';
+      $('st-hostnote').textContent = share.hostSource === 'configured'
+        ? 'This is the public host set in the settings.'
+        : 'This is the best address known (it may only work on this network): set a public host name in the settings to share the relay beyond it.';
+      drawQr(share.link);
+    }
+    if (!wasVisible) {
+      refreshTimer = setInterval(function () {
+        api('GET', '/api/status').then(function (res) { if (res.status === 200) { renderStatus(res.json); } });
+      }, 5000);
+    }
+  }
+
+  function drawQr(text) {
+    var canvas = $('qr');
+    if (canvas.getAttribute('data-text') === text || typeof qrcode !== 'function') { return; }
+    var qr = qrcode(0, 'M');
+    qr.addData(text);
+    qr.make();
+    var n = qr.getModuleCount();
+    var scale = Math.max(2, Math.floor(264 / (n + 8)));
+    var size = (n + 8) * scale; // 4-module quiet zone each side (ISO/IEC 18004)
+    canvas.width = size;
+    canvas.height = size;
+    var ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, size, size);
+    ctx.fillStyle = '#000';
+    for (var y = 0; y < n; y++) {
+      for (var x = 0; x < n; x++) {
+        if (qr.isDark(y, x)) { ctx.fillRect((x + 4) * scale, (y + 4) * scale, scale, scale); }
+      }
+    }
+    canvas.setAttribute('data-text', text);
+  }
+
+  $('logout').addEventListener('click', function () {
+    api('POST', '/api/logout', {}).then(function () { csrf = ''; show('view-login'); });
+  });
+
+  // ---- settings ---------------------------------------------------------------------------
+  $('to-settings').addEventListener('click', function () {
+    api('GET', '/api/config').then(function (res) {
+      if (res.status !== 200) { failed(res, document); return; }
+      var c = res.json;
+      $('set-ssid').value = c.wifi.ssid;
+      $('set-wifipw').value = '';
+      $('set-chat').value = c.relay.chatPorts.join(', ');
+      $('set-media').value = c.relay.mediaPorts.join(', ');
+      $('set-host').value = c.network.publicHost;
+      $('reset-confirm').hidden = true;
+      clearErrors($('view-settings'));
+      show('view-settings');
+    });
+  });
+
+  $('to-status').addEventListener('click', function () { loadStatus(false); });
+
+  $('form-settings').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var root = $('view-settings');
+    clearErrors(root);
+    var wifi = { ssid: $('set-ssid').value };
+    if ($('set-wifipw').value) { wifi.password = $('set-wifipw').value; }
+    var body = {
+      wifi: wifi,
+      relay: { chatPorts: ports($('set-chat').value), mediaPorts: ports($('set-media').value) },
+      network: { publicHost: $('set-host').value.trim() }
+    };
+    api('POST', '/api/config', body).then(function (res) {
+      if (res.status !== 200) { failed(res, root); return; }
+      loadStatus(true);
+    });
+  });
+
+  $('form-chpw').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var root = $('form-chpw');
+    clearErrors(root);
+    api('POST', '/api/admin-password', { currentPassword: $('chpw-current').value, password: $('chpw-new').value }).then(function (res) {
+      $('chpw-current').value = '';
+      $('chpw-new').value = '';
+      if (res.status !== 200) { failed(res, root); return; }
+      csrf = res.json.csrf;
+      banner('');
+      loadStatus(false);
+    });
+  });
+
+  $('reset-ask').addEventListener('click', function () { $('reset-confirm').hidden = false; });
+  $('reset-no').addEventListener('click', function () { $('reset-confirm').hidden = true; });
+  $('reset-yes').addEventListener('click', function () {
+    api('POST', '/api/factory-reset', { confirm: 'factory-reset' }).then(function (res) {
+      if (res.status !== 200) { failed(res, $('view-settings')); return; }
+      csrf = '';
+      show('view-setpw');
+    });
+  });
+
+  start();
+}());

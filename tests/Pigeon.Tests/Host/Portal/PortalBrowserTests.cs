@@ -1,0 +1,217 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using OpenQA.Selenium;
+using ZXing;
+using ZXing.Common;
+
+namespace Pigeon.Tests.Host.Portal
+{
+    /// <summary>
+    /// The portal page in a real browser (Debian's Chromium, headless, 390x844) against
+    /// Pigeon.Host in-process. Screenshots: tests/Pigeon.Tests/bin/&lt;Configuration&gt;/net10.0/screenshots/.
+    /// </summary>
+    [TestClass]
+    [DoNotParallelize]
+    public class PortalBrowserTests
+    {
+        private const string AdminPassword = "correct horse battery";
+        private const string EvilSsid = "<img src=x onerror=alert(1)>";
+
+        private static string FakeWifi()
+        {
+            return "[{\"ssid\":\"Volunteer home\",\"rssi\":-47,\"secure\":true},"
+                + "{\"ssid\":" + JsonSerializer.Serialize(EvilSsid) + ",\"rssi\":-60,\"secure\":false},"
+                + "{\"ssid\":\"Weak one\",\"rssi\":-86,\"secure\":true}]";
+        }
+
+        [TestMethod]
+        public void FirstRun_PhoneViewport_EndsWithSettingsOnDisk()
+        {
+            using PortalTestHost host = new PortalTestHost(fakeWifiJson: FakeWifi());
+            using BrowserSession b = BrowserSession.Start();
+            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+
+            // Step 1: admin password (a mismatch is caught first)
+            b.WaitVisible("#view-setpw");
+            b.Screenshot("01-first-visit-set-password");
+            b.AssertNoHorizontalScroll("set password");
+            b.Type("setpw-password", AdminPassword);
+            b.Type("setpw-repeat", "something else");
+            b.Driver.FindElement(By.CssSelector("#form-setpw button[type=submit]")).Click();
+            b.WaitUntil(d => d.FindElement(By.CssSelector("#view-setpw [data-err=repeat]")).Text.Length > 0, "mismatch error");
+            b.Type("setpw-repeat", AdminPassword);
+            b.Driver.FindElement(By.CssSelector("#form-setpw button[type=submit]")).Click();
+
+            // Step 2: Wi-Fi from the (labelled, fake) scan list
+            b.WaitVisible("#view-wifi");
+            b.WaitUntil(d => d.FindElements(By.CssSelector("#scan-list button")).Count == 3, "three scanned networks");
+            Assert.IsTrue(b.Driver.FindElement(By.Id("scan-fake")).Displayed, "the fake scan list is labelled");
+            b.Screenshot("02-wifi-scan-list");
+            b.AssertNoHorizontalScroll("wifi");
+            b.Driver.FindElements(By.CssSelector("#scan-list button"))[0].Click(); // strongest first
+            Assert.AreEqual("Volunteer home", b.Driver.FindElement(By.Id("wifi-ssid")).GetAttribute("value"));
+            b.Type("wifi-password", "home wifi pass");
+            b.Driver.FindElement(By.CssSelector("#form-wifi button[type=submit]")).Click();
+
+            // Step 3: relay ports, prefilled from the config; a bad port is reported by the field
+            b.WaitVisible("#view-ports");
+            string prefilled = b.Driver.FindElement(By.Id("ports-chat")).GetAttribute("value");
+            Assert.IsTrue(prefilled.Length > 0, "chat ports prefilled");
+            b.Type("ports-chat", "5222, 99999");
+            b.Type("ports-media", "7777");
+            b.Type("ports-host", "relay.example.org");
+            b.Driver.FindElement(By.Id("ports-save")).Click();
+            b.WaitUntil(d => d.FindElement(By.CssSelector("#view-ports [data-err='relay.chatPorts']")).Text.Contains("65535"), "port error next to the field");
+            b.Screenshot("03-ports-validation-error");
+            b.AssertNoHorizontalScroll("ports");
+            b.Type("ports-chat", "5222, 443");
+            b.Driver.FindElement(By.Id("ports-save")).Click();
+
+            // Status with the share link
+            b.WaitVisible("#view-status");
+            string link = "https://wa.me/proxy?host=relay.example.org&chatPort=5222&mediaPort=7777&chatTLS=false";
+            b.WaitUntil(d => d.FindElement(By.Id("st-link")).Text == link, "share link shown");
+            b.Screenshot("04-status-after-setup");
+            b.AssertNoHorizontalScroll("status");
+            b.AssertNoConsoleErrors("first run");
+
+            // The file on disk holds the new settings
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(host.ConfigPath));
+            JsonElement root = doc.RootElement;
+            Assert.AreEqual("Volunteer home", root.GetProperty("wifi").GetProperty("ssid").GetString());
+            Assert.AreEqual("home wifi pass", root.GetProperty("wifi").GetProperty("password").GetString());
+            Assert.AreEqual("relay.example.org", root.GetProperty("network").GetProperty("publicHost").GetString());
+            JsonElement routes = root.GetProperty("relay").GetProperty("routes");
+            Assert.AreEqual(3, routes.GetArrayLength());
+            Assert.AreEqual(5222, routes[0].GetProperty("listenPort").GetInt32());
+            Assert.AreEqual(443, routes[1].GetProperty("listenPort").GetInt32());
+            Assert.AreEqual(7777, routes[2].GetProperty("listenPort").GetInt32());
+            Assert.IsTrue(routes[2].GetProperty("allowedSni").GetArrayLength() > 0, "media route keeps its SNI list");
+            StringAssert.StartsWith(root.GetProperty("admin").GetProperty("passwordHash").GetString(), "pbkdf2-sha256:");
+            Assert.IsFalse(File.ReadAllText(host.ConfigPath).Contains(AdminPassword), "the admin password is stored hashed only");
+        }
+
+        [TestMethod]
+        public void WifiScan_MarkupSsid_IsShownAsTextAndRunsNothing()
+        {
+            using PortalTestHost host = new PortalTestHost(fakeWifiJson: FakeWifi());
+            using BrowserSession b = BrowserSession.Start();
+            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            b.WaitVisible("#view-setpw");
+            b.Driver.ExecuteScript("window.__alerts = 0; window.alert = function () { window.__alerts++; };");
+            b.Type("setpw-password", AdminPassword);
+            b.Type("setpw-repeat", AdminPassword);
+            b.Driver.FindElement(By.CssSelector("#form-setpw button[type=submit]")).Click();
+            b.WaitUntil(d => d.FindElements(By.CssSelector("#scan-list button")).Count == 3, "three scanned networks");
+            System.Threading.Thread.Sleep(500); // give an injected onerror the time to fire
+            b.Screenshot("05-markup-ssid-as-text");
+
+            IWebElement evil = b.Driver.FindElements(By.CssSelector("#scan-list .ssid"))[1];
+            Assert.AreEqual(EvilSsid, evil.Text.Trim(), "the SSID is shown literally");
+            Assert.AreEqual(0L, Convert.ToInt64(b.Driver.ExecuteScript("return document.querySelectorAll('img').length;")), "no element was made from the SSID");
+            Assert.AreEqual(0L, Convert.ToInt64(b.Driver.ExecuteScript("return window.__alerts;")), "no script ran");
+            b.Driver.FindElements(By.CssSelector("#scan-list button"))[1].Click();
+            Assert.AreEqual(EvilSsid, b.Driver.FindElement(By.Id("wifi-ssid")).GetAttribute("value"));
+            Assert.AreEqual(0L, Convert.ToInt64(b.Driver.ExecuteScript("return document.querySelectorAll('img').length;")));
+        }
+
+        [TestMethod]
+        public void Login_WrongPassword_IsRefusedThenRightOneShowsStatusWithDecodableQr()
+        {
+            using PortalTestHost host = new PortalTestHost();
+            SetPasswordAndPublicHost(host);
+            using BrowserSession b = BrowserSession.Start();
+            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+
+            b.WaitVisible("#view-login");
+            b.Type("login-password", "not the password");
+            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
+            b.WaitUntil(d => d.FindElement(By.Id("login-error")).Text == "Wrong password.", "wrong password refused");
+            Assert.IsTrue(b.Driver.FindElement(By.Id("view-login")).Displayed);
+            Assert.IsFalse(b.Driver.FindElement(By.Id("view-status")).Displayed);
+            b.Screenshot("06-wrong-password");
+            b.AssertNoHorizontalScroll("login");
+
+            b.Type("login-password", AdminPassword);
+            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
+            b.WaitVisible("#view-status");
+            string link = "https://wa.me/proxy?host=relay.example.org&chatPort=" + ChatPort(host) + "&mediaPort=" + MediaPort(host) + "&chatTLS=false";
+            b.WaitUntil(d => d.FindElement(By.Id("st-link")).Text == link, "share link");
+            Assert.AreEqual(link, b.Driver.FindElement(By.Id("st-link")).GetAttribute("href"));
+            StringAssert.Contains(b.Driver.FindElement(By.Id("st-hand1")).Text, "relay.example.org");
+            StringAssert.Contains(b.Driver.FindElement(By.Id("st-hand2")).Text, "TLS: off");
+            b.WaitUntil(d => ((IJavaScriptExecutor)d).ExecuteScript("return document.getElementById('qr').getAttribute('data-text');") as string == link, "QR drawn");
+            b.Screenshot("07-status-share-link-and-qr");
+            b.AssertNoHorizontalScroll("status");
+
+            // Read the canvas pixels and decode them: the QR must carry exactly the link.
+            string base64 = (string)b.Driver.ExecuteScript(
+                "var c = document.getElementById('qr'); var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + "var s = ''; for (var i = 0; i < d.length; i++) { s += String.fromCharCode(d[i]); } return c.width + ':' + btoa(s);");
+            int colon = base64.IndexOf(':');
+            int width = int.Parse(base64.Substring(0, colon));
+            byte[] rgba = Convert.FromBase64String(base64.Substring(colon + 1));
+            RGBLuminanceSource source = new RGBLuminanceSource(rgba, width, rgba.Length / 4 / width, RGBLuminanceSource.BitmapFormat.RGBA32);
+            Result result = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
+                new System.Collections.Generic.Dictionary<DecodeHintType, object> { { DecodeHintType.POSSIBLE_FORMATS, new[] { BarcodeFormat.QR_CODE } }, { DecodeHintType.TRY_HARDER, true } });
+            Assert.IsNotNull(result, "the QR code did not decode");
+            Assert.AreEqual(link, result.Text);
+        }
+
+        [TestMethod]
+        public void FactoryReset_AfterConfirmation_ReturnsToFirstRun()
+        {
+            using PortalTestHost host = new PortalTestHost();
+            SetPasswordAndPublicHost(host);
+            using BrowserSession b = BrowserSession.Start();
+            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            b.WaitVisible("#view-login");
+            b.Type("login-password", AdminPassword);
+            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
+            b.WaitVisible("#view-status");
+            b.Driver.FindElement(By.Id("to-settings")).Click();
+            b.WaitVisible("#view-settings");
+            Assert.AreEqual("relay.example.org", b.Driver.FindElement(By.Id("set-host")).GetAttribute("value"));
+            b.AssertNoHorizontalScroll("settings");
+            b.Driver.FindElement(By.Id("reset-ask")).Click();
+            b.WaitVisible("#reset-confirm");
+            Assert.IsTrue(File.Exists(host.ConfigPath), "nothing erased before the confirmation");
+            b.Screenshot("08-factory-reset-confirmation");
+            b.Driver.FindElement(By.Id("reset-yes")).Click();
+            b.WaitVisible("#view-setpw");
+            Assert.IsFalse(File.Exists(host.ConfigPath), "the config file is gone");
+        }
+
+        private static int ChatPort(PortalTestHost host)
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(host.ConfigPath));
+            return doc.RootElement.GetProperty("relay").GetProperty("routes")[0].GetProperty("listenPort").GetInt32();
+        }
+
+        private static int MediaPort(PortalTestHost host)
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(host.ConfigPath));
+            return doc.RootElement.GetProperty("relay").GetProperty("routes")[1].GetProperty("listenPort").GetInt32();
+        }
+
+        /// <summary>Sets the admin password and a public host through the API (what a first run leaves behind).</summary>
+        private static void SetPasswordAndPublicHost(PortalTestHost host)
+        {
+            using HttpClient client = new HttpClient(new HttpClientHandler { UseCookies = true });
+            HttpResponseMessage r = client.PostAsync(host.BaseUrl + "api/admin-password",
+                new StringContent("{\"password\":\"" + AdminPassword + "\"}", Encoding.UTF8, "application/json")).Result;
+            Assert.AreEqual(200, (int)r.StatusCode);
+            string csrf = JsonDocument.Parse(r.Content.ReadAsStringAsync().Result).RootElement.GetProperty("csrf").GetString();
+            HttpRequestMessage save = new HttpRequestMessage(HttpMethod.Post, host.BaseUrl + "api/config")
+            {
+                Content = new StringContent("{\"network\":{\"publicHost\":\"relay.example.org\"}}", Encoding.UTF8, "application/json"),
+            };
+            save.Headers.Add("X-CSRF-Token", csrf);
+            Assert.AreEqual(200, (int)client.Send(save).StatusCode);
+        }
+    }
+}

@@ -1,0 +1,504 @@
+// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Pigeon.Config;
+using Pigeon.Portal;
+using Pigeon.Tests.Support;
+#if NANOFRAMEWORK_1_0
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
+
+namespace Pigeon.Tests.Portal
+{
+    /// <summary>Every API route: auth, CSRF, redaction, validation errors, rate limiting.</summary>
+    [TestClass]
+    public class PortalApiTests
+    {
+        private const string Password = "correct horse";
+
+        private static HttpResponse Call(PortalApi api, string method, string path, string body, string cookie, string csrf, string extraHeaders)
+        {
+            string head = method + " " + path + " HTTP/1.1\r\nHost: 192.168.4.1\r\n";
+            if (body != null)
+            {
+                head += "Content-Type: application/json\r\nContent-Length: " + Utf8.ByteCount(body).ToString() + "\r\n";
+            }
+
+            if (cookie != null)
+            {
+                head += "Cookie: " + cookie + "\r\n";
+            }
+
+            if (csrf != null)
+            {
+                head += "X-CSRF-Token: " + csrf + "\r\n";
+            }
+
+            if (extraHeaders != null)
+            {
+                head += extraHeaders;
+            }
+
+            head += "\r\n";
+            ScriptedConnection c = new ScriptedConnection(0).Then(Bytes.Ascii(head));
+            if (body != null)
+            {
+                c.Then(Utf8.GetBytes(body));
+            }
+
+            HttpRequest request = new HttpRequest();
+            Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(c, request));
+            HttpResponse response = new HttpResponse();
+            api.Handle(request, response);
+            return response;
+        }
+
+        private static HttpResponse Get(PortalApi api, string path, string cookie)
+        {
+            return Call(api, "GET", path, null, cookie, null, null);
+        }
+
+        private static HttpResponse Post(PortalApi api, string path, string body, string cookie, string csrf)
+        {
+            return Call(api, "POST", path, body, cookie, csrf, null);
+        }
+
+        private static string Text(HttpResponse response)
+        {
+            return Utf8.Decode(response.Body, 0, response.BodyLength);
+        }
+
+        private static JsonValue Json(HttpResponse response)
+        {
+            return JsonReader.Parse(response.Body, 0, response.BodyLength);
+        }
+
+        private static string CookieOf(HttpResponse response)
+        {
+            string set = response.SetCookie;
+            return set.Substring(0, set.IndexOf(';'));
+        }
+
+        private static PortalApi NewApi(FakePortalBackend backend)
+        {
+            return new PortalApi(backend, backend, backend);
+        }
+
+        /// <summary>Sets the first password; returns "cookie|csrf".</summary>
+        private static string[] SetUp(PortalApi api)
+        {
+            HttpResponse r = Post(api, "/api/admin-password", "{\"password\":\"" + Password + "\"}", null, null);
+            Assert.AreEqual(200, r.Status);
+            return new string[] { CookieOf(r), Json(r).Get("csrf").Text };
+        }
+
+        [TestMethod]
+        public void Status_BeforePassword_IsOpenAndSaysSo()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            b.IsSetupMode = true;
+            HttpResponse r = Get(NewApi(b), "/api/status", null);
+            Assert.AreEqual(200, r.Status);
+            JsonValue j = Json(r);
+            Assert.IsFalse(j.Get("passwordSet").BoolValue);
+            Assert.AreEqual("setup", j.Get("mode").Text);
+            Assert.IsFalse(j.Get("relay").Get("up").BoolValue);
+            Assert.AreEqual(-60, j.Get("wifi").Get("rssi").IntValue);
+        }
+
+        [TestMethod]
+        public void Status_AfterPasswordWithoutSession_IsUnauthorized()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            SetUp(api);
+            HttpResponse r = Get(api, "/api/status", null);
+            Assert.AreEqual(401, r.Status);
+            Assert.IsTrue(Json(r).Get("passwordSet").BoolValue);
+            Assert.AreEqual(401, Get(api, "/api/config", null).Status);
+            Assert.AreEqual(401, Get(api, "/api/wifi/scan", null).Status);
+            Assert.AreEqual(401, Get(api, "/api/status", "pigeon_session=00000000000000000000000000000000").Status);
+        }
+
+        [TestMethod]
+        public void Status_ShareLink_UsesBestAddressWhenNoPublicHost()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            Assert.AreEqual("192.168.1.20", share.Get("host").Text);
+            Assert.AreEqual("best-known", share.Get("hostSource").Text);
+            Assert.AreEqual(443, share.Get("chatPort").IntValue);
+            Assert.AreEqual(587, share.Get("mediaPort").IntValue);
+            Assert.AreEqual("https://wa.me/proxy?host=192.168.1.20&chatPort=443&mediaPort=587&chatTLS=false", share.Get("link").Text);
+        }
+
+        [TestMethod]
+        public void Status_ShareLink_UsesConfiguredPublicHost()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Assert.AreEqual(200, Post(api, "/api/config", "{\"network\":{\"publicHost\":\"relay.example.org\"},\"relay\":{\"chatPorts\":[5222],\"mediaPorts\":[7777]}}", s[0], s[1]).Status);
+            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            Assert.AreEqual("configured", share.Get("hostSource").Text);
+            Assert.AreEqual("https://wa.me/proxy?host=relay.example.org&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
+        }
+
+        [TestMethod]
+        public void AdminPassword_First_SetsStrictHttpOnlyCookieAndCsrf()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            HttpResponse r = Post(api, "/api/admin-password", "{\"password\":\"" + Password + "\"}", null, null);
+            Assert.AreEqual(200, r.Status);
+            Assert.IsTrue(b.IsAdminPasswordSet);
+            Assert.IsTrue(r.SetCookie.StartsWith("pigeon_session="));
+            Assert.IsTrue(r.SetCookie.IndexOf("; HttpOnly") > 0);
+            Assert.IsTrue(r.SetCookie.IndexOf("; SameSite=Strict") > 0);
+            Assert.AreEqual(32, Json(r).Get("csrf").Text.Length);
+            Assert.IsTrue(Text(r).IndexOf(Password) < 0);
+        }
+
+        [TestMethod]
+        [DataRow("{\"password\":\"short\"}")]
+        [DataRow("{\"password\":\"\"}")]
+        [DataRow("{\"password\":12345678}")]
+        [DataRow("{}")]
+        public void AdminPassword_Invalid_IsFieldError(string body)
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            HttpResponse r = Post(NewApi(b), "/api/admin-password", body, null, null);
+            Assert.AreEqual(422, r.Status);
+            Assert.AreEqual("password", Json(r).Get("errors")[0].Get("path").Text);
+            Assert.IsFalse(b.IsAdminPasswordSet);
+        }
+
+        [TestMethod]
+        public void AdminPassword_SecondTimeWithoutSession_IsUnauthorized()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            SetUp(api);
+            HttpResponse r = Post(api, "/api/admin-password", "{\"password\":\"takeover123\"}", null, null);
+            Assert.AreEqual(401, r.Status);
+            Assert.IsTrue(b.VerifyAdminPassword(Password));
+        }
+
+        [TestMethod]
+        public void AdminPassword_Change_NeedsCurrentAndEndsOtherSessions()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse wrong = Post(api, "/api/admin-password", "{\"currentPassword\":\"nope nope\",\"password\":\"new password 1\"}", s[0], s[1]);
+            Assert.AreEqual(422, wrong.Status);
+            Assert.AreEqual("currentPassword", Json(wrong).Get("errors")[0].Get("path").Text);
+            HttpResponse ok = Post(api, "/api/admin-password", "{\"currentPassword\":\"" + Password + "\",\"password\":\"new password 1\"}", s[0], s[1]);
+            Assert.AreEqual(200, ok.Status);
+            Assert.IsTrue(b.VerifyAdminPassword("new password 1"));
+            Assert.AreEqual(401, Get(api, "/api/status", s[0]).Status);
+            Assert.AreEqual(200, Get(api, "/api/status", CookieOf(ok)).Status);
+        }
+
+        [TestMethod]
+        public void Config_PostBeforePassword_IsForbidden()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            HttpResponse r = Post(NewApi(b), "/api/config", "{\"wifi\":{\"ssid\":\"x\"}}", null, null);
+            Assert.AreEqual(403, r.Status);
+            Assert.AreEqual(0, b.Saves);
+            Assert.AreEqual(403, Post(NewApi(b), "/api/factory-reset", "{\"confirm\":\"factory-reset\"}", null, null).Status);
+            Assert.AreEqual(0, b.Resets);
+        }
+
+        [TestMethod]
+        public void Login_WrongThenRight_RefusesThenStartsSession()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            SetUp(api);
+            HttpResponse wrong = Post(api, "/api/login", "{\"password\":\"wrong password\"}", null, null);
+            Assert.AreEqual(401, wrong.Status);
+            Assert.IsNull(wrong.SetCookie);
+            HttpResponse right = Post(api, "/api/login", "{\"password\":\"" + Password + "\"}", null, null);
+            Assert.AreEqual(200, right.Status);
+            Assert.AreEqual(200, Get(api, "/api/status", CookieOf(right)).Status);
+        }
+
+        [TestMethod]
+        public void Login_BeforePassword_IsConflict()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            Assert.AreEqual(409, Post(NewApi(b), "/api/login", "{\"password\":\"anything1\"}", null, null).Status);
+        }
+
+        [TestMethod]
+        public void Login_AfterFiveWrong_IsRateLimitedEvenForTheRightPassword()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            SetUp(api);
+            for (int i = 0; i < LoginLimiter.FreeAttempts; i++)
+            {
+                Assert.AreEqual(401, Post(api, "/api/login", "{\"password\":\"guess " + i.ToString() + "\"}", null, null).Status);
+            }
+
+            HttpResponse limited = Post(api, "/api/login", "{\"password\":\"" + Password + "\"}", null, null);
+            Assert.AreEqual(429, limited.Status);
+            Assert.AreEqual(30, limited.RetryAfterSeconds);
+            b.Now += LoginLimiter.FirstLockMs + 1;
+            Assert.AreEqual(200, Post(api, "/api/login", "{\"password\":\"" + Password + "\"}", null, null).Status);
+        }
+
+        [TestMethod]
+        public void Login_LockDoubles_UpToTheCap()
+        {
+            LoginLimiter limiter = new LoginLimiter();
+            int wait;
+            for (int i = 0; i < 30; i++)
+            {
+                limiter.Failed(0);
+            }
+
+            Assert.IsFalse(limiter.IsAllowed(LoginLimiter.MaxLockMs - 1, out wait));
+            Assert.IsTrue(limiter.IsAllowed(LoginLimiter.MaxLockMs, out wait));
+        }
+
+        [TestMethod]
+        public void Session_IdleTooLong_Expires()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            b.Now += PortalSessions.IdleMs + 1;
+            Assert.AreEqual(401, Get(api, "/api/status", s[0]).Status);
+        }
+
+        [TestMethod]
+        public void Post_WithoutOrWithWrongCsrf_IsForbidden()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Assert.AreEqual(403, Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"x\"}}", s[0], null).Status);
+            Assert.AreEqual(403, Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"x\"}}", s[0], "0123456789abcdef0123456789abcdef").Status);
+            Assert.AreEqual(403, Post(api, "/api/factory-reset", "{\"confirm\":\"factory-reset\"}", s[0], "").Status);
+            Assert.AreEqual(403, Post(api, "/api/logout", "{}", s[0], s[0]).Status);
+            Assert.AreEqual(0, b.Saves);
+            Assert.AreEqual(0, b.Resets);
+        }
+
+        [TestMethod]
+        public void Post_NotJson_IsUnsupportedMediaType()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            string head = "Content-Type: text/plain\r\nContent-Length: 2\r\n";
+            HttpResponse r = Call(api, "POST", "/api/config", null, s[0], s[1], head + "\r\n");
+            Assert.AreEqual(415, r.Status);
+        }
+
+        [TestMethod]
+        public void Post_FromForeignOrigin_IsForbidden()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            HttpResponse r = Call(api, "POST", "/api/admin-password", "{\"password\":\"evil password\"}", null, null, "Origin: http://evil.example\r\n");
+            Assert.AreEqual(403, r.Status);
+            Assert.IsFalse(b.IsAdminPasswordSet);
+            HttpResponse same = Call(api, "POST", "/api/admin-password", "{\"password\":\"good password\"}", null, null, "Origin: http://192.168.4.1\r\n");
+            Assert.AreEqual(200, same.Status);
+        }
+
+        [TestMethod]
+        [DataRow("not json")]
+        [DataRow("[1,2]")]
+        [DataRow("{\"a\":1,}")]
+        public void Post_MalformedBody_IsBadRequest(string body)
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            Assert.AreEqual(400, Post(NewApi(b), "/api/admin-password", body, null, null).Status);
+        }
+
+        [TestMethod]
+        public void Config_Save_ChangesSsidPasswordAndPorts()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse r = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"Home \u00e9\",\"password\":\"wifi password\"},\"relay\":{\"chatPorts\":[443,5222,8443],\"mediaPorts\":[587]}}", s[0], s[1]);
+            Assert.AreEqual(200, r.Status);
+            Assert.AreEqual(1, b.Saves);
+            PigeonConfig c = b.Stored;
+            Assert.AreEqual("Home \u00e9", c.Wifi.Ssid);
+            Assert.AreEqual("wifi password", c.Wifi.Password);
+            Assert.AreEqual(4, c.Relay.Routes.Length);
+            Assert.AreEqual("chat-8443", c.Relay.Routes[2].Name);
+            Assert.AreEqual(8443, c.Relay.Routes[2].ListenPort);
+            Assert.AreEqual("g.whatsapp.net", c.Relay.Routes[2].UpstreamHost);
+            Assert.AreEqual(587, c.Relay.Routes[3].ListenPort);
+            Assert.IsTrue(c.Relay.Routes[3].AllowedSni.Length > 0);
+        }
+
+        [TestMethod]
+        public void Config_OmittedPassword_KeepsTheStoredOne()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"A\",\"password\":\"first password\"}}", s[0], s[1]);
+            Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"B\"}}", s[0], s[1]);
+            Assert.AreEqual("B", b.Stored.Wifi.Ssid);
+            Assert.AreEqual("first password", b.Stored.Wifi.Password);
+        }
+
+        [TestMethod]
+        public void Config_InvalidFields_AreReportedByPath()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            string body = "{\"wifi\":{\"ssid\":\"123456789012345678901234567890123\",\"password\":\"short\"},"
+                + "\"relay\":{\"chatPorts\":[443,\"abc\"],\"mediaPorts\":[70000]},"
+                + "\"network\":{\"publicHost\":\"bad host!\"},\"portal\":{\"listenAddress\":\"lan\"},\"bogus\":{}}";
+            HttpResponse r = Post(api, "/api/config", body, s[0], s[1]);
+            Assert.AreEqual(422, r.Status);
+            Assert.AreEqual(0, b.Saves);
+            FieldErrors errors = ErrorsOf(r);
+            Assert.IsNotNull(errors.Find("wifi.ssid"));
+            Assert.IsNotNull(errors.Find("wifi.password"));
+            Assert.IsNotNull(errors.Find("relay.chatPorts[1]"));
+            Assert.IsNotNull(errors.Find("relay.mediaPorts[0]"));
+            Assert.IsNotNull(errors.Find("network.publicHost"));
+            Assert.IsNotNull(errors.Find("portal.listenAddress"));
+            Assert.IsNotNull(errors.Find("bogus"));
+        }
+
+        [TestMethod]
+        public void Config_DuplicatePortsOrPortalOnRelayPort_AreRefused()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            FieldErrors dup = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443],\"mediaPorts\":[443]}}", s[0], s[1]));
+            Assert.IsNotNull(dup.Find("relay.mediaPorts[0]"));
+            FieldErrors portal = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[80]}}", s[0], s[1]));
+            Assert.IsNotNull(portal.Find("relay.chatPorts[0]"));
+            Assert.AreEqual(0, b.Saves);
+        }
+
+        [TestMethod]
+        public void Config_BackendRefusal_IsReportedByPath()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse r = Post(api, "/api/config", "{\"network\":{\"publicHost\":\"refused.example\"}}", s[0], s[1]);
+            Assert.AreEqual(422, r.Status);
+            Assert.AreEqual("refused by the store", ErrorsOf(r).Find("network.publicHost"));
+        }
+
+        [TestMethod]
+        public void Config_Get_RedactsEverySecret()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"Home\",\"password\":\"wifi-secret-1\"},\"setupAp\":{\"password\":\"ap-secret-22\"},\"network\":{\"dynDnsPassword\":\"dyn-secret-333\"}}", s[0], s[1]);
+            HttpResponse r = Get(api, "/api/config", s[0]);
+            Assert.AreEqual(200, r.Status);
+            string text = Text(r);
+            Assert.IsTrue(text.IndexOf("wifi-secret-1") < 0);
+            Assert.IsTrue(text.IndexOf("ap-secret-22") < 0);
+            Assert.IsTrue(text.IndexOf("dyn-secret-333") < 0);
+            Assert.IsTrue(text.IndexOf(Password) < 0);
+            JsonValue j = Json(r);
+            Assert.IsTrue(j.Get("wifi").Get("passwordSet").BoolValue);
+            Assert.IsTrue(j.Get("setupAp").Get("passwordSet").BoolValue);
+            Assert.IsTrue(j.Get("network").Get("dynDnsPasswordSet").BoolValue);
+            Assert.IsNull(j.Get("wifi").Get("password"));
+            Assert.AreEqual(443, j.Get("relay").Get("chatPorts")[0].IntValue);
+            Assert.AreEqual(7777, j.Get("relay").Get("mediaPorts")[1].IntValue);
+        }
+
+        [TestMethod]
+        public void WifiScan_MarkupSsid_IsEscapedData()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            WifiNetwork evil = new WifiNetwork();
+            evil.Ssid = "<img src=x onerror=alert(1)>";
+            evil.Rssi = -40;
+            evil.Secure = true;
+            b.Networks = new WifiNetwork[] { evil };
+            HttpResponse r = Get(NewApi(b), "/api/wifi/scan", null);
+            Assert.AreEqual(200, r.Status);
+            string text = Text(r);
+            Assert.IsTrue(text.IndexOf("<img") < 0);
+            Assert.IsTrue(text.IndexOf("\\u003cimg src=x onerror=alert(1)\\u003e") > 0);
+            Assert.AreEqual("<img src=x onerror=alert(1)>", Json(r).Get("networks")[0].Get("ssid").Text);
+        }
+
+        [TestMethod]
+        public void FactoryReset_NeedsConfirmationThenResetsAndLogsOut()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse unconfirmed = Post(api, "/api/factory-reset", "{}", s[0], s[1]);
+            Assert.AreEqual(422, unconfirmed.Status);
+            Assert.AreEqual(0, b.Resets);
+            HttpResponse r = Post(api, "/api/factory-reset", "{\"confirm\":\"factory-reset\"}", s[0], s[1]);
+            Assert.AreEqual(200, r.Status);
+            Assert.AreEqual(1, b.Resets);
+            Assert.IsFalse(b.IsAdminPasswordSet);
+            Assert.IsTrue(r.SetCookie.IndexOf("Max-Age=0") > 0);
+            Assert.AreEqual(200, Get(api, "/api/status", null).Status); // back to first-run
+            Assert.IsFalse(Json(Get(api, "/api/status", s[0])).Get("loggedIn").BoolValue);
+        }
+
+        [TestMethod]
+        public void Logout_EndsTheSession()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Assert.AreEqual(200, Post(api, "/api/logout", "{}", s[0], s[1]).Status);
+            Assert.AreEqual(401, Get(api, "/api/status", s[0]).Status);
+        }
+
+        [TestMethod]
+        [DataRow("GET", "/api/login")]
+        [DataRow("GET", "/api/factory-reset")]
+        [DataRow("POST", "/api/status")]
+        [DataRow("DELETE", "/api/config")]
+        public void WrongMethod_IsMethodNotAllowed(string method, string path)
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            string body = method == "GET" ? null : "{}";
+            Assert.AreEqual(405, Call(NewApi(b), method, path, body, null, null, null).Status);
+        }
+
+        [TestMethod]
+        public void UnknownApi_IsNotFound()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            Assert.AreEqual(404, Get(NewApi(b), "/api/nothing", null).Status);
+        }
+
+        private static FieldErrors ErrorsOf(HttpResponse r)
+        {
+            Assert.AreEqual(422, r.Status);
+            FieldErrors errors = new FieldErrors();
+            JsonValue list = Json(r).Get("errors");
+            for (int i = 0; i < list.Count; i++)
+            {
+                errors.Add(list[i].Get("path").Text, list[i].Get("message").Text);
+            }
+
+            return errors;
+        }
+    }
+}
