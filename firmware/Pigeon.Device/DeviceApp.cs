@@ -4,6 +4,7 @@ using System.Threading;
 using nanoFramework.Runtime.Native;
 using Pigeon.Config;
 using Pigeon.Net;
+using Pigeon.Portal;
 using Pigeon.Relay;
 using Pigeon.Sockets;
 
@@ -42,11 +43,11 @@ namespace Pigeon.Device
         /// <summary>Heap kept for everything but relay sessions: portal, config, JSON, threads (docs/device.md).</summary>
         public const int ReservedHeapBytes = 40 * 1024;
 
-        /// <summary>Portal clients served at once in run mode (the LAN admin page): one, so it never starves the relay.</summary>
-        public const int RunPortalClients = 1;
-
-        /// <summary>Portal clients in setup mode (a phone opens several probe connections at once); no relay runs then.</summary>
-        public const int SetupPortalClients = 4;
+        /// <summary>
+        /// Portal slots in setup mode on 16-socket boards: a phone opens several probe and page
+        /// connections at once, and no relay runs then (8-socket boards: 2).
+        /// </summary>
+        public const int SetupPortalSlots = 4;
 
         /// <summary>UDP sockets beside the relay in run mode: the SNTP client.</summary>
         public const int RunUdpSockets = 1;
@@ -67,6 +68,7 @@ namespace Pigeon.Device
         private WifiStation _wifi;
         private PigeonConfig _config;
         private RelayServer _relay;
+        private DevicePortalBackend _portalBackend;
 
         /// <summary>Status facts for the portal's status page.</summary>
         public DeviceStatus Status { get; private set; }
@@ -131,14 +133,20 @@ namespace Pigeon.Device
 
             ap.StartDhcp();
 
-            // COMPOSITION POINT (portal work, not on main yet): the captive DNS responder answers
-            // every name with SetupAccessPoint.Address on UDP 53, and the portal serves the setup
-            // page on port 80 with SetupPortalClients slots:
-            //   new CaptiveDnsServer(_log) on new SocketDatagram() bound to 192.168.4.1:53
-            //   new PortalServer(new SocketTransport(), _clock, _log, <PortalSite over PortalApi
-            //       with a device backend: save -> ConfigStore.Save -> _reboot.Reboot("config saved")>,
-            //       SetupPortalClients)
-            _log.Warn("setup mode: captive DNS and setup page are not wired in this build (portal not merged yet)");
+            // Captive DNS: every name answers with the AP's address (UDP 53, one socket), so a
+            // phone's connectivity probe lands on the portal, which answers it with the page.
+            uint apAddress;
+            IPv4.TryParse(SetupAccessPoint.Address, out apAddress);
+            CaptiveDnsServer dns = new CaptiveDnsServer(_log);
+            string dnsError;
+            if (!dns.Start(new SocketDatagram(), apAddress, 53, apAddress, out dnsError))
+            {
+                _log.Warn("setup mode: captive DNS failed: " + dnsError);
+            }
+
+            _portalBackend = new DevicePortalBackend(_config, true, FactoryReset);
+            int slots = _board.MaxSockets >= 16 ? SetupPortalSlots : 2;
+            StartPortal(_portalBackend, IPv4.Any, 80, SetupAccessPoint.Address, slots);
 
             _led.Show(LedMode.Setup);
             while (true)
@@ -190,10 +198,12 @@ namespace Pigeon.Device
             StartRelay();
             _watchdog.Feed("relay");
 
-            // COMPOSITION POINT (portal work, not on main yet): the LAN portal (status, admin)
-            // on _config.Portal.Port with RunPortalClients slots, so it can never take a socket
-            // the relay's budget counted on:
-            //   new PortalServer(new SocketTransport(), _clock, _log, <PortalSite>, RunPortalClients)
+            // The LAN portal (status, admin) with the slots the budget already counted, so it
+            // can never take a socket a relay session was sized on.
+            _portalBackend = new DevicePortalBackend(_config, false, FactoryReset);
+            _portalBackend.Relay = _relay;
+            int portalPort = _config.Portal != null && _config.Portal.Port > 0 ? _config.Portal.Port : 80;
+            StartPortal(_portalBackend, IPv4.Any, portalPort, _portalBackend.BestAddress, RunPortalSlots(_board));
 
             Status.Mode = _relay != null ? "relaying" : "error";
             _led.Show(_relay != null ? LedMode.Relaying : LedMode.Error);
@@ -289,7 +299,7 @@ namespace Pigeon.Device
                 relay.MaxSessions,
                 _board.MaxSockets,
                 listeners,
-                1 + RunPortalClients,
+                PortalSockets(RunPortalSlots(_board)),
                 RunUdpSockets,
                 heap,
                 ReservedHeapBytes,
@@ -315,6 +325,43 @@ namespace Pigeon.Device
             }
 
             return planned;
+        }
+
+        /// <summary>
+        /// Portal slots beside the relay: PortalServer.DeviceSlots (2) on 16-socket boards, one on
+        /// 8-socket boards, where every socket the portal holds is a relay session's half.
+        /// </summary>
+        public static int RunPortalSlots(BoardInfo board)
+        {
+            return board.MaxSockets >= 16 ? PortalServer.DeviceSlots : 1;
+        }
+
+        /// <summary>Sockets the portal can hold: its listener, its slots, and the one it accepts to answer "503 busy".</summary>
+        public static int PortalSockets(int slots)
+        {
+            return 1 + slots + 1;
+        }
+
+        private PortalServer StartPortal(DevicePortalBackend backend, uint bind, int port, string self, int slots)
+        {
+            FlashPortalAssets assets = new FlashPortalAssets(_files);
+            if (!assets.Present)
+            {
+                _log.Warn("portal: the page files are missing on I:\\ (flash with flash.ps1, which copies them)");
+            }
+
+            PortalApi api = new PortalApi(backend, _clock, new DeviceRandom());
+            PortalSite site = new PortalSite(backend, assets, api, new string[] { self }, "http://" + self + "/");
+            PortalServer server = new PortalServer(new SocketTransport(), _clock, _log, site, slots);
+            string error;
+            if (!server.Start(bind, port, out error))
+            {
+                _log.Warn("portal: cannot listen on port " + port.ToString() + ": " + error);
+                return null;
+            }
+
+            _log.Info("portal: http://" + self + "/ (" + slots.ToString() + " slots)");
+            return server;
         }
 
         private static RouteConfig[] FirstRoutePerUpstream(RouteConfig[] routes)
