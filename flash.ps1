@@ -9,7 +9,7 @@
     2. flashes the board's nanoFramework firmware at the version pinned in
        firmware/Pigeon.Device/firmware-pin.json (managed packages and firmware move together);
     3. deploys the Pigeon application image at the board profile's deploy address;
-    4. with -Config, copies a seed config to I:\config.json;
+    4. copies the setup page (gzip) to I:\ and, with -Config, a seed config to I:\config.json;
     5. prints what to do next.
     Every failure stops with a plain message and a non-zero exit code.
 
@@ -167,11 +167,55 @@ if (-not $SkipFirmware) {
 }
 $steps.Add(@{ What = "deploy Pigeon at $address"; Exe = $nanoffCmd;
               Args = @('--target', $target, '--serialport', $Port, '--deploy', '--image', $Image, '--address', $address, '--reset') })
-$deployJson = $null
+# Files for I:\ : the setup page (gzip copies made here, the board cannot compress; raw copies
+# only of small files, see FlashPortalAssets.cs), its third-party licence, and the seed config.
+$portalDir = Join-Path $root 'firmware' 'portal'
+$portalSources = @('index.html', 'app.css', 'app.js', (Join-Path 'vendor' 'qrcode.js'))
+$maxRawBytes = 20 * 1024
+$stageDir = Join-Path ([System.IO.Path]::GetTempPath()) "pigeon-flash-$PID"
+$deployJson = Join-Path ([System.IO.Path]::GetTempPath()) "pigeon-filedeployment-$PID.json"
+$deployFiles = New-Object System.Collections.Generic.List[object]
+foreach ($rel in $portalSources) {
+    $src = Join-Path $portalDir $rel
+    if (-not (Test-Path -LiteralPath $src -PathType Leaf)) {
+        Stop-Flash 2 "the setup page file is missing: $src (a complete checkout or release is needed)."
+    }
+    $name = Split-Path -Leaf $src
+    $deployFiles.Add(@{ DestinationFilePath = "I:\www-$name.gz"; SourceFilePath = (Join-Path $stageDir "www-$name.gz"); Gzip = $src })
+    if ((Get-Item -LiteralPath $src).Length -le $maxRawBytes) {
+        $deployFiles.Add(@{ DestinationFilePath = "I:\www-$name"; SourceFilePath = $src })
+    }
+}
+$license = Join-Path $portalDir 'vendor' 'LICENSE-qrcode-generator.txt'
+if (Test-Path -LiteralPath $license) {
+    $deployFiles.Add(@{ DestinationFilePath = 'I:\www-LICENSE-qrcode-generator.txt'; SourceFilePath = $license })
+}
 if ($Config) {
-    $deployJson = Join-Path ([System.IO.Path]::GetTempPath()) "pigeon-filedeployment-$PID.json"
-    $steps.Add(@{ What = 'copy the seed config to I:\config.json'; Exe = $nanoffCmd; FileDeployment = $true;
-                  Args = @('--target', $target, '--serialport', $Port, '--filedeployment', $deployJson) })
+    $deployFiles.Add(@{ DestinationFilePath = 'I:\config.json'; SourceFilePath = $Config })
+}
+$what = if ($Config) { 'copy the setup page and the seed config to I:\' } else { 'copy the setup page to I:\' }
+$steps.Add(@{ What = $what; Exe = $nanoffCmd; FileDeployment = $true;
+              Args = @('--target', $target, '--serialport', $Port, '--filedeployment', $deployJson) })
+
+function Get-DeploymentDocument {
+    @{ serialport = $Port; files = @($deployFiles | ForEach-Object { @{ DestinationFilePath = $_.DestinationFilePath; SourceFilePath = $_.SourceFilePath } }) }
+}
+
+function New-GzipCopies {
+    New-Item -ItemType Directory -Path $stageDir -Force | Out-Null
+    foreach ($f in $deployFiles) {
+        if (-not $f.ContainsKey('Gzip')) { continue }
+        $in = [System.IO.File]::OpenRead($f.Gzip)
+        $out = [System.IO.File]::Create($f.SourceFilePath)
+        try {
+            $gz = New-Object System.IO.Compression.GZipStream($out, [System.IO.Compression.CompressionLevel]::Optimal)
+            $in.CopyTo($gz)
+            $gz.Dispose()
+        } finally {
+            $in.Dispose()
+            $out.Dispose()
+        }
+    }
 }
 
 Write-Host "Pigeon flash: $($boardProfile.displayName) on $Port (firmware $fwVersion, deploy address $address)"
@@ -181,7 +225,8 @@ if ($DryRun) {
         Write-Host ("  # " + $s.What)
         Write-Host ("  " + (Format-Command (@($s.Exe) + $s.Args)))
         if ($s.ContainsKey('FileDeployment')) {
-            Write-Host ("  # $deployJson would hold: " + (@{ serialport = $Port; files = @(@{ DestinationFilePath = 'I:\config.json'; SourceFilePath = $Config }) } | ConvertTo-Json -Compress -Depth 4))
+            Write-Host ("  # $deployJson would hold: " + ((Get-DeploymentDocument) | ConvertTo-Json -Compress -Depth 4))
+            Write-Host ("  # (the .gz files are made in $stageDir from firmware/portal when this runs for real)")
         }
     }
     exit 0
@@ -216,8 +261,8 @@ foreach ($s in $steps) {
         continue
     }
     if ($s.ContainsKey('FileDeployment')) {
-        @{ serialport = $Port; files = @(@{ DestinationFilePath = 'I:\config.json'; SourceFilePath = $Config }) } |
-            ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $deployJson -Encoding utf8
+        New-GzipCopies
+        Get-DeploymentDocument | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $deployJson -Encoding utf8
     }
     try {
         $stepArgs = $s.Args
@@ -227,7 +272,8 @@ foreach ($s in $steps) {
         $rc = -1
         [Console]::Error.WriteLine($_.Exception.Message)
     }
-    if ($deployJson -and (Test-Path -LiteralPath $deployJson)) { Remove-Item -LiteralPath $deployJson -Force }
+    if (Test-Path -LiteralPath $deployJson) { Remove-Item -LiteralPath $deployJson -Force }
+    if (Test-Path -LiteralPath $stageDir) { Remove-Item -LiteralPath $stageDir -Recurse -Force }
     if ($rc -ne 0) {
         if ($s.Exe -eq 'dotnet') { Stop-Flash 4 "could not install or update nanoff (exit $rc). Check the internet connection and run again." }
         Stop-Flash 5 "nanoff failed while trying to $($s.What) (exit $rc). Check the cable and the port; hold the board's BOOT button while it starts if it does not answer."

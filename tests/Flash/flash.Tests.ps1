@@ -36,7 +36,14 @@ BeforeAll {
         Set-Content -Path $fake -Value @'
 Add-Content -Path (Join-Path $PSScriptRoot 'calls.txt') -Value ($args -join ' ')
 $i = [array]::IndexOf($args, '--filedeployment')
-if ($i -ge 0) { Copy-Item -Path $args[$i + 1] -Destination (Join-Path $PSScriptRoot 'deploy.json') }
+if ($i -ge 0) {
+    Copy-Item -Path $args[$i + 1] -Destination (Join-Path $PSScriptRoot 'deploy.json')
+    $doc = Get-Content -Raw $args[$i + 1] | ConvertFrom-Json
+    foreach ($f in $doc.files) {
+        if (-not (Test-Path -LiteralPath $f.SourceFilePath)) { Add-Content -Path (Join-Path $PSScriptRoot 'missing.txt') -Value $f.SourceFilePath }
+        if ($f.DestinationFilePath -eq 'I:\www-app.js.gz') { Copy-Item -LiteralPath $f.SourceFilePath -Destination (Join-Path $PSScriptRoot 'app.js.gz') }
+    }
+}
 exit [int](Get-Content (Join-Path $PSScriptRoot 'exit.txt'))
 '@
         $fake
@@ -92,6 +99,16 @@ Describe 'flash.ps1 -DryRun options' {
         $r.Code | Should -Be 0
         $r.Out | Should -Match '--filedeployment'
         $r.Out | Should -Match ([regex]::Escape('I:\\config.json'))
+    }
+
+    It 'DryRun_WithoutConfig_StillCopiesTheSetupPageOnly' {
+        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-Port', 'COM3', '-Image', $Image, '-DryRun')
+        $r.Code | Should -Be 0
+        $r.Out | Should -Match 'copy the setup page to I:'
+        $r.Out | Should -Match ([regex]::Escape('I:\\www-index.html.gz'))
+        $r.Out | Should -Match ([regex]::Escape('I:\\www-qrcode.js.gz'))
+        $r.Out | Should -Not -Match ([regex]::Escape('I:\\www-qrcode.js"'))
+        $r.Out | Should -Not -Match 'config.json'
     }
 
     It 'DryRun_OnePortAttached_UsesItWithoutPort' {
@@ -193,15 +210,28 @@ Describe 'flash.ps1 with a working nanoff' {
         $fake = New-FakeNanoff 0
         $r = Invoke-Flash @('-Board', 'olimex-esp32-poe', '-Port', $FakePort, '-Image', $Image, '-Config', $GoodConfig, '-Nanoff', $fake)
         $r.Code | Should -Be 0 -Because $r.Err
-        $calls = @(Get-Content (Join-Path (Split-Path $fake) 'calls.txt'))
+        $dir = Split-Path $fake
+        $calls = @(Get-Content (Join-Path $dir 'calls.txt'))
         $calls.Count | Should -Be 3
         $calls[0] | Should -Be "--update --target ESP32_OLIMEX --fwversion $($Pin.nanoffFirmwareVersion) --serialport $FakePort"
         $calls[1] | Should -Be "--target ESP32_OLIMEX --serialport $FakePort --deploy --image $Image --address 0x1E0000 --reset"
         $calls[2] | Should -Match "^--target ESP32_OLIMEX --serialport $([regex]::Escape($FakePort)) --filedeployment "
         $deploy = Get-Content -Raw (Join-Path (Split-Path $fake) 'deploy.json') | ConvertFrom-Json
         $deploy.serialport | Should -Be $FakePort
-        $deploy.files[0].DestinationFilePath | Should -Be 'I:\config.json'
-        $deploy.files[0].SourceFilePath | Should -Be $GoodConfig
+        $seed = @($deploy.files | Where-Object { $_.DestinationFilePath -eq 'I:\config.json' })
+        $seed.Count | Should -Be 1
+        $seed[0].SourceFilePath | Should -Be $GoodConfig
+        foreach ($page in 'index.html', 'app.css', 'app.js', 'qrcode.js') {
+            @($deploy.files | Where-Object { $_.DestinationFilePath -eq "I:\www-$page.gz" }).Count | Should -Be 1 -Because $page
+        }
+        Test-Path (Join-Path $dir 'missing.txt') | Should -BeFalse -Because 'every file named in the deployment exists when nanoff runs'
+        # The gzip copy decompresses to the page file byte for byte.
+        $in = [System.IO.File]::OpenRead((Join-Path $dir 'app.js.gz'))
+        $gz = New-Object System.IO.Compression.GZipStream($in, [System.IO.Compression.CompressionMode]::Decompress)
+        $ms = New-Object System.IO.MemoryStream
+        $gz.CopyTo($ms); $gz.Dispose(); $in.Dispose()
+        $original = [System.IO.File]::ReadAllBytes((Join-Path $Root 'firmware' 'portal' 'app.js'))
+        [Convert]::ToBase64String($ms.ToArray()) | Should -Be ([Convert]::ToBase64String($original))
         Test-Path ($calls[2] -split ' ')[-1] | Should -BeFalse -Because 'the temporary deployment file is removed'
         $r.Out | Should -Match 'network cable'
         $r.Out | Should -Match 'Pigeon-XXXX'
@@ -211,7 +241,10 @@ Describe 'flash.ps1 with a working nanoff' {
         $fake = New-FakeNanoff 0
         $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-Port', $FakePort, '-Image', $Image, '-SkipFirmware', '-Nanoff', $fake)
         $r.Code | Should -Be 0
-        @(Get-Content (Join-Path (Split-Path $fake) 'calls.txt')).Count | Should -Be 1
+        $calls = @(Get-Content (Join-Path (Split-Path $fake) 'calls.txt'))
+        $calls.Count | Should -Be 2 -Because 'deploy, then the setup page to I:\'
+        $calls[0] | Should -Match '--deploy'
+        $calls[1] | Should -Match '--filedeployment'
         $r.Out | Should -Match 'join the Wi-Fi network Pigeon-XXXX'
         $r.Out | Should -Match '192\.168\.4\.1'
     }

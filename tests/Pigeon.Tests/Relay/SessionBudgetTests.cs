@@ -12,14 +12,14 @@ namespace Pigeon.Tests.Relay
     public class SessionBudgetTests
     {
         // The rows of docs/device.md's budget table: classic ESP32 (16 sockets, ~100 KB heap),
-        // four WhatsApp routes, portal listener + 1 client, 1 UDP (SNTP), 4 KB + 2 KB buffers,
-        // 40 KB reserved.
+        // four WhatsApp routes, portal = listener + 2 slots + the socket it accepts to answer
+        // "503 busy", 1 UDP (SNTP), 4 KB + 2 KB buffers, 40 KB reserved.
         [TestMethod]
-        public void Compute_ClassicEsp32RunMode_FourSessionsLimitedBySockets()
+        public void Compute_ClassicEsp32RunMode_ThreeSessionsLimitedBySockets()
         {
-            SessionBudget b = SessionBudget.Compute(5, 16, 4, 2, 1, 100 * 1024, 40 * 1024, 4096, 2048);
-            Assert.AreEqual(4, b.SessionsBySockets);
-            Assert.AreEqual(4, b.Sessions);
+            SessionBudget b = SessionBudget.Compute(5, 16, 4, 4, 1, 100 * 1024, 40 * 1024, 4096, 2048);
+            Assert.AreEqual(3, b.SessionsBySockets);
+            Assert.AreEqual(3, b.Sessions);
             Assert.AreEqual("sockets", b.LimitedBy);
             Assert.AreEqual(4096 + 2048 + SessionBudget.SessionOverheadBytes, b.HeapPerSession);
         }
@@ -27,7 +27,8 @@ namespace Pigeon.Tests.Relay
         [TestMethod]
         public void Compute_Esp32C3WithFourRoutes_NoSessionFits()
         {
-            SessionBudget b = SessionBudget.Compute(5, 8, 4, 2, 1, 120 * 1024, 40 * 1024, 4096, 2048);
+            // ESP32-C3: portal = listener + 1 slot + the 503 socket.
+            SessionBudget b = SessionBudget.Compute(5, 8, 4, 3, 1, 120 * 1024, 40 * 1024, 4096, 2048);
             Assert.AreEqual(0, b.Sessions);
             Assert.AreEqual("sockets", b.LimitedBy);
         }
@@ -35,7 +36,7 @@ namespace Pigeon.Tests.Relay
         [TestMethod]
         public void Compute_Esp32C3WithTwoRoutes_OneSession()
         {
-            SessionBudget b = SessionBudget.Compute(5, 8, 2, 2, 1, 120 * 1024, 40 * 1024, 4096, 2048);
+            SessionBudget b = SessionBudget.Compute(5, 8, 2, 3, 1, 120 * 1024, 40 * 1024, 4096, 2048);
             Assert.AreEqual(1, b.Sessions);
         }
 
