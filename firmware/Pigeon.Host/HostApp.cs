@@ -20,6 +20,7 @@ namespace Pigeon.Host
         private readonly ILog _log;
         private RelayServer _relay;
         private Timer _statsTimer;
+        private long _statusAllocated;
         private PortalHost _portal;
 
         /// <summary>Creates the app for the given options.</summary>
@@ -44,33 +45,23 @@ namespace Pigeon.Host
         /// <summary>The config in use.</summary>
         public PigeonConfig Config { get; private set; }
 
+        /// <summary>The power-safe config store (the portal saves through it).</summary>
+        public ConfigStore Store { get; private set; }
+
+
         /// <summary>
         /// Loads the config (creating the data folder's default on first start) and builds the
         /// relay. Returns false and fills <paramref name="errors"/> with "field: reason" lines.
         /// </summary>
         public bool Load(List<string> errors)
         {
-            string path = _options.EffectiveConfigPath;
-            if (_options.ConfigPath == null && !File.Exists(path))
-            {
-                Config = ConfigDefaults.Create(false);
-                _log.Info("no config yet: using the defaults (WhatsApp routes); it will be kept in " + path);
-            }
-            else
-            {
-                Config = RelayConfigJson.Load(path, errors);
-                if (Config == null)
-                {
-                    return false;
-                }
-            }
-
-            CheckPorts(Config.Relay, errors);
-            if (errors.Count > 0)
+            Store = HostConfig.OpenStore(_options);
+            if (!HostConfig.Load(Store, _options, _log, errors))
             {
                 return false;
             }
 
+            Config = Store.Current;
             try
             {
                 _relay = new RelayServer(Config.Relay, new SocketTransport(), new HostResolver(), new HostClock(), _log);
@@ -123,10 +114,10 @@ namespace Pigeon.Host
             if (_options.StatsIntervalSeconds > 0)
             {
                 int ms = _options.StatsIntervalSeconds * 1000;
-                _statsTimer = new Timer(_ => Console.Out.WriteLine(StatusLine()), null, ms, ms);
+                _statsTimer = new Timer(_ => PrintStatus(), null, ms, ms);
             }
 
-            _portal = PortalHost.Start(_options, () => _relay, _log);
+            _portal = PortalHost.Start(_options, () => _relay, _log, Store);
             return opened;
         }
 
@@ -148,8 +139,14 @@ namespace Pigeon.Host
         /// <summary>One JSON line of live figures (for --stats-interval and the benchmark).</summary>
         public string StatusLine()
         {
+            // Read the process's allocation count before this method allocates anything, and
+            // report what earlier status lines allocated, so the benchmark can count the relay's
+            // own allocations alone (gcAllocatedBytes - statusAllocatedBytes).
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long allocated = GC.GetTotalAllocatedBytes(true);
+            long statusAllocated = Interlocked.Read(ref _statusAllocated);
             RouteCounters total = _relay.SnapshotTotal();
-            return "{\"stats\":{\"uptimeSeconds\":" + _relay.UptimeSeconds
+            string line = "{\"stats\":{\"uptimeSeconds\":" + _relay.UptimeSeconds
                 + ",\"activeSessions\":" + _relay.ActiveSessions
                 + ",\"maxSessions\":" + _relay.MaxSessions
                 + ",\"accepted\":" + total.Accepted
@@ -157,33 +154,21 @@ namespace Pigeon.Host
                 + ",\"upstreamFailures\":" + total.UpstreamFailures
                 + ",\"bytesToUpstream\":" + total.BytesToUpstream
                 + ",\"bytesToClient\":" + total.BytesToClient
-                + ",\"gcAllocatedBytes\":" + GC.GetTotalAllocatedBytes(true)
+                + ",\"gcAllocatedBytes\":" + allocated
+                + ",\"statusAllocatedBytes\":" + statusAllocated
                 + ",\"gcCollections\":" + GC.CollectionCount(0) + "}}";
+            Interlocked.Add(ref _statusAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            return line;
         }
 
-        private static void CheckPorts(RelayConfig relay, List<string> errors)
+        private void PrintStatus()
         {
-            RouteConfig[] routes = relay.Routes ?? new RouteConfig[0];
-            for (int i = 0; i < routes.Length; i++)
-            {
-                for (int j = 0; j < i; j++)
-                {
-                    if (routes[i] != null && routes[j] != null && routes[i].ListenPort == routes[j].ListenPort)
-                    {
-                        errors.Add("relay.routes[" + i + "].listenPort: port " + routes[i].ListenPort + " is already used by relay.routes[" + j + "]");
-                    }
-                }
-            }
-
-            if (relay.MaxSessions < 1 || relay.MaxSessions > 4096)
-            {
-                errors.Add("relay.maxSessions: must be 1-4096");
-            }
-
-            if (relay.BufferBytes < 512 || relay.BufferBytes > 1048576)
-            {
-                errors.Add("relay.bufferBytes: must be 512-1048576");
-            }
+            // The write is counted with the line: it is the status output's cost, not the relay's.
+            string line = StatusLine();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Console.Out.WriteLine(line);
+            Interlocked.Add(ref _statusAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
+
     }
 }

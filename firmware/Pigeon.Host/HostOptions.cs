@@ -15,6 +15,9 @@ namespace Pigeon.Host
         /// <summary>Print a JSON status line every N seconds (0 = never).</summary>
         public int StatsIntervalSeconds { get; set; }
 
+        /// <summary>--factory-reset was given: replace the config with the defaults and exit.</summary>
+        public bool FactoryReset { get; set; }
+
         /// <summary>Run the captive DNS responder on this UDP port (--dns-port; -1 = off, 0 = any free port).</summary>
         public int DnsPort { get; set; } = -1;
 
@@ -33,10 +36,12 @@ namespace Pigeon.Host
         /// <summary>The usage text.</summary>
         public const string Usage =
             "Pigeon.Host: a WhatsApp proxy relay (TLS passthrough; it never decrypts).\n\n"
-            + "usage: Pigeon.Host [--config FILE] [--data-dir DIR] [--stats-interval SECONDS]\n\n"
+            + "usage: Pigeon.Host [--config FILE] [--data-dir DIR] [--stats-interval SECONDS] [--factory-reset]\n"
+            + "       Pigeon.Host config check FILE [--device]\n\n"
             + "  --config FILE          the JSON config to use (default: DIR/config.json, created with defaults)\n"
             + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
             + "  --stats-interval N     print one JSON status line every N seconds\n"
+            + "  --factory-reset        replace the config (and its backup) with the defaults, then exit\n"
             + "  --dns-port N           also answer captive DNS on UDP port N (for tests)\n"
             + "  --fake-wifi FILE       the portal's fake Wi-Fi scan list ([{\"ssid\":..,\"rssi\":..,\"secure\":..}])\n"
             + "  --help                 this text\n";
@@ -64,6 +69,9 @@ namespace Pigeon.Host
                         }
 
                         options.StatsIntervalSeconds = seconds;
+                        break;
+                    case "--factory-reset":
+                        options.FactoryReset = true;
                         break;
                     case "--dns-port":
                         if (!int.TryParse(Value(args, ref i, arg), out int dnsPort) || dnsPort < 0 || dnsPort > 65535)

@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Pigeon.Config;
 using Pigeon.Portal;
 using Pigeon.Relay;
@@ -13,33 +10,37 @@ using Pigeon.Relay;
 namespace Pigeon.Host
 {
     /// <summary>
-    /// The host's side of the portal over the data folder's config.json. Interim: it reads the
-    /// whole document (relay section through <see cref="RelayConfigJson"/>, the other sections
-    /// with System.Text.Json), writes it whole (new file, then rename), and hashes the admin
-    /// password with PBKDF2-SHA256. When Pigeon.Config.ConfigStore/AdminPassword land, these
-    /// methods become one-line calls to them.
+    /// The host's side of the portal over the config file (DIR/config.json or --config): reads,
+    /// saves and resets go through the power-safe <see cref="ConfigStore"/> (validated, saved only
+    /// on change, previous copy kept); the admin password through <see cref="AdminPassword"/>
+    /// with PBKDF2-HMAC-SHA256 (docs/config.md).
     /// </summary>
     public sealed class PortalBackend : IPortalBackend
     {
-        /// <summary>PBKDF2 iterations (the AdminConfig example's "pbkdf2-sha256:10000").</summary>
-        public const int Iterations = 10000;
-
         private static readonly JsonSerializerOptions s_json = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             PropertyNameCaseInsensitive = true,
-            WriteIndented = true,
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         };
 
-        private readonly string _path;
+        private readonly ConfigStore _store;
+        private readonly IPasswordHasher _hasher;
         private readonly Func<RelayServer> _relay;
         private readonly object _lock = new object();
 
         /// <summary>Backs the portal with the config file at <paramref name="path"/>.</summary>
         public PortalBackend(string path, Func<RelayServer> relay)
+            : this(new ConfigStore(new FolderFileStore(Path.GetDirectoryName(Path.GetFullPath(path))), new JsonConfigCodec(), false, Path.GetFileName(path)),
+                  new Pbkdf2PasswordHasher(), relay)
         {
-            _path = path;
+            _store.Load();
+        }
+
+        /// <summary>Backs the portal with a loaded store and a password hasher.</summary>
+        public PortalBackend(ConfigStore store, IPasswordHasher hasher, Func<RelayServer> relay)
+        {
+            _store = store;
+            _hasher = hasher;
             _relay = relay;
             FakeNetworks = DefaultFakeNetworks();
         }
@@ -56,11 +57,7 @@ namespace Pigeon.Host
         /// <inheritdoc />
         public bool IsAdminPasswordSet
         {
-            get
-            {
-                AdminConfig admin = LoadConfig().Admin;
-                return admin != null && !string.IsNullOrEmpty(admin.PasswordHash);
-            }
+            get { return AdminPassword.IsSet(_store.Current.Admin); }
         }
 
         /// <summary>On a host, "setup mode" is the first run: no admin password yet.</summary>
@@ -90,105 +87,50 @@ namespace Pigeon.Host
         /// <inheritdoc />
         public PigeonConfig LoadConfig()
         {
-            lock (_lock)
-            {
-                if (!File.Exists(_path))
-                {
-                    return ConfigDefaults.Create(false);
-                }
-
-                string text = File.ReadAllText(_path);
-                List<string> errors = new List<string>();
-                PigeonConfig config = RelayConfigJson.Parse(text, errors) ?? ConfigDefaults.Create(false);
-                using JsonDocument doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
-                JsonElement root = doc.RootElement;
-                config.Wifi = Section(root, "wifi", config.Wifi);
-                config.SetupAp = Section(root, "setupAp", config.SetupAp);
-                config.Admin = Section(root, "admin", config.Admin);
-                config.Time = Section(root, "time", config.Time);
-                config.Portal = Section(root, "portal", config.Portal);
-                config.Network = Section(root, "network", config.Network);
-                return config;
-            }
+            return _store.Current;
         }
 
         /// <inheritdoc />
         public bool SaveConfig(PigeonConfig config, FieldErrors errors)
         {
-            lock (_lock)
+            ValidationReport report = new ValidationReport();
+            if (_store.Save(config, report))
             {
-                try
-                {
-                    string dir = Path.GetDirectoryName(Path.GetFullPath(_path));
-                    Directory.CreateDirectory(dir);
-                    string temp = _path + ".new";
-                    File.WriteAllText(temp, JsonSerializer.Serialize(config, s_json));
-                    File.Move(temp, _path, true); // rename over: the old file stays whole until the new one is
-                    return true;
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    errors.Add("", "the settings could not be written: " + e.Message);
-                    return false;
-                }
+                return true;
             }
+
+            for (int i = 0; i < report.ErrorCount; i++)
+            {
+                ValidationIssue issue = report.GetError(i);
+                errors.Add(issue.Path == ValidationReport.DocumentPath ? "" : issue.Path, issue.Message);
+            }
+
+            return false;
         }
 
         /// <inheritdoc />
         public void FactoryReset()
         {
-            lock (_lock)
-            {
-                if (File.Exists(_path))
-                {
-                    File.Delete(_path);
-                }
-            }
+            _store.FactoryReset();
         }
 
         /// <inheritdoc />
         public bool SetAdminPassword(string password, FieldErrors errors)
         {
-            lock (_lock)
+            PigeonConfig config = _store.Current;
+            if (!AdminPassword.Set(config.Admin, password, _hasher))
             {
-                PigeonConfig config = LoadConfig();
-                byte[] salt = RandomNumberGenerator.GetBytes(16);
-                byte[] hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, 32);
-                config.Admin = new AdminConfig
-                {
-                    PasswordHash = "pbkdf2-sha256:" + Iterations + ":" + Convert.ToBase64String(hash),
-                    PasswordSalt = Convert.ToBase64String(salt),
-                };
-                return SaveConfig(config, errors);
+                errors.Add("password", "the admin password is " + AdminPassword.MinLength + " to " + AdminPassword.MaxLength + " characters");
+                return false;
             }
+
+            return SaveConfig(config, errors);
         }
 
         /// <inheritdoc />
         public bool VerifyAdminPassword(string password)
         {
-            AdminConfig admin = LoadConfig().Admin;
-            if (admin == null || string.IsNullOrEmpty(admin.PasswordHash))
-            {
-                return false;
-            }
-
-            string[] parts = admin.PasswordHash.Split(':');
-            if (parts.Length != 3 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out int iterations) || iterations < 1)
-            {
-                return false;
-            }
-
-            try
-            {
-                byte[] expected = Convert.FromBase64String(parts[2]);
-                byte[] salt = Convert.FromBase64String(admin.PasswordSalt);
-                byte[] actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, expected.Length);
-                return CryptographicOperations.FixedTimeEquals(actual, expected);
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
+            return AdminPassword.Verify(_store.Current.Admin, password, _hasher);
         }
 
         /// <inheritdoc />
@@ -215,24 +157,6 @@ namespace Pigeon.Host
                 new WifiNetwork { Ssid = "Sample cafe guest", Rssi = -71, Secure = false },
                 new WifiNetwork { Ssid = "Sample neighbour 5G", Rssi = -84, Secure = true },
             };
-        }
-
-        private static T Section<T>(JsonElement root, string name, T fallback)
-            where T : class
-        {
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.Object)
-            {
-                try
-                {
-                    return e.Deserialize<T>(s_json) ?? fallback;
-                }
-                catch (JsonException)
-                {
-                    return fallback;
-                }
-            }
-
-            return fallback;
         }
 
         private static string FirstLanAddress()

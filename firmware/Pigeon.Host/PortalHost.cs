@@ -47,9 +47,12 @@ namespace Pigeon.Host
         }
 
         /// <summary>Starts the portal; null (after a warning) when it cannot listen.</summary>
-        public static PortalHost Start(HostOptions options, Func<RelayServer> relay, ILog log)
+        public static PortalHost Start(HostOptions options, Func<RelayServer> relay, ILog log, ConfigStore store = null)
         {
-            PortalBackend backend = new PortalBackend(options.EffectiveConfigPath, relay);
+            // One ConfigStore per config file (its lock orders saves and loads): the app's, when given.
+            PortalBackend backend = store == null
+                ? new PortalBackend(options.EffectiveConfigPath, relay)
+                : new PortalBackend(store, new Pbkdf2PasswordHasher(), relay);
             if (options.FakeWifiPath != null)
             {
                 backend.FakeNetworks = PortalBackend.ReadFakeNetworks(options.FakeWifiPath);

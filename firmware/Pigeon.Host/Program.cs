@@ -10,6 +10,11 @@ namespace Pigeon.Host
         /// <summary>Runs until Ctrl+C or SIGTERM. Exit codes: 0 clean stop, 1 nothing could listen, 2 bad arguments or config.</summary>
         public static int Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == "config")
+            {
+                return HostConfig.RunCommand(args, Console.Out, Console.Error);
+            }
+
             HostOptions options;
             try
             {
@@ -28,6 +33,11 @@ namespace Pigeon.Host
             }
 
             ConsoleLog log = new ConsoleLog();
+            if (options.FactoryReset)
+            {
+                return HostConfig.FactoryReset(options, log);
+            }
+
             HostApp app = new HostApp(options, log);
             List<string> errors = new List<string>();
             if (!app.Load(errors))

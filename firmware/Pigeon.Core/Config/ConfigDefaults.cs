@@ -10,6 +10,16 @@ namespace Pigeon.Config
         public const int SchemaVersion = 1;
 
         /// <summary>
+        /// Largest config document accepted (bytes). A full config with four routes is ~1.6 KB; 8 KB
+        /// leaves room for more routes and unknown keys while one parse stays a small slice of the
+        /// board's ~100 KB heap (the text, its UTF-16 copy and the tree together ~6x the bytes).
+        /// </summary>
+        public const int MaxDocumentBytes = 8192;
+
+        /// <summary>Deepest nesting of {} and [] accepted (the config itself needs 4: root, relay, routes, a route, allowedSni = 5).</summary>
+        public const int MaxDocumentDepth = 10;
+
+        /// <summary>
         /// Device: 5 sessions = 10 sockets of the ESP32's 16 (lwIP CONFIG_LWIP_MAX_SOCKETS), leaving
         /// 4 listeners, the portal and DNS. 2 KB buffers: over Wi-Fi the board relays ~10 Mbit/s at
         /// most (every byte crosses the radio twice), and a 2 KB read already keeps that pipe full;
@@ -30,9 +40,10 @@ namespace Pigeon.Config
         public const int HostMaxSessions = 256;
 
         /// <summary>
-        /// Host: 64 KB per direction. On loopback, 2 KB buffers move ~1 Gbit/s, 16 KB ~6, 64 KB
-        /// ~10+: beyond 64 KB the gain is within noise while memory doubles
-        /// (docs/performance.md, buffer sweep). 256 slots x 128 KB = 32 MB.
+        /// Host: 64 KB per direction. Measured single-stream on loopback (docs/performance.md,
+        /// buffer sweep): relay CPU per GB 1.9 s at 2 KB, 0.59 at 16 KB, 0.46 at 64 KB, 0.39 at
+        /// 256 KB (3.3, 8.8, 10.9, 12.2 Gbit/s): the cost falls steeply up to 32-64 KB and
+        /// flattens after, where 4x the memory buys 5-15 %. 256 slots x 128 KB = 32 MB.
         /// </summary>
         public const int HostBufferBytes = 65536;
 

@@ -26,5 +26,12 @@ namespace Pigeon.Config
 
         /// <summary>Reachability: public host, port mapping, dynamic DNS.</summary>
         public NetworkConfig Network { get; set; }
+
+        /// <summary>
+        /// Keys in this object that this firmware does not know, kept as they were read so that a
+        /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
+        /// Null when there are none.
+        /// </summary>
+        public ConfigNode UnknownKeys { get; set; }
     }
 }

@@ -8,5 +8,12 @@ namespace Pigeon.Config
 
         /// <summary>TCP port (host default 8080; board 80).</summary>
         public int Port { get; set; } = 8080;
+
+        /// <summary>
+        /// Keys in this object that this firmware does not know, kept as they were read so that a
+        /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
+        /// Null when there are none.
+        /// </summary>
+        public ConfigNode UnknownKeys { get; set; }
     }
 }

@@ -29,5 +29,12 @@ namespace Pigeon.Config
 
         /// <summary>The routes (listening ports).</summary>
         public RouteConfig[] Routes { get; set; } = new RouteConfig[0];
+
+        /// <summary>
+        /// Keys in this object that this firmware does not know, kept as they were read so that a
+        /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
+        /// Null when there are none.
+        /// </summary>
+        public ConfigNode UnknownKeys { get; set; }
     }
 }

@@ -44,5 +44,12 @@ namespace Pigeon.Config
         /// the status can say what to change. Set true to carry TLS on a plain route anyway.
         /// </summary>
         public bool AllowTls { get; set; }
+
+        /// <summary>
+        /// Keys in this object that this firmware does not know, kept as they were read so that a
+        /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
+        /// Null when there are none.
+        /// </summary>
+        public ConfigNode UnknownKeys { get; set; }
     }
 }

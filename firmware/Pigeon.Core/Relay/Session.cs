@@ -26,7 +26,6 @@ namespace Pigeon.Relay
         private readonly ClientHelloReader _reader;
         private readonly AutoResetEvent _startForward = new AutoResetEvent(false);
         private readonly AutoResetEvent _startBackward = new AutoResetEvent(false);
-        private readonly AutoResetEvent _backwardDone = new AutoResetEvent(false);
         private readonly Thread _forward;
         private readonly Thread _backward;
         private IConnection _client;
@@ -39,7 +38,8 @@ namespace Pigeon.Relay
         private bool _timedOut;
         private long _toUpstream;
         private long _toClient;
-        private bool _backwardRunning;
+        private bool _backwardRunning; // forward thread only
+        private int _pumps; // directions still pumping; the one that ends last frees the slot
 
         internal Session(RelayServer relay, int inboundBytes, int outboundBytes, int maxHelloBytes, IConnection client, IConnection upstream)
         {
@@ -206,7 +206,15 @@ namespace Pigeon.Relay
                 }
 
                 RunSession();
-                Finish();
+                if (!_backwardRunning)
+                {
+                    Finish(); // refused or failed before the backward pump started
+                }
+                else
+                {
+                    _backwardRunning = false;
+                    PumpEnded();
+                }
             }
         }
 
@@ -217,12 +225,11 @@ namespace Pigeon.Relay
                 _startBackward.WaitOne();
                 if (_relay.Stopping)
                 {
-                    _backwardDone.Set();
                     return;
                 }
 
                 Pump(_upstream, _client, _outbound, false);
-                _backwardDone.Set();
+                PumpEnded();
             }
         }
 
@@ -295,6 +302,7 @@ namespace Pigeon.Relay
             }
 
             _backwardRunning = true;
+            _pumps = 2; // read by the backward thread only after the Set below
             _startBackward.Set();
             Pump(_client, _upstream, _inbound, true);
         }
@@ -468,14 +476,19 @@ namespace Pigeon.Relay
             }
         }
 
+        // Whichever direction ends last frees the slot, so neither thread waits for the other:
+        // before, the forward thread slept until the backward one signalled it, one more thread
+        // hand-off per session (docs/performance.md, connection rate).
+        private void PumpEnded()
+        {
+            if (Interlocked.Decrement(ref _pumps) == 0)
+            {
+                Finish();
+            }
+        }
+
         private void Finish()
         {
-            if (_backwardRunning)
-            {
-                _backwardDone.WaitOne();
-                _backwardRunning = false;
-            }
-
             Route route = _route;
             lock (_lock)
             {

@@ -91,7 +91,7 @@ namespace Pigeon.Tests.Host.Portal
             Assert.AreEqual(443, routes[1].GetProperty("listenPort").GetInt32());
             Assert.AreEqual(7777, routes[2].GetProperty("listenPort").GetInt32());
             Assert.IsTrue(routes[2].GetProperty("allowedSni").GetArrayLength() > 0, "media route keeps its SNI list");
-            StringAssert.StartsWith(root.GetProperty("admin").GetProperty("passwordHash").GetString(), "pbkdf2-sha256:");
+            StringAssert.StartsWith(root.GetProperty("admin").GetProperty("passwordHash").GetString(), "pbkdf2-sha256$");
             Assert.IsFalse(File.ReadAllText(host.ConfigPath).Contains(AdminPassword), "the admin password is stored hashed only");
         }
 
@@ -183,7 +183,11 @@ namespace Pigeon.Tests.Host.Portal
             b.Screenshot("08-factory-reset-confirmation");
             b.Driver.FindElement(By.Id("reset-yes")).Click();
             b.WaitVisible("#view-setpw");
-            Assert.IsFalse(File.Exists(host.ConfigPath), "the config file is gone");
+            // The config store's factory reset leaves a fresh default config and no backup (docs/config.md).
+            string afterReset = File.ReadAllText(host.ConfigPath);
+            Assert.IsFalse(afterReset.Contains("relay.example.org"), "the settings are gone");
+            Assert.IsTrue(afterReset.Contains("\"passwordHash\": \"\""), "no admin password");
+            Assert.IsFalse(File.Exists(host.ConfigPath + ".bak"), "no backup of the old settings");
         }
 
         private static int ChatPort(PortalTestHost host)

@@ -1,0 +1,93 @@
+namespace Pigeon.Config
+{
+    /// <summary>
+    /// The migration ladder: a document of any older schemaVersion is brought up one step at a
+    /// time, on the JSON tree, before it is mapped to the model. A version newer than this firmware
+    /// knows is refused (rather than guessed at), with a message that says so.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// version 0 (no "schemaVersion" key: the pre-release relay-only files) --Step0To1--> 1 (current)
+    /// </code>
+    /// To change the schema: raise ConfigDefaults.SchemaVersion to N, add StepNminus1ToN below and
+    /// to <see cref="Step"/>, add a golden file of version N-1 and a test for the step.
+    /// </remarks>
+    public static class ConfigMigration
+    {
+        /// <summary>The oldest version the ladder starts from.</summary>
+        public const int OldestVersion = 0;
+
+        /// <summary>
+        /// Migrates <paramref name="root"/> in place to <see cref="ConfigDefaults.SchemaVersion"/>.
+        /// <paramref name="fromVersion"/> is the version the document had. False (with an error at
+        /// "schemaVersion") when the version is not a whole number, is negative, or is newer than
+        /// this firmware.
+        /// </summary>
+        public static bool Migrate(ConfigNode root, ValidationReport report, out int fromVersion)
+        {
+            fromVersion = OldestVersion;
+            if (root == null || root.Kind != ConfigNodeKind.Object)
+            {
+                report.AddError(ValidationReport.DocumentPath, "The config must be a JSON object: { ... }.");
+                return false;
+            }
+
+            ConfigNode versionNode = root.Find(ConfigMapper.SchemaVersionKey);
+            if (versionNode != null)
+            {
+                int version;
+                if (versionNode.Kind != ConfigNodeKind.Number || !ConfigMapper.TryParseInt(versionNode.Text, out version))
+                {
+                    report.AddError(ConfigMapper.SchemaVersionKey, "must be a whole number (without quotes), e.g. " + ConfigDefaults.SchemaVersion.ToString());
+                    return false;
+                }
+
+                if (version < OldestVersion)
+                {
+                    report.AddError(ConfigMapper.SchemaVersionKey, "must be 0 or more, not " + version.ToString());
+                    return false;
+                }
+
+                if (version > ConfigDefaults.SchemaVersion)
+                {
+                    report.AddError(ConfigMapper.SchemaVersionKey, "This config was written by a newer Pigeon (schema version " + version.ToString()
+                        + "); this firmware knows schema versions up to " + ConfigDefaults.SchemaVersion.ToString()
+                        + ". Update the firmware, or start from a config made for this version.");
+                    return false;
+                }
+
+                fromVersion = version;
+            }
+
+            for (int v = fromVersion; v < ConfigDefaults.SchemaVersion; v++)
+            {
+                Step(v, root);
+                root.Set(ConfigMapper.SchemaVersionKey, ConfigNode.FromInt(v + 1));
+            }
+
+            return true;
+        }
+
+        /// <summary>Applies the single step from <paramref name="version"/> to version + 1.</summary>
+        public static void Step(int version, ConfigNode root)
+        {
+            switch (version)
+            {
+                case 0:
+                    Step0To1(root);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        // Version 0: files written for the pre-release host, which read only "relay" (keys as
+        // today) and had no "schemaVersion". Version 1 adds the other sections, all optional with
+        // defaults, so the step only stamps the version (done by the caller): a version 0 file
+        // keeps its relay settings and everything else takes its default.
+        private static void Step0To1(ConfigNode root)
+        {
+            root.Remove(ConfigMapper.SchemaVersionKey);
+        }
+    }
+}

@@ -1,0 +1,565 @@
+using Pigeon.Net;
+using Pigeon.Routing;
+using Pigeon.Tls;
+
+namespace Pigeon.Config
+{
+    /// <summary>
+    /// Checks a whole config and reports every problem at once, each at its field's path with a
+    /// reason a volunteer understands. Limits depend on the platform: a board has 16 sockets and
+    /// ~100 KB of heap (docs/config.md lists every rule).
+    /// </summary>
+    public static class ConfigValidator
+    {
+        /// <summary>ESP32 lwIP: CONFIG_LWIP_MAX_SOCKETS=16 in the stock nanoFramework images.</summary>
+        public const int DeviceSockets = 16;
+
+        /// <summary>Sockets the board keeps besides the relay's: the portal listener and the captive DNS (as ConfigDefaults.DeviceMaxSessions counts them).</summary>
+        public const int DeviceOtherSockets = 2;
+
+        /// <summary>Bytes of relay buffers the board may hold: a third of its ~100 KB heap.</summary>
+        public const int DeviceBufferBudget = 32768;
+
+        /// <summary>Most routes: 8 listening sockets on the board (less the portal's); 64 on a host.</summary>
+        public const int DeviceMaxRoutes = 6;
+
+        /// <summary>See <see cref="DeviceMaxRoutes"/>.</summary>
+        public const int HostMaxRoutes = 64;
+
+        /// <summary>Most session slots on a host (each parks two threads).</summary>
+        public const int HostMaxSessions = 4096;
+
+        /// <summary>Longest free-text value (names, URLs, user names).</summary>
+        public const int MaxTextLength = 253;
+
+        /// <summary>Most entries in an SNI allow-list or the NTP server list.</summary>
+        public const int MaxListEntries = 16;
+
+        /// <summary>Validates <paramref name="config"/>; adds every problem to <paramref name="report"/>.</summary>
+        public static void Validate(PigeonConfig config, bool device, ValidationReport report)
+        {
+            if (config == null)
+            {
+                report.AddError(ValidationReport.DocumentPath, "There is no config.");
+                return;
+            }
+
+            if (config.SchemaVersion != ConfigDefaults.SchemaVersion)
+            {
+                report.AddError("schemaVersion", "must be " + ConfigDefaults.SchemaVersion.ToString() + " (older documents are migrated when read)");
+            }
+
+            ValidateWifi(config.Wifi, report);
+            ValidateSetupAp(config.SetupAp, report);
+            ValidateAdmin(config.Admin, report);
+            ValidateRelay(config.Relay, device, report);
+            ValidateTime(config.Time, report);
+            ValidatePortal(config, report);
+            ValidateNetwork(config.Network, report);
+        }
+
+        private static void ValidateWifi(WifiConfig wifi, ValidationReport report)
+        {
+            if (Missing(wifi, "wifi", report))
+            {
+                return;
+            }
+
+            Ssid(wifi.Ssid, "wifi.ssid", true, report);
+            Passphrase(wifi.Password, "wifi.password", report);
+            if (Empty(wifi.Ssid) && !Empty(wifi.Password))
+            {
+                report.AddWarning("wifi.password", "is set but wifi.ssid is empty, so it is not used");
+            }
+
+            bool anyStatic = !Empty(wifi.StaticAddress) || !Empty(wifi.StaticNetmask) || !Empty(wifi.StaticGateway) || !Empty(wifi.StaticDns);
+            if (!anyStatic)
+            {
+                return;
+            }
+
+            if (Empty(wifi.StaticAddress))
+            {
+                report.AddError("wifi.staticAddress", "is needed when a static netmask, gateway or DNS is set (or leave all four empty for automatic addressing)");
+            }
+            else
+            {
+                Address(wifi.StaticAddress, "wifi.staticAddress", false, report);
+            }
+
+            if (Empty(wifi.StaticNetmask))
+            {
+                report.AddError("wifi.staticNetmask", "is needed with a static address, e.g. 255.255.255.0");
+            }
+            else
+            {
+                uint mask;
+                if (!IPv4.TryParse(wifi.StaticNetmask, out mask) || !IsContiguousMask(mask))
+                {
+                    report.AddError("wifi.staticNetmask", "must be a netmask like 255.255.255.0");
+                }
+            }
+
+            if (!Empty(wifi.StaticGateway))
+            {
+                Address(wifi.StaticGateway, "wifi.staticGateway", false, report);
+            }
+
+            if (!Empty(wifi.StaticDns))
+            {
+                Address(wifi.StaticDns, "wifi.staticDns", false, report);
+            }
+        }
+
+        private static void ValidateSetupAp(SetupApConfig ap, ValidationReport report)
+        {
+            if (Missing(ap, "setupAp", report))
+            {
+                return;
+            }
+
+            Ssid(ap.Ssid, "setupAp.ssid", true, report);
+            Passphrase(ap.Password, "setupAp.password", report);
+            // 2.4 GHz channels 1-13 (ETSI); 12 and 13 are not allowed in North America.
+            if (ap.Channel < 1 || ap.Channel > 13)
+            {
+                report.AddError("setupAp.channel", "must be a Wi-Fi channel from 1 to 13");
+            }
+        }
+
+        private static void ValidateAdmin(AdminConfig admin, ValidationReport report)
+        {
+            if (Missing(admin, "admin", report))
+            {
+                return;
+            }
+
+            bool hasHash = !Empty(admin.PasswordHash);
+            bool hasSalt = !Empty(admin.PasswordSalt);
+            if (hasHash != hasSalt)
+            {
+                report.AddError(hasHash ? "admin.passwordSalt" : "admin.passwordHash",
+                    "the admin password is half set; set it again in the portal, or clear both passwordHash and passwordSalt");
+                return;
+            }
+
+            if (hasHash && !AdminPassword.IsWellFormed(admin))
+            {
+                report.AddError("admin.passwordHash", "is not a password hash Pigeon made (expected \"pbkdf2-sha256$<iterations>$<base64>\" and a base64 salt); set the password again in the portal");
+            }
+        }
+
+        private static void ValidateRelay(RelayConfig relay, bool device, ValidationReport report)
+        {
+            if (Missing(relay, "relay", report))
+            {
+                return;
+            }
+
+            int maxSessions = device ? (DeviceSockets - DeviceOtherSockets - 1) / 2 : HostMaxSessions;
+            Range(relay.MaxSessions, 1, maxSessions, "relay.maxSessions", device ? "the board's sockets" : null, report);
+            Range(relay.BufferBytes, 512, device ? 8192 : 1048576, "relay.bufferBytes", device ? "the board's memory" : null, report);
+            Range(relay.MaxHelloBytes, 512, device ? 8192 : ClientHelloReader.DefaultMaxHelloBytes, "relay.maxHelloBytes", null, report);
+            Range(relay.HelloTimeoutSeconds, 1, 120, "relay.helloTimeoutSeconds", null, report);
+            Range(relay.ConnectTimeoutSeconds, 1, 60, "relay.connectTimeoutSeconds", null, report);
+            Range(relay.IdleTimeoutSeconds, 10, 86400, "relay.idleTimeoutSeconds", null, report);
+            Range(relay.DrainMilliseconds, 0, 60000, "relay.drainMilliseconds", null, report);
+            Range(relay.DnsCacheSeconds, 0, 86400, "relay.dnsCacheSeconds", null, report);
+
+            RouteConfig[] routes = relay.Routes;
+            if (routes == null)
+            {
+                report.AddError("relay.routes", "must be a list of routes (it may be empty: [])");
+                return;
+            }
+
+            if (device)
+            {
+                // Two buffers per slot, all allocated at start.
+                long bytes = (long)relay.MaxSessions * 2 * relay.BufferBytes;
+                if (relay.MaxSessions > 0 && relay.BufferBytes > 0 && bytes > DeviceBufferBudget)
+                {
+                    report.AddError("relay.bufferBytes", "maxSessions x 2 x bufferBytes = " + bytes.ToString() + " bytes, more than the "
+                        + DeviceBufferBudget.ToString() + " bytes the board can spare; lower one of them");
+                }
+
+                int sockets = (relay.MaxSessions * 2) + routes.Length + DeviceOtherSockets;
+                if (relay.MaxSessions > 0 && sockets > DeviceSockets)
+                {
+                    report.AddError("relay.maxSessions", "with " + routes.Length.ToString() + " routes the relay needs " + sockets.ToString()
+                        + " sockets; the board has " + DeviceSockets.ToString() + ". Lower maxSessions or remove a route");
+                }
+            }
+
+            int maxRoutes = device ? DeviceMaxRoutes : HostMaxRoutes;
+            if (routes.Length > maxRoutes)
+            {
+                report.AddError("relay.routes", "has " + routes.Length.ToString() + " routes; at most " + maxRoutes.ToString() + " fit on this " + (device ? "board" : "host"));
+            }
+
+            if (routes.Length == 0)
+            {
+                report.AddWarning("relay.routes", "is empty: the relay will not listen on any port");
+            }
+
+            for (int i = 0; i < routes.Length; i++)
+            {
+                ValidateRoute(routes, i, report);
+            }
+        }
+
+        private static void ValidateRoute(RouteConfig[] routes, int index, ValidationReport report)
+        {
+            string path = "relay.routes[" + index.ToString() + "]";
+            RouteConfig route = routes[index];
+            if (route == null)
+            {
+                report.AddError(path, "is empty");
+                return;
+            }
+
+            if (Empty(route.Name))
+            {
+                report.AddError(path + ".name", "must not be empty (it names the route in the status page and the logs)");
+            }
+            else
+            {
+                Text(route.Name, path + ".name", 32, report);
+                for (int j = 0; j < index; j++)
+                {
+                    if (routes[j] != null && routes[j].Name == route.Name)
+                    {
+                        report.AddError(path + ".name", "\"" + route.Name + "\" is already the name of relay.routes[" + j.ToString() + "]; names must differ");
+                        break;
+                    }
+                }
+            }
+
+            Address(route.ListenAddress, path + ".listenAddress", true, report);
+            if (Port(route.ListenPort, path + ".listenPort", report))
+            {
+                for (int j = 0; j < index; j++)
+                {
+                    if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
+                    {
+                        report.AddError(path + ".listenPort", "port " + route.ListenPort.ToString() + " is already used by relay.routes[" + j.ToString() + "]; each route needs its own port");
+                        break;
+                    }
+                }
+            }
+
+            Port(route.UpstreamPort, path + ".upstreamPort", report);
+            string[] sni = route.AllowedSni;
+            int sniCount = sni == null ? 0 : sni.Length;
+            if (route.UpstreamFromSni)
+            {
+                if (sniCount == 0)
+                {
+                    report.AddError(path + ".upstreamFromSni", "needs an allowedSni list; without one the relay would connect anywhere a client asks (an open proxy)");
+                }
+
+                if (!Empty(route.UpstreamHost))
+                {
+                    report.AddWarning(path + ".upstreamHost", "is not used: upstreamFromSni connects to the name the client asks for");
+                }
+            }
+            else if (Empty(route.UpstreamHost))
+            {
+                report.AddError(path + ".upstreamHost", "must name where to relay to (a host name like g.whatsapp.net or an IPv4 address)");
+            }
+            else
+            {
+                Host(route.UpstreamHost, path + ".upstreamHost", report);
+            }
+
+            if (!Empty(route.FallbackHost))
+            {
+                Host(route.FallbackHost, path + ".fallbackHost", report);
+            }
+
+            if (sni == null)
+            {
+                report.AddError(path + ".allowedSni", "must be a list (it may be empty: [])");
+            }
+            else
+            {
+                if (sni.Length > MaxListEntries)
+                {
+                    report.AddError(path + ".allowedSni", "has " + sni.Length.ToString() + " names; at most " + MaxListEntries.ToString());
+                }
+
+                for (int k = 0; k < sni.Length; k++)
+                {
+                    if (HostPattern.Parse(sni[k]) == null)
+                    {
+                        report.AddError(path + ".allowedSni[" + k.ToString() + "]", "must be a host name (whatsapp.net) or a wildcard for its subdomains (*.whatsapp.net)");
+                    }
+                }
+            }
+
+            if (route.AllowTls && sniCount > 0)
+            {
+                report.AddWarning(path + ".allowTls", "only matters on plain routes; this route reads TLS through its allowedSni list anyway");
+            }
+        }
+
+        private static void ValidateTime(TimeConfig time, ValidationReport report)
+        {
+            if (Missing(time, "time", report))
+            {
+                return;
+            }
+
+            string[] servers = time.NtpServers;
+            if (servers == null || servers.Length == 0)
+            {
+                report.AddWarning("time.ntpServers", "is empty: the board's clock will not be set (logs and certificates need it)");
+                return;
+            }
+
+            if (servers.Length > MaxListEntries)
+            {
+                report.AddError("time.ntpServers", "has " + servers.Length.ToString() + " servers; at most " + MaxListEntries.ToString());
+            }
+
+            for (int i = 0; i < servers.Length; i++)
+            {
+                Host(servers[i], "time.ntpServers[" + i.ToString() + "]", report);
+            }
+        }
+
+        private static void ValidatePortal(PigeonConfig config, ValidationReport report)
+        {
+            PortalConfig portal = config.Portal;
+            if (Missing(portal, "portal", report))
+            {
+                return;
+            }
+
+            Address(portal.ListenAddress, "portal.listenAddress", true, report);
+            if (!Port(portal.Port, "portal.port", report) || config.Relay == null || config.Relay.Routes == null)
+            {
+                return;
+            }
+
+            RouteConfig[] routes = config.Relay.Routes;
+            for (int i = 0; i < routes.Length; i++)
+            {
+                if (routes[i] != null && routes[i].ListenPort == portal.Port)
+                {
+                    report.AddError("portal.port", "port " + portal.Port.ToString() + " is already used by relay.routes[" + i.ToString() + "]; the portal needs a port of its own");
+                    break;
+                }
+            }
+        }
+
+        private static void ValidateNetwork(NetworkConfig network, ValidationReport report)
+        {
+            if (Missing(network, "network", report))
+            {
+                return;
+            }
+
+            if (!Empty(network.PublicHost))
+            {
+                Host(network.PublicHost, "network.publicHost", report);
+            }
+
+            if (!Empty(network.DynDnsUrl))
+            {
+                string url = network.DynDnsUrl;
+                if (!Text(url, "network.dynDnsUrl", MaxTextLength, report))
+                {
+                    return;
+                }
+
+                if (url.StartsWith("http://"))
+                {
+                    report.AddWarning("network.dynDnsUrl", "uses http://, so the dynamic DNS password crosses the network unencrypted; use https:// if the service offers it");
+                }
+                else if (!url.StartsWith("https://"))
+                {
+                    report.AddError("network.dynDnsUrl", "must be a web address starting with https:// (or http://)");
+                }
+            }
+
+            Text(network.DynDnsUser, "network.dynDnsUser", MaxTextLength, report);
+            Secret(network.DynDnsPassword, "network.dynDnsPassword", report);
+        }
+
+        private static bool Missing(object section, string path, ValidationReport report)
+        {
+            if (section == null)
+            {
+                report.AddError(path, "is missing");
+                return true;
+            }
+
+            return false;
+        }
+
+        private static void Ssid(string ssid, string path, bool mayBeEmpty, ValidationReport report)
+        {
+            if (ssid == null)
+            {
+                report.AddError(path, "must be text");
+                return;
+            }
+
+            // IEEE 802.11: an SSID is 0-32 octets; Pigeon stores it as UTF-8.
+            int bytes = StrictUtf8.ByteCount(ssid);
+            if (bytes == 0 && mayBeEmpty)
+            {
+                return;
+            }
+
+            if (bytes > 32)
+            {
+                report.AddError(path, "is " + bytes.ToString() + " bytes long; a Wi-Fi name can be at most 32 bytes (letters outside A-Z count as 2-4)");
+            }
+
+            if (HasControl(ssid))
+            {
+                report.AddError(path, "must not contain control characters");
+            }
+        }
+
+        private static void Passphrase(string password, string path, ValidationReport report)
+        {
+            if (password == null)
+            {
+                report.AddError(path, "must be text");
+                return;
+            }
+
+            if (password.Length == 0)
+            {
+                return; // open network
+            }
+
+            // IEEE 802.11i (WPA2-PSK): a passphrase is 8-63 printable ASCII characters (32-126).
+            // The value is a secret: the message never repeats it.
+            if (password.Length < 8 || password.Length > 63)
+            {
+                report.AddError(path, "must be 8 to 63 characters long (it has " + password.Length.ToString() + "), or empty for an open network");
+            }
+
+            for (int i = 0; i < password.Length; i++)
+            {
+                if (password[i] < ' ' || password[i] > '~')
+                {
+                    report.AddError(path, "may only use plain keyboard characters (letters A-Z, digits, punctuation and space); WPA2 does not allow others");
+                    break;
+                }
+            }
+        }
+
+        private static void Secret(string value, string path, ValidationReport report)
+        {
+            if (value == null)
+            {
+                report.AddError(path, "must be text");
+            }
+            else if (value.Length > MaxTextLength)
+            {
+                report.AddError(path, "is too long (at most " + MaxTextLength.ToString() + " characters)");
+            }
+        }
+
+        private static bool Text(string value, string path, int maxLength, ValidationReport report)
+        {
+            if (value == null)
+            {
+                report.AddError(path, "must be text");
+                return false;
+            }
+
+            if (value.Length > maxLength)
+            {
+                report.AddError(path, "is " + value.Length.ToString() + " characters long; at most " + maxLength.ToString());
+                return false;
+            }
+
+            if (HasControl(value))
+            {
+                report.AddError(path, "must not contain control characters");
+                return false;
+            }
+
+            return true;
+        }
+
+        private static void Address(string text, string path, bool allowAny, ValidationReport report)
+        {
+            uint address;
+            if (text == null || !IPv4.TryParse(text, out address))
+            {
+                report.AddError(path, "must be an IPv4 address like 192.168.1.20" + (allowAny ? " (0.0.0.0 = every interface)" : string.Empty));
+                return;
+            }
+
+            if (!allowAny && address == IPv4.Any)
+            {
+                report.AddError(path, "must be a real address, not 0.0.0.0");
+            }
+        }
+
+        private static void Host(string text, string path, ValidationReport report)
+        {
+            if (text == null || (!IPv4.IsLiteral(text) && !HostName.IsValid(text)))
+            {
+                report.AddError(path, "must be a host name (letters, digits, hyphens and dots, like pool.ntp.org) or an IPv4 address");
+            }
+        }
+
+        private static bool Port(int port, string path, ValidationReport report)
+        {
+            if (port < 1 || port > 65535)
+            {
+                report.AddError(path, "must be a port number from 1 to 65535");
+                return false;
+            }
+
+            return true;
+        }
+
+        private static void Range(int value, int min, int max, string path, string limitedBy, ValidationReport report)
+        {
+            if (value < min || value > max)
+            {
+                report.AddError(path, "must be from " + min.ToString() + " to " + max.ToString()
+                    + (limitedBy == null ? string.Empty : " (limited by " + limitedBy + ")") + "; it is " + value.ToString());
+            }
+        }
+
+        private static bool HasControl(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] < ' ' || text[i] == (char)0x7F)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Empty(string text)
+        {
+            return text == null || text.Length == 0;
+        }
+
+        // A netmask is ones then zeros (255.255.255.0 = /24); 0.0.0.0 and 255.255.255.255 are not usable.
+        private static bool IsContiguousMask(uint mask)
+        {
+            if (mask == 0 || mask == 0xFFFFFFFF)
+            {
+                return false;
+            }
+
+            uint inverted = ~mask;
+            return (inverted & (inverted + 1)) == 0;
+        }
+    }
+}

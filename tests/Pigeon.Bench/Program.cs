@@ -1,0 +1,534 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Pigeon.Bench
+{
+    /// <summary>
+    /// Loopback benchmark: Pigeon.Host, HAProxy and socat relay to the same local sinks in the
+    /// same run, interleaved round by round so drift on a shared machine hits all of them alike.
+    /// The last line printed is one JSON object with every figure (docs/performance.md).
+    /// </summary>
+    public static class Program
+    {
+        /// <summary>Pigeon.Host's default buffer (ConfigDefaults.HostBufferBytes).</summary>
+        private const int PigeonHostBuffer = 65536;
+
+        /// <summary>Pigeon's device default (ConfigDefaults.DeviceBufferBytes), also HAProxy's and socat's buffer in the device rows.</summary>
+        private const int DeviceBuffer = 2048;
+
+        private static readonly int[] SweepSizes = { 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144 };
+
+        public static bool Verbose { get; private set; }
+
+        // --only: a subset of the sections (gbps,8streams,2k,8streams_2k,cps,latency,alloc,sweep), for profiling.
+        private static HashSet<string> s_only;
+
+        private static bool Run(string section) => s_only == null || s_only.Contains(section);
+
+        public static int Main(string[] args)
+        {
+            if (args.Length > 0 && args[0] == "capture")
+            {
+                return Capture.Run(args);
+            }
+
+            if (args.Length > 0 && args[0] == "cps")
+            {
+                Verbose = args.Length > 3;
+                // cps PORT SECONDS: connection cycles against an echo relay (for profiling by hand).
+                double rate = Load.ConnectionsPerSecond(int.Parse(args[1]), 4, double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), out long failed);
+                Console.Out.WriteLine(Math.Round(rate) + " connections/s, " + failed + " failed");
+                return 0;
+            }
+
+            if (args.Length > 0 && (args[0] == "echo" || args[0] == "discard"))
+            {
+                // echo|discard PORT: a sink alone, until killed (for profiling by hand).
+                using Sink sink = new Sink(args[0] == "echo", int.Parse(args[1]));
+                System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+                return 0;
+            }
+
+            if (args.Length > 0 && args[0] == "blast")
+            {
+                // blast PORT SECONDS: one stream of 64 KB writes, for profiling a relay by hand.
+                using System.Net.Sockets.Socket socket = Load.Connect(int.Parse(args[1]));
+                byte[] chunk = new byte[65536];
+                chunk.AsSpan().Fill(0x55);
+                Stopwatch watch = Stopwatch.StartNew();
+                long sent = 0;
+                while (watch.Elapsed.TotalSeconds < double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    sent += socket.Send(chunk);
+                }
+
+                Console.Out.WriteLine(Math.Round(sent * 8 / watch.Elapsed.TotalSeconds / 1e9, 3) + " Gbit/s sent");
+                return 0;
+            }
+
+            if (args.Length > 0 && args[0] == "socket-cost")
+            {
+                Console.Out.WriteLine(SocketCost() + " bytes allocated by the runtime per accepted + connected socket pair");
+                return 0;
+            }
+
+            if (args.Length > 0 && args[0] == "tls-client")
+            {
+                return Capture.SslStreamClient(args);
+            }
+
+            int rounds = 3;
+            double seconds = 2;
+            int sweepRounds = 2;
+            for (int i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--rounds": rounds = int.Parse(args[++i]); break;
+                    case "--seconds": seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                    case "--sweep-rounds": sweepRounds = int.Parse(args[++i]); break;
+                    case "--verbose": Verbose = true; break;
+                    case "--only": s_only = new HashSet<string>(args[++i].Split(',')); break;
+                    default:
+                        Console.Error.WriteLine("usage: Pigeon.Bench [--rounds N] [--seconds S] [--sweep-rounds N (0 = no sweep)] [--verbose]\n"
+                            + "       Pigeon.Bench capture --out FILE [--timeout S] -- client command ({port} is replaced)\n"
+                            + "       Pigeon.Bench tls-client PORT SNI");
+                        return 2;
+                }
+            }
+
+            return Bench(rounds, seconds, sweepRounds);
+        }
+
+        /// <summary>
+        /// What .NET itself allocates for the sockets one relayed connection needs (one accepted,
+        /// one connected, both closed), done the way Pigeon.Sockets does it; the floor of
+        /// pigeon_alloc_bytes_per_connection.
+        /// </summary>
+        public static long SocketCost()
+        {
+            using System.Net.Sockets.Socket listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            listener.Listen(16);
+            System.Net.IPEndPoint target = (System.Net.IPEndPoint)listener.LocalEndPoint;
+            long total = 0;
+            const int Rounds = 200;
+            byte[] one = new byte[1];
+            byte[] back = new byte[1];
+            for (int i = 0; i < Rounds + 20; i++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                System.Net.Sockets.Socket upstream = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                upstream.Connect(target);
+                upstream.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.NoDelay, true);
+                System.Net.Sockets.Socket accepted = listener.Accept();
+                accepted.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.NoDelay, true);
+
+                // One blocking send and receive each way, and the half-closes: on Unix the first
+                // blocking call gives each socket its SocketAsyncContext (allocated by .NET).
+                upstream.Send(one, 0, 1, System.Net.Sockets.SocketFlags.None);
+                accepted.Receive(back, 0, 1, System.Net.Sockets.SocketFlags.None);
+                accepted.Send(one, 0, 1, System.Net.Sockets.SocketFlags.None);
+                upstream.Receive(back, 0, 1, System.Net.Sockets.SocketFlags.None);
+                upstream.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                accepted.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                accepted.Close();
+                upstream.Close();
+                long cost = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (i >= 20)
+                {
+                    total += cost; // after warm-up (first-use caches)
+                }
+            }
+
+            return total / Rounds;
+        }
+
+        private static int Bench(int rounds, double seconds, int sweepRounds)
+        {
+            Stopwatch total = Stopwatch.StartNew();
+            Dictionary<string, object> result = new Dictionary<string, object>();
+            result["machine"] = Machine();
+            result["rounds"] = rounds;
+            result["seconds_per_measurement"] = seconds;
+
+            using Sink discard = new Sink(false);
+            using Sink echo = new Sink(true);
+            List<Relay> all = new List<Relay>();
+            try
+            {
+                PigeonRelay pigeon = Add(all, new PigeonRelay("pigeon", discard, echo, PigeonHostBuffer));
+                Relay haproxy = Add(all, new HaproxyRelay("haproxy", discard, echo, 0));
+                Relay socat = Add(all, new SocatRelay("socat", discard, echo, 8192));
+                Relay pigeon2k = Add(all, new PigeonRelay("pigeon-2k", discard, null, DeviceBuffer));
+                Relay haproxy2k = Add(all, new HaproxyRelay("haproxy-2k", discard, null, DeviceBuffer));
+                Relay socat2k = Add(all, new SocatRelay("socat-2k", discard, null, DeviceBuffer));
+                foreach (Relay relay in all)
+                {
+                    relay.Start();
+                }
+
+                Relay[] main = { pigeon, haproxy, socat };
+                Relay[] device = { pigeon2k, haproxy2k, socat2k };
+                Dictionary<string, List<double>> samples = new Dictionary<string, List<double>>();
+                for (int round = 0; round < rounds; round++)
+                {
+                    Log("round " + (round + 1) + " of " + rounds);
+                    if (Run("gbps"))
+                    {
+                        Sample(samples, "direct_gbps", Load.Throughput(discard.Port, discard, 1, seconds));
+                        foreach (Relay relay in Rotate(main, round))
+                        {
+                            Sample(samples, relay.Name + "_gbps", Load.Throughput(relay.DiscardPort, discard, 1, seconds, relay, out double cpu));
+                            Sample(samples, relay.Name + "_cpu_s_per_gb", cpu);
+                        }
+                    }
+
+                    if (Run("8streams"))
+                    {
+                        Sample(samples, "direct_gbps_8streams", Load.Throughput(discard.Port, discard, 8, seconds));
+                        foreach (Relay relay in Rotate(main, round))
+                        {
+                            Sample(samples, relay.Name + "_gbps_8streams", Load.Throughput(relay.DiscardPort, discard, 8, seconds, relay, out double cpu));
+                            Sample(samples, relay.Name + "_cpu_s_per_gb_8streams", cpu);
+                        }
+                    }
+
+                    foreach (Relay relay in Rotate(device, round))
+                    {
+                        string name = relay.Name.Replace("-2k", string.Empty);
+                        if (Run("2k"))
+                        {
+                            Sample(samples, name + "_gbps_2k", Load.Throughput(relay.DiscardPort, discard, 1, seconds, relay, out double cpu));
+                            Sample(samples, name + "_cpu_s_per_gb_2k", cpu);
+                        }
+                    }
+
+                    foreach (Relay relay in Rotate(device, round))
+                    {
+                        string name = relay.Name.Replace("-2k", string.Empty);
+                        if (Run("8streams_2k"))
+                        {
+                            Sample(samples, name + "_gbps_8streams_2k", Load.Throughput(relay.DiscardPort, discard, 8, seconds, relay, out double cpu));
+                            Sample(samples, name + "_cpu_s_per_gb_8streams_2k", cpu);
+                        }
+                    }
+
+                    if (Run("cps"))
+                    {
+                    Sample(samples, "direct_connections_per_second", Load.ConnectionsPerSecond(echo.Port, 4, seconds, out _));
+                    foreach (Relay relay in Rotate(main, round))
+                    {
+                        double cpu0 = relay.CpuSeconds();
+                        double cps = Load.ConnectionsPerSecond(relay.EchoPort, 4, seconds, out long failures);
+                        double cpu1 = relay.CpuSeconds();
+                        Sample(samples, relay.Name + "_connections_per_second", cps);
+                        Sample(samples, relay.Name + "_cpu_us_per_connection", (cpu1 - cpu0) * 1e6 / (cps * seconds));
+                        if (failures > 0)
+                        {
+                            Log(relay.Name + ": " + failures + " failed connection cycles");
+                        }
+
+                        if (relay is PigeonRelay p && Verbose)
+                        {
+                            Log("  pigeon status: " + p.NextStats(TimeSpan.FromSeconds(5)).ToString());
+                        }
+
+                        System.Threading.Thread.Sleep(1200); // let Pigeon's drained sessions free their slots
+                    }
+                    }
+
+                    if (!Run("latency"))
+                    {
+                        continue;
+                    }
+
+                    foreach (Relay relay in Rotate(main, round))
+                    {
+                        Load.PingPongPair(echo.Port, relay.EchoPort, 2000, out double[] direct, out double[] rtt);
+                        Sample(samples, "direct_latency_us_p50", Load.Quantile(direct, 0.5));
+                        Sample(samples, "direct_latency_us_p99", Load.Quantile(direct, 0.99));
+                        Sample(samples, relay.Name + "_latency_us_p50", Load.Quantile(rtt, 0.5));
+                        Sample(samples, relay.Name + "_latency_us_p99", Load.Quantile(rtt, 0.99));
+                        Sample(samples, relay.Name + "_added_latency_us_p50", Load.Quantile(rtt, 0.5) - Load.Quantile(direct, 0.5));
+                        Sample(samples, relay.Name + "_added_latency_us_p99", Load.Quantile(rtt, 0.99) - Load.Quantile(direct, 0.99));
+                    }
+                }
+
+                foreach (KeyValuePair<string, List<double>> pair in samples)
+                {
+                    if (!double.IsNaN(pair.Value[0]))
+                    {
+                        result[pair.Key] = Round(Load.Median(pair.Value));
+                    }
+                }
+
+                result["samples"] = samples.Where(p => !double.IsNaN(p.Value[0])).ToDictionary(p => p.Key, p => p.Value.Select(Round).ToArray());
+                if (Run("alloc"))
+                {
+                    Allocations(pigeon, echo, seconds, result);
+                }
+
+                if (sweepRounds > 0 && Run("sweep"))
+                {
+                    Dictionary<string, double> cpu = new Dictionary<string, double>();
+                    result["pigeon_buffer_sweep_gbps"] = Sweep(discard, seconds, sweepRounds, cpu);
+                    result["pigeon_buffer_sweep_cpu_s_per_gb"] = cpu;
+                }
+
+                result["pigeon_behind_haproxy"] = Behind(result);
+            }
+            finally
+            {
+                foreach (Relay relay in all)
+                {
+                    relay.Dispose();
+                }
+            }
+
+            result["bench_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
+            Print(result);
+            return 0;
+        }
+
+        /// <summary>
+        /// Allocation in Pigeon's process, read from its status lines: gcAllocatedBytes is
+        /// GC.GetTotalAllocatedBytes(precise) of the whole process; statusAllocatedBytes is what
+        /// the status lines themselves allocated, subtracted so only the relay is counted.
+        /// </summary>
+        private static void Allocations(PigeonRelay pigeon, Sink echo, double seconds, Dictionary<string, object> result)
+        {
+            Log("allocations: idle, steady transfer, connection churn");
+            TimeSpan wait = TimeSpan.FromSeconds(5);
+            JsonElement idle0 = pigeon.NextStats(wait);
+            JsonElement idle1 = pigeon.NextStats(wait);
+            JsonElement idle2 = pigeon.NextStats(wait);
+            result["pigeon_alloc_bytes_idle_per_s"] = Round((RelayAllocated(idle2) - RelayAllocated(idle0)) / 2.0);
+
+            // Steady transfer on one long session: the first status line is taken after the
+            // session is set up (Throughput warms up first), the last before it ends.
+            long bytes0 = 0;
+            long bytes1 = 0;
+            long alloc0 = 0;
+            long alloc1 = 0;
+            System.Threading.Thread measure = new System.Threading.Thread(() =>
+            {
+                System.Threading.Thread.Sleep(700);
+                JsonElement s0 = pigeon.NextStats(wait);
+                JsonElement s1 = s0;
+                for (int i = 0; i < Math.Max(2, (int)(seconds * 2)); i++)
+                {
+                    s1 = pigeon.NextStats(wait);
+                }
+
+                bytes0 = Moved(s0);
+                bytes1 = Moved(s1);
+                alloc0 = RelayAllocated(s0);
+                alloc1 = RelayAllocated(s1);
+            });
+            measure.Start();
+            Load.Throughput(pigeon.DiscardPort, pigeon.Discard, 1, Math.Max(2, (int)(seconds * 2)) + 2.5);
+            measure.Join();
+            double mb = (bytes1 - bytes0) / 1048576.0;
+            result["alloc_mb_measured"] = Round(mb);
+            result["alloc_bytes_per_mb"] = mb > 0 ? Round((alloc1 - alloc0) / mb) : -1;
+
+            // Connection churn: what one relayed connection costs, the runtime's sockets included.
+            System.Threading.Thread.Sleep(1500);
+            JsonElement c0 = pigeon.NextStats(wait);
+            Load.ConnectionsPerSecond(pigeon.EchoPort, 2, seconds, out _);
+            System.Threading.Thread.Sleep(1500);
+            JsonElement c1 = pigeon.NextStats(wait);
+            long sessions = c1.GetProperty("accepted").GetInt64() - c0.GetProperty("accepted").GetInt64();
+            result["runtime_socket_alloc_bytes_per_connection"] = SocketCost();
+            result["pigeon_alloc_bytes_per_connection"] = sessions > 0 ? Round((RelayAllocated(c1) - RelayAllocated(c0)) / (double)sessions) : -1;
+        }
+
+        private static Dictionary<string, double> Sweep(Sink discard, double seconds, int rounds, Dictionary<string, double> cpuPerGB)
+        {
+            Log("buffer sweep: " + string.Join(", ", SweepSizes));
+            List<PigeonRelay> relays = new List<PigeonRelay>();
+            Dictionary<string, List<double>> samples = new Dictionary<string, List<double>>();
+            try
+            {
+                foreach (int size in SweepSizes)
+                {
+                    PigeonRelay relay = new PigeonRelay("pigeon-" + size, discard, null, size);
+                    relays.Add(relay);
+                    relay.Start();
+                }
+
+                for (int round = 0; round < rounds; round++)
+                {
+                    foreach (PigeonRelay relay in Rotate(relays.ToArray(), round))
+                    {
+                        string size = relay.Name.Substring("pigeon-".Length);
+                        Sample(samples, size, Load.Throughput(relay.DiscardPort, discard, 1, seconds, relay, out double cpu));
+                        Sample(samples, "cpu " + size, cpu);
+                    }
+                }
+            }
+            finally
+            {
+                foreach (PigeonRelay relay in relays)
+                {
+                    relay.Dispose();
+                }
+            }
+
+            Dictionary<string, double> sweep = new Dictionary<string, double>();
+            foreach (int size in SweepSizes)
+            {
+                sweep[size.ToString()] = Round(Load.Median(samples[size.ToString()]));
+            }
+
+            foreach (int size in SweepSizes)
+            {
+                cpuPerGB[size.ToString()] = Round(Load.Median(samples["cpu " + size]));
+            }
+
+            return sweep;
+        }
+
+        private static long RelayAllocated(JsonElement stats)
+        {
+            long status = stats.TryGetProperty("statusAllocatedBytes", out JsonElement s) ? s.GetInt64() : 0;
+            return stats.GetProperty("gcAllocatedBytes").GetInt64() - status;
+        }
+
+        private static long Moved(JsonElement stats)
+        {
+            return stats.GetProperty("bytesToUpstream").GetInt64() + stats.GetProperty("bytesToClient").GetInt64();
+        }
+
+        /// <summary>Rows where Pigeon is behind HAProxy (lower throughput/rate, higher latency).</summary>
+        private static string[] Behind(Dictionary<string, object> result)
+        {
+            List<string> behind = new List<string>();
+            foreach (string key in result.Keys.ToArray())
+            {
+                if (!key.StartsWith("pigeon_", StringComparison.Ordinal) || !(result[key] is double mine))
+                {
+                    continue;
+                }
+
+                string other = "haproxy_" + key.Substring("pigeon_".Length);
+                if (!result.TryGetValue(other, out object value) || !(value is double theirs))
+                {
+                    continue;
+                }
+
+                bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal) || key.Contains("cpu_", StringComparison.Ordinal);
+                if (lowerIsBetter ? mine > theirs : mine < theirs)
+                {
+                    behind.Add(key);
+                }
+            }
+
+            return behind.ToArray();
+        }
+
+        private static Dictionary<string, object> Machine()
+        {
+            Dictionary<string, object> machine = new Dictionary<string, object>();
+            machine["nproc"] = Environment.ProcessorCount;
+            machine["cpu"] = ReadLine("/proc/cpuinfo", "model name");
+            machine["kernel"] = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : RuntimeInformation.OSDescription;
+            machine["dotnet"] = RuntimeInformation.FrameworkDescription;
+            machine["haproxy"] = FirstLine("haproxy", "-v");
+            machine["socat"] = FirstLine("socat", "-V", "socat version");
+            machine["loadavg_at_start"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : string.Empty;
+            return machine;
+        }
+
+        private static string ReadLine(string path, string key)
+        {
+            if (!File.Exists(path))
+            {
+                return string.Empty;
+            }
+
+            foreach (string line in File.ReadLines(path))
+            {
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                {
+                    return line.Substring(line.IndexOf(':') + 1).Trim();
+                }
+            }
+
+            return string.Empty;
+        }
+
+        private static string FirstLine(string file, string arg, string contains = null)
+        {
+            try
+            {
+                ProcessStartInfo start = new ProcessStartInfo(file, arg) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                using Process process = Process.Start(start);
+                string text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                foreach (string line in text.Split('\n'))
+                {
+                    if (line.Trim().Length > 0 && (contains == null || line.Contains(contains, StringComparison.Ordinal)))
+                    {
+                        return line.Trim();
+                    }
+                }
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return "not installed";
+            }
+
+            return string.Empty;
+        }
+
+        private static T Add<T>(List<Relay> all, T relay)
+            where T : Relay
+        {
+            all.Add(relay);
+            return relay;
+        }
+
+        private static IEnumerable<T> Rotate<T>(T[] items, int round)
+        {
+            for (int i = 0; i < items.Length; i++)
+            {
+                yield return items[(i + round) % items.Length];
+            }
+        }
+
+        private static void Sample(Dictionary<string, List<double>> samples, string key, double value)
+        {
+            if (!samples.TryGetValue(key, out List<double> list))
+            {
+                list = new List<double>();
+                samples[key] = list;
+            }
+
+            list.Add(value);
+            Log("  " + key + " = " + Round(value));
+        }
+
+        private static double Round(double value)
+        {
+            return Math.Round(value, Math.Abs(value) >= 100 ? 0 : 3);
+        }
+
+        private static void Log(string line)
+        {
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+
+        private static void Print(Dictionary<string, object> result)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(result));
+        }
+    }
+}

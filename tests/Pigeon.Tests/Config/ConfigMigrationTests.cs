@@ -1,0 +1,95 @@
+// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Pigeon.Config;
+using Pigeon.Tests.Support;
+#if NANOFRAMEWORK_1_0
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
+
+namespace Pigeon.Tests.Config
+{
+    [TestClass]
+    public class ConfigMigrationTests
+    {
+        [TestMethod]
+        public void Step0To1_Version0Golden_RelayKeptRestDefaults()
+        {
+            ValidationReport report = new ValidationReport();
+            byte[] bytes = StrictUtf8.Encode(ConfigFixtures.Version0);
+            int from;
+            PigeonConfig c = ConfigCodec.Read(ConfigCodecs.Create(), bytes, 0, bytes.Length, false, report, out from);
+            Assert.IsNotNull(c, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, from);
+            Assert.AreEqual(ConfigDefaults.SchemaVersion, c.SchemaVersion);
+            Assert.AreEqual(3, c.Relay.MaxSessions);
+            Assert.AreEqual(1, c.Relay.Routes.Length);
+            Assert.AreEqual(443, c.Relay.Routes[0].ListenPort);
+            Assert.IsTrue(c.Relay.Routes[0].ProxyProtocol);
+            Assert.AreEqual(ConfigDefaults.IdleTimeoutSeconds, c.Relay.IdleTimeoutSeconds);
+            Assert.AreEqual(8080, c.Portal.Port);
+            Assert.AreEqual(0, report.ErrorCount + report.WarningCount, ConfigCodecs.Describe(report));
+            ConfigValidator.Validate(c, false, report);
+            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+        }
+
+        [TestMethod]
+        public void Migrate_Version0Tree_StampedWithCurrentVersion()
+        {
+            ConfigNode root = ConfigNode.NewObject();
+            root.Add("relay", ConfigNode.NewObject());
+            ValidationReport report = new ValidationReport();
+            int from;
+            Assert.IsTrue(ConfigMigration.Migrate(root, report, out from));
+            Assert.AreEqual(0, from);
+            Assert.AreEqual(ConfigDefaults.SchemaVersion.ToString(), root.Find(ConfigMapper.SchemaVersionKey).Text);
+        }
+
+        [TestMethod]
+        public void Migrate_CurrentVersion_Unchanged()
+        {
+            ValidationReport report = new ValidationReport();
+            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Full, false, report);
+            Assert.IsNotNull(c);
+            Assert.AreEqual(ConfigFixtures.Full, ConfigCodecs.Write(c));
+        }
+
+        [TestMethod]
+        [DataRow("{\"schemaVersion\": 2}")]
+        [DataRow("{\"schemaVersion\": 99, \"relay\": {\"maxSessions\": \"any shape\"}}")]
+        public void Migrate_NewerVersion_RefusedWithClearMessage(string json)
+        {
+            ValidationReport report = new ValidationReport();
+            Assert.IsNull(ConfigCodecs.Read(json, false, report));
+            Assert.AreEqual(1, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual("schemaVersion", report.GetError(0).Path);
+            Assert.IsTrue(report.GetError(0).Message.IndexOf("newer Pigeon") >= 0);
+        }
+
+        [TestMethod]
+        [DataRow("{\"schemaVersion\": -1}")]
+        [DataRow("{\"schemaVersion\": 1.5}")]
+        [DataRow("{\"schemaVersion\": \"1\"}")]
+        [DataRow("{\"schemaVersion\": null}")]
+        public void Migrate_BadVersion_Refused(string json)
+        {
+            ValidationReport report = new ValidationReport();
+            Assert.IsNull(ConfigCodecs.Read(json, false, report));
+            Assert.IsTrue(report.HasErrorAt("schemaVersion"), ConfigCodecs.Describe(report));
+        }
+
+        [TestMethod]
+        public void Migrate_Version0_WrittenBackAsCurrent()
+        {
+            ValidationReport report = new ValidationReport();
+            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Version0, false, report);
+            string written = ConfigCodecs.Write(c);
+            Assert.IsTrue(written.IndexOf("\"schemaVersion\": " + ConfigDefaults.SchemaVersion.ToString()) > 0);
+            ValidationReport again = new ValidationReport();
+            int from;
+            byte[] bytes = StrictUtf8.Encode(written);
+            Assert.IsNotNull(ConfigCodec.Read(ConfigCodecs.Create(), bytes, 0, bytes.Length, false, again, out from));
+            Assert.AreEqual(ConfigDefaults.SchemaVersion, from);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Pigeon.Config;
+using Pigeon.Tests.Support;
+#if NANOFRAMEWORK_1_0
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
+
+namespace Pigeon.Tests.Config
+{
+    [TestClass]
+    public class ConfigStoreTests
+    {
+        [TestMethod]
+        public void Load_NoFiles_DefaultsSetupModeFirstStart()
+        {
+            ConfigStore store = new ConfigStore(new MemoryFileStore(), ConfigCodecs.Create(), true);
+            ConfigLoadResult result = store.Load();
+            Assert.IsTrue(result.UsedDefaults);
+            Assert.IsTrue(result.SetupMode);
+            Assert.IsTrue(result.FirstStart);
+            Assert.IsFalse(result.FellBack);
+            Assert.AreEqual(ConfigCodecs.Write(ConfigDefaults.Create(true)), ConfigCodecs.Write(result.Config));
+        }
+
+        [TestMethod]
+        public void Save_ThenLoad_SameConfigFromPrimary()
+        {
+            MemoryFileStore files = new MemoryFileStore();
+            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            store.Load();
+            PigeonConfig c = Sample(1);
+            ValidationReport report = new ValidationReport();
+            Assert.IsTrue(store.Save(c, report), ConfigCodecs.Describe(report));
+            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            Assert.AreEqual(ConfigSource.Primary, result.Source);
+            Assert.AreEqual("config.json", result.FileUsed);
+            Assert.IsFalse(result.SetupMode);
+            Assert.AreEqual(ConfigCodecs.Write(c), ConfigCodecs.Write(result.Config));
+        }
+
+        [TestMethod]
+        public void Save_Invalid_FalseWithErrorsAndNothingWritten()
+        {
+            MemoryFileStore files = new MemoryFileStore();
+            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            store.Load();
+            PigeonConfig c = Sample(1);
+            c.Relay.MaxSessions = 0;
+            c.SetupAp.Channel = 0;
+            ValidationReport report = new ValidationReport();
+            Assert.IsFalse(store.Save(c, report));
+            Assert.AreEqual(2, report.ErrorCount);
+            Assert.AreEqual(0, files.Writes);
+        }
+
+        [TestMethod]
+        public void Save_Unchanged_NoFlashWrite()
+        {
+            MemoryFileStore files = new MemoryFileStore();
+            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            store.Load();
+            ValidationReport report = new ValidationReport();
+            Assert.IsTrue(store.Save(Sample(1), report));
+            files.ResetSteps();
+            Assert.IsTrue(store.Save(Sample(1), report));
+            Assert.AreEqual(0, files.Writes);
+
+            // also after a restart: the loaded copy is compared, not the object
+            ConfigStore restarted = new ConfigStore(files, ConfigCodecs.Create(), true);
+            restarted.Load();
+            Assert.IsTrue(restarted.Save(restarted.Current, report));
+            Assert.AreEqual(0, files.Writes);
+            Assert.IsTrue(restarted.Save(Sample(2), report));
+            Assert.AreEqual(1, files.Writes);
+        }
+
+        [TestMethod]
+        public void Current_IsACopy_ChangesNeedSave()
+        {
+            ConfigStore store = new ConfigStore(new MemoryFileStore(), ConfigCodecs.Create(), true);
+            store.Load();
+            PigeonConfig c = store.Current;
+            c.Wifi.Ssid = "changed";
+            Assert.AreEqual("", store.Current.Wifi.Ssid);
+        }
+
+        [TestMethod]
+        public void Load_PrimaryDamaged_FallsBackToBackupAndSaysSo()
+        {
+            MemoryFileStore files = SavedTwice();
+            files.Raw("config.json")[10] ^= 0x01;
+            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            Assert.AreEqual(ConfigSource.Backup, result.Source);
+            Assert.IsTrue(result.FellBack);
+            Assert.IsTrue(result.PrimaryDamaged);
+            Assert.IsTrue(result.FallbackReason.IndexOf("checksum") >= 0, result.FallbackReason);
+            Assert.AreEqual(ConfigCodecs.Write(Sample(1)), ConfigCodecs.Write(result.Config));
+        }
+
+        [TestMethod]
+        public void Load_AllCopiesDamaged_DefaultsSetupMode()
+        {
+            MemoryFileStore files = SavedTwice();
+            files.Raw("config.json")[10] ^= 0x01;
+            files.Raw("config.json.bak")[20] ^= 0x80;
+            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            Assert.IsTrue(result.UsedDefaults);
+            Assert.IsTrue(result.SetupMode);
+            Assert.IsTrue(result.FellBack);
+            Assert.IsFalse(result.FirstStart);
+        }
+
+        [TestMethod]
+        public void Save_AfterFallback_KeepsGoodBackup()
+        {
+            MemoryFileStore files = SavedTwice();
+            files.Raw("config.json")[10] ^= 0x01;
+            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            store.Load();
+            ValidationReport report = new ValidationReport();
+            Assert.IsTrue(store.Save(Sample(3), report));
+            Assert.AreEqual(ConfigCodecs.Write(Sample(1)), ConfigCodecs.Write(LoadOnly(files, "config.json.bak")));
+            Assert.AreEqual(ConfigCodecs.Write(Sample(3)), ConfigCodecs.Write(new ConfigStore(files, ConfigCodecs.Create(), true).Load().Config));
+        }
+
+        [TestMethod]
+        public void Load_HandWrittenUnsealedFile_Accepted()
+        {
+            MemoryFileStore files = new MemoryFileStore();
+            files.Put("config.json", StrictUtf8.Encode(ConfigFixtures.Full));
+            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            Assert.AreEqual(ConfigSource.Primary, result.Source);
+            Assert.AreEqual(2, result.Report.WarningCount);
+        }
+
+        [TestMethod]
+        public void Load_HandWrittenWithErrors_RejectedWithPaths()
+        {
+            MemoryFileStore files = new MemoryFileStore();
+            files.Put("config.json", StrictUtf8.Encode("{\"relay\":{\"maxSessions\":0},\"portal\":{\"port\":443}}"));
+            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), false).Load();
+            Assert.IsTrue(result.UsedDefaults);
+            Assert.IsTrue(result.PrimaryRejected);
+            Assert.IsFalse(result.PrimaryDamaged);
+            Assert.IsTrue(result.RejectedReport.HasErrorAt("relay.maxSessions"));
+            Assert.IsTrue(result.RejectedReport.HasErrorAt("portal.port"));
+        }
+
+        [TestMethod]
+        [DataRow("not json at all")]
+        [DataRow("{\"schemaVersion\": 7}")]
+        [DataRow("{\"relay\":{\"maxSessions\":5,\"maxSessions\":6}}")]
+        public void Load_BadPrimary_NeverThrowsFallsBack(string content)
+        {
+            MemoryFileStore files = SavedTwice();
+            files.Put("config.json", StrictUtf8.Encode(content));
+            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            Assert.AreEqual(ConfigSource.Backup, result.Source);
+            Assert.IsTrue(result.RejectedReport.ErrorCount > 0);
+        }
+
+        [TestMethod]
+        public void FactoryReset_SecretsGoneDefaultsStored()
+        {
+            MemoryFileStore files = SavedTwice();
+            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            store.Load();
+            store.FactoryReset();
+            Assert.IsFalse(files.Exists("config.json.bak"));
+            Assert.IsFalse(files.Exists("config.json.new"));
+            string stored = StrictUtf8.Decode(files.Raw("config.json"), 0, files.Raw("config.json").Length);
+            Assert.AreEqual(-1, stored.IndexOf("correct horse"));
+            Assert.AreEqual(-1, stored.IndexOf("dyn-secret"));
+            Assert.AreEqual(-1, stored.IndexOf("pbkdf2"));
+            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            Assert.AreEqual(ConfigSource.Primary, result.Source);
+            Assert.IsTrue(result.SetupMode);
+            Assert.IsFalse(AdminPassword.IsSet(result.Config.Admin));
+            Assert.AreEqual(ConfigCodecs.Write(ConfigDefaults.Create(true)), ConfigCodecs.Write(result.Config));
+            Assert.AreEqual("", store.Current.Wifi.Password);
+        }
+
+        [TestMethod]
+        public void Save_StorageFull_FalseAndOldKept()
+        {
+            MemoryFileStore files = SavedTwice();
+            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            store.Load();
+            files.CutAfter(100); // the write fails part-way, as on a full or failing flash
+            ValidationReport report = new ValidationReport();
+            Assert.IsFalse(store.Save(Sample(3), report));
+            Assert.IsTrue(report.ErrorCount > 0);
+            files.PowerOn();
+            Assert.AreEqual(ConfigCodecs.Write(Sample(2)), ConfigCodecs.Write(new ConfigStore(files, ConfigCodecs.Create(), true).Load().Config));
+        }
+
+        /// <summary>A valid board config that differs with <paramref name="n"/> and carries secrets.</summary>
+        public static PigeonConfig Sample(int n)
+        {
+            ValidationReport report = new ValidationReport();
+            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Full, true, report);
+            c.Relay.IdleTimeoutSeconds = 100 + n;
+            c.Wifi.Ssid = "home-" + n.ToString();
+            return c;
+        }
+
+        /// <summary>A store with Sample(1) in the backup and Sample(2) in the main file.</summary>
+        public static MemoryFileStore SavedTwice()
+        {
+            MemoryFileStore files = new MemoryFileStore();
+            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            store.Load();
+            ValidationReport report = new ValidationReport();
+            Assert.IsTrue(store.Save(Sample(1), report), ConfigCodecs.Describe(report));
+            Assert.IsTrue(store.Save(Sample(2), report), ConfigCodecs.Describe(report));
+            return files;
+        }
+
+        private static PigeonConfig LoadOnly(MemoryFileStore files, string name)
+        {
+            MemoryFileStore single = new MemoryFileStore();
+            single.Put("config.json", files.Read(name));
+            ConfigLoadResult result = new ConfigStore(single, ConfigCodecs.Create(), true).Load();
+            Assert.AreEqual(ConfigSource.Primary, result.Source);
+            return result.Config;
+        }
+    }
+}

@@ -1,0 +1,339 @@
+// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Pigeon.Config;
+using Pigeon.Tests.Support;
+#if NANOFRAMEWORK_1_0
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
+
+namespace Pigeon.Tests.Config
+{
+    [TestClass]
+    public class ConfigValidatorTests
+    {
+        [TestMethod]
+        [DataRow(true)]
+        [DataRow(false)]
+        public void Validate_Defaults_NoError(bool device)
+        {
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(ConfigDefaults.Create(device), device, report);
+            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+        }
+
+        [TestMethod]
+        [DataRow(true)]
+        [DataRow(false)]
+        public void Validate_FullGolden_NoError(bool device)
+        {
+            ValidationReport report = new ValidationReport();
+            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Full, device, report);
+            ConfigValidator.Validate(c, device, report);
+            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+        }
+
+        // Boundaries: the value just inside each limit passes, just outside fails, at the path.
+        [TestMethod]
+        [DataRow("relay.maxSessions", 0, false, false)]
+        [DataRow("relay.maxSessions", 1, false, true)]
+        [DataRow("relay.maxSessions", 4096, false, true)]
+        [DataRow("relay.maxSessions", 4097, false, false)]
+        [DataRow("relay.maxSessions", 5, true, true)]
+        [DataRow("relay.maxSessions", 6, true, false)]
+        [DataRow("relay.bufferBytes", 511, false, false)]
+        [DataRow("relay.bufferBytes", 512, false, true)]
+        [DataRow("relay.bufferBytes", 1048576, false, true)]
+        [DataRow("relay.bufferBytes", 1048577, false, false)]
+        [DataRow("relay.bufferBytes", 3276, true, true)]
+        [DataRow("relay.bufferBytes", 3277, true, false)]
+        [DataRow("relay.maxHelloBytes", 511, false, false)]
+        [DataRow("relay.maxHelloBytes", 512, false, true)]
+        [DataRow("relay.maxHelloBytes", 16384, false, true)]
+        [DataRow("relay.maxHelloBytes", 16385, false, false)]
+        [DataRow("relay.maxHelloBytes", 8192, true, true)]
+        [DataRow("relay.maxHelloBytes", 8193, true, false)]
+        [DataRow("relay.helloTimeoutSeconds", 0, false, false)]
+        [DataRow("relay.helloTimeoutSeconds", 1, false, true)]
+        [DataRow("relay.helloTimeoutSeconds", 120, false, true)]
+        [DataRow("relay.helloTimeoutSeconds", 121, false, false)]
+        [DataRow("relay.connectTimeoutSeconds", 0, false, false)]
+        [DataRow("relay.connectTimeoutSeconds", 60, false, true)]
+        [DataRow("relay.connectTimeoutSeconds", 61, false, false)]
+        [DataRow("relay.idleTimeoutSeconds", 9, false, false)]
+        [DataRow("relay.idleTimeoutSeconds", 10, false, true)]
+        [DataRow("relay.idleTimeoutSeconds", 86400, false, true)]
+        [DataRow("relay.idleTimeoutSeconds", 86401, false, false)]
+        [DataRow("relay.drainMilliseconds", -1, false, false)]
+        [DataRow("relay.drainMilliseconds", 0, false, true)]
+        [DataRow("relay.drainMilliseconds", 60000, false, true)]
+        [DataRow("relay.drainMilliseconds", 60001, false, false)]
+        [DataRow("relay.dnsCacheSeconds", -1, false, false)]
+        [DataRow("relay.dnsCacheSeconds", 86400, false, true)]
+        [DataRow("relay.dnsCacheSeconds", 86401, false, false)]
+        [DataRow("setupAp.channel", 0, false, false)]
+        [DataRow("setupAp.channel", 1, false, true)]
+        [DataRow("setupAp.channel", 13, false, true)]
+        [DataRow("setupAp.channel", 14, false, false)]
+        [DataRow("portal.port", 0, false, false)]
+        [DataRow("portal.port", 1, false, true)]
+        [DataRow("portal.port", 65535, false, true)]
+        [DataRow("portal.port", 65536, false, false)]
+        [DataRow("relay.routes[0].listenPort", 0, false, false)]
+        [DataRow("relay.routes[0].listenPort", 1, false, true)]
+        [DataRow("relay.routes[0].listenPort", 65535, false, true)]
+        [DataRow("relay.routes[0].listenPort", 65536, false, false)]
+        [DataRow("relay.routes[0].upstreamPort", 0, false, false)]
+        [DataRow("relay.routes[0].upstreamPort", 65535, false, true)]
+        [DataRow("relay.routes[0].upstreamPort", 65536, false, false)]
+        public void Validate_NumberBoundary_ErrorOnlyOutside(string path, int value, bool device, bool valid)
+        {
+            PigeonConfig c = ConfigDefaults.Create(device);
+            if (device && path == "relay.bufferBytes")
+            {
+                // 5 sessions x 2 x bytes within the board's 32 KB budget: 3276 fits, 3277 does not.
+                c.Relay.BufferBytes = value;
+            }
+
+            SetNumber(c, path, value);
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, device, report);
+            Assert.AreEqual(!valid, report.HasErrorAt(path), path + "=" + value.ToString() + "\n" + ConfigCodecs.Describe(report));
+            if (valid)
+            {
+                Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+            }
+        }
+
+        [TestMethod]
+        [DataRow("", true)]
+        [DataRow("a", true)]
+        [DataRow("12345678901234567890123456789012", true)]
+        [DataRow("123456789012345678901234567890123", false)]
+        [DataRow("ééééééééééééééé01", true)]
+        [DataRow("éééééééééééééééé1", false)]
+        [DataRow("tab\there", false)]
+        public void Validate_WifiSsid_Utf8BytesCounted(string ssid, bool valid)
+        {
+            PigeonConfig c = ConfigDefaults.Create(true);
+            c.Wifi.Ssid = ssid;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.AreEqual(!valid, report.HasErrorAt("wifi.ssid"), ConfigCodecs.Describe(report));
+        }
+
+        [TestMethod]
+        [DataRow("", true)]
+        [DataRow("1234567", false)]
+        [DataRow("12345678", true)]
+        [DataRow("123456789012345678901234567890123456789012345678901234567890123", true)]
+        [DataRow("1234567890123456789012345678901234567890123456789012345678901234", false)]
+        [DataRow("pass\u00e9word", false)]
+        [DataRow("pass\nword", false)]
+        public void Validate_Wpa2Passphrase_8To63PrintableAscii(string password, bool valid)
+        {
+            PigeonConfig c = ConfigDefaults.Create(true);
+            c.Wifi.Ssid = "home";
+            c.Wifi.Password = password;
+            c.SetupAp.Password = password;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.AreEqual(!valid, report.HasErrorAt("wifi.password"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("setupAp.password"));
+        }
+
+        [TestMethod]
+        public void Validate_PasswordError_NeverEchoesThePassword()
+        {
+            PigeonConfig c = ConfigDefaults.Create(true);
+            c.Wifi.Ssid = "home";
+            c.Wifi.Password = "short12";
+            c.Network.DynDnsPassword = "";
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.IsTrue(report.HasErrorAt("wifi.password"));
+            for (int i = 0; i < report.ErrorCount; i++)
+            {
+                Assert.AreEqual(-1, report.GetError(i).Message.IndexOf("short12"));
+            }
+        }
+
+        [TestMethod]
+        public void Validate_DuplicateRoutePort_ErrorAtLaterRoute()
+        {
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Relay.Routes[2].ListenPort = 443;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.IsTrue(report.HasErrorAt("relay.routes[2].listenPort"), ConfigCodecs.Describe(report));
+            Assert.IsFalse(report.HasErrorAt("relay.routes[0].listenPort"));
+            Assert.IsTrue(report.GetError(0).Message.IndexOf("relay.routes[0]") > 0);
+        }
+
+        [TestMethod]
+        public void Validate_PortalPortUsedByRoute_Error()
+        {
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Portal.Port = 5222;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.IsTrue(report.HasErrorAt("portal.port"), ConfigCodecs.Describe(report));
+        }
+
+        [TestMethod]
+        [DataRow("g.whatsapp.net", true)]
+        [DataRow("10.0.0.1", true)]
+        [DataRow("", false)]
+        [DataRow("bad host", false)]
+        [DataRow("a..b", false)]
+        [DataRow("trailing.dot.", false)]
+        public void Validate_UpstreamHost_Syntax(string host, bool valid)
+        {
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Relay.Routes[0].UpstreamHost = host;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[0].upstreamHost"), ConfigCodecs.Describe(report));
+        }
+
+        [TestMethod]
+        [DataRow("whatsapp.net", true)]
+        [DataRow("*.whatsapp.net", true)]
+        [DataRow("*", false)]
+        [DataRow("*.", false)]
+        [DataRow("a.*.net", false)]
+        [DataRow("white space.net", false)]
+        public void Validate_SniPattern_Syntax(string pattern, bool valid)
+        {
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Relay.Routes[2].AllowedSni = new string[] { "whatsapp.net", pattern };
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[2].allowedSni[1]"), ConfigCodecs.Describe(report));
+        }
+
+        [TestMethod]
+        public void Validate_UpstreamFromSniWithoutList_RefusedAsOpenProxy()
+        {
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Relay.Routes[0].UpstreamFromSni = true;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.IsTrue(report.HasErrorAt("relay.routes[0].upstreamFromSni"));
+        }
+
+        [TestMethod]
+        public void Validate_BoardSockets_TooManyRoutesForSessions()
+        {
+            PigeonConfig c = ConfigDefaults.Create(true);
+            RouteConfig extra = ConfigDefaults.ChatRoute(8443);
+            c.Relay.Routes = new RouteConfig[] { c.Relay.Routes[0], c.Relay.Routes[1], c.Relay.Routes[2], c.Relay.Routes[3], extra };
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.IsTrue(report.HasErrorAt("relay.maxSessions"), ConfigCodecs.Describe(report));
+            ValidationReport host = new ValidationReport();
+            ConfigValidator.Validate(c, false, host);
+            Assert.AreEqual(0, host.ErrorCount, ConfigCodecs.Describe(host));
+        }
+
+        [TestMethod]
+        public void Validate_StaticIpHalfSet_ErrorsAtMissingFields()
+        {
+            PigeonConfig c = ConfigDefaults.Create(true);
+            c.Wifi.StaticGateway = "192.168.1.1";
+            c.Wifi.StaticDns = "nonsense";
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.IsTrue(report.HasErrorAt("wifi.staticAddress"));
+            Assert.IsTrue(report.HasErrorAt("wifi.staticNetmask"));
+            Assert.IsTrue(report.HasErrorAt("wifi.staticDns"));
+            Assert.IsFalse(report.HasErrorAt("wifi.staticGateway"));
+        }
+
+        [TestMethod]
+        [DataRow("255.255.255.0", true)]
+        [DataRow("255.255.0.0", true)]
+        [DataRow("255.0.255.0", false)]
+        [DataRow("0.0.0.0", false)]
+        [DataRow("255.255.255.255", false)]
+        public void Validate_Netmask_Contiguous(string mask, bool valid)
+        {
+            PigeonConfig c = ConfigDefaults.Create(true);
+            c.Wifi.StaticAddress = "192.168.1.9";
+            c.Wifi.StaticNetmask = mask;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.AreEqual(!valid, report.HasErrorAt("wifi.staticNetmask"));
+        }
+
+        [TestMethod]
+        public void Validate_ManyProblems_AllReportedAtOnce()
+        {
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Relay.MaxSessions = 0;
+            c.Relay.Routes[1].ListenPort = 443;
+            c.Relay.Routes[3].UpstreamHost = "";
+            c.SetupAp.Channel = 99;
+            c.Portal.ListenAddress = "localhost";
+            c.Time.NtpServers = new string[] { "pool.ntp.org", "no spaces allowed" };
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.AreEqual(6, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("relay.maxSessions"));
+            Assert.IsTrue(report.HasErrorAt("relay.routes[1].listenPort"));
+            Assert.IsTrue(report.HasErrorAt("relay.routes[3].upstreamHost"));
+            Assert.IsTrue(report.HasErrorAt("setupAp.channel"));
+            Assert.IsTrue(report.HasErrorAt("portal.listenAddress"));
+            Assert.IsTrue(report.HasErrorAt("time.ntpServers[1]"));
+        }
+
+        [TestMethod]
+        public void Validate_HalfSetAdminPassword_Error()
+        {
+            PigeonConfig c = ConfigDefaults.Create(true);
+            c.Admin.PasswordHash = "pbkdf2-sha256$10000$+8HSgGgu4ZDUAsgF6YuVdVGlcwYngn5H+Ir4qxA6Y9k=";
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.IsTrue(report.HasErrorAt("admin.passwordSalt"));
+            c.Admin.PasswordSalt = "not base64!";
+            report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.IsTrue(report.HasErrorAt("admin.passwordHash"));
+        }
+
+        [TestMethod]
+        public void Validate_DynDnsUrl_SchemeChecked()
+        {
+            PigeonConfig c = ConfigDefaults.Create(true);
+            c.Network.DynDnsUrl = "ftp://x";
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.IsTrue(report.HasErrorAt("network.dynDnsUrl"));
+            c.Network.DynDnsUrl = "http://dyn.example/update";
+            report = new ValidationReport();
+            ConfigValidator.Validate(c, true, report);
+            Assert.AreEqual(0, report.ErrorCount);
+            Assert.IsTrue(report.HasWarningAt("network.dynDnsUrl"));
+        }
+
+        private static void SetNumber(PigeonConfig c, string path, int value)
+        {
+            switch (path)
+            {
+                case "relay.maxSessions": c.Relay.MaxSessions = value; break;
+                case "relay.bufferBytes": c.Relay.BufferBytes = value; break;
+                case "relay.maxHelloBytes": c.Relay.MaxHelloBytes = value; break;
+                case "relay.helloTimeoutSeconds": c.Relay.HelloTimeoutSeconds = value; break;
+                case "relay.connectTimeoutSeconds": c.Relay.ConnectTimeoutSeconds = value; break;
+                case "relay.idleTimeoutSeconds": c.Relay.IdleTimeoutSeconds = value; break;
+                case "relay.drainMilliseconds": c.Relay.DrainMilliseconds = value; break;
+                case "relay.dnsCacheSeconds": c.Relay.DnsCacheSeconds = value; break;
+                case "setupAp.channel": c.SetupAp.Channel = value; break;
+                case "portal.port": c.Portal.Port = value; break;
+                case "relay.routes[0].listenPort": c.Relay.Routes[0].ListenPort = value; break;
+                case "relay.routes[0].upstreamPort": c.Relay.Routes[0].UpstreamPort = value; break;
+                default: Assert.IsTrue(false, "no setter for " + path); break; // not Assert.Fail: nanoFramework.TestFramework 3.x has none
+            }
+        }
+    }
+}

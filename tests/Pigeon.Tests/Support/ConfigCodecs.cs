@@ -1,0 +1,50 @@
+// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Pigeon.Config;
+
+namespace Pigeon.Tests.Support
+{
+    /// <summary>The platform's config codec: System.Text.Json on the host, nanoFramework.Json on the board.</summary>
+    public static class ConfigCodecs
+    {
+        /// <summary>A new codec for this platform.</summary>
+        public static IConfigCodec Create()
+        {
+#if NANOFRAMEWORK_1_0
+            return new Pigeon.Device.Config.NanoJsonConfigCodec();
+#else
+            return new Pigeon.Host.JsonConfigCodec();
+#endif
+        }
+
+        /// <summary>Reads a document given as text (UTF-8); null with errors in the report when it cannot be read.</summary>
+        public static PigeonConfig Read(string json, bool device, ValidationReport report)
+        {
+            byte[] bytes = StrictUtf8.Encode(json);
+            return Create().Read(bytes, 0, bytes.Length, device, report);
+        }
+
+        /// <summary>The document the codec writes, as text.</summary>
+        public static string Write(PigeonConfig config)
+        {
+            byte[] bytes = Create().Write(config);
+            return StrictUtf8.Decode(bytes, 0, bytes.Length);
+        }
+
+        /// <summary>A report's issues as one line each (for assertion messages).</summary>
+        public static string Describe(ValidationReport report)
+        {
+            string text = "";
+            for (int i = 0; i < report.ErrorCount; i++)
+            {
+                text = text + "error " + report.GetError(i).ToString() + "\n";
+            }
+
+            for (int i = 0; i < report.WarningCount; i++)
+            {
+                text = text + "warning " + report.GetWarning(i).ToString() + "\n";
+            }
+
+            return text;
+        }
+    }
+}
