@@ -3,6 +3,7 @@ using System.Device.Gpio;
 using System.Threading;
 using nanoFramework.Runtime.Native;
 using Pigeon.Config;
+using Pigeon.Device.Config;
 using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Relay;
@@ -69,6 +70,8 @@ namespace Pigeon.Device
         private PigeonConfig _config;
         private RelayServer _relay;
         private DevicePortalBackend _portalBackend;
+        private ConfigStore _store;
+        private readonly NanoPasswordHasher _hasher = new NanoPasswordHasher();
 
         /// <summary>Status facts for the portal's status page.</summary>
         public DeviceStatus Status { get; private set; }
@@ -144,7 +147,7 @@ namespace Pigeon.Device
                 _log.Warn("setup mode: captive DNS failed: " + dnsError);
             }
 
-            _portalBackend = new DevicePortalBackend(_config, true, FactoryReset);
+            _portalBackend = new DevicePortalBackend(_store, _hasher, _reboot, true, FactoryReset);
             int slots = _board.MaxSockets >= 16 ? SetupPortalSlots : 2;
             StartPortal(_portalBackend, IPv4.Any, 80, SetupAccessPoint.Address, slots);
 
@@ -200,7 +203,7 @@ namespace Pigeon.Device
 
             // The LAN portal (status, admin) with the slots the budget already counted, so it
             // can never take a socket a relay session was sized on.
-            _portalBackend = new DevicePortalBackend(_config, false, FactoryReset);
+            _portalBackend = new DevicePortalBackend(_store, _hasher, _reboot, false, FactoryReset);
             _portalBackend.Relay = _relay;
             int portalPort = _config.Portal != null && _config.Portal.Port > 0 ? _config.Portal.Port : 80;
             StartPortal(_portalBackend, IPv4.Any, portalPort, _portalBackend.BestAddress, RunPortalSlots(_board));
@@ -392,24 +395,26 @@ namespace Pigeon.Device
 
         private PigeonConfig LoadConfig()
         {
-            // COMPOSITION POINT (config work, not on main yet): the config store keeps I:\config.json
-            // with a backup and a pending copy (torn-write safe) and the nanoFramework.Json codec in
-            // firmware/Pigeon.Device/Config decodes it:
-            //   ConfigStore store = new ConfigStore(_files, <device codec>, true);
-            //   ConfigLoadResult loaded = store.Load();  -> loaded config, or defaults + reasons
-            // Until both land this build runs on the defaults (no Wi-Fi settings: setup mode).
-            _log.Warn("config: store not wired in this build; using defaults");
-            return ConfigDefaults.Create(true);
+            // I:\config.json with its backup and pending copies (torn-write safe, docs/config.md),
+            // decoded by nanoFramework.Json; nothing usable = defaults = setup mode.
+            _store = new ConfigStore(_files, new NanoJsonConfigCodec(), true);
+            ConfigLoadResult loaded = _store.Load();
+            if (loaded.FellBack)
+            {
+                _log.Warn("config: " + loaded.FallbackReason);
+            }
+
+            return _store.Current;
         }
 
         private void FactoryReset()
         {
             _led.Show(LedMode.Off);
-            // COMPOSITION POINT (config work): ConfigStore.FactoryReset() deletes config.json and
-            // its copies; until it lands the known names are deleted here.
-            _files.Delete("config.json");
-            _files.Delete("config.json.bak");
-            _files.Delete("config.json.new");
+            if (_store != null)
+            {
+                _store.FactoryReset();
+            }
+
             new SetupAccessPoint(_log).Configure(null);
             _reboot.Reboot("factory reset (setup button held 5 s)");
         }

@@ -9,30 +9,34 @@ using Pigeon.Relay;
 namespace Pigeon.Device
 {
     /// <summary>
-    /// What the portal needs from the board: the config (a copy per call), the Wi-Fi scan, the
-    /// relay, the addresses. Saving the config and the admin password go through the config store,
-    /// which is not on main yet: until it lands they answer with a plain error instead of
-    /// pretending (COMPOSITION POINT, docs/device.md "Limitations").
+    /// What the portal needs from the board: the config through the power-safe ConfigStore on
+    /// I:\ (a private copy per call), the admin password through AdminPassword with the board's
+    /// PBKDF2 hasher, the Wi-Fi scan, the relay, the addresses. A saved config takes effect after
+    /// a reboot (the relay and the radio are set up once at boot).
     /// </summary>
     public sealed class DevicePortalBackend : IPortalBackend
     {
         /// <summary>Longest wait for a scan's results.</summary>
         public const int ScanTimeoutMs = 6000;
 
-        /// <summary>The error the page shows while saving is not wired.</summary>
-        public const string NotWired = "this firmware build cannot save settings yet (config store not included)";
+        /// <summary>Time for the "saved" answer to reach the browser before the reboot.</summary>
+        public const int RebootDelayMs = 1500;
 
-        private readonly PigeonConfig _config;
+        private readonly ConfigStore _store;
+        private readonly IPasswordHasher _hasher;
+        private readonly RebootRecord _reboot;
         private readonly bool _setup;
         private readonly SetupButton.FactoryResetHandler _factoryReset;
         private readonly AutoResetEvent _scanned = new AutoResetEvent(false);
         private readonly object _scanLock = new object();
         private WifiAdapter _adapter;
 
-        /// <summary>A backend over the running <paramref name="config"/>.</summary>
-        public DevicePortalBackend(PigeonConfig config, bool setupMode, SetupButton.FactoryResetHandler factoryReset)
+        /// <summary>A backend over the loaded <paramref name="store"/>.</summary>
+        public DevicePortalBackend(ConfigStore store, IPasswordHasher hasher, RebootRecord reboot, bool setupMode, SetupButton.FactoryResetHandler factoryReset)
         {
-            _config = config;
+            _store = store;
+            _hasher = hasher;
+            _reboot = reboot;
             _setup = setupMode;
             _factoryReset = factoryReset;
         }
@@ -55,7 +59,7 @@ namespace Pigeon.Device
         /// <inheritdoc />
         public bool IsAdminPasswordSet
         {
-            get { return _config.Admin != null && _config.Admin.PasswordHash != null && _config.Admin.PasswordHash.Length > 0; }
+            get { return AdminPassword.IsSet(_store.Current.Admin); }
         }
 
         /// <summary>
@@ -90,16 +94,21 @@ namespace Pigeon.Device
         /// <inheritdoc />
         public PigeonConfig LoadConfig()
         {
-            return ConfigCopy.Of(_config);
+            return _store.Current;
         }
 
         /// <inheritdoc />
         public bool SaveConfig(PigeonConfig config, FieldErrors errors)
         {
-            // COMPOSITION POINT (config store): ConfigStore.Save(config, report), then reboot with
-            // RebootRecord.Reboot("config saved") so run mode starts with the new settings.
-            errors.Add("", NotWired);
-            return false;
+            if (!Store(config, errors))
+            {
+                return false;
+            }
+
+            // The new settings apply at the next boot: answer first, then restart.
+            Thread restart = new Thread(RebootSoon);
+            restart.Start();
+            return true;
         }
 
         /// <inheritdoc />
@@ -111,16 +120,43 @@ namespace Pigeon.Device
         /// <inheritdoc />
         public bool SetAdminPassword(string password, FieldErrors errors)
         {
-            // COMPOSITION POINT (config store): hash with the config work's Pbkdf2 and save.
-            errors.Add("password", NotWired);
-            return false;
+            PigeonConfig config = _store.Current;
+            if (!AdminPassword.Set(config.Admin, password, _hasher))
+            {
+                errors.Add("password", "the admin password is " + AdminPassword.MinLength.ToString() + " to " + AdminPassword.MaxLength.ToString() + " characters");
+                return false;
+            }
+
+            return Store(config, errors);
         }
 
         /// <inheritdoc />
         public bool VerifyAdminPassword(string password)
         {
-            // COMPOSITION POINT (config store): constant-time check against Admin.PasswordHash.
+            return AdminPassword.Verify(_store.Current.Admin, password, _hasher);
+        }
+
+        private bool Store(PigeonConfig config, FieldErrors errors)
+        {
+            ValidationReport report = new ValidationReport();
+            if (_store.Save(config, report))
+            {
+                return true;
+            }
+
+            for (int i = 0; i < report.ErrorCount; i++)
+            {
+                ValidationIssue issue = report.GetError(i);
+                errors.Add(issue.Path == ValidationReport.DocumentPath ? "" : issue.Path, issue.Message);
+            }
+
             return false;
+        }
+
+        private void RebootSoon()
+        {
+            Thread.Sleep(RebootDelayMs);
+            _reboot.Reboot("config saved");
         }
 
         /// <summary>
