@@ -41,6 +41,7 @@ namespace Pigeon.Tests.Host.Device
         [TestMethod]
         [DataRow("firmware/Pigeon.Device/packages.config")]
         [DataRow("tests/Pigeon.DeviceTests/packages.config")]
+        [DataRow("tests/Pigeon.DeviceTests.Target/packages.config")]
         public void PackagesConfig_Versions_EqualThePin(string relative)
         {
             JsonObject pinned = Pin()["packages"]!.AsObject();
@@ -70,6 +71,7 @@ namespace Pigeon.Tests.Host.Device
         [TestMethod]
         [DataRow("firmware/Pigeon.Device/Pigeon.Device.nfproj", "firmware/Pigeon.Device/packages.config")]
         [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj", "tests/Pigeon.DeviceTests/packages.config")]
+        [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj", "tests/Pigeon.DeviceTests.Target/packages.config")]
         public void Nfproj_HintPaths_UseThePackagesConfigVersions(string project, string packages)
         {
             Dictionary<string, string> listed = PackagesConfig(packages);
@@ -86,6 +88,7 @@ namespace Pigeon.Tests.Host.Device
         [TestMethod]
         [DataRow("firmware/Pigeon.Device/Pigeon.Device.nfproj")]
         [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj")]
+        [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj")]
         public void Nfproj_WithoutTheExtension_FallsBackInsteadOfFailing(string project)
         {
             string text = File.ReadAllText(Path.Combine(Root, project));
@@ -93,6 +96,20 @@ namespace Pigeon.Tests.Host.Device
             StringAssert.Contains(text, "<LangVersion>10</LangVersion>");
             string sln = File.ReadAllText(Path.Combine(Root, "Firmware.sln"));
             StringAssert.Contains(sln, project.Replace('/', '\\'));
+        }
+
+        [TestMethod]
+        public void DeviceTests_CodeUnderTest_IsASeparateLibraryWithTheAppSources()
+        {
+            // One NFUnitTest holding the core too overflows the metadata processor's byte-code
+            // table; the code under test is its own library, without Program.cs (one entry point).
+            string tests = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests", "Pigeon.DeviceTests.nfproj"));
+            StringAssert.Contains(tests, "<ProjectReference Include=\"..\\Pigeon.DeviceTests.Target\\Pigeon.DeviceTests.Target.nfproj\" />");
+            Assert.IsFalse(tests.Contains("firmware\\Pigeon.Core"), "NFUnitTest must not compile the core itself");
+            string target = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.Target", "Pigeon.DeviceTests.Target.nfproj"));
+            StringAssert.Contains(target, "<OutputType>Library</OutputType>");
+            StringAssert.Contains(target, "firmware\\Pigeon.Device\\Program.cs;");
+            StringAssert.Contains(target, "firmware\\Pigeon.Core\\**\\*.cs");
         }
 
         [TestMethod]
