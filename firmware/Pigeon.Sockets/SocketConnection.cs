@@ -285,6 +285,13 @@ namespace Pigeon.Sockets
                 return 0;
             }
 
+#if NANOFRAMEWORK_1_0
+            // nanoFramework's IPAddress has no public Address property (System.Net 1.11.x, checked
+            // by compiling against its source): read the four bytes. Called once per accepted
+            // connection, not per read.
+            byte[] b = address.GetAddressBytes();
+            return ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
+#else
             // IPAddress.Address holds the four bytes in network order on a little-endian long:
             // 127.0.0.1 is 0x0100007F. It allocates nothing, unlike GetAddressBytes().
 #pragma warning disable CS0618, CS0612
@@ -292,6 +299,7 @@ namespace Pigeon.Sockets
 #pragma warning restore CS0618, CS0612
             uint raw = (uint)value;
             return ((raw & 0xFF) << 24) | ((raw & 0xFF00) << 8) | ((raw >> 8) & 0xFF00) | (raw >> 24);
+#endif
         }
 
         /// <summary>The inverse of <see cref="FromIPAddress"/>.</summary>

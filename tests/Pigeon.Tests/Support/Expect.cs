@@ -25,13 +25,13 @@ namespace Pigeon.Tests.Support
             {
                 if (!type.IsInstanceOfType(e) && e.GetType() != type)
                 {
-                    Assert.Fail("expected " + type.Name + " but got " + e.GetType().Name + ": " + e.Message);
+                    Assert.IsTrue(false, "expected " + type.Name + " but got " + e.GetType().Name + ": " + e.Message); // not Assert.Fail: nanoFramework.TestFramework 3.x has none
                 }
 
                 return;
             }
 
-            Assert.Fail("expected " + type.Name + " but nothing was thrown");
+            Assert.IsTrue(false, "expected " + type.Name + " but nothing was thrown");
         }
     }
 }

@@ -91,13 +91,13 @@ namespace Pigeon.Tests.Tls
                 Array.Copy(hello, 0, buffer, 0, split); // first segment
                 if (reader.Read(buffer, 0, split) != HelloResult.NeedMore)
                 {
-                    Assert.Fail("split " + split.ToString() + ": first segment not NeedMore");
+                    Assert.IsTrue(false, "split " + split.ToString() + ": first segment not NeedMore"); // not Assert.Fail: nanoFramework.TestFramework 3.x has none
                 }
 
                 Array.Copy(hello, split, buffer, split, hello.Length - split); // second segment
                 if (reader.Read(buffer, 0, hello.Length) != HelloResult.Found || Host(reader) != host)
                 {
-                    Assert.Fail("split " + split.ToString() + ": whole hello not Found");
+                    Assert.IsTrue(false, "split " + split.ToString() + ": whole hello not Found"); // not Assert.Fail: nanoFramework.TestFramework 3.x has none
                 }
             }
         }
@@ -143,7 +143,7 @@ namespace Pigeon.Tests.Tls
                 byte[] hello = HelloBuilder.Frame(handshake, new int[] { at + cut });
                 if (reader.Read(hello, 0, hello.Length) != HelloResult.Found)
                 {
-                    Assert.Fail("cut " + cut.ToString() + " into the name: not Found");
+                    Assert.IsTrue(false, "cut " + cut.ToString() + " into the name: not Found"); // not Assert.Fail: nanoFramework.TestFramework 3.x has none
                 }
 
                 Assert.AreEqual(host, Host(reader));
@@ -194,7 +194,7 @@ namespace Pigeon.Tests.Tls
                 HelloResult result = reader.Read(buffer, offset, n);
                 if (result != HelloResult.NeedMore)
                 {
-                    Assert.Fail("prefix of " + n.ToString() + " of " + hello.Length.ToString() + " bytes: " + ((int)result).ToString());
+                    Assert.IsTrue(false, "prefix of " + n.ToString() + " of " + hello.Length.ToString() + " bytes: " + ((int)result).ToString()); // not Assert.Fail: nanoFramework.TestFramework 3.x has none
                 }
 
                 buffer[offset + n] = hello[n];

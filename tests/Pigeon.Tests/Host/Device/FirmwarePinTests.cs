@@ -1,0 +1,126 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Pigeon.Tests.Host.Hardware;
+
+namespace Pigeon.Tests.Host.Device
+{
+    /// <summary>
+    /// The nanoFramework packages and the firmware version move together: both projects'
+    /// packages.config and their .nfproj hint paths list exactly the versions in
+    /// firmware/Pigeon.Device/firmware-pin.json, which flash.ps1 reads for --fwversion.
+    /// </summary>
+    [TestClass]
+    public class FirmwarePinTests
+    {
+        private static string Root => BoardProfileTests.RepoRoot();
+
+        private static JsonObject Pin()
+        {
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "firmware", "Pigeon.Device", "firmware-pin.json")))!.AsObject();
+        }
+
+        private static Dictionary<string, string> PackagesConfig(string relative)
+        {
+            return XDocument.Load(Path.Combine(Root, relative)).Root!.Elements("package")
+                .ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
+        }
+
+        [TestMethod]
+        public void Pin_FirmwareVersion_IsFourPartAndCoreLibraryIs1_17_11()
+        {
+            JsonObject pin = Pin();
+            StringAssert.Matches((string)pin["nanoffFirmwareVersion"]!, new Regex(@"^\d+\.\d+\.\d+\.\d+$"));
+            Assert.AreEqual("1.17.11", (string)pin["packages"]!["nanoFramework.CoreLibrary"]!);
+        }
+
+        [TestMethod]
+        [DataRow("firmware/Pigeon.Device/packages.config")]
+        [DataRow("tests/Pigeon.DeviceTests/packages.config")]
+        [DataRow("tests/Pigeon.DeviceTests.Target/packages.config")]
+        public void PackagesConfig_Versions_EqualThePin(string relative)
+        {
+            JsonObject pinned = Pin()["packages"]!.AsObject();
+            Dictionary<string, string> listed = PackagesConfig(relative);
+            foreach (KeyValuePair<string, string> p in listed)
+            {
+                Assert.IsTrue(pinned.ContainsKey(p.Key), relative + " lists " + p.Key + ", which firmware-pin.json does not pin");
+                Assert.AreEqual((string)pinned[p.Key]!, p.Value, relative + ": " + p.Key);
+            }
+
+            Assert.IsTrue(listed.ContainsKey("nanoFramework.System.Net") && listed.ContainsKey("nanoFramework.System.Device.Wifi"), relative);
+        }
+
+        [TestMethod]
+        public void DevicePackages_EveryPinnedRuntimePackage_IsListed()
+        {
+            Dictionary<string, string> listed = PackagesConfig("firmware/Pigeon.Device/packages.config");
+            foreach (KeyValuePair<string, JsonNode> p in Pin()["packages"]!.AsObject())
+            {
+                if (p.Key != "nanoFramework.TestFramework")
+                {
+                    Assert.IsTrue(listed.ContainsKey(p.Key), "packages.config misses " + p.Key);
+                }
+            }
+        }
+
+        [TestMethod]
+        [DataRow("firmware/Pigeon.Device/Pigeon.Device.nfproj", "firmware/Pigeon.Device/packages.config")]
+        [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj", "tests/Pigeon.DeviceTests/packages.config")]
+        [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj", "tests/Pigeon.DeviceTests.Target/packages.config")]
+        public void Nfproj_HintPaths_UseThePackagesConfigVersions(string project, string packages)
+        {
+            Dictionary<string, string> listed = PackagesConfig(packages);
+            string text = File.ReadAllText(Path.Combine(Root, project));
+            MatchCollection hints = Regex.Matches(text, @"packages\\([A-Za-z.]+?)\.(\d+\.\d+\.\d+)\\lib\\");
+            Assert.IsTrue(hints.Count >= 10, project + ": hint paths found: " + hints.Count);
+            foreach (Match m in hints)
+            {
+                Assert.IsTrue(listed.ContainsKey(m.Groups[1].Value), project + " references " + m.Groups[1].Value + " not in " + packages);
+                Assert.AreEqual(listed[m.Groups[1].Value], m.Groups[2].Value, project + ": " + m.Groups[1].Value);
+            }
+        }
+
+        [TestMethod]
+        [DataRow("firmware/Pigeon.Device/Pigeon.Device.nfproj")]
+        [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj")]
+        [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj")]
+        public void Nfproj_WithoutTheExtension_FallsBackInsteadOfFailing(string project)
+        {
+            string text = File.ReadAllText(Path.Combine(Root, project));
+            StringAssert.Contains(text, "NanoFramework.Fallback.targets\" Condition=\"!Exists('$(NanoFrameworkProjectSystemPath)NFProjectSystem.CSharp.targets')\"");
+            StringAssert.Contains(text, "<LangVersion>10</LangVersion>");
+            string sln = File.ReadAllText(Path.Combine(Root, "Firmware.sln"));
+            StringAssert.Contains(sln, project.Replace('/', '\\'));
+        }
+
+        [TestMethod]
+        public void DeviceTests_CodeUnderTest_IsASeparateLibraryWithTheAppSources()
+        {
+            // One NFUnitTest holding the core too overflows the metadata processor's byte-code
+            // table; the code under test is its own library, without Program.cs (one entry point).
+            string tests = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests", "Pigeon.DeviceTests.nfproj"));
+            StringAssert.Contains(tests, "<ProjectReference Include=\"..\\Pigeon.DeviceTests.Target\\Pigeon.DeviceTests.Target.nfproj\" />");
+            Assert.IsFalse(tests.Contains("firmware\\Pigeon.Core"), "NFUnitTest must not compile the core itself");
+            string target = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.Target", "Pigeon.DeviceTests.Target.nfproj"));
+            StringAssert.Contains(target, "<OutputType>Library</OutputType>");
+            StringAssert.Contains(target, "firmware\\Pigeon.Device\\Program.cs;");
+            StringAssert.Contains(target, "firmware\\Pigeon.Core\\**\\*.cs");
+        }
+
+        [TestMethod]
+        public void DeviceTests_AssemblyName_IsNFUnitTestWithBothRunSettings()
+        {
+            string dir = Path.Combine(Root, "tests", "Pigeon.DeviceTests");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(dir, "Pigeon.DeviceTests.nfproj")), "<AssemblyName>NFUnitTest</AssemblyName>");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(dir, "nano.runsettings")), "<IsRealHardware>False</IsRealHardware>");
+            string board = File.ReadAllText(Path.Combine(dir, "nano.board.runsettings"));
+            StringAssert.Contains(board, "<IsRealHardware>True</IsRealHardware>");
+            StringAssert.Contains(board, "<RealHardwarePort>");
+        }
+    }
+}
