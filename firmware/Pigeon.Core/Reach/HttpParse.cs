@@ -22,18 +22,18 @@ namespace Pigeon.Reach
         /// Returns the response, a <see cref="HttpOutcome.Malformed"/> one, or null when more bytes
         /// are needed and <paramref name="complete"/> is false (the server has not closed yet).
         /// </summary>
-        public static HttpResponse Parse(byte[] buffer, int length, bool complete)
+        public static RouterResponse Parse(byte[] buffer, int length, bool complete)
         {
             int headEnd = IndexOf(buffer, 0, length, "\r\n\r\n");
             if (headEnd < 0)
             {
-                return complete ? HttpResponse.Failed(HttpOutcome.Malformed) : null;
+                return complete ? RouterResponse.Failed(HttpOutcome.Malformed) : null;
             }
 
             // Status line: "HTTP/1.x NNN".
             if (headEnd < 12 || !StartsWith(buffer, 0, "HTTP/1.") || buffer[8] != (byte)' ')
             {
-                return HttpResponse.Failed(HttpOutcome.Malformed);
+                return RouterResponse.Failed(HttpOutcome.Malformed);
             }
 
             int status = 0;
@@ -42,7 +42,7 @@ namespace Pigeon.Reach
                 byte b = buffer[i];
                 if (b < (byte)'0' || b > (byte)'9')
                 {
-                    return HttpResponse.Failed(HttpOutcome.Malformed);
+                    return RouterResponse.Failed(HttpOutcome.Malformed);
                 }
 
                 status = (status * 10) + (b - '0');
@@ -57,14 +57,14 @@ namespace Pigeon.Reach
                 int lineEnd = IndexOf(buffer, lineStart, headEnd + 2, "\r\n");
                 if (lineEnd < 0 || ++lines > MaxHeaderLines)
                 {
-                    return HttpResponse.Failed(HttpOutcome.Malformed);
+                    return RouterResponse.Failed(HttpOutcome.Malformed);
                 }
 
                 if (HeaderIs(buffer, lineStart, lineEnd, "content-length:"))
                 {
                     if (contentLength >= 0 || !ParseDecimal(buffer, lineStart + 15, lineEnd, out contentLength))
                     {
-                        return HttpResponse.Failed(HttpOutcome.Malformed); // two lengths: refuse (RFC 9112 6.3)
+                        return RouterResponse.Failed(HttpOutcome.Malformed); // two lengths: refuse (RFC 9112 6.3)
                     }
                 }
                 else if (HeaderIs(buffer, lineStart, lineEnd, "transfer-encoding:"))
@@ -76,7 +76,7 @@ namespace Pigeon.Reach
             }
 
             int bodyStart = headEnd + 4;
-            HttpResponse response = new HttpResponse();
+            RouterResponse response = new RouterResponse();
             response.Status = status;
             if (chunked)
             {
@@ -84,12 +84,12 @@ namespace Pigeon.Reach
                 int state = Dechunk(buffer, bodyStart, length, out decoded);
                 if (state == 0)
                 {
-                    return complete ? HttpResponse.Failed(HttpOutcome.Malformed) : null;
+                    return complete ? RouterResponse.Failed(HttpOutcome.Malformed) : null;
                 }
 
                 if (state < 0)
                 {
-                    return HttpResponse.Failed(HttpOutcome.Malformed);
+                    return RouterResponse.Failed(HttpOutcome.Malformed);
                 }
 
                 response.Body = Ascii.GetString(buffer, bodyStart, decoded);
@@ -98,7 +98,7 @@ namespace Pigeon.Reach
             {
                 if (length - bodyStart < contentLength)
                 {
-                    return complete ? HttpResponse.Failed(HttpOutcome.Malformed) : null;
+                    return complete ? RouterResponse.Failed(HttpOutcome.Malformed) : null;
                 }
 
                 response.Body = Ascii.GetString(buffer, bodyStart, contentLength);

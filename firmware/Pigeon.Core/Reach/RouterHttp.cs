@@ -31,18 +31,18 @@ namespace Pigeon.Reach
         }
 
         /// <summary>GET a URL.</summary>
-        public HttpResponse Get(HttpUrl url)
+        public RouterResponse Get(HttpUrl url)
         {
             return Send(url, "GET", null, null);
         }
 
         /// <summary>POST a SOAP action (UPnP Device Architecture 2.0, 3.2.1).</summary>
-        public HttpResponse PostSoap(HttpUrl url, string soapAction, string body)
+        public RouterResponse PostSoap(HttpUrl url, string soapAction, string body)
         {
             return Send(url, "POST", soapAction, body);
         }
 
-        private HttpResponse Send(HttpUrl url, string method, string soapAction, string body)
+        private RouterResponse Send(HttpUrl url, string method, string soapAction, string body)
         {
             TextBuffer request = new TextBuffer(256 + (body == null ? 0 : body.Length), 8192);
             request.Append(method).Append(" ").Append(url.Path).Append(" HTTP/1.1\r\n")
@@ -63,7 +63,7 @@ namespace Pigeon.Reach
 
             if (request.Overflowed)
             {
-                return HttpResponse.Failed(HttpOutcome.SendFailed);
+                return RouterResponse.Failed(HttpOutcome.SendFailed);
             }
 
             IConnection connection = _transport.CreateConnection();
@@ -78,13 +78,13 @@ namespace Pigeon.Reach
             {
                 if (!connection.Connect(url.Address, url.Port))
                 {
-                    return HttpResponse.Failed(TimedOut() ? HttpOutcome.Timeout : HttpOutcome.ConnectFailed);
+                    return RouterResponse.Failed(TimedOut() ? HttpOutcome.Timeout : HttpOutcome.ConnectFailed);
                 }
 
                 uint local = connection.LocalAddress;
                 if (!connection.Send(request.Bytes, 0, request.Length))
                 {
-                    return HttpResponse.Failed(TimedOut() ? HttpOutcome.Timeout : HttpOutcome.SendFailed);
+                    return RouterResponse.Failed(TimedOut() ? HttpOutcome.Timeout : HttpOutcome.SendFailed);
                 }
 
                 byte[] buffer = new byte[_maxResponseBytes];
@@ -94,14 +94,14 @@ namespace Pigeon.Reach
                     if (length == buffer.Length)
                     {
                         // Full: a complete response that exactly fills the cap still parses.
-                        HttpResponse full = HttpParse.Parse(buffer, length, true);
+                        RouterResponse full = HttpParse.Parse(buffer, length, true);
                         if (full.Outcome == HttpOutcome.Ok)
                         {
                             full.LocalAddress = local;
                             return full;
                         }
 
-                        return HttpResponse.Failed(HttpOutcome.TooLarge);
+                        return RouterResponse.Failed(HttpOutcome.TooLarge);
                     }
 
                     int n = connection.Receive(buffer, length, buffer.Length - length);
@@ -109,7 +109,7 @@ namespace Pigeon.Reach
                     {
                         if (TimedOut())
                         {
-                            return HttpResponse.Failed(HttpOutcome.Timeout);
+                            return RouterResponse.Failed(HttpOutcome.Timeout);
                         }
 
                         n = 0; // a reset after the response: judge what arrived
@@ -117,13 +117,13 @@ namespace Pigeon.Reach
 
                     if (n == 0)
                     {
-                        HttpResponse done = HttpParse.Parse(buffer, length, true);
+                        RouterResponse done = HttpParse.Parse(buffer, length, true);
                         done.LocalAddress = local;
                         return done;
                     }
 
                     length += n;
-                    HttpResponse early = HttpParse.Parse(buffer, length, false);
+                    RouterResponse early = HttpParse.Parse(buffer, length, false);
                     if (early != null && early.Outcome == HttpOutcome.Ok)
                     {
                         early.LocalAddress = local;

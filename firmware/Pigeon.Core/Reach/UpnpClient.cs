@@ -66,7 +66,7 @@ namespace Pigeon.Reach
                 return false;
             }
 
-            HttpResponse description = _http.Get(location);
+            RouterResponse description = _http.Get(location);
             if (description.Outcome != HttpOutcome.Ok)
             {
                 error = "cannot read the router's description: " + UpnpSoap.Transport(description.Outcome);
@@ -142,7 +142,7 @@ namespace Pigeon.Reach
             for (int attempt = 0; attempt < _services.Length; attempt++)
             {
                 string body = UpnpSoap.Envelope(Service.ServiceType, "GetExternalIPAddress", null);
-                HttpResponse response = Post("GetExternalIPAddress", body);
+                RouterResponse response = Post("GetExternalIPAddress", body);
                 result = UpnpSoap.Judge(response, "GetExternalIPAddress");
                 if (result.Ok)
                 {
@@ -191,13 +191,13 @@ namespace Pigeon.Reach
             return result;
         }
 
-        private HttpResponse Post(string action, string body)
+        private RouterResponse Post(string action, string body)
         {
             IgdService service = Service;
             if (service.Control.Address != Router)
             {
                 // Unreachable by construction (IgdDescription refuses it); kept as the last guard.
-                return HttpResponse.Failed(HttpOutcome.ConnectFailed);
+                return RouterResponse.Failed(HttpOutcome.ConnectFailed);
             }
 
             return _http.PostSoap(service.Control, service.ServiceType + "#" + action, body);

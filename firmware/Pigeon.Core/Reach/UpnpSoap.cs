@@ -32,7 +32,7 @@ namespace Pigeon.Reach
         /// Judges an answer: Ok on HTTP 200 with the action's response element, a fault with its
         /// code and sentence otherwise.
         /// </summary>
-        public static UpnpResult Judge(HttpResponse response, string action)
+        public static UpnpResult Judge(RouterResponse response, string action)
         {
             if (response.Outcome != HttpOutcome.Ok)
             {

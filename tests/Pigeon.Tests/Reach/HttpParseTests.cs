@@ -16,7 +16,7 @@ namespace Pigeon.Tests.Reach
         public void Parse_ContentLength_WholeBody()
         {
             byte[] raw = Bytes.Ascii("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 5\r\n\r\nhello");
-            HttpResponse response = HttpParse.Parse(raw, raw.Length, false);
+            RouterResponse response = HttpParse.Parse(raw, raw.Length, false);
             Assert.AreEqual((int)HttpOutcome.Ok, (int)response.Outcome);
             Assert.AreEqual(200, response.Status);
             Assert.AreEqual("hello", response.Body);
@@ -34,7 +34,7 @@ namespace Pigeon.Tests.Reach
         public void Parse_Chunked_Decoded()
         {
             byte[] raw = Bytes.Ascii("HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n<a>b\r\n3;x=y\r\n</a\r\n1\r\n>\r\n0\r\n\r\n");
-            HttpResponse response = HttpParse.Parse(raw, raw.Length, false);
+            RouterResponse response = HttpParse.Parse(raw, raw.Length, false);
             Assert.AreEqual((int)HttpOutcome.Ok, (int)response.Outcome);
             Assert.AreEqual(500, response.Status);
             Assert.AreEqual("<a>b</a>", response.Body);

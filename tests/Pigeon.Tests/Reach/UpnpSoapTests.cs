@@ -76,7 +76,7 @@ namespace Pigeon.Tests.Reach
         [TestMethod]
         public void Judge_Transport_Sentence()
         {
-            UpnpResult result = UpnpSoap.Judge(HttpResponse.Failed(HttpOutcome.TooLarge), "AddPortMapping");
+            UpnpResult result = UpnpSoap.Judge(RouterResponse.Failed(HttpOutcome.TooLarge), "AddPortMapping");
             Assert.IsFalse(result.Ok);
             Assert.IsTrue(result.Message.IndexOf("too large") >= 0);
         }
@@ -90,9 +90,9 @@ namespace Pigeon.Tests.Reach
                 + "<errorDescription>Error</errorDescription></UPnPError></detail></s:Fault></s:Body></s:Envelope>\r\n";
         }
 
-        private static HttpResponse Response(int status, string body)
+        private static RouterResponse Response(int status, string body)
         {
-            HttpResponse response = new HttpResponse();
+            RouterResponse response = new RouterResponse();
             response.Outcome = HttpOutcome.Ok;
             response.Status = status;
             response.Body = body;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # promtool (Debian package "prometheus") checks the /metrics page with Prometheus's own parser
-# in .ci/test.d/40-metrics-promtool.sh. Idempotent.
+# in .ci/test.d/45-metrics-promtool.sh. Idempotent.
 set -euo pipefail
 if command -v promtool >/dev/null 2>&1; then
   exit 0

@@ -1,7 +1,7 @@
 namespace Pigeon.Reach
 {
     /// <summary>A response from the router's web server, already bounded and de-chunked.</summary>
-    public sealed class HttpResponse
+    public sealed class RouterResponse
     {
         /// <summary>How the exchange ended; the other fields are set only when <see cref="HttpOutcome.Ok"/>.</summary>
         public HttpOutcome Outcome { get; set; }
@@ -16,9 +16,9 @@ namespace Pigeon.Reach
         public uint LocalAddress { get; set; }
 
         /// <summary>A failed exchange.</summary>
-        public static HttpResponse Failed(HttpOutcome outcome)
+        public static RouterResponse Failed(HttpOutcome outcome)
         {
-            HttpResponse response = new HttpResponse();
+            RouterResponse response = new RouterResponse();
             response.Outcome = outcome;
             response.Body = "";
             return response;
