@@ -84,6 +84,7 @@ namespace Pigeon.Host
             PortalApi api = new PortalApi(backend, new HostClock(), new PortalRandom());
             PortalSite site = new PortalSite(backend, host.Assets, api, new[] { self, "localhost" }, url);
             site.Metrics = metrics; // GET /metrics (token or admin session; docs/reachability.md)
+            api.Reach = metrics as IReachStatus; // "reach" in /api/status
             host._server = new PortalServer(new SocketTransport(), new HostClock(), log, site, HostSlots);
             if (!host._server.Start(address, portal.Port, out string error))
             {

@@ -15,7 +15,7 @@ namespace Pigeon.Host
     /// the router and dynamic DNS, one for the health checks (each check may block for the
     /// connect timeout). The board's composition root does the same with its own seams.
     /// </summary>
-    public sealed class ReachService : IMetricsSource
+    public sealed class ReachService : IMetricsSource, IReachStatus
     {
         private readonly PigeonConfig _config;
         private readonly RelayServer _relay;
@@ -128,6 +128,13 @@ namespace Pigeon.Host
             TextBuffer text = new TextBuffer(8192, 1 << 20);
             MetricsWriter.Write(text, _relay, Health, Mapper, Memory, Clock);
             return text;
+        }
+
+        /// <inheritdoc />
+        public void WriteStatus(TextBuffer text)
+        {
+            TextBuffer status = WriteStatus();
+            text.Append(status.ToString());
         }
 
         /// <summary>The reachability status as JSON (for the portal's status API).</summary>

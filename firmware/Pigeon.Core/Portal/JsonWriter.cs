@@ -87,6 +87,14 @@ namespace Pigeon.Portal
             return this;
         }
 
+        /// <summary>Writes a value that is already JSON, made by a trusted writer (<see cref="ReachStatusWriter"/>).</summary>
+        public JsonWriter RawJson(string json)
+        {
+            BeforeValue();
+            Raw(json);
+            return this;
+        }
+
         /// <summary>Writes an integer value.</summary>
         public JsonWriter Number(long value)
         {

@@ -49,6 +49,9 @@ namespace Pigeon.Portal
             get { return _sessions; }
         }
 
+        /// <summary>Port mapping, public address, dynamic DNS and upstream health for /api/status ("reach"); null = none.</summary>
+        public IReachStatus Reach { get; set; }
+
         /// <summary>True when the request carries a live admin session cookie (for /metrics in a browser).</summary>
         public bool IsAdmin(HttpRequest request)
         {
@@ -192,6 +195,14 @@ namespace Pigeon.Portal
             }
 
             StatusWriter.Write(json, _backend, _backend.LoadConfig());
+            IReachStatus reach = Reach;
+            if (reach != null)
+            {
+                Pigeon.Reach.TextBuffer text = new Pigeon.Reach.TextBuffer(2048, 65536);
+                reach.WriteStatus(text);
+                json.Name("reach").RawJson(text.Overflowed ? "null" : text.ToString());
+            }
+
             json.EndObject();
             response.SetJson(200, json);
         }

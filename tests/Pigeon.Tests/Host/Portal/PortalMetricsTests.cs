@@ -50,6 +50,14 @@ namespace Pigeon.Tests.Host.Portal
                 StringAssert.StartsWith(Get(portal, "/metrics", string.Empty), "HTTP/1.1 401");
                 StringAssert.StartsWith(Get(portal, "/metrics", "Authorization: Bearer not-the-token-at-all\r\n"), "HTTP/1.1 401");
                 Assert.IsFalse(log.Lines.Exists(l => l.Contains(Token, StringComparison.Ordinal)), "the token was logged");
+
+                string status = Get(portal, "/api/status", string.Empty);
+                StringAssert.StartsWith(status, "HTTP/1.1 200");
+                using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(status.Substring(status.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
+                System.Text.Json.JsonElement reach = doc.RootElement.GetProperty("reach");
+                Assert.AreEqual(0, reach.GetProperty("portMapping").GetProperty("ports").GetArrayLength(), "a loopback route is not mapped");
+                Assert.AreEqual("none", reach.GetProperty("publicAddress").GetProperty("kind").GetString());
+                Assert.IsFalse(status.Contains(Token, StringComparison.Ordinal));
             }
             finally
             {
