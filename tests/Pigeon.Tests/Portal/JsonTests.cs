@@ -93,12 +93,14 @@ namespace Pigeon.Tests.Portal
         }
 
         [TestMethod]
-        public void Utf8_EncodesAndDecodesAllLengths()
+        public void Utf8_EncodesAndDecodesOneToThreeByteCharacters()
         {
-            string text = "a\u00e9\u4e2d\ud83d\udc4d"; // 1, 2, 3 and 4 bytes
+            // The 4-byte (surrogate pair) case is host-only (Host/Portal/Utf8SurrogateTests):
+            // nanoCLR strings cannot hold a surrogate pair, so emoji are lost on the board.
+            string text = "a\u00e9\u4e2d"; // 1, 2 and 3 bytes
             byte[] bytes = Utf8.GetBytes(text);
-            Assert.AreEqual(10, bytes.Length);
-            Assert.AreEqual(0xF0, (int)bytes[6]);
+            Assert.AreEqual(6, bytes.Length);
+            Assert.AreEqual(0xE4, (int)bytes[3]);
             Assert.AreEqual(text, Utf8.Decode(bytes, 0, bytes.Length));
         }
 
