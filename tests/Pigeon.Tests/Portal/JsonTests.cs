@@ -1,6 +1,7 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Portal;
 using Pigeon.Tests.Support;
+using Pigeon.Text;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else

@@ -1,5 +1,6 @@
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Portal;
+using Pigeon.Text;
 
 namespace Pigeon.Tests.Host.Portal
 {
