@@ -1,3 +1,5 @@
+using Pigeon.Text;
+
 namespace Pigeon.Config
 {
     /// <summary>
@@ -41,7 +43,7 @@ namespace Pigeon.Config
 
             byte[] salt = hasher.NewSalt();
             int iterations = hasher.Iterations;
-            byte[] key = hasher.Derive(StrictUtf8.Encode(password), salt, iterations, KeyLength);
+            byte[] key = hasher.Derive(Utf8.GetBytes(password), salt, iterations, KeyLength);
             admin.PasswordSalt = System.Convert.ToBase64String(salt);
             admin.PasswordHash = Algorithm + "$" + iterations.ToString() + "$" + System.Convert.ToBase64String(key);
             return true;
@@ -69,7 +71,7 @@ namespace Pigeon.Config
                 return false;
             }
 
-            byte[] actual = hasher.Derive(StrictUtf8.Encode(password), salt, iterations, expected.Length);
+            byte[] actual = hasher.Derive(Utf8.GetBytes(password), salt, iterations, expected.Length);
             return FixedTimeEquals(actual, expected);
         }
 

@@ -1,3 +1,5 @@
+using Pigeon.Text;
+
 namespace Pigeon.Config
 {
     /// <summary>
@@ -36,7 +38,7 @@ namespace Pigeon.Config
             }
 
             int end = offset + count;
-            int bad = StrictUtf8.FindInvalid(buffer, bodyOffset, end - bodyOffset);
+            int bad = Utf8.FindInvalid(buffer, bodyOffset, end - bodyOffset);
             if (bad >= 0)
             {
                 report.AddError(ValidationReport.DocumentPath, "The config is not UTF-8 text (bad byte at offset "

@@ -1,3 +1,5 @@
+using Pigeon.Text;
+
 namespace Pigeon.Config
 {
     /// <summary>
@@ -22,7 +24,7 @@ namespace Pigeon.Config
         /// <summary>The document as UTF-8 bytes.</summary>
         public static byte[] WriteUtf8(ConfigNode root)
         {
-            return StrictUtf8.Encode(Write(root));
+            return Utf8.GetBytes(Write(root));
         }
 
         private void Value(ConfigNode node, int depth)

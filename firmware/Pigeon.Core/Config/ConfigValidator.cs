@@ -1,6 +1,7 @@
 using Pigeon.Net;
 using Pigeon.Routing;
 using Pigeon.Tls;
+using Pigeon.Text;
 
 namespace Pigeon.Config
 {
@@ -412,7 +413,7 @@ namespace Pigeon.Config
             }
 
             // IEEE 802.11: an SSID is 0-32 octets; Pigeon stores it as UTF-8.
-            int bytes = StrictUtf8.ByteCount(ssid);
+            int bytes = Utf8.ByteCount(ssid);
             if (bytes == 0 && mayBeEmpty)
             {
                 return;

@@ -1,6 +1,7 @@
 using System.Collections;
 using Pigeon.Config;
 using Pigeon.Net;
+using Pigeon.Text;
 
 namespace Pigeon.Portal
 {

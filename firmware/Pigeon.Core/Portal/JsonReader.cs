@@ -1,3 +1,5 @@
+using Pigeon.Text;
+
 namespace Pigeon.Portal
 {
     /// <summary>

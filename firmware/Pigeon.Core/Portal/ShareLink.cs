@@ -1,4 +1,5 @@
 using Pigeon.Config;
+using Pigeon.Text;
 
 namespace Pigeon.Portal
 {

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using nanoFramework.Json;
 using Pigeon.Config;
+using Pigeon.Text;
 
 namespace Pigeon.Device.Config
 {
@@ -59,7 +60,7 @@ namespace Pigeon.Device.Config
             }
 
             byte[] marked = MarkStrings(buffer, body, end);
-            string text = StrictUtf8.Decode(marked, 0, marked.Length);
+            string text = Utf8.Decode(marked, 0, marked.Length);
             object root;
             try
             {
@@ -160,7 +161,7 @@ namespace Pigeon.Device.Config
                     }
                     else
                     {
-                        byte[] bytes = StrictUtf8.Encode(CodePointText(codePoint));
+                        byte[] bytes = Utf8.GetBytes(CodePointText(codePoint));
                         Array.Copy(bytes, 0, marked, n, bytes.Length);
                         n += bytes.Length;
                     }

@@ -1,6 +1,7 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
 using Pigeon.Tests.Support;
+using Pigeon.Text;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else
@@ -16,7 +17,7 @@ namespace Pigeon.Tests.Config
         public void Step0To1_Version0Golden_RelayKeptRestDefaults()
         {
             ValidationReport report = new ValidationReport();
-            byte[] bytes = StrictUtf8.Encode(ConfigFixtures.Version0);
+            byte[] bytes = Utf8.GetBytes(ConfigFixtures.Version0);
             int from;
             PigeonConfig c = ConfigCodec.Read(ConfigCodecs.Create(), bytes, 0, bytes.Length, false, report, out from);
             Assert.IsNotNull(c, ConfigCodecs.Describe(report));
@@ -87,7 +88,7 @@ namespace Pigeon.Tests.Config
             Assert.IsTrue(written.IndexOf("\"schemaVersion\": " + ConfigDefaults.SchemaVersion.ToString()) > 0);
             ValidationReport again = new ValidationReport();
             int from;
-            byte[] bytes = StrictUtf8.Encode(written);
+            byte[] bytes = Utf8.GetBytes(written);
             Assert.IsNotNull(ConfigCodec.Read(ConfigCodecs.Create(), bytes, 0, bytes.Length, false, again, out from));
             Assert.AreEqual(ConfigDefaults.SchemaVersion, from);
         }

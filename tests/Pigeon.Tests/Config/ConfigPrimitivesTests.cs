@@ -1,6 +1,7 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
 using Pigeon.Tests.Support;
+using Pigeon.Text;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else
@@ -25,10 +26,10 @@ namespace Pigeon.Tests.Config
             // (Four-byte forms: Host/Config/HostConfigTests; nanoCLR keeps strings as UTF-8 and
             // does not hand a surrogate pair back as two chars, so that case is host-only.)
             string text = "a\u00e9\u20acz";
-            byte[] bytes = StrictUtf8.Encode(text);
+            byte[] bytes = Utf8.GetBytes(text);
             Assert.AreEqual(1 + 2 + 3 + 1, bytes.Length);
-            Assert.AreEqual(bytes.Length, StrictUtf8.ByteCount(text));
-            Assert.AreEqual(text, StrictUtf8.Decode(bytes, 0, bytes.Length));
+            Assert.AreEqual(bytes.Length, Utf8.ByteCount(text));
+            Assert.AreEqual(text, Utf8.Decode(bytes, 0, bytes.Length));
         }
 
         [TestMethod]
@@ -42,26 +43,26 @@ namespace Pigeon.Tests.Config
         public void Utf8_Invalid_Refused(string hex)
         {
             byte[] bytes = Bytes.Hex(hex);
-            Assert.IsNull(StrictUtf8.Decode(bytes, 0, bytes.Length));
-            Assert.AreEqual(0, StrictUtf8.FindInvalid(bytes, 0, bytes.Length));
+            Assert.IsNull(Utf8.Decode(bytes, 0, bytes.Length));
+            Assert.AreEqual(0, Utf8.FindInvalid(bytes, 0, bytes.Length));
         }
 
         [TestMethod]
         public void Seal_OpenOwnSeal_Verified()
         {
-            byte[] doc = StrictUtf8.Encode("{\n  \"a\": 1\n}\n");
+            byte[] doc = Utf8.GetBytes("{\n  \"a\": 1\n}\n");
             byte[] sealedCopy = ConfigSeal.Seal(doc);
             byte[] back;
             Assert.AreEqual(ConfigSealResult.Verified, ConfigSeal.Open(sealedCopy, out back));
-            Assert.AreEqual(StrictUtf8.Decode(doc, 0, doc.Length), StrictUtf8.Decode(back, 0, back.Length));
-            string text = StrictUtf8.Decode(sealedCopy, 0, sealedCopy.Length);
+            Assert.AreEqual(Utf8.Decode(doc, 0, doc.Length), Utf8.Decode(back, 0, back.Length));
+            string text = Utf8.Decode(sealedCopy, 0, sealedCopy.Length);
             Assert.IsTrue(text.IndexOf("\"checksum\": \"crc32:") > 0, text);
         }
 
         [TestMethod]
         public void Seal_PlainJson_Unsealed()
         {
-            byte[] doc = StrictUtf8.Encode(ConfigFixtures.Full);
+            byte[] doc = Utf8.GetBytes(ConfigFixtures.Full);
             byte[] back;
             Assert.AreEqual(ConfigSealResult.Unsealed, ConfigSeal.Open(doc, out back));
         }

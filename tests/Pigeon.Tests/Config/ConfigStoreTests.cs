@@ -1,6 +1,7 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
 using Pigeon.Tests.Support;
+using Pigeon.Text;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else
@@ -129,7 +130,7 @@ namespace Pigeon.Tests.Config
         public void Load_HandWrittenUnsealedFile_Accepted()
         {
             MemoryFileStore files = new MemoryFileStore();
-            files.Put("config.json", StrictUtf8.Encode(ConfigFixtures.Full));
+            files.Put("config.json", Utf8.GetBytes(ConfigFixtures.Full));
             ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
             Assert.AreEqual(ConfigSource.Primary, result.Source);
             Assert.AreEqual(2, result.Report.WarningCount);
@@ -139,7 +140,7 @@ namespace Pigeon.Tests.Config
         public void Load_HandWrittenWithErrors_RejectedWithPaths()
         {
             MemoryFileStore files = new MemoryFileStore();
-            files.Put("config.json", StrictUtf8.Encode("{\"relay\":{\"maxSessions\":0},\"portal\":{\"port\":443}}"));
+            files.Put("config.json", Utf8.GetBytes("{\"relay\":{\"maxSessions\":0},\"portal\":{\"port\":443}}"));
             ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), false).Load();
             Assert.IsTrue(result.UsedDefaults);
             Assert.IsTrue(result.PrimaryRejected);
@@ -155,7 +156,7 @@ namespace Pigeon.Tests.Config
         public void Load_BadPrimary_NeverThrowsFallsBack(string content)
         {
             MemoryFileStore files = SavedTwice();
-            files.Put("config.json", StrictUtf8.Encode(content));
+            files.Put("config.json", Utf8.GetBytes(content));
             ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
             Assert.AreEqual(ConfigSource.Backup, result.Source);
             Assert.IsTrue(result.RejectedReport.ErrorCount > 0);
@@ -170,7 +171,7 @@ namespace Pigeon.Tests.Config
             store.FactoryReset();
             Assert.IsFalse(files.Exists("config.json.bak"));
             Assert.IsFalse(files.Exists("config.json.new"));
-            string stored = StrictUtf8.Decode(files.Raw("config.json"), 0, files.Raw("config.json").Length);
+            string stored = Utf8.Decode(files.Raw("config.json"), 0, files.Raw("config.json").Length);
             Assert.AreEqual(-1, stored.IndexOf("correct horse"));
             Assert.AreEqual(-1, stored.IndexOf("dyn-secret"));
             Assert.AreEqual(-1, stored.IndexOf("metrics-secret"));

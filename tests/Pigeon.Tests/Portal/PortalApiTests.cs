@@ -2,6 +2,7 @@
 using Pigeon.Config;
 using Pigeon.Portal;
 using Pigeon.Tests.Support;
+using Pigeon.Text;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else

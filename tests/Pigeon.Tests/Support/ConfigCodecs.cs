@@ -1,5 +1,6 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
+using Pigeon.Text;
 
 namespace Pigeon.Tests.Support
 {
@@ -19,7 +20,7 @@ namespace Pigeon.Tests.Support
         /// <summary>Reads a document given as text (UTF-8); null with errors in the report when it cannot be read.</summary>
         public static PigeonConfig Read(string json, bool device, ValidationReport report)
         {
-            byte[] bytes = StrictUtf8.Encode(json);
+            byte[] bytes = Utf8.GetBytes(json);
             return Create().Read(bytes, 0, bytes.Length, device, report);
         }
 
@@ -27,7 +28,7 @@ namespace Pigeon.Tests.Support
         public static string Write(PigeonConfig config)
         {
             byte[] bytes = Create().Write(config);
-            return StrictUtf8.Decode(bytes, 0, bytes.Length);
+            return Utf8.Decode(bytes, 0, bytes.Length);
         }
 
         /// <summary>A report's issues as one line each (for assertion messages).</summary>

@@ -1,7 +1,8 @@
-namespace Pigeon.Config
+namespace Pigeon.Text
 {
     /// <summary>
-    /// Strict UTF-8 (RFC 3629) without System.Text, which the board's mscorlib lacks. Refuses
+    /// Strict UTF-8 (RFC 3629) without System.Text, which the board's mscorlib lacks; the one
+    /// codec the config store and the portal share. Decoding refuses
     /// overlong forms, surrogates (U+D800-DFFF), code points above U+10FFFF and cut sequences.
     /// </summary>
     /// <remarks>
@@ -12,7 +13,7 @@ namespace Pigeon.Config
     /// 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx  U+10000-10FFFF (two UTF-16 chars)
     /// </code>
     /// </remarks>
-    public static class StrictUtf8
+    public static class Utf8
     {
         /// <summary>
         /// Length of the valid sequence at <paramref name="offset"/> (1-4), its code point in
@@ -135,10 +136,18 @@ namespace Pigeon.Config
         }
 
         /// <summary>UTF-8 bytes of a string; an unpaired surrogate becomes U+FFFD.</summary>
-        public static byte[] Encode(string text)
+        public static byte[] GetBytes(string text)
         {
             byte[] bytes = new byte[ByteCount(text)];
-            int n = 0;
+            Encode(text, bytes, 0);
+            return bytes;
+        }
+
+        /// <summary>Writes <paramref name="text"/> at <paramref name="offset"/>; returns the bytes
+        /// written. The buffer must hold <see cref="ByteCount"/> bytes from there.</summary>
+        public static int Encode(string text, byte[] bytes, int offset)
+        {
+            int n = offset;
             for (int i = 0; i < text.Length; i++)
             {
                 int c = CodePointAt(text, i);
@@ -171,10 +180,10 @@ namespace Pigeon.Config
                 }
             }
 
-            return bytes;
+            return n - offset;
         }
 
-        /// <summary>How many bytes <see cref="Encode"/> makes (an SSID is limited in bytes, not characters).</summary>
+        /// <summary>How many bytes <see cref="GetBytes"/> makes (an SSID is limited in bytes, not characters).</summary>
         public static int ByteCount(string text)
         {
             int count = 0;
