@@ -116,8 +116,8 @@ namespace Pigeon.Relay
                 Session slot = _relay.TryReserve();
                 if (slot == null)
                 {
+                    _route.Counters.OnRefused(RefusalReason.Full); // counted before the client can see the close
                     _spare.Close();
-                    _route.Counters.OnRefused(RefusalReason.Full);
                     continue;
                 }
 

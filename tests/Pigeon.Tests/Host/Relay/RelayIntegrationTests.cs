@@ -231,7 +231,7 @@ namespace Pigeon.Tests.Host.Relay
                     Assert.IsTrue((DateTime.UtcNow - start).TotalMilliseconds < 1000, "closed at once");
                 }
 
-                Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.Full));
+                Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().Refused(RefusalReason.Full) == 1, 2000), "counted as full");
                 ua.Send(new byte[] { 9 });
                 Assert.AreEqual(9, ReadExactly(a, 1)[0], "existing session still flows");
                 b.Send(new byte[] { 8 });
