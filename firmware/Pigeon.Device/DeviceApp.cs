@@ -21,7 +21,8 @@ namespace Pigeon.Device
     ///               with saved Wi-Fi settings the station keeps retrying and a success reboots
     ///               into run mode
     ///   otherwise -> RUN MODE: Wi-Fi (or Ethernet) with backoff -> SNTP -> relay routes sized by
-    ///               the socket/heap budget -> LAN portal; Wi-Fi drops are repaired in place; Wi-Fi
+    ///               the socket/heap budget -> port mapping + health checks (one thread, one
+    ///               socket, when the budget has it) -> LAN portal (+ /metrics); Wi-Fi drops are repaired in place; Wi-Fi
     ///               unreachable for SetupFallbackMs reboots into setup mode (still retrying)
     ///   always   -> watchdog fed by the supervision loop; button held 5 s = factory reset
     /// </code>
@@ -72,6 +73,8 @@ namespace Pigeon.Device
         private DevicePortalBackend _portalBackend;
         private ConfigStore _store;
         private readonly NanoPasswordHasher _hasher = new NanoPasswordHasher();
+        private DeviceReach _reach;
+        private bool _reachFits;
 
         /// <summary>Status facts for the portal's status page.</summary>
         public DeviceStatus Status { get; private set; }
@@ -149,7 +152,7 @@ namespace Pigeon.Device
 
             _portalBackend = new DevicePortalBackend(_store, _hasher, _reboot, true, FactoryReset);
             int slots = _board.MaxSockets >= 16 ? SetupPortalSlots : 2;
-            StartPortal(_portalBackend, IPv4.Any, 80, SetupAccessPoint.Address, slots);
+            StartPortal(_portalBackend, IPv4.Any, 80, SetupAccessPoint.Address, slots, null);
 
             _led.Show(LedMode.Setup);
             while (true)
@@ -200,13 +203,24 @@ namespace Pigeon.Device
 
             StartRelay();
             _watchdog.Feed("relay");
+            if (_relay != null)
+            {
+                // Port mapping, health checks (on the socket the budget kept for them, or not at
+                // all), /metrics and the status's "reach" object (docs/reachability.md).
+                _reach = new DeviceReach(_config, _relay, _clock, _log, _reachFits);
+                _reach.Start();
+                if (!_reachFits)
+                {
+                    _log.Warn("reach: port mapping and upstream checks are off: this board's " + _board.MaxSockets.ToString() + " sockets leave none for them (forward the ports on the router)");
+                }
+            }
 
             // The LAN portal (status, admin) with the slots the budget already counted, so it
             // can never take a socket a relay session was sized on.
             _portalBackend = new DevicePortalBackend(_store, _hasher, _reboot, false, FactoryReset);
             _portalBackend.Relay = _relay;
             int portalPort = _config.Portal != null && _config.Portal.Port > 0 ? _config.Portal.Port : 80;
-            StartPortal(_portalBackend, IPv4.Any, portalPort, _portalBackend.BestAddress, RunPortalSlots(_board));
+            StartPortal(_portalBackend, IPv4.Any, portalPort, _portalBackend.BestAddress, RunPortalSlots(_board), _reach);
 
             Status.Mode = _relay != null ? "relaying" : "error";
             _led.Show(_relay != null ? LedMode.Relaying : LedMode.Error);
@@ -260,14 +274,22 @@ namespace Pigeon.Device
 
             int heap = MeasureFreeHeap();
             RouteConfig[] routes = relay.Routes;
-            SessionBudget budget = Budget(relay, routes.Length, heap);
+            SessionBudget budget = Budget(relay, routes.Length, heap, true);
             if (budget.Sessions < 1 && routes.Length > 2)
             {
                 // 8-socket boards (ESP32-C3): keep the first route of each upstream (chat 443,
                 // media 587) so at least one session fits (hardware/boards/esp32-c3-supermini.md).
                 routes = FirstRoutePerUpstream(routes);
-                budget = Budget(relay, routes.Length, heap);
+                budget = Budget(relay, routes.Length, heap, true);
                 _log.Warn("relay: " + _board.MaxSockets.ToString() + " sockets: running " + routes.Length.ToString() + " routes only");
+            }
+
+            _reachFits = budget.Sessions >= 1;
+            if (!_reachFits)
+            {
+                // A relay session comes before port mapping and health checks: on 8-socket boards
+                // their one socket would be half of the only session.
+                budget = Budget(relay, routes.Length, heap, false);
             }
 
             Status.SetBudget(budget, heap);
@@ -293,7 +315,7 @@ namespace Pigeon.Device
             }
         }
 
-        private SessionBudget Budget(RelayConfig relay, int listeners, int heap)
+        private SessionBudget Budget(RelayConfig relay, int listeners, int heap, bool reach)
         {
             int buffer = relay.BufferBytes < ProxyHeader.MaxLength ? ProxyHeader.MaxLength : relay.BufferBytes;
             int hello = relay.MaxHelloBytes;
@@ -304,8 +326,9 @@ namespace Pigeon.Device
                 listeners,
                 PortalSockets(RunPortalSlots(_board)),
                 RunUdpSockets,
+                reach ? SessionBudget.ReachSockets : 0,
                 heap,
-                ReservedHeapBytes,
+                ReservedHeapBytes + (reach ? DeviceReach.HeapBytes : 0),
                 inbound,
                 buffer);
         }
@@ -345,7 +368,7 @@ namespace Pigeon.Device
             return 1 + slots + 1;
         }
 
-        private PortalServer StartPortal(DevicePortalBackend backend, uint bind, int port, string self, int slots)
+        private PortalServer StartPortal(DevicePortalBackend backend, uint bind, int port, string self, int slots, DeviceReach reach)
         {
             FlashPortalAssets assets = new FlashPortalAssets(_files);
             if (!assets.Present)
@@ -355,6 +378,8 @@ namespace Pigeon.Device
 
             PortalApi api = new PortalApi(backend, _clock, new DeviceRandom());
             PortalSite site = new PortalSite(backend, assets, api, new string[] { self }, "http://" + self + "/");
+            site.Metrics = reach; // GET /metrics (token or admin session; docs/reachability.md)
+            api.Reach = reach; // "reach" in /api/status
             PortalServer server = new PortalServer(new SocketTransport(), _clock, _log, site, slots);
             string error;
             if (!server.Start(bind, port, out error))
@@ -410,6 +435,13 @@ namespace Pigeon.Device
         private void FactoryReset()
         {
             _led.Show(LedMode.Off);
+            if (_reach != null)
+            {
+                // The router's mappings point at this board: remove them while the network and
+                // the list of ports are still known (docs/reachability.md).
+                _reach.RemoveMappings();
+            }
+
             if (_store != null)
             {
                 _store.FactoryReset();

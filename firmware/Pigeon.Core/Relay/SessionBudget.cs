@@ -8,7 +8,7 @@ namespace Pigeon.Relay
     /// </summary>
     /// <remarks>
     /// <code>
-    ///   sockets for sessions = maxSockets - listeners - portalSockets - udpSockets
+    ///   sockets for sessions = maxSockets - listeners - portalSockets - udpSockets - reachSockets
     ///   sessions by sockets  = that / 2               (phone side + WhatsApp side)
     ///   sessions by heap     = (heap - reservedHeap) / (inbound + outbound + SessionOverheadBytes)
     ///   sessions             = min(configured, by sockets, by heap), at least 0
@@ -25,6 +25,14 @@ namespace Pigeon.Relay
 
         /// <summary>Sockets each session holds: the accepted one and the upstream one.</summary>
         public const int SocketsPerSession = 2;
+
+        /// <summary>
+        /// Sockets the reachability work holds at once on the board: port mapping (an SSDP or
+        /// NAT-PMP datagram socket, or one HTTP connection to the router) and the upstream health
+        /// checks (one TCP connect) take turns on ONE background thread, and each closes its
+        /// socket before the next step opens one (docs/device.md, "Budget").
+        /// </summary>
+        public const int ReachSockets = 1;
 
         /// <summary>The session count the budget allows.</summary>
         public int Sessions { get; private set; }
@@ -49,6 +57,7 @@ namespace Pigeon.Relay
         /// <param name="listeners">one per relay route.</param>
         /// <param name="portalSockets">the portal's listener plus the clients it may hold at once.</param>
         /// <param name="udpSockets">SNTP, captive DNS, DHCP server: whatever runs beside the relay.</param>
+        /// <param name="reachSockets">port mapping and health checks (<see cref="ReachSockets"/>; 0 when they do not run).</param>
         /// <param name="heapBytes">managed heap free for the application after start-up.</param>
         /// <param name="reservedHeapBytes">heap kept for everything but sessions (portal, config, JSON).</param>
         /// <param name="inboundBytes">a session's inbound buffer (the larger of buffer and hello).</param>
@@ -59,13 +68,14 @@ namespace Pigeon.Relay
             int listeners,
             int portalSockets,
             int udpSockets,
+            int reachSockets,
             int heapBytes,
             int reservedHeapBytes,
             int inboundBytes,
             int outboundBytes)
         {
             SessionBudget budget = new SessionBudget();
-            int freeSockets = Positive(maxSockets) - Positive(listeners) - Positive(portalSockets) - Positive(udpSockets);
+            int freeSockets = Positive(maxSockets) - Positive(listeners) - Positive(portalSockets) - Positive(udpSockets) - Positive(reachSockets);
             budget.SessionsBySockets = freeSockets <= 0 ? 0 : freeSockets / SocketsPerSession;
 
             budget.HeapPerSession = Positive(inboundBytes) + Positive(outboundBytes) + SessionOverheadBytes;
