@@ -259,7 +259,7 @@
   }
 
   // ---- reachability ("reach" in /api/status, docs/reachability.md) --------------------------
-  var kinds = { 'public': 'public', cgnat: 'shared by the provider (CGNAT)', 'private': 'private (behind another router)', unusable: 'not usable on the internet' };
+  var kinds = { 'public': 'public', cgnat: 'CGNAT: shared by the provider', 'private': 'private (behind another router)', unusable: 'not usable on the internet' };
   var methods = { upnp: 'UPnP', 'nat-pmp': 'NAT-PMP' };
 
   function item(list, state, cls, text) {

@@ -217,7 +217,7 @@ namespace Pigeon.Tests.Host.Portal
             string ports = b.Driver.FindElement(By.Id("rc-ports")).Text;
             StringAssert.Contains(ports, "5222 by UPnP until ");
             StringAssert.Contains(ports, "7777: " + Refusal);
-            StringAssert.Contains(b.Driver.FindElement(By.Id("rc-addr")).Text, "100.64.12.34 (shared by the provider (CGNAT))");
+            StringAssert.Contains(b.Driver.FindElement(By.Id("rc-addr")).Text, "100.64.12.34 (CGNAT: shared by the provider)");
             IWebElement note = b.Driver.FindElement(By.Id("rc-note"));
             StringAssert.Contains(note.Text, "carrier-grade NAT");
             Assert.AreEqual("warn", note.GetAttribute("class"), "an unreachable address is a warning");
@@ -231,7 +231,7 @@ namespace Pigeon.Tests.Host.Portal
             StringAssert.Contains(b.Driver.FindElement(By.Id("st-hostnote")).Text, "Guessed address");
             Assert.AreEqual(0L, Convert.ToInt64(b.Driver.ExecuteScript("return document.querySelectorAll('img').length;")), "no element was made from the router's text");
             Assert.AreEqual(0L, Convert.ToInt64(b.Driver.ExecuteScript("return window.__alerts;")), "no script ran");
-            b.Driver.ExecuteScript("document.getElementById('rc').scrollIntoView();");
+            b.Driver.ExecuteScript("document.getElementById('rc-h').scrollIntoView();");
             b.Screenshot("09-status-reachability");
             b.AssertNoHorizontalScroll("reachability");
             b.AssertNoConsoleErrors("reachability");
