@@ -31,6 +31,9 @@ namespace Pigeon.Host
         /// <summary>The backend (tests replace the fake scan list through it).</summary>
         public PortalBackend Backend { get; private set; }
 
+        /// <summary>The API (tests give it a fixed reachability source through <see cref="PortalApi.Reach"/>).</summary>
+        public PortalApi Api { get; private set; }
+
         /// <summary>The page's files.</summary>
         public PortalAssets Assets { get; private set; }
 
@@ -85,6 +88,7 @@ namespace Pigeon.Host
             PortalSite site = new PortalSite(backend, host.Assets, api, new[] { self, "localhost" }, url);
             site.Metrics = metrics; // GET /metrics (token or admin session; docs/reachability.md)
             api.Reach = metrics as IReachStatus; // "reach" in /api/status
+            host.Api = api;
             host._server = new PortalServer(new SocketTransport(), new HostClock(), log, site, HostSlots);
             if (!host._server.Start(address, portal.Port, out string error))
             {

@@ -137,6 +137,12 @@ namespace Pigeon.Host
             text.Append(status.ToString());
         }
 
+        /// <inheritdoc />
+        public string ShareHost()
+        {
+            return Mapper == null ? null : Mapper.ShareHost(null);
+        }
+
         /// <summary>The reachability status as JSON (for the portal's status API).</summary>
         public TextBuffer WriteStatus()
         {

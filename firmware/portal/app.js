@@ -233,6 +233,7 @@
     }
     if (!any) { var none = document.createElement('li'); none.textContent = 'None'; list.appendChild(none); }
     $('st-tls').hidden = !refusals.tlsOnChatPort;
+    renderReach(st.reach);
     var share = st.share || {};
     var haveLink = !!share.link;
     $('st-share').hidden = !haveLink;
@@ -245,7 +246,9 @@
       $('st-hand2').textContent = 'Chat port: ' + share.chatPort + ' · Media port: ' + share.mediaPort + ' · TLS: off';
       $('st-hostnote').textContent = share.hostSource === 'configured'
         ? 'This is the public host set in the settings.'
-        : 'This is the best address known (it may only work on this network): set a public host name in the settings to share the relay beyond it.';
+        : share.hostSource === 'public'
+          ? 'This is the public address the router reports. It may change: a public host name (dynamic DNS) keeps the link working.'
+          : 'Guessed address (it may only work on this network): set a public host name in the settings to share the relay beyond it.';
       drawQr(share.link);
     }
     if (!wasVisible) {
@@ -253,6 +256,73 @@
         api('GET', '/api/status').then(function (res) { if (res.status === 200) { renderStatus(res.json); } });
       }, 5000);
     }
+  }
+
+  // ---- reachability ("reach" in /api/status, docs/reachability.md) --------------------------
+  var kinds = { 'public': 'public', cgnat: 'CGNAT: shared by the provider', 'private': 'private (behind another router)', unusable: 'not usable on the internet' };
+  var methods = { upnp: 'UPnP', 'nat-pmp': 'NAT-PMP' };
+
+  function item(list, state, cls, text) {
+    var li = document.createElement('li');
+    var b = document.createElement('span');
+    b.className = 'st ' + cls;
+    b.textContent = state;
+    li.appendChild(b);
+    li.appendChild(document.createTextNode(text));
+    list.appendChild(li);
+  }
+
+  function ago(s) { return s == null ? '' : s < 60 ? s + ' s ago' : duration(s) + ' ago'; }
+
+  function clock(s) {
+    return new Date(Date.now() + s * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function renderReach(rc) {
+    $('rc').hidden = !rc;
+    $('rc-none').hidden = !!rc;
+    if (!rc) { return; }
+    var pa = rc.publicAddress || { kind: 'none' };
+    $('rc-addr').textContent = pa.address ? pa.address + ' (' + (kinds[pa.kind] || pa.kind) + ')' : 'none reported';
+    var note = $('rc-note');
+    note.textContent = pa.note || '';
+    note.className = pa.reachable ? 'note' : 'warn';
+    var pm = rc.portMapping;
+    $('rc-router').textContent = !pm ? '–' : !pm.enabled ? 'port mapping is off' : (pm.router || 'searching…');
+    var dyn = rc.dynDns;
+    $('rc-dyn-t').hidden = $('rc-dyn').hidden = !dyn;
+    if (dyn) {
+      $('rc-dyn').textContent = dyn.lastUpdateSecondsAgo == null ? 'not updated yet'
+        : (dyn.message || dyn.result) + ' (' + ago(dyn.lastUpdateSecondsAgo) + ')';
+    }
+    var list = $('rc-ports');
+    list.textContent = '';
+    var ports = pm && pm.ports || [];
+    for (var i = 0; i < ports.length; i++) {
+      var p = ports[i];
+      var ext = p.externalPort && p.externalPort !== p.port ? ' → outside ' + p.externalPort : '';
+      if (p.state === 'mapped') {
+        item(list, 'mapped', 'ok', p.port + ext + ' by ' + (methods[p.method] || p.method)
+          + (p.expiresInSeconds != null ? ' until ' + clock(p.expiresInSeconds) + ' (renewed)' : p.leaseSeconds === 0 ? ', no lease end' : ''));
+      } else {
+        item(list, p.state, p.state === 'failed' ? 'bad' : '', p.port + ext + (p.message ? ': ' + p.message : ''));
+      }
+    }
+    if (!ports.length) { item(list, 'none', '', 'no port to map'); }
+    list = $('rc-up');
+    list.textContent = '';
+    var ups = rc.upstreams || [];
+    var down = {};
+    for (i = 0; i < ups.length; i++) { if (ups[i].role === 'primary' && ups[i].state === 'down') { down[ups[i].route] = true; } }
+    for (i = 0; i < ups.length; i++) {
+      var u = ups[i];
+      item(list, u.state, u.state === 'up' ? 'ok' : u.state === 'down' ? 'bad' : '',
+        u.route + (u.role === 'fallback' ? ' fallback' : '') + ': ' + u.host + ':' + u.port
+        + (u.state === 'up' && u.connectMs != null ? ', ' + u.connectMs + ' ms' : u.message ? ', ' + u.message : '')
+        + (u.role === 'fallback' && u.state === 'up' && down[u.route] ? ' (tried first)' : '')
+        + (u.checkedSecondsAgo != null ? ' · ' + ago(u.checkedSecondsAgo) : ''));
+    }
+    if (!ups.length) { item(list, 'none', '', 'not checked yet'); }
   }
 
   function drawQr(text) {

@@ -172,7 +172,7 @@ namespace Pigeon.Bench
                 + ", \"routes\": [ " + routes + " ] } }";
             string path = Path.Combine(_folder, "config.json");
             File.WriteAllText(path, config);
-            Launch("dotnet", new[] { HostDll, "--config", path, "--data-dir", _folder, "--stats-interval", "1" }, OnLine);
+            Launch("dotnet", new[] { HostDll, "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach" }, OnLine);
             WaitReady();
         }
 

@@ -7,5 +7,12 @@ namespace Pigeon.Portal
     {
         /// <summary>Writes one JSON object.</summary>
         void WriteStatus(TextBuffer text);
+
+        /// <summary>
+        /// The address outside users can reach the relay on (the router's public address when it
+        /// is one, not CGNAT or private), or null when none is known. The share link prefers it
+        /// to the best-known local address; a configured network.publicHost still wins.
+        /// </summary>
+        string ShareHost();
     }
 }

@@ -194,8 +194,8 @@ namespace Pigeon.Portal
                 json.Member("csrf", _sessions.GetCsrf(session));
             }
 
-            StatusWriter.Write(json, _backend, _backend.LoadConfig());
             IReachStatus reach = Reach;
+            StatusWriter.Write(json, _backend, _backend.LoadConfig(), reach == null ? null : reach.ShareHost());
             if (reach != null)
             {
                 Pigeon.Reach.TextBuffer text = new Pigeon.Reach.TextBuffer(2048, 65536);

@@ -17,8 +17,19 @@ namespace Pigeon.Portal
             "full", "helloTimeout", "notTls", "sniNotAllowed", "malformed", "tlsOnChatPort", "closedEarly",
         };
 
-        /// <summary>Writes the status members into an open object.</summary>
+        /// <summary>Writes the status members into an open object (no reachability source).</summary>
         public static void Write(JsonWriter json, IPortalBackend backend, PigeonConfig config)
+        {
+            Write(json, backend, config, null);
+        }
+
+        /// <summary>
+        /// Writes the status members into an open object. The share host is, in this order: the
+        /// configured network.publicHost ("configured"); <paramref name="reachHost"/>, the public
+        /// address the router reported ("public"); the best local address ("best-known", a guess
+        /// that may only work on this network, and the page says so).
+        /// </summary>
+        public static void Write(JsonWriter json, IPortalBackend backend, PigeonConfig config, string reachHost)
         {
             json.Member("mode", backend.IsSetupMode ? "setup" : "run");
             WriteRelay(json, backend.Relay);
@@ -38,13 +49,14 @@ namespace Pigeon.Portal
 
             string publicHost = config.Network == null ? string.Empty : config.Network.PublicHost;
             bool configured = publicHost != null && publicHost.Length > 0;
-            string host = configured ? publicHost : backend.BestAddress;
+            bool reached = !configured && reachHost != null && reachHost.Length > 0;
+            string host = configured ? publicHost : reached ? reachHost : backend.BestAddress;
             RouteConfig[] routes = config.Relay == null ? null : config.Relay.Routes;
             int chat = ShareLink.FirstPort(routes, false);
             int media = ShareLink.FirstPort(routes, true);
             json.Name("share").BeginObject();
             json.Member("host", host == null ? string.Empty : host);
-            json.Member("hostSource", configured ? "configured" : "best-known");
+            json.Member("hostSource", configured ? "configured" : reached ? "public" : "best-known");
             json.Member("chatPort", chat);
             json.Member("mediaPort", media);
             if (host != null && host.Length > 0 && chat > 0 && media > 0)

@@ -136,6 +136,46 @@ namespace Pigeon.Tests.Portal
         }
 
         [TestMethod]
+        public void Status_ShareLink_PrefersReachPublicAddressToBestAddress()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            api.Reach = new FakeReachStatus("{\"shareHost\":\"81.2.69.160\"}", "81.2.69.160");
+            string[] s = SetUp(api);
+            JsonValue status = Json(Get(api, "/api/status", s[0]));
+            JsonValue share = status.Get("share");
+            Assert.AreEqual("81.2.69.160", share.Get("host").Text);
+            Assert.AreEqual("public", share.Get("hostSource").Text);
+            Assert.AreEqual("https://wa.me/proxy?host=81.2.69.160&chatPort=443&mediaPort=587&chatTLS=false", share.Get("link").Text);
+            Assert.AreEqual("81.2.69.160", status.Get("reach").Get("shareHost").Text);
+        }
+
+        [TestMethod]
+        public void Status_ShareLink_WithoutReachPublicAddressIsBestKnown()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            api.Reach = new FakeReachStatus("{\"shareHost\":null}", null);
+            string[] s = SetUp(api);
+            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            Assert.AreEqual("192.168.1.20", share.Get("host").Text);
+            Assert.AreEqual("best-known", share.Get("hostSource").Text);
+        }
+
+        [TestMethod]
+        public void Status_ShareLink_ConfiguredPublicHostBeatsReachAddress()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            api.Reach = new FakeReachStatus("{}", "81.2.69.160");
+            string[] s = SetUp(api);
+            Assert.AreEqual(200, Post(api, "/api/config", "{\"network\":{\"publicHost\":\"relay.example.org\"}}", s[0], s[1]).Status);
+            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            Assert.AreEqual("relay.example.org", share.Get("host").Text);
+            Assert.AreEqual("configured", share.Get("hostSource").Text);
+        }
+
+        [TestMethod]
         public void Status_ShareLink_UsesConfiguredPublicHost()
         {
             FakePortalBackend b = new FakePortalBackend();

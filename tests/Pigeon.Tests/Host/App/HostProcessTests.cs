@@ -16,7 +16,8 @@ namespace Pigeon.Tests.Host.App
         internal static Process Start(string args, string workingDirectory)
         {
             string dll = Path.Combine(AppContext.BaseDirectory, "Pigeon.Host.dll");
-            ProcessStartInfo psi = new ProcessStartInfo("dotnet", "\"" + dll + "\" " + args)
+            // --no-reach: these tests must not search the LAN for a router or probe upstreams.
+            ProcessStartInfo psi = new ProcessStartInfo("dotnet", "\"" + dll + "\" --no-reach " + args)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -190,6 +190,53 @@ namespace Pigeon.Tests.Host.Portal
             Assert.IsFalse(File.Exists(host.ConfigPath + ".bak"), "no backup of the old settings");
         }
 
+        [TestMethod]
+        public void Status_ReachStatus_ShowsMappingsAddressUpstreamsAsText()
+        {
+            const string Refusal = "the router refused: <img src=x onerror=alert(1)> UPnP is off";
+            string reach = "{\"portMapping\":{\"enabled\":true,\"router\":\"UPnP router at 192.168.1.1\",\"ports\":["
+                + "{\"port\":5222,\"externalPort\":5222,\"state\":\"mapped\",\"method\":\"upnp\",\"leaseSeconds\":3600,\"expiresInSeconds\":3540,\"message\":\"mapped by UPnP\"},"
+                + "{\"port\":7777,\"externalPort\":7777,\"state\":\"failed\",\"method\":\"upnp\",\"leaseSeconds\":3600,\"expiresInSeconds\":null,\"message\":" + JsonSerializer.Serialize(Refusal) + "}]},"
+                + "\"publicAddress\":{\"address\":\"100.64.12.34\",\"kind\":\"cgnat\",\"reachable\":false,"
+                + "\"note\":\"Your internet provider shares one public address among many customers (carrier-grade NAT, 100.64.0.0/10). The relay cannot be reached from outside on this connection.\"},"
+                + "\"shareHost\":null,\"dynDns\":{\"result\":\"badauth\",\"message\":\"the dynamic DNS service refused the user name or password\",\"lastUpdateSecondsAgo\":95},"
+                + "\"upstreams\":[{\"route\":\"chat-5222\",\"role\":\"primary\",\"host\":\"g.whatsapp.net\",\"port\":5222,\"state\":\"down\",\"connectMs\":null,\"checkedSecondsAgo\":20,\"message\":\"connection timed out\"},"
+                + "{\"route\":\"chat-5222\",\"role\":\"fallback\",\"host\":\"e1.whatsapp.net\",\"port\":5222,\"state\":\"up\",\"connectMs\":41,\"checkedSecondsAgo\":20,\"message\":\"reachable in 41 ms\"}]}";
+            using PortalTestHost host = new PortalTestHost();
+            host.Portal.Api.Reach = new Pigeon.Tests.Portal.FakeReachStatus(reach, null);
+            SetPasswordAndPublicHost(host, null);
+            using BrowserSession b = BrowserSession.Start();
+            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            b.WaitVisible("#view-login");
+            b.Driver.ExecuteScript("window.__alerts = 0; window.alert = function () { window.__alerts++; };");
+            b.Type("login-password", AdminPassword);
+            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
+            b.WaitVisible("#rc");
+            System.Threading.Thread.Sleep(500); // give an injected onerror the time to fire
+
+            string ports = b.Driver.FindElement(By.Id("rc-ports")).Text;
+            StringAssert.Contains(ports, "5222 by UPnP until ");
+            StringAssert.Contains(ports, "7777: " + Refusal);
+            StringAssert.Contains(b.Driver.FindElement(By.Id("rc-addr")).Text, "100.64.12.34 (CGNAT: shared by the provider)");
+            IWebElement note = b.Driver.FindElement(By.Id("rc-note"));
+            StringAssert.Contains(note.Text, "carrier-grade NAT");
+            Assert.AreEqual("warn", note.GetAttribute("class"), "an unreachable address is a warning");
+            StringAssert.Contains(b.Driver.FindElement(By.Id("rc-router")).Text, "UPnP router at 192.168.1.1");
+            StringAssert.Contains(b.Driver.FindElement(By.Id("rc-dyn")).Text, "refused the user name or password (1 min ago)");
+            string ups = b.Driver.FindElement(By.Id("rc-up")).Text;
+            StringAssert.Contains(ups, "chat-5222: g.whatsapp.net:5222, connection timed out");
+            StringAssert.Contains(ups, "chat-5222 fallback: e1.whatsapp.net:5222, 41 ms (tried first)");
+            Assert.AreEqual(2L, Convert.ToInt64(b.Driver.ExecuteScript("return document.querySelectorAll('#rc .st.bad').length;")), "the failed port and the down upstream are marked");
+            // No public address and no configured host: the share link is the guessed local address, marked as such.
+            StringAssert.Contains(b.Driver.FindElement(By.Id("st-hostnote")).Text, "Guessed address");
+            Assert.AreEqual(0L, Convert.ToInt64(b.Driver.ExecuteScript("return document.querySelectorAll('img').length;")), "no element was made from the router's text");
+            Assert.AreEqual(0L, Convert.ToInt64(b.Driver.ExecuteScript("return window.__alerts;")), "no script ran");
+            b.Driver.ExecuteScript("document.getElementById('rc-h').scrollIntoView();");
+            b.Screenshot("09-status-reachability");
+            b.AssertNoHorizontalScroll("reachability");
+            b.AssertNoConsoleErrors("reachability");
+        }
+
         private static int ChatPort(PortalTestHost host)
         {
             using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(host.ConfigPath));
@@ -203,12 +250,17 @@ namespace Pigeon.Tests.Host.Portal
         }
 
         /// <summary>Sets the admin password and a public host through the API (what a first run leaves behind).</summary>
-        private static void SetPasswordAndPublicHost(PortalTestHost host)
+        private static void SetPasswordAndPublicHost(PortalTestHost host, string publicHost = "relay.example.org")
         {
             using HttpClient client = new HttpClient(new HttpClientHandler { UseCookies = true });
             HttpResponseMessage r = client.PostAsync(host.BaseUrl + "api/admin-password",
                 new StringContent("{\"password\":\"" + AdminPassword + "\"}", Encoding.UTF8, "application/json")).Result;
             Assert.AreEqual(200, (int)r.StatusCode);
+            if (publicHost == null)
+            {
+                return;
+            }
+
             string csrf = JsonDocument.Parse(r.Content.ReadAsStringAsync().Result).RootElement.GetProperty("csrf").GetString();
             HttpRequestMessage save = new HttpRequestMessage(HttpMethod.Post, host.BaseUrl + "api/config")
             {
