@@ -175,6 +175,14 @@ namespace Pigeon.Device
             ReachStatusWriter.Write(text, Mapper, Health, routes, null, _clock, network == null ? null : network.PublicHost);
         }
 
+        /// <inheritdoc />
+        public string ShareHost()
+        {
+            // The router-reported address when it is public; null without a mapper (8-socket
+            // boards) or before the router answered. The configured name is the portal's to prefer.
+            return Mapper == null ? null : Mapper.ShareHost(null);
+        }
+
         /// <summary>The routes' ports, without those listening on loopback only (as the host's ReachService.MappablePorts).</summary>
         public static int[] MappablePorts(RelayServer relay)
         {
