@@ -107,6 +107,9 @@ if ($Config) {
 }
 
 $projectDir = Join-Path $root 'firmware' 'Pigeon.Device'
+# The image is every .pe the application needs, concatenated by the nanoFramework build: mscorlib,
+# the nanoFramework libraries, Pigeon.Core.pe (firmware/Pigeon.Core.Board, the core without Portal:
+# one assembly with the whole core overflows the metadata processor) and Pigeon.Device.pe.
 $builtImage = Join-Path $projectDir 'bin' 'Release' 'Pigeon.Device.bin'
 $buildImage = $false
 if ($Image) {

@@ -13,6 +13,7 @@ check() { if eval "$2"; then passed=$((passed + 1)); else echo "FAILED: $1"; fai
 check "dotnet build Firmware.sln exits 0" '[ "$rc" -eq 0 ]'
 check "Pigeon.Device skipped with a message" 'grep -q "Pigeon.Device: skipped, it needs the .NET nanoFramework extension" "$out"'
 check "Pigeon.DeviceTests skipped with a message" 'grep -q "Pigeon.DeviceTests: skipped, it needs the .NET nanoFramework extension" "$out"'
+check "Pigeon.Core.Board skipped with a message" 'grep -q "Pigeon.Core.Board: skipped, it needs the .NET nanoFramework extension" "$out"'
 check "Pigeon.DeviceTests.Target skipped with a message" 'grep -q "Pigeon.DeviceTests.Target: skipped, it needs the .NET nanoFramework extension" "$out"'
 check "no build errors" '! grep -qE " error [A-Z]+[0-9]+" "$out"'
 rm -f "$out"

@@ -10,8 +10,8 @@ using Pigeon.Tests.Host.Hardware;
 namespace Pigeon.Tests.Host.Device
 {
     /// <summary>
-    /// The nanoFramework packages and the firmware version move together: both projects'
-    /// packages.config and their .nfproj hint paths list exactly the versions in
+    /// The nanoFramework packages and the firmware version move together: every device project's
+    /// packages.config and its .nfproj hint paths list exactly the versions in
     /// firmware/Pigeon.Device/firmware-pin.json, which flash.ps1 reads for --fwversion.
     /// </summary>
     [TestClass]
@@ -42,6 +42,7 @@ namespace Pigeon.Tests.Host.Device
         [DataRow("firmware/Pigeon.Device/packages.config")]
         [DataRow("tests/Pigeon.DeviceTests/packages.config")]
         [DataRow("tests/Pigeon.DeviceTests.Target/packages.config")]
+        [DataRow("firmware/Pigeon.Core.Board/packages.config")]
         public void PackagesConfig_Versions_EqualThePin(string relative)
         {
             JsonObject pinned = Pin()["packages"]!.AsObject();
@@ -52,7 +53,21 @@ namespace Pigeon.Tests.Host.Device
                 Assert.AreEqual((string)pinned[p.Key]!, p.Value, relative + ": " + p.Key);
             }
 
-            Assert.IsTrue(listed.ContainsKey("nanoFramework.System.Net") && listed.ContainsKey("nanoFramework.System.Device.Wifi"), relative);
+            Assert.IsTrue(listed.ContainsKey("nanoFramework.CoreLibrary"), relative);
+            if (!relative.StartsWith("firmware/Pigeon.Core.Board/"))
+            {
+                Assert.IsTrue(listed.ContainsKey("nanoFramework.System.Net") && listed.ContainsKey("nanoFramework.System.Device.Wifi"), relative);
+            }
+        }
+
+        [TestMethod]
+        public void BoardCoreLibrary_ListsOnlyTheCoreLibrary()
+        {
+            // The core references nothing but mscorlib (NanoGateTests); a second package here would
+            // be a native declaration the library does not need to match.
+            CollectionAssert.AreEqual(new[] { "nanoFramework.CoreLibrary" }, PackagesConfig("firmware/Pigeon.Core.Board/packages.config").Keys.ToArray());
+            string text = File.ReadAllText(Path.Combine(Root, "firmware", "Pigeon.Core.Board", "Pigeon.Core.Board.nfproj"));
+            Assert.AreEqual(1, Regex.Matches(text, "<Reference Include=").Count, "only mscorlib");
         }
 
         [TestMethod]
@@ -72,12 +87,14 @@ namespace Pigeon.Tests.Host.Device
         [DataRow("firmware/Pigeon.Device/Pigeon.Device.nfproj", "firmware/Pigeon.Device/packages.config")]
         [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj", "tests/Pigeon.DeviceTests/packages.config")]
         [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj", "tests/Pigeon.DeviceTests.Target/packages.config")]
+        [DataRow("firmware/Pigeon.Core.Board/Pigeon.Core.Board.nfproj", "firmware/Pigeon.Core.Board/packages.config")]
         public void Nfproj_HintPaths_UseThePackagesConfigVersions(string project, string packages)
         {
             Dictionary<string, string> listed = PackagesConfig(packages);
             string text = File.ReadAllText(Path.Combine(Root, project));
-            MatchCollection hints = Regex.Matches(text, @"packages\\([A-Za-z.]+?)\.(\d+\.\d+\.\d+)\\lib\\");
-            Assert.IsTrue(hints.Count >= 10, project + ": hint paths found: " + hints.Count);
+            MatchCollection hints = Regex.Matches(text, @"packages\\([A-Za-z0-9.]+?)\.(\d+\.\d+\.\d+)\\lib\\");
+            // Every listed package has a hint path (nanoFramework.Hardware.Esp32 too: digits in the name).
+            Assert.IsTrue(hints.Count >= listed.Count && hints.Count >= 1, project + ": hint paths found: " + hints.Count);
             foreach (Match m in hints)
             {
                 Assert.IsTrue(listed.ContainsKey(m.Groups[1].Value), project + " references " + m.Groups[1].Value + " not in " + packages);
@@ -89,6 +106,7 @@ namespace Pigeon.Tests.Host.Device
         [DataRow("firmware/Pigeon.Device/Pigeon.Device.nfproj")]
         [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj")]
         [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj")]
+        [DataRow("firmware/Pigeon.Core.Board/Pigeon.Core.Board.nfproj")]
         public void Nfproj_WithoutTheExtension_FallsBackInsteadOfFailing(string project)
         {
             string text = File.ReadAllText(Path.Combine(Root, project));
@@ -99,17 +117,22 @@ namespace Pigeon.Tests.Host.Device
         }
 
         [TestMethod]
-        public void DeviceTests_CodeUnderTest_IsASeparateLibraryWithTheAppSources()
+        public void DeviceTests_CodeUnderTest_IsTheAppSourcesAsLibrariesLikeOnTheBoard()
         {
             // One NFUnitTest holding the core too overflows the metadata processor's byte-code
-            // table; the code under test is its own library, without Program.cs (one entry point).
+            // table; the code under test is the board's two assemblies: Pigeon.Core.Board (the core
+            // without Portal) and a library of the app's sources without Program.cs (one entry point).
             string tests = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests", "Pigeon.DeviceTests.nfproj"));
             StringAssert.Contains(tests, "<ProjectReference Include=\"..\\Pigeon.DeviceTests.Target\\Pigeon.DeviceTests.Target.nfproj\" />");
-            Assert.IsFalse(tests.Contains("firmware\\Pigeon.Core"), "NFUnitTest must not compile the core itself");
+            StringAssert.Contains(tests, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Core.Board\\Pigeon.Core.Board.nfproj\" />");
+            Assert.IsFalse(tests.Contains("firmware\\Pigeon.Core\\"), "NFUnitTest must not compile the core itself");
             string target = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.Target", "Pigeon.DeviceTests.Target.nfproj"));
             StringAssert.Contains(target, "<OutputType>Library</OutputType>");
             StringAssert.Contains(target, "firmware\\Pigeon.Device\\Program.cs;");
-            StringAssert.Contains(target, "firmware\\Pigeon.Core\\**\\*.cs");
+            StringAssert.Contains(target, "<Compile Include=\"..\\..\\firmware\\Pigeon.Core\\Portal\\**\\*.cs\"");
+            StringAssert.Contains(target, "firmware\\Pigeon.Sockets\\*.cs");
+            StringAssert.Contains(target, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Core.Board\\Pigeon.Core.Board.nfproj\" />");
+            Assert.IsFalse(target.Contains("firmware\\Pigeon.Core\\**"), "the rest of the core comes from Pigeon.Core.Board, not compiled in again");
         }
 
         [TestMethod]
