@@ -73,7 +73,8 @@ namespace Pigeon.Device
 
             UpnpClient upnp = new UpnpClient(tcp, udp, Ssdp.MulticastAddress, Ssdp.MulticastPort, SearchMs, HttpTimeoutMs, MaxResponseBytes);
             NatPmp natPmp = Gateway == 0 ? null : new NatPmp(udp, Gateway, NatPmp.ServerPort);
-            Mapper = new PortMapper(upnp, natPmp, Gateway, clock, log, "Pigeon relay");
+            Pcp pcp = Gateway == 0 ? null : new Pcp(udp, Gateway, Pcp.ServerPort, LocalAddress, new DeviceRandom());
+            Mapper = new PortMapper(upnp, natPmp, pcp, Gateway, clock, log, "Pigeon relay");
             Mapper.SetPorts(MappablePorts(relay));
             if (!network.PortMapping)
             {

@@ -37,5 +37,28 @@ namespace Pigeon.Host
 
             return 0;
         }
+
+        /// <summary>
+        /// Our own IPv4 address on the way to <paramref name="gateway"/> (what PCP puts in its
+        /// header); 0 when unknown. Connecting a UDP socket sends nothing, it only picks a route.
+        /// </summary>
+        public static uint LocalAddressToward(uint gateway)
+        {
+            if (gateway == 0)
+            {
+                return 0;
+            }
+
+            try
+            {
+                using Socket socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                socket.Connect(new IPEndPoint(new IPAddress(new byte[] { (byte)(gateway >> 24), (byte)(gateway >> 16), (byte)(gateway >> 8), (byte)gateway }), 5351));
+                return socket.LocalEndPoint is IPEndPoint local ? SocketConnection.FromIPAddress(local.Address) : 0;
+            }
+            catch (SocketException)
+            {
+                return 0;
+            }
+        }
     }
 }

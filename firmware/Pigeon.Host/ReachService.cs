@@ -10,7 +10,7 @@ using Pigeon.Sockets;
 namespace Pigeon.Host
 {
     /// <summary>
-    /// The host's reachability work: router port mapping and public address (UPnP, NAT-PMP),
+    /// The host's reachability work: router port mapping and public address (UPnP, NAT-PMP, PCP),
     /// dynamic DNS, upstream health checks and the metrics text. Two background threads: one for
     /// the router and dynamic DNS, one for the health checks (each check may block for the
     /// connect timeout). The board's composition root does the same with its own seams.
@@ -41,7 +41,8 @@ namespace Pigeon.Host
             uint gateway = _options.Gateway != 0 ? _options.Gateway : HostGateway.Find();
             UpnpClient upnp = new UpnpClient(tcp, udp, _options.SsdpAddress, _options.SsdpPort, _options.SearchMs, _options.HttpTimeoutMs, _options.MaxResponseBytes);
             NatPmp natPmp = gateway == 0 ? null : new NatPmp(udp, gateway, _options.NatPmpPort);
-            Mapper = new PortMapper(upnp, natPmp, gateway, Clock, log, "Pigeon relay");
+            Pcp pcp = gateway == 0 ? null : new Pcp(udp, gateway, _options.NatPmpPort, HostGateway.LocalAddressToward(gateway), new PortalRandom());
+            Mapper = new PortMapper(upnp, natPmp, pcp, gateway, Clock, log, "Pigeon relay");
             Mapper.SetPorts(MappablePorts(relay));
             if (!network.PortMapping)
             {

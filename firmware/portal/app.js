@@ -260,7 +260,7 @@
 
   // ---- reachability ("reach" in /api/status, docs/reachability.md) --------------------------
   var kinds = { 'public': 'public', cgnat: 'CGNAT: shared by the provider', 'private': 'private (behind another router)', unusable: 'not usable on the internet' };
-  var methods = { upnp: 'UPnP', 'nat-pmp': 'NAT-PMP' };
+  var methods = { upnp: 'UPnP', 'nat-pmp': 'NAT-PMP', pcp: 'PCP' };
 
   function item(list, state, cls, text) {
     var li = document.createElement('li');

@@ -11,5 +11,8 @@ namespace Pigeon.Reach
 
         /// <summary>NAT-PMP (RFC 6886).</summary>
         NatPmp = 2,
+
+        /// <summary>PCP (RFC 6887), MAP opcode; for routers that answer NAT-PMP with "unsupported version".</summary>
+        Pcp = 3,
     }
 }

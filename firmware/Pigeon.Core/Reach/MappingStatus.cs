@@ -39,10 +39,10 @@ namespace Pigeon.Reach
         /// <summary>A plain sentence: what happened, or why it failed.</summary>
         public string Message { get; private set; }
 
-        /// <summary>"upnp", "nat-pmp" or "none" (for the metrics' labels and the status JSON).</summary>
+        /// <summary>"upnp", "nat-pmp", "pcp" or "none" (for the metrics' labels and the status JSON).</summary>
         public static string MethodName(MappingMethod method)
         {
-            return method == MappingMethod.Upnp ? "upnp" : method == MappingMethod.NatPmp ? "nat-pmp" : "none";
+            return method == MappingMethod.Upnp ? "upnp" : method == MappingMethod.NatPmp ? "nat-pmp" : method == MappingMethod.Pcp ? "pcp" : "none";
         }
 
         /// <summary>"pending", "mapped", "failed", "off", "removed".</summary>

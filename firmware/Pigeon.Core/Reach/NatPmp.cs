@@ -220,9 +220,18 @@ namespace Pigeon.Reach
                 return NatPmpResult.Fail(-1, false, "the router's NAT-PMP answer was too short; ignored");
             }
 
-            if (buffer[offset] != 0 || buffer[offset + 1] != (byte)op)
+            if (buffer[offset + 1] != (byte)op)
             {
                 return NatPmpResult.Fail(-1, false, "the router's NAT-PMP answer was of another kind; ignored");
+            }
+
+            if (buffer[offset] != 0)
+            {
+                // A PCP-only router answers a NAT-PMP request with its own version (2) and
+                // UNSUPP_VERSION = 1 in the same byte (RFC 6887 9, RFC 6886 3.5): PCP comes next.
+                return buffer[offset + 3] == 1
+                    ? NatPmpResult.Fail(1, false, "the router speaks PCP, not NAT-PMP (it answered with version " + buffer[offset].ToString() + ")")
+                    : NatPmpResult.Fail(-1, false, "the router's NAT-PMP answer was of another kind; ignored");
             }
 
             int code = (buffer[offset + 2] << 8) | buffer[offset + 3];

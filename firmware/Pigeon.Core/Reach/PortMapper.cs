@@ -4,7 +4,7 @@ namespace Pigeon.Reach
 {
     /// <summary>
     /// Keeps the relay's ports open on the home router: UPnP IGD first, NAT-PMP as the second
-    /// way, leases renewed at half their life, deleted when a route goes away or on factory
+    /// way (PCP when the router answers NAT-PMP with "unsupported version"), leases renewed at half their life, deleted when a route goes away or on factory
     /// reset. A host or the board calls <see cref="Refresh"/> every <see cref="TickMs"/> from one
     /// thread; readers on other threads take <see cref="Snapshot"/>.
     /// </summary>
@@ -28,6 +28,7 @@ namespace Pigeon.Reach
 
         private readonly UpnpClient _upnp;
         private readonly NatPmp _natPmp;
+        private readonly Pcp _pcp;
         private readonly IClock _clock;
         private readonly ILog _log;
         private readonly uint _gateway;
@@ -46,9 +47,19 @@ namespace Pigeon.Reach
         /// tried). <paramref name="gateway"/> is the default gateway when known (0 otherwise).
         /// </summary>
         public PortMapper(UpnpClient upnp, NatPmp natPmp, uint gateway, IClock clock, ILog log, string description)
+            : this(upnp, natPmp, null, gateway, clock, log, description)
+        {
+        }
+
+        /// <summary>
+        /// As above, with <paramref name="pcp"/> (may be null) tried when a NAT-PMP answer says
+        /// "unsupported version" (a PCP-only router, RFC 6887 9).
+        /// </summary>
+        public PortMapper(UpnpClient upnp, NatPmp natPmp, Pcp pcp, uint gateway, IClock clock, ILog log, string description)
         {
             _upnp = upnp;
             _natPmp = natPmp;
+            _pcp = pcp;
             _gateway = gateway;
             _clock = clock;
             _log = log;
@@ -248,6 +259,15 @@ namespace Pigeon.Reach
                 }
 
                 natError = result.Message;
+                if (result.ResultCode == 1 && _pcp != null)
+                {
+                    // PCP has no address request: the address comes with each MAP answer.
+                    _method = MappingMethod.Pcp;
+                    RouterNote = "PCP router at " + IPv4.ToText(_gateway);
+                    _nextAddress = now + AddressRefreshMs;
+                    _log.Info("port mapping: " + RouterNote);
+                    return;
+                }
             }
 
             RouterNote = "no router opened ports: UPnP: " + upnpError + "; NAT-PMP: " + natError;
@@ -321,7 +341,36 @@ namespace Pigeon.Reach
                     return;
                 }
 
+                if (second != null && second.ResultCode == 1 && _pcp != null)
+                {
+                    NatPmpResult third = _pcp.MapTcp(port, NatPmp.RecommendedLifetime);
+                    if (third.Ok)
+                    {
+                        Mapped(i, now, MappingMethod.Pcp, third.ExternalPort, third.LifetimeSeconds, "mapped by PCP (UPnP refused: " + result.Message + ")");
+                        return;
+                    }
+                }
+
                 Failed(i, now, MappingMethod.Upnp, result.Message);
+                return;
+            }
+
+            if (_method == MappingMethod.Pcp)
+            {
+                NatPmpResult pcp = _pcp.MapTcp(port, NatPmp.RecommendedLifetime);
+                if (pcp.Ok)
+                {
+                    SetAddress(pcp.ExternalAddress);
+                    Mapped(i, now, MappingMethod.Pcp, pcp.ExternalPort, pcp.LifetimeSeconds, "mapped by PCP");
+                    return;
+                }
+
+                Failed(i, now, MappingMethod.Pcp, pcp.Message);
+                if (pcp.NoAnswer)
+                {
+                    LoseRouter(now, pcp.Message);
+                }
+
                 return;
             }
 
@@ -404,6 +453,17 @@ namespace Pigeon.Reach
             if (status.Method == MappingMethod.NatPmp && _natPmp != null)
             {
                 NatPmpResult result = _natPmp.MapTcp(status.Port, 0, 0);
+                if (!result.Ok)
+                {
+                    _log.Warn("port mapping: cannot delete port " + status.Port.ToString() + ": " + result.Message);
+                }
+
+                return true;
+            }
+
+            if (status.Method == MappingMethod.Pcp && _pcp != null)
+            {
+                NatPmpResult result = _pcp.MapTcp(status.Port, 0);
                 if (!result.Ok)
                 {
                     _log.Warn("port mapping: cannot delete port " + status.Port.ToString() + ": " + result.Message);

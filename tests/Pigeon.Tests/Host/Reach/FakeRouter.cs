@@ -82,6 +82,16 @@ namespace Pigeon.Tests.Host.Reach
         /// <summary>Send one stray answer from another port before the real one (must be ignored).</summary>
         public bool NatPmpStrayFirst { get; set; }
 
+        /// <summary>
+        /// Speak only PCP (RFC 6887) on port 5351's stand-in: NAT-PMP requests get a version 2
+        /// UNSUPP_VERSION answer, MAP requests a MAP answer (ADDRESS_MISMATCH when the client
+        /// address in the header is not the packet's source).
+        /// </summary>
+        public bool PcpOnly { get; set; }
+
+        /// <summary>PCP result code for MAP requests (0 = success).</summary>
+        public int PcpResult { get; set; }
+
         public List<string> Actions
         {
             get
@@ -376,13 +386,21 @@ namespace Pigeon.Tests.Host.Reach
                     _natRequests.Add(request);
                 }
 
-                if (!NatPmpOn || request.Length < 2 || request[0] != 0)
+                if (!NatPmpOn || request.Length < 2 || (request[0] != 0 && !PcpOnly))
                 {
                     continue;
                 }
 
                 byte[] answer;
-                if (request[1] == 0)
+                if (PcpOnly)
+                {
+                    answer = PcpAnswer(request, from);
+                    if (answer == null)
+                    {
+                        continue;
+                    }
+                }
+                else if (request[1] == 0)
                 {
                     answer = new byte[12];
                     answer[1] = 128;
@@ -417,7 +435,11 @@ namespace Pigeon.Tests.Host.Reach
                         using (UdpClient stray = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
                         {
                             byte[] wrong = (byte[])answer.Clone();
-                            if (wrong.Length >= 12)
+                            if (wrong.Length >= 60)
+                            {
+                                Put32(wrong, 56, 0x01010101); // a spoofed PCP external address
+                            }
+                            else if (wrong.Length >= 12)
                             {
                                 Put32(wrong, 8, 0x01010101); // a spoofed address from another port
                             }
@@ -433,6 +455,50 @@ namespace Pigeon.Tests.Host.Reach
                     return;
                 }
             }
+        }
+
+        private byte[] PcpAnswer(byte[] request, IPEndPoint from)
+        {
+            if (request[0] == 0)
+            {
+                // RFC 6887 9: a PCP-only server answers NAT-PMP with its version and UNSUPP_VERSION.
+                byte[] refusal = new byte[24];
+                refusal[0] = 2;
+                refusal[1] = (byte)(request[1] | 0x80);
+                refusal[3] = 1;
+                Put32(refusal, 8, 1000);
+                return refusal;
+            }
+
+            if (request[0] != 2 || request[1] != 1 || request.Length < 60)
+            {
+                return null;
+            }
+
+            byte[] answer = new byte[60];
+            Array.Copy(request, 24, answer, 24, 36); // nonce, protocol, ports: copied (RFC 6887 11.2)
+            answer[0] = 2;
+            answer[1] = 0x81;
+            byte[] source = from.Address.GetAddressBytes();
+            bool mismatch = request[18] != 0xFF || request[19] != 0xFF || request[20] != source[0] || request[21] != source[1] || request[22] != source[2] || request[23] != source[3];
+            int result = mismatch ? 12 : PcpResult;
+            answer[3] = (byte)result;
+            uint lifetime = ((uint)request[4] << 24) | ((uint)request[5] << 16) | ((uint)request[6] << 8) | request[7];
+            Put32(answer, 4, result == 0 ? lifetime : 30);
+            Put32(answer, 8, 1000);
+            if (result == 0)
+            {
+                int inside = (request[40] << 8) | request[41];
+                int granted = NatPmpGrantedPort != 0 && lifetime != 0 ? NatPmpGrantedPort : inside;
+                answer[42] = (byte)(granted >> 8);
+                answer[43] = (byte)granted;
+                Array.Clear(answer, 44, 16);
+                answer[54] = 0xFF;
+                answer[55] = 0xFF;
+                Put32(answer, 56, NatPmpAddress);
+            }
+
+            return answer;
         }
 
         private static void Put32(byte[] buffer, int offset, uint value)

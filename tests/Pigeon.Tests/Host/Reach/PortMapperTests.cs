@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Net;
@@ -277,6 +279,96 @@ namespace Pigeon.Tests.Host.Reach
             Assert.AreEqual(2, router.Count("DeletePortMapping"));
             Assert.AreEqual(searches, router.Count("M-SEARCH"));
             Assert.AreEqual(MappingState.Off, mapper.Snapshot()[0].State);
+        }
+
+        private static PortMapper PcpMapper(FakeRouter router, ListLog log)
+        {
+            Recording net = new Recording();
+            UpnpClient upnp = new UpnpClient(net, net, IPv4.Loopback, router.SsdpPort, 600, 2000, 16384);
+            NatPmp pmp = new NatPmp(net, IPv4.Loopback, router.NatPmpPort);
+            Pcp pcp = new Pcp(net, IPv4.Loopback, router.NatPmpPort, IPv4.Loopback, new CountingRandom());
+            PortMapper mapper = new PortMapper(upnp, pmp, pcp, IPv4.Loopback, new FakeClock(0), log, "Pigeon relay");
+            mapper.SetPorts(new int[] { 5222, 587 });
+            return mapper;
+        }
+
+        [TestMethod]
+        public void Refresh_PcpOnlyRouter_MappedByPcp()
+        {
+            using FakeRouter router = new FakeRouter { SsdpOn = false, PcpOnly = true };
+            PortMapper mapper = PcpMapper(router, new ListLog());
+            mapper.Refresh();
+
+            Assert.AreEqual(MappingMethod.Pcp, mapper.Method);
+            MappingStatus[] status = mapper.Snapshot();
+            Assert.AreEqual(MappingState.Mapped, status[0].State, status[0].Message);
+            Assert.AreEqual("mapped by PCP", status[0].Message);
+            Assert.AreEqual(MappingState.Mapped, status[1].State, status[1].Message);
+            Assert.AreEqual(587, status[1].ExternalPort);
+            Assert.AreEqual(NatPmp.RecommendedLifetime, status[0].LeaseSeconds);
+            Assert.AreEqual("pcp", MappingStatus.MethodName(status[0].Method));
+            Assert.AreEqual("81.2.69.160", IPv4.ToText(mapper.ExternalAddress));
+            StringAssert.Contains(mapper.RouterNote, "PCP router at 127.0.0.1");
+
+            List<byte[]> maps = router.NatPmpRequests.FindAll(r => r[0] == 2);
+            Assert.AreEqual(2, maps.Count);
+            Assert.AreEqual(60, maps[0].Length);
+            Assert.AreEqual(1, maps[0][1]);
+            Assert.AreEqual(127, maps[0][20]); // ::ffff:127.0.0.1 as the client
+            Assert.AreNotEqual(Convert.ToHexString(maps[0], 24, 12), Convert.ToHexString(maps[1], 24, 12), "each mapping has its own nonce");
+        }
+
+        [TestMethod]
+        public void Refresh_PcpStrayAnswerFromOtherPort_Ignored()
+        {
+            using FakeRouter router = new FakeRouter { SsdpOn = false, PcpOnly = true, NatPmpStrayFirst = true };
+            PortMapper mapper = PcpMapper(router, new ListLog());
+            mapper.Refresh();
+            Assert.AreEqual(MappingState.Mapped, mapper.Snapshot()[0].State, mapper.Snapshot()[0].Message);
+            Assert.AreEqual("81.2.69.160", IPv4.ToText(mapper.ExternalAddress));
+        }
+
+        [TestMethod]
+        [DataRow(2, "not allowed in its settings")]
+        [DataRow(8, "no free port mapping slots")]
+        [DataRow(11, "cannot give the outside port")]
+        public void Refresh_PcpError_FailedWithSentence(int code, string words)
+        {
+            using FakeRouter router = new FakeRouter { SsdpOn = false, PcpOnly = true, PcpResult = code };
+            PortMapper mapper = PcpMapper(router, new ListLog());
+            mapper.Refresh();
+            MappingStatus status = mapper.Snapshot()[0];
+            Assert.AreEqual(MappingState.Failed, status.State);
+            Assert.AreEqual(MappingMethod.Pcp, status.Method);
+            StringAssert.Contains(status.Message, words);
+        }
+
+        [TestMethod]
+        public void Refresh_PcpOnlyRouterWithoutPcpClient_FailsSayingPcp()
+        {
+            using FakeRouter router = new FakeRouter { SsdpOn = false, PcpOnly = true };
+            PortMapper mapper = Mapper(router, new Recording(), new FakeClock(0), new ListLog(), true);
+            mapper.Refresh();
+            MappingStatus status = mapper.Snapshot()[0];
+            Assert.AreEqual(MappingState.Failed, status.State);
+            StringAssert.Contains(status.Message, "speaks PCP, not NAT-PMP");
+        }
+
+        [TestMethod]
+        public void RemoveAll_PcpMapping_DeletedWithLifetimeZeroAndSameNonce()
+        {
+            using FakeRouter router = new FakeRouter { SsdpOn = false, PcpOnly = true };
+            PortMapper mapper = PcpMapper(router, new ListLog());
+            mapper.Refresh();
+            mapper.RemoveAll();
+
+            List<byte[]> maps = router.NatPmpRequests.FindAll(r => r[0] == 2);
+            Assert.AreEqual(4, maps.Count);
+            byte[] made = maps[0];
+            byte[] deleted = maps.Find(r => r[4] == 0 && r[5] == 0 && r[6] == 0 && r[7] == 0 && r[40] == made[40] && r[41] == made[41]);
+            Assert.IsNotNull(deleted, "no lifetime-0 MAP for port 5222");
+            Assert.AreEqual(Convert.ToHexString(made, 24, 12), Convert.ToHexString(deleted, 24, 12));
+            Assert.AreEqual(MappingState.Removed, mapper.Snapshot()[0].State);
         }
     }
 }
