@@ -1,6 +1,6 @@
 using System;
 using nanoFramework.Hardware.Esp32;
-using Pigeon.Portal;
+using Pigeon.Net;
 
 namespace Pigeon.Device
 {

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Pigeon.Portal;
+using Pigeon.Net;
 
 namespace Pigeon.Host
 {

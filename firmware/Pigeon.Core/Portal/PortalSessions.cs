@@ -1,3 +1,5 @@
+using Pigeon.Net;
+
 namespace Pigeon.Portal
 {
     /// <summary>

@@ -1,5 +1,4 @@
 using Pigeon.Net;
-using Pigeon.Portal;
 
 namespace Pigeon.Reach
 {

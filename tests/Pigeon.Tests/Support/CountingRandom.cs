@@ -1,4 +1,4 @@
-using Pigeon.Portal;
+using Pigeon.Net;
 
 namespace Pigeon.Tests.Support
 {

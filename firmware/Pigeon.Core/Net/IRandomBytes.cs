@@ -1,4 +1,4 @@
-namespace Pigeon.Portal
+namespace Pigeon.Net
 {
     /// <summary>
     /// Unpredictable bytes for session and CSRF tokens. The host uses the OS's CSPRNG
