@@ -20,11 +20,8 @@ namespace Pigeon.Reach
         /// <summary>Lifetime asked for (RFC 6886 3.3 recommends 7200 s); renewed at half.</summary>
         public const int RecommendedLifetime = 7200;
 
-        /// <summary>
-        /// Tries per request, starting at 250 ms and doubling (RFC 6886 3.1 allows 9 tries, 64 s);
-        /// 4 tries = 3.75 s keeps a start-up on a router without NAT-PMP short.
-        /// </summary>
-        public const int Tries = 4;
+        /// <summary>Tries per request (<see cref="GatewayUdp.Tries"/>).</summary>
+        public const int Tries = GatewayUdp.Tries;
 
         private readonly IDatagramTransport _udp;
         private readonly uint _gateway;
@@ -153,64 +150,10 @@ namespace Pigeon.Reach
 
         private NatPmpResult Exchange(byte[] request, byte[] answer, int expectedOp, out int received)
         {
-            received = 0;
-            if (_gateway == 0)
-            {
-                return NatPmpResult.Fail(-1, true, "the router's address is unknown");
-            }
-
-            string error;
-            IDatagramSocket socket = _udp.Bind(IPv4.Any, 0, out error);
-            if (socket == null)
-            {
-                return NatPmpResult.Fail(-1, true, "cannot ask the router: " + error);
-            }
-
-            try
-            {
-                int wait = 250;
-                for (int attempt = 0; attempt < Tries; attempt++)
-                {
-                    if (!socket.SendTo(request, 0, request.Length, _gateway, _port))
-                    {
-                        return NatPmpResult.Fail(-1, true, "cannot send to the router");
-                    }
-
-                    int waited = 0;
-                    while (waited < wait)
-                    {
-                        uint from;
-                        int fromPort;
-                        int n = socket.ReceiveFrom(answer, 0, answer.Length, wait - waited, out from, out fromPort);
-                        if (n < 0)
-                        {
-                            return NatPmpResult.Fail(-1, true, "the NAT-PMP socket failed");
-                        }
-
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        waited += 10; // each stray datagram costs at least a little of the window
-                        if (from != _gateway || fromPort != _port || n < 2 || answer[1] != (byte)expectedOp)
-                        {
-                            continue; // RFC 6886 3.1: only the gateway's answers count
-                        }
-
-                        received = n;
-                        return null;
-                    }
-
-                    wait *= 2;
-                }
-
-                return NatPmpResult.Fail(-1, true, "the router did not answer NAT-PMP (it may not support it, or it is off)");
-            }
-            finally
-            {
-                socket.Close();
-            }
+            // RFC 6886 3.1: only the gateway's answers count, and only to this opcode.
+            return GatewayUdp.Exchange(_udp, _gateway, _port, request, answer,
+                delegate(byte[] a, int n) { return n >= 2 && a[1] == (byte)expectedOp; },
+                "NAT-PMP", "the router did not answer NAT-PMP (it may not support it, or it is off)", out received);
         }
 
         private static NatPmpResult ParseHeader(byte[] buffer, int offset, int count, int op)

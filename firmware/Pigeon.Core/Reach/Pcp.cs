@@ -201,69 +201,19 @@ namespace Pigeon.Reach
 
         private NatPmpResult Exchange(byte[] request, byte[] nonce, int internalPort)
         {
-            if (_gateway == 0)
-            {
-                return NatPmpResult.Fail(-1, true, "the router's address is unknown");
-            }
-
-            string error;
-            IDatagramSocket socket = _udp.Bind(IPv4.Any, 0, out error);
-            if (socket == null)
-            {
-                return NatPmpResult.Fail(-1, true, "cannot ask the router: " + error);
-            }
-
+            // A resend keeps the nonce, so a late answer to an earlier send still matches
+            // (RFC 6887 8.1.1); an answer that is not ours (nonce, opcode, port) is skipped.
+            NatPmpResult result = null;
             byte[] answer = new byte[1100]; // the largest PCP message (RFC 6887 7)
-            try
-            {
-                // The same timing as NAT-PMP (250 ms doubling, NatPmp.Tries); a resend keeps the
-                // nonce so a late answer to an earlier send still matches (RFC 6887 8.1.1).
-                int wait = 250;
-                for (int attempt = 0; attempt < NatPmp.Tries; attempt++)
+            int received;
+            NatPmpResult failed = GatewayUdp.Exchange(_udp, _gateway, _port, request, answer,
+                delegate(byte[] a, int n)
                 {
-                    if (!socket.SendTo(request, 0, request.Length, _gateway, _port))
-                    {
-                        return NatPmpResult.Fail(-1, true, "cannot send to the router");
-                    }
-
-                    int waited = 0;
-                    while (waited < wait)
-                    {
-                        uint from;
-                        int fromPort;
-                        int n = socket.ReceiveFrom(answer, 0, answer.Length, wait - waited, out from, out fromPort);
-                        if (n < 0)
-                        {
-                            return NatPmpResult.Fail(-1, true, "the PCP socket failed");
-                        }
-
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        waited += 10; // each stray datagram costs at least a little of the window
-                        if (from != _gateway || fromPort != _port)
-                        {
-                            continue; // RFC 6887 8.3: only the server's answers count
-                        }
-
-                        NatPmpResult result = ParseMapAnswer(answer, 0, n, nonce, internalPort);
-                        if (result.Ok || result.ResultCode >= 0)
-                        {
-                            return result;
-                        }
-                    }
-
-                    wait *= 2;
-                }
-
-                return NatPmpResult.Fail(-1, true, "the router did not answer PCP");
-            }
-            finally
-            {
-                socket.Close();
-            }
+                    result = ParseMapAnswer(a, 0, n, nonce, internalPort);
+                    return result.Ok || result.ResultCode >= 0;
+                },
+                "PCP", "the router did not answer PCP", out received);
+            return failed ?? result;
         }
 
         private byte[] NonceFor(int port)
