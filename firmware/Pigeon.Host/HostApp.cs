@@ -6,6 +6,7 @@ using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
+using Pigeon.Host.Pump;
 using Pigeon.Sockets;
 
 namespace Pigeon.Host
@@ -72,7 +73,7 @@ namespace Pigeon.Host
             Config = Store.Current;
             try
             {
-                _relay = new RelayServer(Config.Relay, new SocketTransport(), new HostResolver(), new HostClock(), _log);
+                _relay = CreateRelay(Config.Relay, _options.Pump, new HostResolver(), new HostClock(), _log);
             }
             catch (ArgumentException e)
             {
@@ -81,6 +82,22 @@ namespace Pigeon.Host
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// The host's relay: the event-driven pump, or with "threads" the board's blocking one
+        /// (with a server's listen backlog rather than lwIP's 8).
+        /// </summary>
+        public static RelayServer CreateRelay(RelayConfig config, string pump, IResolver resolver, IClock clock, ILog log)
+        {
+            if (pump == "threads")
+            {
+                ThreadedRelay threaded = new ThreadedRelay(config, new SocketTransport(), resolver, clock, log);
+                threaded.Backlog = SocketListener.ServerBacklog;
+                return threaded;
+            }
+
+            return new EventRelay(config, resolver, clock, log);
         }
 
         /// <summary>Opens the ports; returns how many routes listen.</summary>
@@ -92,7 +109,9 @@ namespace Pigeon.Host
                 Route route = _relay.GetRoute(i);
                 RouteListener listener = _relay.GetListener(i);
                 string target = route.UpstreamFromSni ? "<SNI host>:" + route.UpstreamPort : route.UpstreamHost + ":" + route.UpstreamPort;
-                string kind = route.InspectsSni ? "TLS passthrough, SNI allow-list" : "plain" + (route.ProxyProtocol ? ", PROXY v1" : string.Empty);
+                string kind = route.InspectsSni ? "TLS passthrough, SNI allow-list"
+                    : (route.TerminateTls ? "TLS terminated" : "plain") + (route.ProxyProtocol ? ", PROXY v" + route.ProxyVersion : string.Empty)
+                    + (route.AcceptProxy ? ", expects a PROXY header" : string.Empty);
                 if (listener.IsListening)
                 {
                     _log.Info("route " + route.Name + ": listening on " + IPv4.ToText(route.ListenAddress) + ":" + route.ListenPort + " -> " + target + " (" + kind + ")");

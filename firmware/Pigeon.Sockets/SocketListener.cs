@@ -8,6 +8,13 @@ namespace Pigeon.Sockets
     /// <summary><see cref="IListener"/> over a listening System.Net.Sockets socket (board and host).</summary>
     public sealed class SocketListener : IListener
     {
+        /// <summary>
+        /// A server's backlog: the largest value, which the kernel lowers to its own limit
+        /// (net.core.somaxconn, 4096 on current Linux), so a burst of connects is queued rather than
+        /// left to a 1 s SYN retry. The board keeps lwIP's few (ThreadedRelay.BoardBacklog).
+        /// </summary>
+        public const int ServerBacklog = int.MaxValue;
+
         private Socket _socket;
 
         private SocketListener(Socket socket)
@@ -89,7 +96,7 @@ namespace Pigeon.Sockets
             }
         }
 
-        private static string Describe(SocketException e, int port)
+        internal static string Describe(SocketException e, int port)
         {
 #if NANOFRAMEWORK_1_0
             return "cannot listen on port " + port.ToString() + " (socket error " + e.ErrorCode.ToString() + ")";

@@ -60,9 +60,10 @@ namespace Pigeon.Tests.Host.Relay
             return r;
         }
 
-        public static RelayServer StartRelay(RelayConfig config, IResolver resolver = null)
+        /// <summary>Starts a relay with the host's pump "events" or the board's "threads" (HostApp.CreateRelay).</summary>
+        public static RelayServer StartRelay(string pump, RelayConfig config, IResolver resolver = null)
         {
-            RelayServer relay = new RelayServer(config, new SocketTransport(), resolver ?? new HostResolver(), new HostClock(), new NullLog());
+            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), new HostClock(), new NullLog());
             relay.Start();
             for (int i = 0; i < relay.RouteCount; i++)
             {

@@ -76,14 +76,16 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(120000)]
-        public void TlsClient_ThroughSniRoute_FiftyMegabytesEachWayIntact()
+        public void TlsClient_ThroughSniRoute_FiftyMegabytesEachWayIntact(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Sni(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 var server = TlsExchangeServer(upstream, FiftyMegabytes);
@@ -106,8 +108,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
-        public void Refusals_EachCountedUnderItsReason_WhileRunningSessionFlows()
+        public void Refusals_EachCountedUnderItsReason_WhileRunningSessionFlows(string pump)
         {
             var upstream = Listen();
             int media = FreePort();
@@ -116,7 +120,7 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config(maxSessions: 8);
             config.HelloTimeoutSeconds = 1;
             config.Routes = new[] { Sni(media, PortOf(upstream)), Plain(chat, PortOf(chatUpstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 // A session that keeps flowing the whole time.
@@ -204,14 +208,16 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
-        public void FullRelay_NewClientClosedAtOnce_ExistingSessionsFlow()
+        public void FullRelay_NewClientClosedAtOnce_ExistingSessionsFlow(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config(maxSessions: 2);
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             Socket a = null, b = null, ua = null, ub = null;
             try
             {
@@ -259,14 +265,16 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void ProxyProtocol_LineIsExact_ThenClientBytes()
+        public void ProxyProtocol_LineIsExact_ThenClientBytes(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Plain(port, PortOf(upstream), proxy: true) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket client = Connect(port);
@@ -291,8 +299,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void UnreachableUpstream_CountedAndClosed_FallbackUsedWhenPrimaryFails()
+        public void UnreachableUpstream_CountedAndClosed_FallbackUsedWhenPrimaryFails(string pump)
         {
             int dead = FreePort(); // nothing listens here
             int port = FreePort();
@@ -304,7 +314,7 @@ namespace Pigeon.Tests.Host.Relay
                 Plain(port, dead),
                 Plain(port2, PortOf(fallback), upstream: "primary.invalid", fallback: "127.0.0.1"),
             };
-            RelayServer relay = StartRelay(config, new TableResolver());
+            RelayServer relay = StartRelay(pump, config, new TableResolver());
             try
             {
                 using (Socket client = Connect(port))
@@ -333,8 +343,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void ConnectTimeout_UpstreamNotAnswering_ClosedAfterTimeout()
+        public void ConnectTimeout_UpstreamNotAnswering_ClosedAfterTimeout(string pump)
         {
             // A listener that never accepts, with its backlog filled: further SYNs go unanswered,
             // so a connect hangs until the relay's connect timeout.
@@ -355,7 +367,7 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config();
             config.ConnectTimeoutSeconds = 1;
             config.Routes = new[] { Plain(port, blackholePort) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket client = Connect(port);
@@ -375,15 +387,17 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void IdleSession_ClosedAfterIdleTimeout_ActiveOneKept()
+        public void IdleSession_ClosedAfterIdleTimeout_ActiveOneKept(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
             config.IdleTimeoutSeconds = 1;
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket busy = Connect(port);
@@ -415,14 +429,16 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void HalfClose_ClientFinishes_UpstreamReplyStillArrives()
+        public void HalfClose_ClientFinishes_UpstreamReplyStillArrives(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket client = Connect(port);
@@ -446,8 +462,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
-        public void SteadyTransfer_AllocatesNothingPerRead()
+        public void SteadyTransfer_AllocatesNothingPerRead(string pump)
         {
             // 2 KB buffers: 64 MB is ~32,000 reads and writes per direction; even 8 bytes a read
             // would show as 256 KB. The budget below covers the test process's own background.
@@ -455,7 +473,7 @@ namespace Pigeon.Tests.Host.Relay
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config(bufferBytes: 2048);
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket client = Connect(port);
@@ -501,8 +519,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
-        public void ManySessions_SlotsReused_AllocationPerSessionReported()
+        public void ManySessions_SlotsReused_AllocationPerSessionReported(string pump)
         {
             var upstream = Listen(backlog: 64);
             int port = FreePort();
@@ -511,7 +531,7 @@ namespace Pigeon.Tests.Host.Relay
             // so give headroom: the point is that 350 sessions run through a fixed set of slots.
             RelayConfig config = LoopbackRig.Config(maxSessions: 16);
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             Thread echo = new Thread(() =>
             {
                 try
