@@ -467,22 +467,32 @@ namespace Pigeon.Relay
             }
         }
 
+        /// <summary>
+        /// One pass of the reaper over the live sessions at the clock's current time (the reaper
+        /// thread calls it every <see cref="ReaperIntervalMs"/>; tests call it with a fake clock).
+        /// Reads the table without the lock: a session that ends meanwhile ignores the look.
+        /// </summary>
+        public void Reap()
+        {
+            int now = Now;
+            RelaySession[] live = _live;
+            int count = _liveCount;
+            for (int i = 0; i < count && i < live.Length; i++)
+            {
+                RelaySession session = live[i];
+                if (session != null)
+                {
+                    session.Reap(now);
+                }
+            }
+        }
+
         private void ReapLoop()
         {
             while (!_stopping)
             {
                 Thread.Sleep(ReaperIntervalMs);
-                int now = Now;
-                RelaySession[] live = _live;
-                int count = _liveCount;
-                for (int i = 0; i < count && i < live.Length; i++)
-                {
-                    RelaySession session = live[i];
-                    if (session != null)
-                    {
-                        session.Reap(now);
-                    }
-                }
+                Reap();
             }
         }
 

@@ -464,6 +464,97 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [Timeout(30000)]
+        public void HalfClose_SlowAnswerAfterClientFin_EveryByteArrives(string pump)
+        {
+            // Issue 13.1: the answer trickles for 2.5 s, far past the 1 s drain; it must all arrive.
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(pump, config);
+            try
+            {
+                using Socket client = Connect(port);
+                client.Send(Encoding.ASCII.GetBytes("request"));
+                client.Shutdown(SocketShutdown.Send);
+                using Socket up = upstream.AcceptSocket();
+                up.ReceiveTimeout = 5000;
+                Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
+                byte[] chunk = new byte[1024];
+                Task answer = Task.Run(() =>
+                {
+                    for (int i = 0; i < 50; i++)
+                    {
+                        chunk[0] = (byte)i;
+                        up.Send(chunk);
+                        Thread.Sleep(50);
+                    }
+
+                    up.Shutdown(SocketShutdown.Send);
+                });
+                byte[] got = ReadExactly(client, 50 * 1024);
+                for (int i = 0; i < 50; i++)
+                {
+                    Assert.AreEqual((byte)i, got[i * 1024], "chunk " + i);
+                }
+
+                Assert.IsTrue(ClosedWithin(client, 3000), "the upstream's FIN ends it");
+                answer.Wait(5000);
+                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
+        [Timeout(30000)]
+        public void HalfClose_UpstreamFinishesFirst_SlowUploadStillArrives(string pump)
+        {
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(pump, config);
+            try
+            {
+                using Socket client = Connect(port);
+                client.Send(new byte[] { 1 });
+                using Socket up = upstream.AcceptSocket();
+                up.ReceiveTimeout = 5000;
+                ReadExactly(up, 1);
+                up.Send(Encoding.ASCII.GetBytes("bye"));
+                up.Shutdown(SocketShutdown.Send);
+                Assert.AreEqual("bye", Encoding.ASCII.GetString(ReadExactly(client, 3)));
+                byte[] chunk = new byte[1024];
+                for (int i = 0; i < 40; i++)
+                {
+                    chunk[0] = (byte)i;
+                    client.Send(chunk);
+                    Thread.Sleep(50);
+                }
+
+                byte[] got = ReadExactly(up, 40 * 1024);
+                Assert.AreEqual((byte)39, got[39 * 1024], "the last chunk of a 2 s upload after the upstream's FIN");
+                client.Shutdown(SocketShutdown.Send);
+                Assert.AreEqual(0, up.Receive(new byte[1]), "the client's FIN passed on");
+                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
         public void SteadyTransfer_AllocatesNothingPerRead(string pump)
         {
