@@ -103,6 +103,7 @@ namespace Pigeon.Host
         /// <summary>Opens the ports; returns how many routes listen.</summary>
         public int Start()
         {
+            FileLimit.Ensure(_relay.MaxSessions, _relay.RouteCount, _log);
             int opened = _relay.Start();
             for (int i = 0; i < _relay.RouteCount; i++)
             {

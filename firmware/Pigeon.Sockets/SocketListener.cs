@@ -66,15 +66,26 @@ namespace Pigeon.Sockets
                 return false;
             }
 
-            try
+            while (true)
             {
-                Socket client = socket.Accept();
-                ((SocketConnection)into).Attach(client);
-                return true;
-            }
-            catch (Exception)
-            {
-                return false;
+                try
+                {
+                    Socket client = socket.Accept();
+                    ((SocketConnection)into).Attach(client);
+                    return true;
+                }
+#if !NANOFRAMEWORK_1_0
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets && _socket != null)
+                {
+                    // Out of descriptors: not the listener's fault; the client waits in the
+                    // backlog until sessions end.
+                    System.Threading.Thread.Sleep(100);
+                }
+#endif
+                catch (Exception)
+                {
+                    return false;
+                }
             }
         }
 

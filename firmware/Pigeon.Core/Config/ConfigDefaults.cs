@@ -36,8 +36,13 @@ namespace Pigeon.Config
         /// </summary>
         public const int DeviceMaxHelloBytes = 4096;
 
-        /// <summary>Host: enough slots for a busy VPS relay; 2 parked threads and two buffers each.</summary>
-        public const int HostMaxSessions = 256;
+        /// <summary>
+        /// Host: 4096 sessions, about 2,000 phones (a chat and a media connection each). An unused
+        /// session costs nothing on the host's event-driven pump; the number is a ceiling that
+        /// keeps a default install within common open-file limits (8,192 descriptors). WhatsApp's
+        /// own proxy allows 27,500; raise it with the limit (docs/config.md).
+        /// </summary>
+        public const int HostMaxSessions = 4096;
 
         /// <summary>
         /// Host: 64 KB per direction. Measured single-stream on loopback (docs/performance.md,

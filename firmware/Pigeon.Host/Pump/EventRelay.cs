@@ -27,6 +27,7 @@ namespace Pigeon.Host.Pump
         private readonly Task[] _acceptLoops;
         private readonly Stack<EventSession> _idle = new Stack<EventSession>();
         private readonly object _idleLock = new object();
+        private int _lastOutOfFilesWarning;
 
         /// <summary>Builds the relay from its config (see <see cref="RelayServer"/>).</summary>
         public EventRelay(RelayConfig config, IResolver resolver, IClock clock, ILog log)
@@ -170,6 +171,14 @@ namespace Pigeon.Host.Pump
                 {
                     client = await listener.AcceptAsync().ConfigureAwait(false);
                 }
+                catch (SocketException e) when (!Stopping && (e.SocketErrorCode == SocketError.TooManyOpenSockets || e.SocketErrorCode == SocketError.NoBufferSpaceAvailable))
+                {
+                    // Out of descriptors (the open-file limit): not the listener's fault. The
+                    // client waits in the backlog; try again once sessions have ended.
+                    WarnOutOfFiles(route);
+                    await Task.Delay(100).ConfigureAwait(false);
+                    continue;
+                }
                 catch (Exception) when (!Stopping)
                 {
                     // The listening socket failed (the network went away, say): reopen it.
@@ -186,6 +195,17 @@ namespace Pigeon.Host.Pump
 
                 status.Accepted();
                 await AdmitAsync(route, client).ConfigureAwait(false);
+            }
+        }
+
+        private void WarnOutOfFiles(Route route)
+        {
+            int now = Now;
+            if (_lastOutOfFilesWarning == 0 || unchecked(now - _lastOutOfFilesWarning) > 60000)
+            {
+                _lastOutOfFilesWarning = now == 0 ? 1 : now;
+                Log.Warn("route " + route.Name + ": out of open files (" + ActiveSessions + " sessions): new clients wait until sessions end. "
+                    + FileLimit.Describe(MaxSessions, RouteCount, ActiveSessions * 2L));
             }
         }
 

@@ -319,7 +319,16 @@ namespace Pigeon.Host.Pump
                     _lastEndPoint = new IPEndPoint(EventRelay.Unpack(TargetAddress), TargetPort);
                 }
 
-                Socket upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                Socket upstream;
+                try
+                {
+                    upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                }
+                catch (SocketException)
+                {
+                    return false; // out of descriptors: counted as an upstream failure
+                }
+
                 upstream.NoDelay = true;
                 _upstream = upstream;
                 try
