@@ -11,10 +11,10 @@ namespace Pigeon.Host.Pump
     public sealed class BufferPool
     {
         /// <summary>
-        /// Idle buffers kept: 256 x 64 KB = 16 MB at the host default, enough for 128 sessions
-        /// moving both ways at once without allocating.
+        /// Idle buffers kept: 64 x 64 KB = 4 MB at the host default, enough for 32 sessions moving
+        /// both ways at once without allocating (bulk transfers are few; idle sessions hold none).
         /// </summary>
-        public const int MaxIdle = 256;
+        public const int MaxIdle = 64;
 
         private readonly Stack<byte[]> _idle = new Stack<byte[]>();
         private readonly object _lock = new object();

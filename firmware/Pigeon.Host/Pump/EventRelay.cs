@@ -36,12 +36,24 @@ namespace Pigeon.Host.Pump
             Pool = new BufferPool(BufferBytes);
             int hello = NeedsHelloBuffer && MaxHelloBytes > BufferBytes ? MaxHelloBytes : BufferBytes;
             HelloPool = hello == BufferBytes ? Pool : new BufferPool(hello);
+            AdmissionPool = new BufferPool(AdmissionBytes < hello ? AdmissionBytes : hello);
             _listeners = new Socket[RouteCount];
             _acceptLoops = new Task[RouteCount];
         }
 
         /// <summary>The TLS server options of terminateTls routes (certificate, protocols); null = those routes do not open.</summary>
         public SslServerAuthenticationOptions TlsOptions { get; set; }
+
+        /// <summary>
+        /// The buffer admission starts with: 4 KB holds a PROXY v2 header (at most 512 bytes) and a
+        /// chat client's first bytes (decided on 3), and most ClientHellos (1.7-2 KB). A larger hello
+        /// moves to a <see cref="HelloPool"/> buffer; a chat client's first write beyond 4 KB simply
+        /// stays in the socket until the pump reads it.
+        /// </summary>
+        public const int AdmissionBytes = 4096;
+
+        /// <summary>Small buffers admission starts with (<see cref="AdmissionBytes"/>).</summary>
+        public BufferPool AdmissionPool { get; }
 
         /// <summary>Relay buffers, lent while bytes move.</summary>
         public BufferPool Pool { get; }

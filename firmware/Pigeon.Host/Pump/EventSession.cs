@@ -36,7 +36,8 @@ namespace Pigeon.Host.Pump
         private SslStream _tls;
         private IPEndPoint _lastEndPoint;
         private ValueTask _running;
-        private byte[] _admission; // lent from the hello pool from the first byte to the verdict
+        private byte[] _admission; // lent from the first byte to the verdict (AdmissionPool, or HelloPool once a hello outgrows it)
+        private BufferPool _admissionPool;
 
         internal EventSession(EventRelay owner, int maxHelloBytes)
             : base(owner, maxHelloBytes)
@@ -165,7 +166,8 @@ namespace Pigeon.Host.Pump
                 return -1;
             }
 
-            byte[] buffer = _owner.HelloPool.Rent();
+            _admissionPool = _owner.AdmissionPool;
+            byte[] buffer = _admissionPool.Rent();
             _admission = buffer;
             int received = 0;
             while (true)
@@ -197,8 +199,19 @@ namespace Pigeon.Host.Pump
                 {
                     if (received == buffer.Length)
                     {
-                        Refuse((int)RefusalReason.Malformed); // larger than admission may hold
-                        return -1;
+                        if (_admissionPool == _owner.HelloPool || _owner.HelloPool.Size <= buffer.Length)
+                        {
+                            Refuse((int)RefusalReason.Malformed); // larger than admission may hold
+                            return -1;
+                        }
+
+                        // A ClientHello larger than the small buffer (rare): carry on in a hello-sized one.
+                        byte[] bigger = _owner.HelloPool.Rent();
+                        Buffer.BlockCopy(buffer, 0, bigger, 0, received);
+                        ReturnAdmission();
+                        _admissionPool = _owner.HelloPool;
+                        _admission = bigger;
+                        buffer = bigger;
                     }
 
                     continue;
@@ -232,7 +245,7 @@ namespace Pigeon.Host.Pump
             _admission = null;
             if (buffer != null)
             {
-                _owner.HelloPool.Return(buffer);
+                _admissionPool.Return(buffer);
             }
         }
 
