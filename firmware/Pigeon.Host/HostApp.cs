@@ -7,6 +7,7 @@ using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Host.Pump;
+using Pigeon.Host.Tls;
 using Pigeon.Sockets;
 
 namespace Pigeon.Host
@@ -25,6 +26,7 @@ namespace Pigeon.Host
         private MetricsServer _metrics;
         private long _statusAllocated;
         private PortalHost _portal;
+        private TlsIdentity _tls;
 
         /// <summary>Creates the app for the given options.</summary>
         public HostApp(HostOptions options, ILog log)
@@ -81,7 +83,82 @@ namespace Pigeon.Host
                 return false;
             }
 
+            return LoadTls(errors);
+        }
+
+        /// <summary>The certificate terminateTls routes present (null when no route terminates TLS).</summary>
+        public TlsIdentity Tls
+        {
+            get { return _tls; }
+        }
+
+        /// <summary>
+        /// Makes a new certificate for the terminateTls routes and presents it from the next
+        /// handshake on (the portal's "new certificate"). False with a reason when the config names
+        /// its own PEM files (Pigeon never replaces those) or no route terminates TLS.
+        /// </summary>
+        public bool RenewCertificate(out string error)
+        {
+            error = null;
+            if (_tls == null)
+            {
+                error = "no route terminates TLS";
+                return false;
+            }
+
+            if (!_tls.Made)
+            {
+                error = "the config names its own certificate (relay.tlsCertificateFile); replace that file instead";
+                return false;
+            }
+
+            TlsIdentity fresh = TlsIdentity.Make(_options.DataDir);
+            TlsIdentity old = _tls;
+            Use(fresh);
+            _log.Info("TLS: new certificate " + fresh.Name + ", SHA-256 " + fresh.Fingerprint);
+            GC.KeepAlive(old); // handshakes under way may still hold it; the collector frees it
             return true;
+        }
+
+        private bool LoadTls(List<string> errors)
+        {
+            bool needed = false;
+            for (int i = 0; i < _relay.RouteCount; i++)
+            {
+                needed = needed || _relay.GetRoute(i).TerminateTls;
+            }
+
+            if (!needed)
+            {
+                return true;
+            }
+
+            string error;
+            TlsIdentity identity = TlsIdentity.Load(Config.Relay, _options.DataDir, out error);
+            if (identity == null)
+            {
+                errors.Add(error);
+                return false;
+            }
+
+            Use(identity);
+            if (_relay is ThreadedRelay threaded)
+            {
+                threaded.Tls = new TlsServer(() => _tls);
+            }
+
+            _log.Info("TLS: certificate " + identity.Name + (identity.Made ? " (made by Pigeon, " + Path.Combine(_options.DataDir, TlsIdentity.CertificateFile) + ")" : " (" + identity.Source + ")")
+                + ", SHA-256 " + identity.Fingerprint + ", valid until " + identity.Certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd"));
+            return true;
+        }
+
+        private void Use(TlsIdentity identity)
+        {
+            _tls = identity;
+            if (_relay is EventRelay events)
+            {
+                events.TlsOptions = identity.ServerOptions;
+            }
         }
 
         /// <summary>
