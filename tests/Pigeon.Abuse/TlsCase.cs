@@ -1,0 +1,252 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using System.Threading;
+
+namespace Pigeon.Abuse
+{
+    /// <summary>
+    /// A chat route with TLS on (terminateTls), where the relay itself does every handshake:
+    /// four strangers stall handshakes (a few bytes of a hello, or a whole handshake and then
+    /// silence), send garbage records, abort after their hello, finish a handshake and leave,
+    /// or send an HTTP request inside the TLS (a prober: it gets the decoy page). Meanwhile a
+    /// legitimate TLS session keeps transferring and new legitimate clients keep connecting:
+    /// every handshake of theirs must finish quickly and every byte arrive; each stranger's
+    /// session must end under its own reason, and none may reach the upstream.
+    /// </summary>
+    public static class TlsCase
+    {
+        private const int Strangers = 4;
+        private const int PerClient = 16;
+        private const int HelloTimeoutSeconds = 2;
+        private const int HeldPerStranger = 10;
+
+        /// <summary>Runs the case.</summary>
+        public static void Run(Report report, Scale scale, int seed, string pump)
+        {
+            using Upstream upstream = new Upstream(true, 0);
+            int port = Loopback.FreePort();
+            using PigeonHost host = new PigeonHost("tls-" + pump, Configs.Relay(96, PerClient, 0, HelloTimeoutSeconds, Configs.Tls("chat-tls", port, upstream.Port)), pump);
+            host.Start();
+            report.Note(pump + " pump, 96 slots, maxSessionsPerClient " + PerClient + ", helloTimeoutSeconds " + HelloTimeoutSeconds + "; " + Strangers + " strangers for " + scale.TlsFloodMs + " ms");
+            int filesBefore = host.OpenNonFiles();
+            Counters before = host.Counters();
+            int upstreamBefore = upstream.Accepted;
+
+            RunningTransfer legit = RunningTransfer.Start(port, Loopback.Legit, null, seed, -1, true);
+            bool stop = false;
+            int[] made = new int[Strangers];
+            int[] decoys = new int[Strangers];
+            int[] decoysRight = new int[Strangers];
+            Thread[] strangers = new Thread[Strangers];
+            for (int a = 0; a < Strangers; a++)
+            {
+                int index = a;
+                strangers[a] = new Thread(() => Attack(port, Loopback.Address(2 + index), new Random(seed + index), () => Volatile.Read(ref stop),
+                    ref made[index], ref decoys[index], ref decoysRight[index])) { IsBackground = true, Name = "stranger-" + a };
+                strangers[a].Start();
+            }
+
+            // New legitimate clients all through the flood.
+            List<RunningTransfer> newcomers = new List<RunningTransfer>();
+            Stopwatch watch = Stopwatch.StartNew();
+            while (watch.ElapsedMilliseconds < scale.TlsFloodMs)
+            {
+                Thread.Sleep(300);
+                newcomers.Add(RunningTransfer.Start(port, Loopback.Legit, null, seed + 1 + newcomers.Count, 65536, true));
+            }
+
+            Volatile.Write(ref stop, true);
+            foreach (Thread t in strangers)
+            {
+                t.Join();
+            }
+
+            legit.Stop();
+            legit.Verify(report, "the legitimate TLS session that ran through the flood", upstream);
+            if (legit.Result != null)
+            {
+                report.Figure("legit_mb_per_s", (legit.Result.SentBytes + legit.Result.ReceivedBytes) / legit.Result.Seconds / 1e6, "MB/s (up + down, inside TLS, during the flood)");
+                report.Check("it never stalled for 3 s or more", legit.Result.MaxStallMs < 3000, Math.Round(legit.Result.MaxStallMs) + " ms");
+            }
+
+            int whole = 0;
+            double slowest = 0;
+            List<double> handshakes = new List<double>();
+            for (int i = 0; i < newcomers.Count; i++)
+            {
+                RunningTransfer n = newcomers[i];
+                if (n.Wait(30000) && n.Result != null)
+                {
+                    TransferRecord theirs = upstream.WaitRecord(n.Seed, 10000);
+                    if (theirs != null && theirs.ReceivedHash == n.Result.SentHash && theirs.SentHash == n.Result.ReceivedHash && n.Result.ReceivedBytes == 65536 && n.Result.EndedByFin)
+                    {
+                        whole++;
+                    }
+
+                    handshakes.Add(n.HandshakeMs);
+                    slowest = Math.Max(slowest, n.HandshakeMs);
+                }
+                else if (n.Error != null)
+                {
+                    report.Note("newcomer " + i + ": " + n.Error);
+                }
+            }
+
+            handshakes.Sort();
+            report.Figure("newcomer_handshake_ms_median", handshakes.Count == 0 ? double.NaN : handshakes[handshakes.Count / 2], "ms (" + handshakes.Count + " new legitimate TLS clients during the flood)");
+            report.Figure("newcomer_handshake_ms_max", slowest, "ms");
+            report.Check("every new legitimate TLS client during the flood got through, every byte intact", newcomers.Count > 0 && whole == newcomers.Count, whole + " of " + newcomers.Count);
+            report.Check("no legitimate handshake took 3 s or more", slowest < 3000, Math.Round(slowest) + " ms at most");
+
+            Counters d = host.WaitIdle((HelloTimeoutSeconds * 1000) + 10000).Minus(before);
+            int attacks = 0;
+            int decoyCount = 0;
+            int decoyOk = 0;
+            for (int a = 0; a < Strangers; a++)
+            {
+                attacks += made[a];
+                decoyCount += decoys[a];
+                decoyOk += decoysRight[a];
+            }
+
+            int legitimate = 1 + newcomers.Count;
+            int served = upstream.Accepted - upstreamBefore;
+            report.Note(attacks + " stranger connections, " + legitimate + " legitimate; " + d);
+            report.Figure("stranger_connections", attacks, "connections");
+            report.Check("every session ended", d.Active == 0, d.ToString());
+            report.Check("connections = accepted + full + client_limit", attacks + legitimate == d.Accepted + d.RefusedAtDoor,
+                (attacks + legitimate) + " = " + d.Accepted + " + " + d["full"] + " + " + d["clientLimit"]);
+            report.Check("accepted = refused in session + upstream failures + served", d.Accepted == d.RefusedInSession + d.UpstreamFailures + served,
+                d.Accepted + " = " + d.RefusedInSession + " + " + d.UpstreamFailures + " + " + served);
+            report.Check("only the legitimate clients reached the upstream", served == legitimate, served + " upstream connections for " + legitimate + " legitimate clients");
+            report.Check("stalled handshakes ended as hello_timeout", d["helloTimeout"] > 0, d["helloTimeout"] + " hello_timeout");
+            report.Check("garbage handshakes ended as tls_failed", d["tlsFailed"] > 0, d["tlsFailed"] + " tls_failed");
+            report.Check("handshakes left at once ended as closed_early", d["closedEarly"] > 0, d["closedEarly"] + " closed_early");
+            report.Check("HTTP inside the TLS got the decoy page (probe) and nothing else", decoyCount > 0 && decoyOk == decoyCount && d["probe"] == decoyCount,
+                decoyOk + " of " + decoyCount + " answered as a web page, " + d["probe"] + " counted as probe");
+            int filesAfter = host.OpenNonFiles();
+            report.Check("no descriptor left behind (sockets, pipes and the like)", filesAfter <= filesBefore, filesBefore + " before, " + filesAfter + " after");
+            FloodCase.CheckLog(report, host);
+        }
+
+        private static void Attack(int port, string from, Random random, Func<bool> stop, ref int made, ref int decoys, ref int decoysRight)
+        {
+            byte[] hello = Configs.MediaHello();
+            Queue<Socket> held = new Queue<Socket>();
+            while (!stop())
+            {
+                // Sessions the stranger holds open end at the relay's hello timeout; forget those.
+                int count = held.Count;
+                for (int i = 0; i < count; i++)
+                {
+                    Socket h = held.Dequeue();
+                    if (Loopback.IsClosed(h))
+                    {
+                        h.Dispose();
+                    }
+                    else
+                    {
+                        held.Enqueue(h);
+                    }
+                }
+
+                int kind = random.Next(6);
+                if ((kind == 0 || kind == 4) && held.Count >= HeldPerStranger)
+                {
+                    Thread.Sleep(20);
+                    continue;
+                }
+
+                Socket s;
+                try
+                {
+                    s = Loopback.Connect(port, from);
+                }
+                catch (Exception e) when (e is SocketException || e is TimeoutException)
+                {
+                    continue;
+                }
+
+                made++;
+                try
+                {
+                    switch (kind)
+                    {
+                        case 0: // a few bytes of a hello, then nothing
+                            Loopback.SendAll(s, hello, 0, 20);
+                            held.Enqueue(s);
+                            break;
+                        case 1: // a handshake record of garbage
+                        {
+                            byte[] junk = new byte[69];
+                            random.NextBytes(junk);
+                            junk[0] = 0x16;
+                            junk[1] = 0x03;
+                            junk[2] = 0x01;
+                            junk[3] = 0x00;
+                            junk[4] = 0x40;
+                            Loopback.SendAll(s, junk);
+                            Loopback.ClosedWithin(s, 5000);
+                            s.Dispose();
+                            break;
+                        }
+
+                        case 2: // a hello, then gone
+                            Loopback.SendAll(s, hello);
+                            s.Dispose();
+                            break;
+                        case 3: // a whole handshake, then gone
+                            using (SslStream ssl = Handshake(s))
+                            {
+                            }
+
+                            s.Dispose();
+                            break;
+                        case 4: // a whole handshake, then nothing
+                            Handshake(s);
+                            held.Enqueue(s);
+                            break;
+                        default: // a prober: HTTP inside the TLS
+                        {
+                            using SslStream ssl = Handshake(s);
+                            byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: chat.example\r\n\r\n");
+                            ssl.Write(request, 0, request.Length);
+                            byte[] answer = new byte[16];
+                            bool read = Loopback.ReadExactly(ssl, answer, 0, 8);
+                            decoys++;
+                            if (read && Encoding.ASCII.GetString(answer, 0, 8) == "HTTP/1.1")
+                            {
+                                decoysRight++;
+                            }
+
+                            s.Dispose();
+                            break;
+                        }
+                    }
+                }
+                catch (Exception e) when (e is SocketException || e is System.IO.IOException || e is AuthenticationException || e is ObjectDisposedException)
+                {
+                    s.Dispose(); // refused at the door (the cap), or closed by the relay mid-way
+                }
+            }
+
+            foreach (Socket h in held)
+            {
+                Loopback.ClosedWithin(h, (HelloTimeoutSeconds * 1000) + 2000);
+                h.Dispose();
+            }
+        }
+
+        private static SslStream Handshake(Socket s)
+        {
+            SslStream ssl = new SslStream(new NetworkStream(s, false), false);
+            ssl.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "chat.example", RemoteCertificateValidationCallback = (a, b, c, d) => true });
+            return ssl;
+        }
+    }
+}
