@@ -112,8 +112,8 @@ if ($Config) {
 
 $projectDir = Join-Path $root 'firmware' 'Pigeon.Device'
 # The image is every .pe the application needs, concatenated by the nanoFramework build: mscorlib,
-# the nanoFramework libraries, Pigeon.Core.pe (firmware/Pigeon.Core.Board, the core without Portal:
-# one assembly with the whole core overflows the metadata processor) and Pigeon.Device.pe.
+# the nanoFramework libraries, Pigeon.Core.pe and Pigeon.Reach.pe (firmware/Pigeon.Core.Board and
+# Pigeon.Reach.Board: one assembly with the whole core overflows nanoCLR's limits) and Pigeon.Device.pe.
 $builtImage = Join-Path $projectDir 'bin' 'Release' 'Pigeon.Device.bin'
 $buildImage = $false
 if ($Image) {

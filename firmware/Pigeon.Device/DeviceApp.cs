@@ -293,7 +293,7 @@ namespace Pigeon.Device
             relay.MaxSessions = budget.Sessions;
             try
             {
-                _relay = new RelayServer(relay, new SocketTransport(), new DeviceResolver(), _clock, _log);
+                _relay = new ThreadedRelay(relay, new SocketTransport(), new DeviceResolver(), _clock, _log);
                 int opened = _relay.Start();
                 _log.Info("relay: " + opened.ToString() + " of " + budget.Routes.Length.ToString() + " listeners open (failed ones are retried by the relay)");
             }

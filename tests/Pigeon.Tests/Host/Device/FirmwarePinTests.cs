@@ -94,7 +94,7 @@ namespace Pigeon.Tests.Host.Device
             }
 
             Assert.IsTrue(listed.ContainsKey("nanoFramework.CoreLibrary"), relative);
-            if (!relative.StartsWith("firmware/Pigeon.Core.Board/"))
+            if (!relative.StartsWith("firmware/Pigeon.Core.Board/") && !relative.StartsWith("firmware/Pigeon.Reach.Board/"))
             {
                 Assert.IsTrue(listed.ContainsKey("nanoFramework.System.Net") && listed.ContainsKey("nanoFramework.System.Device.Wifi"), relative);
             }
@@ -118,12 +118,14 @@ namespace Pigeon.Tests.Host.Device
         }
 
         [TestMethod]
-        public void BoardCoreLibrary_ListsOnlyTheCoreLibrary()
+        [DataRow("Pigeon.Core.Board")]
+        [DataRow("Pigeon.Reach.Board")]
+        public void BoardCoreLibraries_ListOnlyTheCoreLibrary(string library)
         {
-            // The core references nothing but mscorlib (NanoGateTests); a second package here would
-            // be a native declaration the library does not need to match.
-            CollectionAssert.AreEqual(new[] { "nanoFramework.CoreLibrary" }, PackagesConfig("firmware/Pigeon.Core.Board/packages.config").Keys.ToArray());
-            string text = File.ReadAllText(Path.Combine(Root, "firmware", "Pigeon.Core.Board", "Pigeon.Core.Board.nfproj"));
+            // The core's libraries reference nothing of nanoFramework but mscorlib (NanoGateTests); a
+            // second package here would be a native declaration the library does not need to match.
+            CollectionAssert.AreEqual(new[] { "nanoFramework.CoreLibrary" }, PackagesConfig("firmware/" + library + "/packages.config").Keys.ToArray());
+            string text = File.ReadAllText(Path.Combine(Root, "firmware", library, library + ".nfproj"));
             Assert.AreEqual(1, Regex.Matches(text, "<Reference Include=").Count, "only mscorlib");
         }
 

@@ -64,6 +64,11 @@ namespace Pigeon.Tests.Host.Gate
                 {
                     CollectionAssert.AreEqual(new[] { "mscorlib" }, refs, "the core library references only mscorlib: " + string.Join(", ", refs));
                 }
+
+                if (project == "firmware/Pigeon.Reach.Board/Pigeon.Reach.Board.nfproj")
+                {
+                    CollectionAssert.AreEquivalent(new[] { "mscorlib", "Pigeon.Core" }, refs, "Reach references mscorlib and the core library only: " + string.Join(", ", refs));
+                }
             }
         }
 
@@ -101,7 +106,7 @@ namespace Pigeon.Tests.Host.Gate
         public void BoardAssemblies_AreTheCoreTheAppAndTheTests()
         {
             string[] names = BoardAssembly.All().Select(b => b.Name).Distinct().OrderBy(n => n).ToArray();
-            CollectionAssert.IsSubsetOf(new[] { "NFUnitTest", "Pigeon.Core", "Pigeon.Device" }, names, string.Join(", ", names));
+            CollectionAssert.IsSubsetOf(new[] { "NFUnitTest", "Pigeon.Core", "Pigeon.Device", "Pigeon.Reach" }, names, string.Join(", ", names));
             string core = BoardAssembly.Of("firmware/Pigeon.Core.Board/Pigeon.Core.Board.nfproj").Path;
             using PEReader pe = new PEReader(File.OpenRead(core));
             MetadataReader md = pe.GetMetadataReader();
