@@ -89,6 +89,26 @@ namespace Pigeon.Tests.Host.Gate
         }
 
         [TestMethod]
+        public void BoardAssemblies_StoreNoStringWithAZeroCharacter()
+        {
+            // nanoCLR keeps strings zero-terminated: a literal holding \0 is cut short on the board
+            // (a shared test's "GET\u0000" became "GET" and read past its end on nanoCLR).
+            List<string> found = new List<string>();
+            foreach (BoardAssembly b in BoardAssembly.All())
+            {
+                foreach (string s in NanoTables.Measure(b.Path).Strings)
+                {
+                    if (s.IndexOf('\0') >= 0)
+                    {
+                        found.Add(b.Project + ": \"" + s.Replace("\0", "\\0") + "\"");
+                    }
+                }
+            }
+
+            Assert.AreEqual(0, found.Count, "strings with a zero character (build the bytes as an array instead): " + string.Join("; ", found));
+        }
+
+        [TestMethod]
         public void Check_OverEitherGate_NamesTheLimitAndTheFix()
         {
             // The gate must be able to fail: the real figures against budgets just below them.
