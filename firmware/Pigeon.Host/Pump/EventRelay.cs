@@ -265,7 +265,7 @@ namespace Pigeon.Host.Pump
 
             if (session == null)
             {
-                session = new EventSession(this, HelloPool.Size);
+                session = new EventSession(this);
                 SessionObjects++;
             }
 

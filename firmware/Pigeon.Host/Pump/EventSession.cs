@@ -30,7 +30,7 @@ namespace Pigeon.Host.Pump
         private readonly EventRelay _owner;
         private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // PROXY header, decoy head
         private readonly Action _onRunCompleted;
-        private readonly Func<bool> _lookup;
+        private static readonly Func<object, bool> s_lookup = state => ((EventSession)state).LookupTarget();
         private readonly SocketOperation _forwardOp = new SocketOperation();
         private readonly SocketOperation _backwardOp = new SocketOperation();
         private Socket _client;
@@ -41,12 +41,11 @@ namespace Pigeon.Host.Pump
         private byte[] _admission; // lent from the first byte to the verdict (AdmissionPool, or HelloPool once a hello outgrows it)
         private BufferPool _admissionPool;
 
-        internal EventSession(EventRelay owner, int maxHelloBytes)
-            : base(owner, maxHelloBytes)
+        internal EventSession(EventRelay owner)
+            : base(owner)
         {
             _owner = owner;
             _onRunCompleted = RunCompleted;
-            _lookup = LookupTarget;
         }
 
         /// <summary>Serves <paramref name="client"/>, admitted by the relay, until both sides are done.</summary>
@@ -323,7 +322,7 @@ namespace Pigeon.Host.Pump
                 }
 
                 // A name not in the cache is resolved off the event loop (rare: answers live 5 min).
-                if (target == TargetLookup && !await Task.Run(_lookup).ConfigureAwait(false))
+                if (target == TargetLookup && !await Task.Factory.StartNew(s_lookup, this, default, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false))
                 {
                     continue;
                 }
