@@ -105,7 +105,8 @@ namespace Pigeon.Abuse
             report.Figure("threads", threads[1], "after both rounds (" + threads0 + " at start, " + threads[0] + " after round 1)");
             report.Check("no descriptor left behind: as many sockets, pipes and the like after each round as at start", files[0] == files0 && files[1] == files0,
                 files0 + ", " + files[0] + ", " + files[1]);
-            report.Check("no thread growth: round 2 left no more threads than round 1 (+2 for the runtime's pool)", threads[1] <= threads[0] + 2, threads[0] + " then " + threads[1]);
+            report.Check("no thread growth: round 2 left no more threads than round 1 (+4 for the runtime's pool, which grows and shrinks with load)", threads[1] <= threads[0] + 4,
+                threads[0] + " then " + threads[1]);
             FloodCase.CheckLog(report, host);
         }
 

@@ -97,7 +97,7 @@ namespace Pigeon.Abuse
             {
                 Soak = true,
                 BaselineMs = 5000,
-                FloodWaves = 40,
+                FloodWaves = 20,
                 FloodPerWave = 150,
                 OneByteStrangers = 6,
                 NewcomerBytes = 256 << 20,
@@ -106,7 +106,7 @@ namespace Pigeon.Abuse
                 FastBytes = 1L << 30,
                 OneStreamBytes = 2L << 30,
                 EightStreamBytes = 512L << 20,
-                TlsFloodMs = 120000,
+                TlsFloodMs = 60000,
                 HostileRequests = 47000,
                 HostileBodies = 5200,
                 SlowlorisMs = 30000,

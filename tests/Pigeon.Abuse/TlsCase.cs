@@ -25,6 +25,9 @@ namespace Pigeon.Abuse
         private const int HelloTimeoutSeconds = 2;
         private const int HeldPerStranger = 10;
 
+        // The strangers' kinds of connection, in the order Attack numbers them.
+        private static readonly string[] Kinds = { "stalled_hello", "garbage_record", "hello_then_gone", "handshake_then_gone", "handshake_then_silence", "http_inside_tls" };
+
         /// <summary>Runs the case.</summary>
         public static void Run(Report report, Scale scale, int seed, string pump)
         {
@@ -39,15 +42,13 @@ namespace Pigeon.Abuse
 
             RunningTransfer legit = RunningTransfer.Start(port, Loopback.Legit, null, seed, -1, true);
             bool stop = false;
-            int[] made = new int[Strangers];
-            int[] decoys = new int[Strangers];
-            int[] decoysRight = new int[Strangers];
+            Tally tally = new Tally();
             Thread[] strangers = new Thread[Strangers];
             for (int a = 0; a < Strangers; a++)
             {
                 int index = a;
-                strangers[a] = new Thread(() => Attack(port, Loopback.Address(2 + index), new Random(seed + index), () => Volatile.Read(ref stop),
-                    ref made[index], ref decoys[index], ref decoysRight[index])) { IsBackground = true, Name = "stranger-" + a };
+                strangers[a] = new Thread(() => Attack(port, Loopback.Address(2 + index), new Random(seed + index), () => Volatile.Read(ref stop), tally))
+                    { IsBackground = true, Name = "stranger-" + a };
                 strangers[a].Start();
             }
 
@@ -104,14 +105,13 @@ namespace Pigeon.Abuse
             report.Check("no legitimate handshake took 3 s or more", slowest < 3000, Math.Round(slowest) + " ms at most");
 
             Counters d = host.WaitIdle((HelloTimeoutSeconds * 1000) + 10000).Minus(before);
-            int attacks = 0;
-            int decoyCount = 0;
-            int decoyOk = 0;
-            for (int a = 0; a < Strangers; a++)
+            int attacks = tally.Made;
+            int decoyCount = tally.Decoys;
+            int decoyOk = tally.DecoysRight;
+            for (int kind = 0; kind < Kinds.Length; kind++)
             {
-                attacks += made[a];
-                decoyCount += decoys[a];
-                decoyOk += decoysRight[a];
+                report.Figure("stranger_ms_" + Kinds[kind], tally.Count[kind] == 0 ? double.NaN : tally.Ms[kind] / tally.Count[kind],
+                    "ms on average for a stranger's " + Kinds[kind].Replace('_', ' ') + " (" + tally.Count[kind] + " of them)");
             }
 
             int legitimate = 1 + newcomers.Count;
@@ -134,7 +134,7 @@ namespace Pigeon.Abuse
             FloodCase.CheckLog(report, host);
         }
 
-        private static void Attack(int port, string from, Random random, Func<bool> stop, ref int made, ref int decoys, ref int decoysRight)
+        private static void Attack(int port, string from, Random random, Func<bool> stop, Tally tally)
         {
             byte[] hello = Configs.MediaHello();
             Queue<Socket> held = new Queue<Socket>();
@@ -162,6 +162,7 @@ namespace Pigeon.Abuse
                     continue;
                 }
 
+                Stopwatch watch = Stopwatch.StartNew();
                 Socket s;
                 try
                 {
@@ -172,7 +173,7 @@ namespace Pigeon.Abuse
                     continue;
                 }
 
-                made++;
+                Interlocked.Increment(ref tally.Made);
                 try
                 {
                     switch (kind)
@@ -218,10 +219,10 @@ namespace Pigeon.Abuse
                             ssl.Write(request, 0, request.Length);
                             byte[] answer = new byte[16];
                             bool read = Loopback.ReadExactly(ssl, answer, 0, 8);
-                            decoys++;
+                            Interlocked.Increment(ref tally.Decoys);
                             if (read && Encoding.ASCII.GetString(answer, 0, 8) == "HTTP/1.1")
                             {
-                                decoysRight++;
+                                Interlocked.Increment(ref tally.DecoysRight);
                             }
 
                             s.Dispose();
@@ -233,12 +234,33 @@ namespace Pigeon.Abuse
                 {
                     s.Dispose(); // refused at the door (the cap), or closed by the relay mid-way
                 }
+
+                tally.Add(kind, watch.Elapsed.TotalMilliseconds);
             }
 
             foreach (Socket h in held)
             {
                 Loopback.ClosedWithin(h, (HelloTimeoutSeconds * 1000) + 2000);
                 h.Dispose();
+            }
+        }
+
+        // What the strangers did, by kind (see Attack), and what it cost them.
+        private sealed class Tally
+        {
+            public readonly double[] Ms = new double[Kinds.Length];
+            public readonly int[] Count = new int[Kinds.Length];
+            public int Made;
+            public int Decoys;
+            public int DecoysRight;
+
+            public void Add(int kind, double ms)
+            {
+                lock (this)
+                {
+                    Ms[kind] += ms;
+                    Count[kind]++;
+                }
             }
         }
 
