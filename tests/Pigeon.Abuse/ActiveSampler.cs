@@ -13,7 +13,7 @@ namespace Pigeon.Abuse
         /// <summary>Starts sampling <paramref name="host"/>.</summary>
         public ActiveSampler(PigeonHost host)
         {
-            _thread = new Thread(() =>
+            _thread = Harness.Background("active-sampler", () =>
             {
                 while (!Volatile.Read(ref _stop))
                 {
@@ -25,14 +25,14 @@ namespace Pigeon.Abuse
                         {
                         }
                     }
-                    catch (Exception e) when (e is InvalidOperationException || e is System.Net.Sockets.SocketException || e is TimeoutException)
+                    catch (Exception)
                     {
                         // the portal was busy: the next look will do
                     }
 
                     Thread.Sleep(100);
                 }
-            }) { IsBackground = true, Name = "active-sampler" };
+            });
             _thread.Start();
         }
 

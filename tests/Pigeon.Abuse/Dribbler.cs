@@ -18,7 +18,7 @@ namespace Pigeon.Abuse
         /// <summary>Starts dribbling <paramref name="data"/> into <paramref name="sockets"/>.</summary>
         public Dribbler(List<Socket> sockets, byte[] data, int offset, int intervalMs)
         {
-            _thread = new Thread(() =>
+            _thread = Harness.Background("dribbler", () =>
             {
                 int at = offset;
                 while (!Volatile.Read(ref _stop) && at < data.Length)
@@ -38,7 +38,7 @@ namespace Pigeon.Abuse
 
                     at++;
                 }
-            }) { IsBackground = true, Name = "dribbler" };
+            });
             _thread.Start();
         }
 

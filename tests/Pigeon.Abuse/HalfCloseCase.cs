@@ -69,7 +69,7 @@ namespace Pigeon.Abuse
             for (int i = 0; i < 4; i++)
             {
                 int cell = i;
-                cells[i] = new Thread(() => clients[cell] = scripts[cell] <= ClientFirstSlow
+                cells[i] = Harness.Background("half-close-fin", () => clients[cell] = scripts[cell] <= ClientFirstSlow
                     ? ClientFinishesFirst(port, seed + cell, scripts[cell], sizes[cell])
                     : UpstreamFinishesFirst(port, seed + cell, scripts[cell], sizes[cell]));
                 cells[i].Start();
@@ -108,7 +108,7 @@ namespace Pigeon.Abuse
             for (int i = 0; i < 4; i++)
             {
                 int cell = i;
-                cells[i] = new Thread(() => resetClients[cell] = resets[cell] <= ClientResetsSlow
+                cells[i] = Harness.Background("half-close-rst", () => resetClients[cell] = resets[cell] <= ClientResetsSlow
                     ? ClientResets(port, seed + 10 + cell, resets[cell])
                     : ClientWhileUpstreamResets(port, seed + 10 + cell, resets[cell]));
                 cells[i].Start();
@@ -234,7 +234,7 @@ namespace Pigeon.Abuse
             Stopwatch watch = Stopwatch.StartNew();
             using Socket s = Loopback.Connect(port);
             Loopback.SendAll(s, UpstreamCall.Header(seed, RequestBytes, script));
-            Thread sender = new Thread(() =>
+            Thread sender = Harness.Background("half-close-upload", () =>
             {
                 SendPaced(s, seed, size, script == UpstreamFirstSlow, record);
                 try
@@ -279,7 +279,7 @@ namespace Pigeon.Abuse
         {
             TransferRecord record = new TransferRecord();
             bool ended = false;
-            Thread reader = new Thread(() =>
+            Thread reader = Harness.Background("half-close-reader", () =>
             {
                 byte[] buffer = new byte[4096];
                 try
@@ -311,7 +311,7 @@ namespace Pigeon.Abuse
             using Socket s = Loopback.Connect(port);
             Loopback.SendAll(s, UpstreamCall.Header(seed, 0, script));
             bool ended = false;
-            Thread sender = new Thread(() =>
+            Thread sender = Harness.Background("half-close-sender", () =>
             {
                 SendUntil(s, seed, script == UpstreamResetsSlow, () => Volatile.Read(ref ended), record);
 

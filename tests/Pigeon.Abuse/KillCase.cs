@@ -71,7 +71,7 @@ namespace Pigeon.Abuse
                     string lastAcked = acked;
                     int n = 0;
                     bool stop = false;
-                    Thread saver = new Thread(() =>
+                    Thread saver = Harness.Background("saver", () =>
                     {
                         while (!Volatile.Read(ref stop))
                         {

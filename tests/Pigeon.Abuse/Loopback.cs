@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
@@ -16,26 +17,38 @@ namespace Pigeon.Abuse
         /// <summary>The legitimate client's address; strangers use 127.0.0.2 and up.</summary>
         public const string Legit = "127.0.0.1";
 
+        private static readonly HashSet<int> s_handedOut = new HashSet<int>();
+
         /// <summary>127.0.0.<paramref name="n"/>.</summary>
         public static string Address(int n)
         {
             return "127.0.0." + n;
         }
 
-        /// <summary>A TCP port free on 127.0.0.1 right now.</summary>
+        /// <summary>
+        /// A port free on 127.0.0.1 for TCP and UDP right now, never handed out before in this
+        /// process, and below Linux's ephemeral range (32768 and up), so neither an earlier pick
+        /// nor an outgoing connection of the relay can be holding it when the host binds it.
+        /// </summary>
         public static int FreePort()
         {
-            using Socket s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return ((IPEndPoint)s.LocalEndPoint).Port;
+            lock (s_handedOut)
+            {
+                while (true)
+                {
+                    int port = 20000 + Random.Shared.Next(12000);
+                    if (s_handedOut.Add(port) && IsFree(port, SocketType.Stream, ProtocolType.Tcp) && IsFree(port, SocketType.Dgram, ProtocolType.Udp))
+                    {
+                        return port;
+                    }
+                }
+            }
         }
 
-        /// <summary>A UDP port free on 127.0.0.1 right now.</summary>
+        /// <summary>A UDP port free on 127.0.0.1 right now (see <see cref="FreePort"/>).</summary>
         public static int FreeUdpPort()
         {
-            using Socket s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return ((IPEndPoint)s.LocalEndPoint).Port;
+            return FreePort();
         }
 
         /// <summary>Connects to 127.0.0.1:<paramref name="port"/> from <paramref name="from"/> (an address in 127/8).</summary>
@@ -59,6 +72,20 @@ namespace Pigeon.Abuse
             {
                 s.Dispose();
                 throw;
+            }
+        }
+
+        private static bool IsFree(int port, SocketType type, ProtocolType protocol)
+        {
+            using Socket s = new Socket(AddressFamily.InterNetwork, type, protocol);
+            try
+            {
+                s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
             }
         }
 

@@ -20,6 +20,9 @@ namespace Pigeon.Abuse
         private const int SigKill = 9;
         private const int SigInt = 2;
 
+        private static readonly List<PigeonHost> s_running = new List<PigeonHost>();
+        private static bool s_hooked;
+
         private readonly List<string> _lines = new List<string>();
         private readonly string _pump;
         private readonly bool _dns;
@@ -142,6 +145,19 @@ namespace Pigeon.Abuse
             }
 
             _process = Process.Start(start);
+            lock (s_running)
+            {
+                if (!s_hooked)
+                {
+                    // However the suite ends (an exception nobody caught, Ctrl+C), no host outlives it.
+                    AppDomain.CurrentDomain.ProcessExit += (s, e) => KillAll();
+                    AppDomain.CurrentDomain.UnhandledException += (s, e) => KillAll();
+                    s_hooked = true;
+                }
+
+                s_running.Add(this);
+            }
+
             _process.OutputDataReceived += (s, e) => OnLine(e.Data);
             _process.ErrorDataReceived += (s, e) => OnLine(e.Data);
             _process.BeginOutputReadLine();
@@ -313,6 +329,11 @@ namespace Pigeon.Abuse
             if (_process != null)
             {
                 Kill();
+                lock (s_running)
+                {
+                    s_running.Remove(this);
+                }
+
                 _process.Dispose();
                 _process = null;
             }
@@ -325,6 +346,23 @@ namespace Pigeon.Abuse
                 }
                 catch (IOException)
                 {
+                }
+            }
+        }
+
+        private static void KillAll()
+        {
+            lock (s_running)
+            {
+                foreach (PigeonHost host in s_running)
+                {
+                    try
+                    {
+                        host.Kill();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
                 }
             }
         }

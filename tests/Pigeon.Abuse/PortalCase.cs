@@ -191,7 +191,7 @@ namespace Pigeon.Abuse
                 string from = Loopback.Address(2 + a);
                 for (int c = 0; c < perAddress; c++)
                 {
-                    Thread t = new Thread(() =>
+                    Thread t = Harness.Background("slowloris", () =>
                     {
                         // Renewed whenever the portal drops it, as a real slowloris does.
                         while (!Volatile.Read(ref stop))
@@ -212,7 +212,7 @@ namespace Pigeon.Abuse
                                 Thread.Sleep(50);
                             }
                         }
-                    }) { IsBackground = true, Name = "slowloris" };
+                    });
                     t.Start();
                     attackers.Add(t);
                 }

@@ -75,6 +75,7 @@ namespace Pigeon.Abuse
             Case(report, only, "dns", () => DnsCase.Run(report, scale, seed));
             Case(report, only, "kill9", () => KillCase.Run(report, scale, seed));
             report.Begin("total");
+            report.Check("the suite's own threads met no unexpected exception", Harness.Count == 0, Harness.First);
             report.Figure("wall_seconds", total.Elapsed.TotalSeconds, "s");
             Console.Out.WriteLine(report.FiguresJson());
             Console.Out.WriteLine(report.Passed + " passed, " + report.Failed + " failed");

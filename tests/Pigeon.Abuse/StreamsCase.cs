@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Threading;
 
 namespace Pigeon.Abuse
 {
@@ -22,6 +24,30 @@ namespace Pigeon.Abuse
             long upBefore = routes.Received;
             Stopwatch watch = Stopwatch.StartNew();
             RunningTransfer one = RunningTransfer.Start(routes.ChatPort, Loopback.Legit, null, seed, scale.OneStreamBytes);
+
+            // Meanwhile, other clients' small exchanges: how much one bulk stream delays everyone else.
+            List<double> others = new List<double>();
+            int tries = 0;
+            long sideGot = 0;
+            for (int i = 0; i < 20 && !one.Wait(0); i++)
+            {
+                Stopwatch exchange = Stopwatch.StartNew();
+                RunningTransfer small = RunningTransfer.Start(routes.ChatPort, Loopback.Address(2), null, seed + 100 + i, 64);
+                tries++;
+                if (small.Wait(30000) && Transfer.IsWhole(small.Result, routes.Chat.WaitRecord(small.Seed, 10000)))
+                {
+                    others.Add(exchange.Elapsed.TotalMilliseconds);
+                }
+
+                sideGot += small.Result == null ? 0 : small.Result.ReceivedBytes;
+
+                Thread.Sleep(50);
+            }
+
+            report.Check("every small exchange beside the bulk stream was whole", others.Count == tries, others.Count + " of " + tries);
+            others.Sort();
+            report.Figure("others_ms_median", others.Count == 0 ? double.NaN : others[others.Count / 2], "ms for another client's connect and 64-byte exchange while the bulk stream runs (" + others.Count + " of them)");
+            report.Figure("others_ms_max", others.Count == 0 ? double.NaN : others[others.Count - 1], "ms, the slowest of them");
             if (one.Verify(report, "1 stream (chat)", routes.Chat, 600000))
             {
                 report.Figure("one_stream_mb_per_s", 2.0 * scale.OneStreamBytes / one.Result.Seconds / 1e6, "MB/s (up + down)");
@@ -36,7 +62,7 @@ namespace Pigeon.Abuse
             }
 
             int whole = 0;
-            long clientGot = one.Result == null ? 0 : one.Result.ReceivedBytes;
+            long clientGot = sideGot + (one.Result == null ? 0 : one.Result.ReceivedBytes);
             for (int i = 0; i < 8; i++)
             {
                 bool toMedia = i % 2 == 1;

@@ -22,7 +22,7 @@ namespace Pigeon.Abuse
     {
         private const int Strangers = 4;
         private const int PerClient = 16;
-        private const int HelloTimeoutSeconds = 2;
+        private const int HelloTimeoutSeconds = 5;
         private const int HeldPerStranger = 10;
 
         // The strangers' kinds of connection, in the order Attack numbers them.
@@ -40,15 +40,16 @@ namespace Pigeon.Abuse
             Counters before = host.Counters();
             int upstreamBefore = upstream.Accepted;
 
+            // The long session is established first; the flood then must not stop it.
             RunningTransfer legit = RunningTransfer.Start(port, Loopback.Legit, null, seed, -1, true);
+            Loopback.WaitUntil(() => legit.HandshakeMs > 0 || legit.Error != null, 10000);
             bool stop = false;
             Tally tally = new Tally();
             Thread[] strangers = new Thread[Strangers];
             for (int a = 0; a < Strangers; a++)
             {
                 int index = a;
-                strangers[a] = new Thread(() => Attack(port, Loopback.Address(2 + index), new Random(seed + index), () => Volatile.Read(ref stop), tally))
-                    { IsBackground = true, Name = "stranger-" + a };
+                strangers[a] = Harness.Background("stranger-" + a, () => Attack(port, Loopback.Address(2 + index), new Random(seed + index), () => Volatile.Read(ref stop), tally));
                 strangers[a].Start();
             }
 
@@ -69,6 +70,7 @@ namespace Pigeon.Abuse
 
             legit.Stop();
             legit.Verify(report, "the legitimate TLS session that ran through the flood", upstream);
+            report.Figure("legit_handshake_ms", legit.HandshakeMs, "ms (the long session's handshake, before the strangers came)");
             if (legit.Result != null)
             {
                 report.Figure("legit_mb_per_s", (legit.Result.SentBytes + legit.Result.ReceivedBytes) / legit.Result.Seconds / 1e6, "MB/s (up + down, inside TLS, during the flood)");
@@ -84,9 +86,15 @@ namespace Pigeon.Abuse
                 if (n.Wait(30000) && n.Result != null)
                 {
                     TransferRecord theirs = upstream.WaitRecord(n.Seed, 10000);
-                    if (theirs != null && theirs.ReceivedHash == n.Result.SentHash && theirs.SentHash == n.Result.ReceivedHash && n.Result.ReceivedBytes == 65536 && n.Result.EndedByFin)
+                    if (Transfer.IsWhole(n.Result, theirs) && n.Result.ReceivedBytes == 65536)
                     {
                         whole++;
+                    }
+                    else
+                    {
+                        report.Note("newcomer " + i + ": sent " + n.Result.SentBytes + ", received " + n.Result.ReceivedBytes + (n.Result.EndedByFin ? " and a FIN" : " and no FIN")
+                            + (n.Result.Error == null ? string.Empty : " (" + n.Result.Error + ")") + "; upstream " + (theirs == null ? "has no record"
+                            : "received " + theirs.ReceivedBytes + (theirs.EndedByFin ? " and a FIN" : " and no FIN") + ", sent " + theirs.SentBytes + (theirs.SentAll ? string.Empty : " (cut)")));
                     }
 
                     handshakes.Add(n.HandshakeMs);
@@ -128,7 +136,7 @@ namespace Pigeon.Abuse
             report.Check("garbage handshakes ended as tls_failed", d["tlsFailed"] > 0, d["tlsFailed"] + " tls_failed");
             report.Check("handshakes left at once ended as closed_early", d["closedEarly"] > 0, d["closedEarly"] + " closed_early");
             report.Check("HTTP inside the TLS got the decoy page (probe) and nothing else", decoyCount > 0 && decoyOk == decoyCount && d["probe"] == decoyCount,
-                decoyOk + " of " + decoyCount + " answered as a web page, " + d["probe"] + " counted as probe");
+                decoyOk + " of " + decoyCount + " answered as a web page, " + d["probe"] + " counted as probe" + (tally.DecoyWrong == null ? string.Empty : "; one saw " + tally.DecoyWrong));
             int filesAfter = host.OpenNonFiles();
             report.Check("no descriptor left behind (sockets, pipes and the like)", filesAfter <= filesBefore, filesBefore + " before, " + filesAfter + " after");
             FloodCase.CheckLog(report, host);
@@ -218,11 +226,31 @@ namespace Pigeon.Abuse
                             byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: chat.example\r\n\r\n");
                             ssl.Write(request, 0, request.Length);
                             byte[] answer = new byte[16];
-                            bool read = Loopback.ReadExactly(ssl, answer, 0, 8);
                             Interlocked.Increment(ref tally.Decoys);
-                            if (read && Encoding.ASCII.GetString(answer, 0, 8) == "HTTP/1.1")
+                            string seen;
+                            try
+                            {
+                                int got = 0;
+                                int n = 1;
+                                while (got < 8 && (n = ssl.Read(answer, got, 8 - got)) > 0)
+                                {
+                                    got += n;
+                                }
+
+                                seen = Encoding.ASCII.GetString(answer, 0, got) + (n == 0 ? " then the end" : string.Empty);
+                            }
+                            catch (Exception e) when (e is System.IO.IOException || e is SocketException)
+                            {
+                                seen = e.GetType().Name + ": " + e.Message + (e.InnerException == null ? string.Empty : " (" + e.InnerException.Message + ")");
+                            }
+
+                            if (seen == "HTTP/1.1")
                             {
                                 Interlocked.Increment(ref tally.DecoysRight);
+                            }
+                            else
+                            {
+                                Interlocked.CompareExchange(ref tally.DecoyWrong, seen, null);
                             }
 
                             s.Dispose();
@@ -253,6 +281,7 @@ namespace Pigeon.Abuse
             public int Made;
             public int Decoys;
             public int DecoysRight;
+            public string DecoyWrong;
 
             public void Add(int kind, double ms)
             {

@@ -35,7 +35,7 @@ namespace Pigeon.Abuse
             Stopwatch watch = Stopwatch.StartNew();
             byte[] header = UpstreamCall.Header(seed, downBytes, 0);
             stream.Write(header, 0, header.Length);
-            Thread sender = new Thread(() => Send(stream, finish, seed, upBytes, keepSending, record)) { IsBackground = true, Name = "client-send" };
+            Thread sender = Harness.Background("client-send", () => Send(stream, finish, seed, upBytes, keepSending, record));
             sender.Start();
             Receive(stream, record, watch);
             sender.Join();
@@ -50,7 +50,7 @@ namespace Pigeon.Abuse
             TransferRecord record = new TransferRecord();
             Stopwatch watch = Stopwatch.StartNew();
             bool clientDone = false;
-            Thread sender = new Thread(() =>
+            Thread sender = Harness.Background("upstream-send", () =>
             {
                 Pattern pattern = new Pattern(DownSeed(call.Seed));
                 using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -81,7 +81,7 @@ namespace Pigeon.Abuse
                 catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
                 {
                 }
-            }) { IsBackground = true, Name = "upstream-send" };
+            });
             sender.Start();
 
             using (IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
@@ -131,14 +131,24 @@ namespace Pigeon.Abuse
                 return report.Check(what + ": the upstream finished its side", false, "no record within the wait");
             }
 
-            bool up = client.SentAll && client.SentBytes == upstream.ReceivedBytes && client.SentHash == upstream.ReceivedHash && upstream.EndedByFin;
-            bool down = upstream.SentAll && upstream.SentBytes == client.ReceivedBytes && upstream.SentHash == client.ReceivedHash && client.EndedByFin;
-            bool ok = up && down && client.SentBytes > 0 && client.ReceivedBytes > 0;
-            return report.Check(what + ": both streams whole (bytes and SHA-256 each way, FIN each way)", ok,
+            return report.Check(what + ": both streams whole (bytes and SHA-256 each way, FIN each way)", IsWhole(client, upstream),
                 "up " + client.SentBytes + " sent / " + upstream.ReceivedBytes + " received" + (client.SentHash == upstream.ReceivedHash ? ", hashes equal" : ", HASHES DIFFER")
                 + (upstream.EndedByFin ? string.Empty : ", no FIN upstream")
                 + "; down " + upstream.SentBytes + " sent / " + client.ReceivedBytes + " received" + (upstream.SentHash == client.ReceivedHash ? ", hashes equal" : ", HASHES DIFFER")
-                + (client.EndedByFin ? string.Empty : ", no FIN at the client"));
+                + (client.EndedByFin ? string.Empty : ", no FIN at the client") + (client.Error == null ? string.Empty : "; client: " + client.Error));
+        }
+
+        /// <summary>True when the two accounts agree: both streams whole (count and SHA-256) and both ended by a FIN.</summary>
+        public static bool IsWhole(TransferRecord client, TransferRecord upstream)
+        {
+            if (client == null || upstream == null)
+            {
+                return false;
+            }
+
+            bool up = client.SentAll && client.SentBytes == upstream.ReceivedBytes && client.SentHash == upstream.ReceivedHash && upstream.EndedByFin;
+            bool down = upstream.SentAll && upstream.SentBytes == client.ReceivedBytes && upstream.SentHash == client.ReceivedHash && client.EndedByFin;
+            return up && down && client.SentBytes > 0 && client.ReceivedBytes > 0;
         }
 
         private static void Send(Stream stream, Action finish, long seed, long upBytes, Func<bool> keepSending, TransferRecord record)
@@ -161,9 +171,10 @@ namespace Pigeon.Abuse
 
                 finish();
             }
-            catch (Exception e) when (e is IOException || e is SocketException || e is ObjectDisposedException)
+            catch (Exception e) when (e is IOException || e is SocketException || e is ObjectDisposedException || e is System.Security.Cryptography.CryptographicException)
             {
                 ok = false;
+                record.Error = e.GetType().Name + ": " + e.Message;
             }
 
             record.SentBytes = sent;
@@ -200,8 +211,9 @@ namespace Pigeon.Abuse
                     received += n;
                 }
             }
-            catch (Exception e) when (e is IOException || e is SocketException || e is ObjectDisposedException)
+            catch (Exception e) when (e is IOException || e is SocketException || e is ObjectDisposedException || e is System.Security.Cryptography.CryptographicException)
             {
+                record.Error ??= e.GetType().Name + ": " + e.Message;
             }
 
             record.EndedAtMs = watch.Elapsed.TotalMilliseconds;

@@ -30,6 +30,9 @@ namespace Pigeon.Abuse
         /// <summary>Milliseconds from the start until the receiving side ended.</summary>
         public double EndedAtMs { get; set; }
 
+        /// <summary>What ended the transfer early (an exception's type and message), or null.</summary>
+        public string Error { get; set; }
+
         /// <summary>Set last: the record is complete.</summary>
         public bool Done { get; set; }
     }

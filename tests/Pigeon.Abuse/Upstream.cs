@@ -39,7 +39,7 @@ namespace Pigeon.Abuse
             _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             _listener.Listen(4096);
             Port = ((IPEndPoint)_listener.LocalEndPoint).Port;
-            _acceptThread = new Thread(AcceptLoop) { IsBackground = true, Name = "upstream-accept" };
+            _acceptThread = Harness.Background("upstream-accept", AcceptLoop);
             _acceptThread.Start();
         }
 
@@ -133,14 +133,12 @@ namespace Pigeon.Abuse
 
                 Interlocked.Increment(ref _accepted);
                 Interlocked.Increment(ref _open);
-                Thread worker = new Thread(Serve) { IsBackground = true, Name = "upstream" };
-                worker.Start(socket);
+                Harness.Background("upstream", () => Serve(socket)).Start();
             }
         }
 
-        private void Serve(object state)
+        private void Serve(Socket socket)
         {
-            Socket socket = (Socket)state;
             string source = null;
             try
             {
@@ -176,6 +174,10 @@ namespace Pigeon.Abuse
             catch (Exception e) when (e is SocketException || e is ObjectDisposedException || e is System.IO.IOException)
             {
                 // the relay closed or reset the session
+            }
+            catch (Exception e)
+            {
+                Harness.Failed("upstream", e); // a bug of the suite: reported, and the suite goes on
             }
             finally
             {
