@@ -19,6 +19,12 @@ namespace Pigeon.Abuse
         /// </summary>
         public static JsonObject Relay(int maxSessions, int perClient, int evictIdleSeconds, int helloTimeoutSeconds, params JsonObject[] routes)
         {
+            return Relay(maxSessions, perClient, evictIdleSeconds, helloTimeoutSeconds, 10, routes);
+        }
+
+        /// <summary>As above, with the idle timeout given (the above: 10 s, the least allowed, so flood sessions end soon after a case).</summary>
+        public static JsonObject Relay(int maxSessions, int perClient, int evictIdleSeconds, int helloTimeoutSeconds, int idleTimeoutSeconds, params JsonObject[] routes)
+        {
             JsonArray list = new JsonArray();
             foreach (JsonObject route in routes)
             {
@@ -34,7 +40,7 @@ namespace Pigeon.Abuse
                     ["maxSessionsPerClient"] = perClient,
                     ["evictIdleSeconds"] = evictIdleSeconds,
                     ["helloTimeoutSeconds"] = helloTimeoutSeconds,
-                    ["idleTimeoutSeconds"] = 10, // the least allowed: flood sessions end soon after a case
+                    ["idleTimeoutSeconds"] = idleTimeoutSeconds,
                     ["routes"] = list,
                 },
             };

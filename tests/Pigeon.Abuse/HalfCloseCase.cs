@@ -54,9 +54,9 @@ namespace Pigeon.Abuse
             upstream.Scripts[UpstreamResetsFast] = ServeThenReset;
             upstream.Scripts[UpstreamResetsSlow] = ServeThenReset;
             int port = Loopback.FreePort();
-            using PigeonHost host = new PigeonHost("half-close-" + pump, Configs.Relay(32, 0, 0, 2, Configs.Chat("chat", port, upstream.Port)), pump);
+            using PigeonHost host = new PigeonHost("half-close-" + pump, Configs.Relay(32, 0, 0, 2, 60, Configs.Chat("chat", port, upstream.Port)), pump);
             host.Start();
-            report.Note(pump + " pump, drain " + DrainMs + " ms (the default); slow = " + SlowChunk + " B every " + SlowPauseMs + " ms, " + scale.SlowBytes
+            report.Note(pump + " pump, drain " + DrainMs + " ms (the default), idle timeout 60 s; slow = " + SlowChunk + " B every " + SlowPauseMs + " ms, " + scale.SlowBytes
                 + " B in all; fast = " + scale.FastBytes + " B as fast as it goes");
 
             // FIN: the four cells at once, then the byte accounting of all four.
