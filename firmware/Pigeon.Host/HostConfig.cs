@@ -14,7 +14,9 @@ namespace Pigeon.Host
     {
         /// <summary>Usage of the config subcommand.</summary>
         public const string CheckUsage = "usage: Pigeon.Host config check FILE [--device]\n"
+            + "       Pigeon.Host config check --data-dir DIR\n"
             + "  prints every problem in FILE with its field path; exits 1 when there is an error\n"
+            + "  --data-dir DIR   the config a start with --data-dir DIR would use, as the service checks it\n"
             + "  --device   check against the board's limits (sockets, memory) instead of the host's\n";
 
         /// <summary>The store for these options: DIR/config.json, or the --config file (with .bak/.new beside it).</summary>
@@ -99,6 +101,11 @@ namespace Pigeon.Host
         /// <summary>`config check FILE [--device]`: prints the result; 0 valid, 1 errors, 2 usage.</summary>
         public static int RunCommand(string[] args, TextWriter output, TextWriter error)
         {
+            if (args.Length == 4 && args[1] == "check" && args[2] == "--data-dir")
+            {
+                return Service.DataDirCheck.Run(args[3], output);
+            }
+
             if (args.Length < 3 || args[1] != "check")
             {
                 error.Write(CheckUsage);

@@ -4,6 +4,10 @@ using System.Runtime.InteropServices;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Config;
 using Pigeon.Host;
+using Pigeon.Host.Service;
+using Pigeon.Tests.Host.Reach;
+using Pigeon.Tests.Host.Relay;
+using Pigeon.Tests.Support;
 
 namespace Pigeon.Tests.Host.Service
 {
@@ -89,6 +93,33 @@ namespace Pigeon.Tests.Host.Service
                 Assert.IsTrue(files.Rename("other.json", "config.json.bak"));
                 Assert.AreEqual(OwnerOnly, File.GetUnixFileMode(Path.Combine(dir, "config.json.bak")), "renamed");
                 Directory.Delete(dir, true);
+            });
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void ActivityFile_IsOwnerOnly()
+        {
+            WithUmask000(() =>
+            {
+                string dir = TempDir();
+                var upstream = LoopbackRig.Listen();
+                RelayConfig config = LoopbackRig.Config();
+                config.Routes = new[] { LoopbackRig.Plain(LoopbackRig.FreePort(), LoopbackRig.PortOf(upstream)) };
+                Pigeon.Relay.RelayServer relay = LoopbackRig.StartRelay(config);
+                try
+                {
+                    TallyRecorder recorder = new TallyRecorder(relay, new FakeClock(1_790_000_000_000), dir, new ListLog());
+                    recorder.Load();
+                    recorder.Tick();
+                    Assert.AreEqual(OwnerOnly, File.GetUnixFileMode(Path.Combine(dir, TallyFile.FileName)));
+                }
+                finally
+                {
+                    relay.Stop();
+                    upstream.Stop();
+                    Directory.Delete(dir, true);
+                }
             });
         }
     }
