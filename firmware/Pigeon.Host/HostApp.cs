@@ -183,6 +183,7 @@ namespace Pigeon.Host
                 + ",\"bytesToClient\":" + total.BytesToClient
                 + ",\"gcAllocatedBytes\":" + allocated
                 + ",\"statusAllocatedBytes\":" + statusAllocated
+                + ",\"tallyAllocatedBytes\":" + (_tally == null ? 0 : _tally.AllocatedBytes)
                 + ",\"gcCollections\":" + GC.CollectionCount(0) + "}}";
             Interlocked.Add(ref _statusAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
             return line;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Text.Json;
 using System.Threading;
@@ -117,19 +118,24 @@ namespace Pigeon.Bench
         }
     }
 
-    /// <summary>Pigeon.Host from its built dll, with a generated config of plain routes.</summary>
+    /// <summary>
+    /// Pigeon.Host from its built dll (or a published executable: the packaged single file, a
+    /// native AOT build), with a generated config of plain routes.
+    /// </summary>
     public sealed class PigeonRelay : Relay
     {
         private readonly int _bufferBytes;
         private readonly string _folder;
+        private readonly string _executable;
         private readonly object _statsLock = new object();
         private JsonElement _lastStats;
         private int _statsCount;
 
-        public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes)
+        public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes, string executable = null)
             : base(name, discard, echo)
         {
             _bufferBytes = bufferBytes;
+            _executable = executable;
             _folder = Path.Combine(Path.GetTempPath(), "pigeon-bench-" + Environment.ProcessId + "-" + name);
         }
 
@@ -172,7 +178,16 @@ namespace Pigeon.Bench
                 + ", \"routes\": [ " + routes + " ] } }";
             string path = Path.Combine(_folder, "config.json");
             File.WriteAllText(path, config);
-            Launch("dotnet", new[] { HostDll, "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach" }, OnLine);
+            string[] options = { "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach" };
+            if (_executable != null)
+            {
+                Launch(_executable, options, OnLine);
+            }
+            else
+            {
+                Launch("dotnet", new[] { HostDll }.Concat(options), OnLine);
+            }
+
             WaitReady();
         }
 

@@ -94,6 +94,7 @@ namespace Pigeon.Tests.Host.Service
                 Assert.AreEqual(1, sum.Refused);
                 Assert.AreEqual("notTls", sum.TopReason);
                 Assert.AreEqual("last 24 h: 1 session served, 3.0 MB relayed, 1 refused (mostly: not TLS on a media port)", recorder.Line());
+                Assert.IsTrue(recorder.AllocatedBytes > 0, "its own allocations are counted (the benchmark subtracts them)");
 
                 // Sampling again without traffic adds nothing (deltas, not totals).
                 clock.Advance(Hour);
