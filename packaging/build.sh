@@ -43,7 +43,7 @@ mkdir -p "$out"
 work="$out/obj"
 rm -rf "$work"
 mkdir -p "$work"
-rm -f "$out"/pigeon-* "$out"/pigeon_*.deb "$out"/SHA256SUMS
+rm -rf "$out"/pigeon-* "$out"/pigeon_*.deb "$out"/SHA256SUMS
 rm -rf "$out/compare"
 
 log() { echo "== $*"; }

@@ -6,7 +6,6 @@ using Pigeon.Config;
 using Pigeon.Host;
 using Pigeon.Host.Service;
 using Pigeon.Tests.Host.Reach;
-using Pigeon.Tests.Host.Relay;
 using Pigeon.Tests.Support;
 
 namespace Pigeon.Tests.Host.Service
@@ -102,24 +101,11 @@ namespace Pigeon.Tests.Host.Service
         {
             WithUmask000(() =>
             {
-                string dir = TempDir();
-                var upstream = LoopbackRig.Listen();
-                RelayConfig config = LoopbackRig.Config();
-                config.Routes = new[] { LoopbackRig.Plain(LoopbackRig.FreePort(), LoopbackRig.PortOf(upstream)) };
-                Pigeon.Relay.RelayServer relay = LoopbackRig.StartRelay(config);
-                try
-                {
-                    TallyRecorder recorder = new TallyRecorder(relay, new FakeClock(1_790_000_000_000), dir, new ListLog());
-                    recorder.Load();
-                    recorder.Tick();
-                    Assert.AreEqual(OwnerOnly, File.GetUnixFileMode(Path.Combine(dir, TallyFile.FileName)));
-                }
-                finally
-                {
-                    relay.Stop();
-                    upstream.Stop();
-                    Directory.Delete(dir, true);
-                }
+                using TallyRig rig = new TallyRig();
+                TallyRecorder recorder = new TallyRecorder(rig.Relay, new FakeClock(1_790_000_000_000), rig.Folder, new ListLog());
+                recorder.Load();
+                recorder.Tick();
+                Assert.AreEqual(OwnerOnly, File.GetUnixFileMode(Path.Combine(rig.Folder, TallyFile.FileName)));
             });
         }
     }

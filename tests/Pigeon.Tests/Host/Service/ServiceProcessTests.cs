@@ -4,6 +4,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Threading;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Pigeon.Tests.Host.App;
 using Pigeon.Tests.Host.Relay;
 
 namespace Pigeon.Tests.Host.Service
@@ -13,23 +14,6 @@ namespace Pigeon.Tests.Host.Service
     [DoNotParallelize]
     public class ServiceProcessTests
     {
-        private static Process Start(string args, string notifySocket)
-        {
-            string dll = Path.Combine(AppContext.BaseDirectory, "Pigeon.Host.dll");
-            ProcessStartInfo psi = new ProcessStartInfo("dotnet", "\"" + dll + "\" --no-reach " + args)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            if (notifySocket != null)
-            {
-                psi.Environment["NOTIFY_SOCKET"] = notifySocket;
-            }
-
-            return Process.Start(psi);
-        }
-
         private static string TempDir()
         {
             string dir = Path.Combine(Path.GetTempPath(), "pigeon-svc-" + Guid.NewGuid().ToString("N"));
@@ -54,7 +38,7 @@ namespace Pigeon.Tests.Host.Service
             string socketPath = Path.Combine(dir, "notify.sock");
             using Socket notify = SystemdNotifierTests.Bind(socketPath);
             notify.ReceiveTimeout = 60000;
-            using Process p = Start("--data-dir \"" + dir + "\"", socketPath);
+            using Process p = HostProcessTests.Start("--data-dir \"" + dir + "\"", dir, socketPath);
             try
             {
                 string ready = SystemdNotifierTests.Receive(notify);
@@ -97,7 +81,7 @@ namespace Pigeon.Tests.Host.Service
             string socketPath = Path.Combine(dir, "notify.sock");
             using Socket notify = SystemdNotifierTests.Bind(socketPath);
             notify.ReceiveTimeout = 500;
-            using Process p = Start("--data-dir \"" + dir + "\"", socketPath);
+            using Process p = HostProcessTests.Start("--data-dir \"" + dir + "\"", dir, socketPath);
             Assert.IsTrue(p.WaitForExit(30000), "exits");
             Assert.AreEqual(2, p.ExitCode);
             StringAssert.Contains(p.StandardError.ReadToEnd(), "error: portal.listenAddress is 0.0.0.0, but no admin password is set");
