@@ -10,9 +10,10 @@
 # native AOT build, clang (apt-get install clang). Environment:
 #   PIGEON_VERSION   the version (default: from the latest v* tag, else 0.0.0+git.<commit>)
 #   PIGEON_TARGETS   the runtime identifiers to build (default: all four, space-separated)
-#   PIGEON_AOT       linux-x64 build: "jit" (single-file, trimmed: the default, see below) or
-#                    "aot" (native AOT); "both" also builds the other one into
-#                    artifacts/compare/<kind>/pigeon, for the benchmark
+#   PIGEON_AOT       linux-x64 build: "jit" (single-file, trimmed: the default; native AOT was
+#                    measured and not adopted, docs/server.md) or "aot" (native AOT, needs clang);
+#                    "both" ships jit and also puts both in artifacts/compare/<kind>/pigeon for
+#                    the benchmark (docs/performance.md)
 #   ARTIFACTS        the output folder (default: artifacts/ in the repository)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
