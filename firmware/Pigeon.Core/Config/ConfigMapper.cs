@@ -132,6 +132,11 @@ namespace Pigeon.Config
             r.Add("idleTimeoutSeconds", ConfigNode.FromInt(relay.IdleTimeoutSeconds));
             r.Add("drainMilliseconds", ConfigNode.FromInt(relay.DrainMilliseconds));
             r.Add("dnsCacheSeconds", ConfigNode.FromInt(relay.DnsCacheSeconds));
+            r.Add("maxSessionsPerClient", ConfigNode.FromInt(relay.MaxSessionsPerClient));
+            r.Add("evictIdleSeconds", ConfigNode.FromInt(relay.EvictIdleSeconds));
+            r.Add("decoyPage", S(relay.DecoyPage));
+            r.Add("tlsCertificateFile", S(relay.TlsCertificateFile));
+            r.Add("tlsKeyFile", S(relay.TlsKeyFile));
             ConfigNode routes = ConfigNode.NewArray();
             RouteConfig[] list = relay.Routes ?? new RouteConfig[0];
             for (int i = 0; i < list.Length; i++)
@@ -144,10 +149,13 @@ namespace Pigeon.Config
                 n.Add("upstreamHost", S(route.UpstreamHost));
                 n.Add("upstreamPort", ConfigNode.FromInt(route.UpstreamPort));
                 n.Add("fallbackHost", S(route.FallbackHost));
-                n.Add("proxyProtocol", ConfigNode.FromBool(route.ProxyProtocol));
+                n.Add("proxyProtocol", route.ProxyProtocol && route.ProxyProtocolVersion == 2 ? ConfigNode.FromString("v2") : ConfigNode.FromBool(route.ProxyProtocol));
                 n.Add("allowedSni", Strings(route.AllowedSni));
                 n.Add("upstreamFromSni", ConfigNode.FromBool(route.UpstreamFromSni));
                 n.Add("allowTls", ConfigNode.FromBool(route.AllowTls));
+                n.Add("terminateTls", ConfigNode.FromBool(route.TerminateTls));
+                n.Add("acceptProxy", ConfigNode.FromBool(route.AcceptProxy));
+                n.Add("chatOpeningCheck", ConfigNode.FromBool(route.ChatOpeningCheck));
                 routes.AddItem(Unknown(n, route.UnknownKeys));
             }
 
@@ -255,6 +263,11 @@ namespace Pigeon.Config
                     case "idleTimeoutSeconds": target.IdleTimeoutSeconds = Int(v, path, report, target.IdleTimeoutSeconds); break;
                     case "drainMilliseconds": target.DrainMilliseconds = Int(v, path, report, target.DrainMilliseconds); break;
                     case "dnsCacheSeconds": target.DnsCacheSeconds = Int(v, path, report, target.DnsCacheSeconds); break;
+                    case "maxSessionsPerClient": target.MaxSessionsPerClient = Int(v, path, report, target.MaxSessionsPerClient); break;
+                    case "evictIdleSeconds": target.EvictIdleSeconds = Int(v, path, report, target.EvictIdleSeconds); break;
+                    case "decoyPage": target.DecoyPage = Str(v, path, report, target.DecoyPage); break;
+                    case "tlsCertificateFile": target.TlsCertificateFile = Str(v, path, report, target.TlsCertificateFile); break;
+                    case "tlsKeyFile": target.TlsKeyFile = Str(v, path, report, target.TlsKeyFile); break;
                     case "routes":
                         if (v.Kind != ConfigNodeKind.Array)
                         {
@@ -296,15 +309,38 @@ namespace Pigeon.Config
                     case "upstreamHost": route.UpstreamHost = Str(v, at, report, route.UpstreamHost); break;
                     case "upstreamPort": route.UpstreamPort = Int(v, at, report, route.UpstreamPort); break;
                     case "fallbackHost": route.FallbackHost = Str(v, at, report, route.FallbackHost); break;
-                    case "proxyProtocol": route.ProxyProtocol = Bool(v, at, report, route.ProxyProtocol); break;
+                    case "proxyProtocol": ReadProxyProtocol(v, at, report, route); break;
                     case "allowedSni": route.AllowedSni = StrArray(v, at, report, route.AllowedSni); break;
                     case "upstreamFromSni": route.UpstreamFromSni = Bool(v, at, report, route.UpstreamFromSni); break;
                     case "allowTls": route.AllowTls = Bool(v, at, report, route.AllowTls); break;
+                    case "terminateTls": route.TerminateTls = Bool(v, at, report, route.TerminateTls); break;
+                    case "acceptProxy": route.AcceptProxy = Bool(v, at, report, route.AcceptProxy); break;
+                    case "chatOpeningCheck": route.ChatOpeningCheck = Bool(v, at, report, route.ChatOpeningCheck); break;
                     default: route.UnknownKeys = Keep(route.UnknownKeys, name, v, at, report); break;
                 }
             }
 
             return route;
+        }
+
+        // true/false (true = the v1 line, as before v2 existed), or "v1"/"v2".
+        private static void ReadProxyProtocol(ConfigNode v, string path, ValidationReport report, RouteConfig route)
+        {
+            if (v.Kind == ConfigNodeKind.String && (v.Text == "v1" || v.Text == "v2"))
+            {
+                route.ProxyProtocol = true;
+                route.ProxyProtocolVersion = v.Text == "v2" ? 2 : 1;
+                return;
+            }
+
+            if (v.Kind == ConfigNodeKind.String)
+            {
+                report.AddError(path, "must be true, false, \"v1\" or \"v2\"");
+                return;
+            }
+
+            route.ProxyProtocol = Bool(v, path, report, route.ProxyProtocol);
+            route.ProxyProtocolVersion = 1;
         }
 
         private static void ReadTime(ConfigNode node, TimeConfig target, ValidationReport report)

@@ -27,8 +27,23 @@ namespace Pigeon.Config
         /// <summary>See <see cref="DeviceMaxRoutes"/>.</summary>
         public const int HostMaxRoutes = 64;
 
-        /// <summary>Most session slots on a host (each parks two threads).</summary>
-        public const int HostMaxSessions = 4096;
+        /// <summary>
+        /// Most sessions on a host: 1,000,000. The event-driven pump makes a session object on first
+        /// use and holds buffers only while bytes move, so the ceiling is the open-file limit (two
+        /// sockets a session), which Pigeon.Host checks at start, not memory set aside up front.
+        /// </summary>
+        public const int HostMaxSessions = 1000000;
+
+        /// <summary>Longest relay.decoyPage (characters): a plain page, not a site.</summary>
+        public const int MaxDecoyPageLength = 16384;
+
+        /// <summary>
+        /// Why a board refuses terminateTls (docs/device.md, "TLS on a board"): the reasons read from
+        /// nanoFramework's source at the pinned firmware.
+        /// </summary>
+        public const string BoardTlsRefusal = "is not available on a board: its TLS handshake blocks the whole relay while a client is slow, "
+            + "and each TLS session needs tens of KB the board does not have. Use chat port 5222 with TLS off in the app, "
+            + "or run Pigeon on a server for TLS on 443";
 
         /// <summary>Longest free-text value (names, URLs, user names).</summary>
         public const int MaxTextLength = 253;
@@ -166,6 +181,18 @@ namespace Pigeon.Config
             Range(relay.IdleTimeoutSeconds, 10, 86400, "relay.idleTimeoutSeconds", null, report);
             Range(relay.DrainMilliseconds, 0, 60000, "relay.drainMilliseconds", null, report);
             Range(relay.DnsCacheSeconds, 0, 86400, "relay.dnsCacheSeconds", null, report);
+            Range(relay.MaxSessionsPerClient, 0, maxSessions, "relay.maxSessionsPerClient", null, report);
+            Range(relay.EvictIdleSeconds, 0, 86400, "relay.evictIdleSeconds", null, report);
+            if (relay.DecoyPage != null && relay.DecoyPage.Length > MaxDecoyPageLength)
+            {
+                report.AddError("relay.decoyPage", "is " + relay.DecoyPage.Length.ToString() + " characters; at most " + MaxDecoyPageLength.ToString());
+            }
+
+            bool certificate = !Empty(relay.TlsCertificateFile);
+            if (certificate != !Empty(relay.TlsKeyFile))
+            {
+                report.AddError(certificate ? "relay.tlsKeyFile" : "relay.tlsCertificateFile", "must be set together with " + (certificate ? "relay.tlsCertificateFile" : "relay.tlsKeyFile") + " (both PEM files, or neither: then Pigeon makes its own)");
+            }
 
             RouteConfig[] routes = relay.Routes;
             if (routes == null)
@@ -205,11 +232,11 @@ namespace Pigeon.Config
 
             for (int i = 0; i < routes.Length; i++)
             {
-                ValidateRoute(routes, i, report);
+                ValidateRoute(routes, i, device, report);
             }
         }
 
-        private static void ValidateRoute(RouteConfig[] routes, int index, ValidationReport report)
+        private static void ValidateRoute(RouteConfig[] routes, int index, bool device, ValidationReport report)
         {
             string path = "relay.routes[" + index.ToString() + "]";
             RouteConfig route = routes[index];
@@ -301,6 +328,30 @@ namespace Pigeon.Config
             if (route.AllowTls && sniCount > 0)
             {
                 report.AddWarning(path + ".allowTls", "only matters on plain routes; this route reads TLS through its allowedSni list anyway");
+            }
+
+            if (route.ProxyProtocol && route.ProxyProtocolVersion != 1 && route.ProxyProtocolVersion != 2)
+            {
+                report.AddError(path + ".proxyProtocol", "must be true, false, \"v1\" or \"v2\"");
+            }
+
+            if (route.TerminateTls)
+            {
+                if (sniCount > 0 || route.UpstreamFromSni || route.AllowTls)
+                {
+                    report.AddError(path + ".terminateTls", "a route that takes the app's TLS off is a chat route: remove "
+                        + (sniCount > 0 ? "allowedSni" : route.UpstreamFromSni ? "upstreamFromSni" : "allowTls") + " (media routes pass TLS through untouched)");
+                }
+
+                if (device)
+                {
+                    report.AddError(path + ".terminateTls", BoardTlsRefusal);
+                }
+            }
+
+            if (route.ChatOpeningCheck && sniCount > 0)
+            {
+                report.AddWarning(path + ".chatOpeningCheck", "only applies to chat routes; this route reads a ClientHello");
             }
         }
 

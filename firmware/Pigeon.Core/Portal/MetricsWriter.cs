@@ -25,25 +25,7 @@ namespace Pigeon.Portal
         /// <summary>Label values for <see cref="RefusalReason"/>, by value.</summary>
         public static string ReasonLabel(int reason)
         {
-            switch (reason)
-            {
-                case (int)RefusalReason.Full:
-                    return "full";
-                case (int)RefusalReason.HelloTimeout:
-                    return "hello_timeout";
-                case (int)RefusalReason.NotTls:
-                    return "not_tls";
-                case (int)RefusalReason.SniNotAllowed:
-                    return "sni_not_allowed";
-                case (int)RefusalReason.Malformed:
-                    return "malformed";
-                case (int)RefusalReason.TlsOnChatPort:
-                    return "tls_on_chat_port";
-                case (int)RefusalReason.ClosedEarly:
-                    return "closed_early";
-                default:
-                    return "reason_" + reason.ToString();
-            }
+            return RefusalReasons.Label(reason);
         }
 
         /// <summary>

@@ -63,13 +63,13 @@ namespace Pigeon.Host.Service
             get { return _path; }
         }
 
-        /// <summary>The refusal reasons counted: the status page's names, one per <see cref="RefusalReason"/>.</summary>
+        /// <summary>The refusal reasons counted: the status page's names (<see cref="RefusalReasons.Name"/>), one per <see cref="RefusalReason"/>.</summary>
         public static string[] ReasonNames()
         {
             string[] names = new string[RouteCounters.ReasonCount];
             for (int r = 0; r < names.Length; r++)
             {
-                names[r] = r < StatusWriter.ReasonNames.Length ? StatusWriter.ReasonNames[r] : "reason" + r;
+                names[r] = RefusalReasons.Name(r);
             }
 
             return names;
@@ -202,18 +202,20 @@ namespace Pigeon.Host.Service
         }
 
         /// <summary>
-        /// Sessions that got as far as relaying: every client given a slot (Accepted), less those
-        /// refused after it (every reason but Full, which is counted without a slot) and those
-        /// whose upstream could not be reached. A flood of junk connections is not "served".
+        /// Sessions that got as far as relaying: every client given a session (Accepted), less
+        /// those refused after it and those whose upstream could not be reached. Full and
+        /// ClientLimit are counted without a session, and Evicted ends a session that was
+        /// relaying, so those three are not subtracted. A flood of junk connections is not "served".
         /// </summary>
         public static long Served(RouteCounters total)
         {
             long served = total.Accepted - total.UpstreamFailures;
             for (int r = 0; r < RouteCounters.ReasonCount; r++)
             {
-                if ((RefusalReason)r != RefusalReason.Full)
+                RefusalReason reason = (RefusalReason)r;
+                if (reason != RefusalReason.Full && reason != RefusalReason.ClientLimit && reason != RefusalReason.Evicted)
                 {
-                    served -= total.Refused((RefusalReason)r);
+                    served -= total.Refused(reason);
                 }
             }
 

@@ -83,6 +83,12 @@ namespace Pigeon.Host.Service
                 case "malformed": return "malformed TLS";
                 case "tlsOnChatPort": return "TLS switched on in the app";
                 case "closedEarly": return "closed before sending anything";
+                case "clientLimit": return "too many sessions from one address";
+                case "evicted": return "idle sessions ended to make room";
+                case "tlsFailed": return "failed TLS handshakes";
+                case "probe": return "web probes";
+                case "badProxyHeader": return "no valid PROXY header";
+                case "notChatClient": return "not a WhatsApp chat client";
                 default: return reason;
             }
         }

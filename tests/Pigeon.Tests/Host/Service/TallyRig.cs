@@ -29,7 +29,7 @@ namespace Pigeon.Tests.Host.Service
             SniPort = LoopbackRig.FreePort();
             RelayConfig config = LoopbackRig.Config(maxSessions: 4);
             config.Routes = new[] { LoopbackRig.Plain(PlainPort, LoopbackRig.PortOf(_upstream)), LoopbackRig.Sni(SniPort, LoopbackRig.PortOf(_upstream)) };
-            Relay = LoopbackRig.StartRelay(config);
+            Relay = LoopbackRig.StartRelay("events", config); // the host's default pump
         }
 
         public RelayServer Relay { get; }
