@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up time and size of Pigeon builds (docs/server.md): each NAME=COMMAND is started
 # ROUNDS times (default 10), the builds taking turns round by round so a busy machine slows
-# them alike, with the same config (two routes and the portal on 127.0.0.1, the host's 256
+# them alike, with the same config (two routes and the portal on 127.0.0.1, the host's default
 # session slots, --no-reach) and a NOTIFY_SOCKET. Start-up = exec to READY=1 (every listener
 # accepts); memory = resident set at READY=1. Prints one JSON object.
 #

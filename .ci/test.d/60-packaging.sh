@@ -86,13 +86,15 @@ PY
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 low=$(free_low_port)
 high=$(free_port)
+tls=$(free_port)
 portal=$(free_port)
 data="$work/data"
 mkdir -p "$data"
 cat > "$data/config.json" <<JSON
 { "relay": { "maxSessions": 8, "routes": [
     { "name": "chat-low", "listenAddress": "127.0.0.1", "listenPort": $low, "upstreamHost": "127.0.0.1", "upstreamPort": 9 },
-    { "name": "chat-high", "listenAddress": "127.0.0.1", "listenPort": $high, "upstreamHost": "127.0.0.1", "upstreamPort": 9 } ] },
+    { "name": "chat-high", "listenAddress": "127.0.0.1", "listenPort": $high, "upstreamHost": "127.0.0.1", "upstreamPort": 9 },
+    { "name": "chat-tls", "listenAddress": "127.0.0.1", "listenPort": $tls, "upstreamHost": "127.0.0.1", "upstreamPort": 9, "terminateTls": true } ] },
   "portal": { "listenAddress": "127.0.0.1", "port": $portal } }
 JSON
 chown -R nobody:nogroup "$data"
@@ -100,15 +102,16 @@ as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --no-new-privs)
 one_cap=(--inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service --bounding-set=-all,+net_bind_service)
 
 check "ExecStartPre's check passes on this data folder (as nobody)" '"${as_nobody[@]}" /usr/bin/pigeon config check --data-dir "$data" > "$work/check.log" 2>&1'
-python3 "$probe" notify --port "$low" --port "$high" --port "$portal" --http "http://127.0.0.1:$portal/" \
+python3 "$probe" notify --port "$low" --port "$high" --port "$tls" --port "$portal" --http "http://127.0.0.1:$portal/" --tls "$tls" \
   --post "http://127.0.0.1:$portal/api/admin-password" '{"password":"a long admin password"}' -- \
   "${as_nobody[@]}" "${one_cap[@]}" /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/run.json"
 cat "$work/run.json"; echo
 check "READY=1 arrived on the test NOTIFY_SOCKET" '[ "$(jq_get "$work/run.json" "[\"ready\"]")" = true ]'
-check "at READY=1 every listener accepted ($low, $high, portal $portal)" '[ "$(jq_get "$work/run.json" "[\"accept_at_ready\"]")" = "{\"$low\": true, \"$high\": true, \"$portal\": true}" ]'
-check "each listener accepted before READY=1 was sent" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (len(d[\"first_accept_ms\"]) == 3 and max(d[\"first_accept_ms\"].values()) <= d[\"ready_ms\"]))" "$work/run.json"'
+check "at READY=1 every listener accepted ($low, $high, $tls, portal $portal)" '[ "$(jq_get "$work/run.json" "[\"accept_at_ready\"]")" = "{\"$low\": true, \"$high\": true, \"$tls\": true, \"$portal\": true}" ]'
+check "each listener accepted before READY=1 was sent" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (len(d[\"first_accept_ms\"]) == 4 and max(d[\"first_accept_ms\"].values()) <= d[\"ready_ms\"]))" "$work/run.json"'
 check "STATUS= says all routes listen" '[ "$(jq_get "$work/run.json" "[\"ready_message\"]")" = "READY=1
-STATUS=relaying on 2 of 2 routes; portal http://127.0.0.1:$portal/" ]'
+STATUS=relaying on 3 of 3 routes; portal http://127.0.0.1:$portal/" ]'
+check "the trimmed binary terminates TLS on the terminateTls route (its own certificate, through libssl)" '[ "$(jq_get "$work/run.json" "[\"tls_version\"]")" = TLSv1.3 ]'
 check "it ran as nobody (uid 65534)" '[ "$(jq_get "$work/run.json" "[\"uid\"][0]")" = 65534 ]'
 check "its effective, permitted and bounding capabilities are CAP_NET_BIND_SERVICE only (0x400)" \
   '[ "$(jq_get "$work/run.json" "[\"cap_eff\"]")" = 0000000000000400 ] && [ "$(jq_get "$work/run.json" "[\"cap_prm\"]")" = 0000000000000400 ] && [ "$(jq_get "$work/run.json" "[\"cap_bnd\"]")" = 0000000000000400 ]'
@@ -116,8 +119,8 @@ check "it bound 127.0.0.1:$low (below 1024)" 'grep -q "route chat-low: listening
 check "the portal page answered 200" '[ "$(jq_get "$work/run.json" "[\"http_status\"]")" = 200 ]'
 check "setting the admin password answered 200 (PBKDF2 through the system's libssl, a save)" '[ "$(jq_get "$work/run.json" "[\"post_status\"]")" = 200 ]'
 check "STOPPING=1 on SIGTERM, then exit 0" '[ "$(jq_get "$work/run.json" "[\"stop_message\"]")" = STOPPING=1 ] && [ "$(jq_get "$work/run.json" "[\"exit_code\"]")" = 0 ]'
-check "config.json, config.json.bak (the hand-written 0644 copy, renamed) and activity.json: nobody's, mode 0600" \
-  '( for f in config.json config.json.bak activity.json; do [ "$(stat -c "%U %a" "$data/$f")" = "nobody 600" ] || exit 1; done )'
+check "config.json, config.json.bak (the hand-written 0644 copy, renamed), activity.json and tls-key.pem: nobody's, mode 0600" \
+  '( for f in config.json config.json.bak activity.json tls-key.pem; do [ "$(stat -c "%U %a" "$data/$f")" = "nobody 600" ] || exit 1; done )'
 # The probe's own connections (open, then close without a byte) are what the relay counted.
 check "pigeon status reads the stopped relay's 24-hour line (exit 3: not running)" \
   '/usr/bin/pigeon status --data-dir "$data" > "$work/status.txt"; [ $? -eq 3 ] && grep -q "^pigeon: not running" "$work/status.txt" && grep -qE "^last 24 h: 0 sessions served, 0\.0 MB relayed, [1-9][0-9]* refused \(mostly: closed before sending anything\)$" "$work/status.txt"'
@@ -125,12 +128,12 @@ check "pigeon status reads the stopped relay's 24-hour line (exit 3: not running
 # The control: the same command without the capability cannot open the low port.
 python3 "$probe" notify --port "$high" -- "${as_nobody[@]}" --inh-caps=-all --bounding-set=-all /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/nocap.json"
 check "without the capability: port $low skipped with 'permission denied', the rest runs" \
-  'grep -q "port $low skipped: permission denied" <<< "$(jq_get "$work/nocap.json" "[\"output\"]")" && [ "$(jq_get "$work/nocap.json" "[\"ready_message\"]" | tail -1)" = "STATUS=relaying on 1 of 2 routes; portal http://127.0.0.1:$portal/" ]'
+  'grep -q "port $low skipped: permission denied" <<< "$(jq_get "$work/nocap.json" "[\"output\"]")" && [ "$(jq_get "$work/nocap.json" "[\"ready_message\"]" | tail -1)" = "STATUS=relaying on 2 of 3 routes; portal http://127.0.0.1:$portal/" ]'
 
 # The journal: stdout on a socket named by JOURNAL_STREAM gets syslog priorities, no time stamps.
 python3 "$probe" journal -- "${as_nobody[@]}" "${one_cap[@]}" /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/journal.json"
 check "journal lines carry <6> and no time stamp" \
-  'lines=$(jq_get "$work/journal.json" "[\"lines\"]") && grep -q "\"<6>relay up: 2 of 2 routes" <<< "$lines" && ! grep -q "\"20[0-9][0-9]-" <<< "$lines"'
+  'lines=$(jq_get "$work/journal.json" "[\"lines\"]") && grep -q "\"<6>relay up: 3 of 3 routes" <<< "$lines" && ! grep -q "\"20[0-9][0-9]-" <<< "$lines"'
 
 # ExecStartPre refuses a portal open to the network before an admin password exists.
 open="$work/open"

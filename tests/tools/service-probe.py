@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Runs a Pigeon command the way systemd would and reports what it saw, as one JSON line.
 
-  service-probe.py notify [--runs N] [--port P]... [--http URL] [--post URL JSON] -- COMMAND...
+  service-probe.py notify [--runs N] [--port P]... [--http URL] [--post URL JSON] [--tls PORT] -- COMMAND...
       Binds a NOTIFY_SOCKET, starts COMMAND with it, and meanwhile tries every --port on
       127.0.0.1 every 2 ms. Reports when READY=1 arrived, whether every port accepted a
       connection at that moment, when each port first accepted, the STATUS= text, the process's
       capabilities and resident memory at READY, the status of GET --http and of POST --post
-      (a JSON body); then sends
+      (a JSON body), the TLS version a handshake on --tls PORT reached; then sends
       SIGTERM and reports STOPPING=1, the exit code and the output. With --runs N, repeats N
       times and adds the median and spread of the start-up time (exec to READY=1).
 
@@ -57,7 +57,21 @@ def proc_status(pid):
     return fields
 
 
-def notify_once(command, ports, http, post):
+def tls_version(port):
+    """Completes a TLS handshake on 127.0.0.1:PORT (any certificate) and returns the version."""
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            with context.wrap_socket(raw, server_hostname="relay.example") as tls:
+                return tls.version()
+    except (OSError, ssl.SSLError) as e:
+        return str(e)
+
+
+def notify_once(command, ports, http, post, tls):
     folder = tempfile.mkdtemp(prefix="pigeon-notify-")
     os.chmod(folder, 0o755)  # a service running as another user must reach the socket
     path = os.path.join(folder, "notify.sock")
@@ -110,6 +124,8 @@ def notify_once(command, ports, http, post):
                 report["http_bytes"] = len(r.read())
         except Exception as e:  # noqa: BLE001 - reported, not raised
             report["http_status"] = str(e)
+    if tls:
+        report["tls_version"] = tls_version(tls)
     if post:
         url, body = post
         request = urllib.request.Request(url, data=body.encode(), headers={"Content-Type": "application/json"}, method="POST")
@@ -140,7 +156,7 @@ def notify_once(command, ports, http, post):
 
 def notify(argv):
     options, command = split_args(argv)
-    ports, runs, http, post = [], 1, None, None
+    ports, runs, http, post, tls = [], 1, None, None, None
     i = 0
     while i < len(options):
         if options[i] == "--port":
@@ -149,11 +165,13 @@ def notify(argv):
             runs = int(options[i + 1]); i += 2
         elif options[i] == "--http":
             http = options[i + 1]; i += 2
+        elif options[i] == "--tls":
+            tls = int(options[i + 1]); i += 2
         elif options[i] == "--post":
             post = (options[i + 1], options[i + 2]); i += 3
         else:
             sys.exit("unknown option " + options[i])
-    reports = [notify_once(command, ports, http, post) for _ in range(runs)]
+    reports = [notify_once(command, ports, http, post, tls) for _ in range(runs)]
     result = reports[-1]
     if runs > 1:
         times = [r["ready_ms"] for r in reports if r["ready_ms"] is not None]
