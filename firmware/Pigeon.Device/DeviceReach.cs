@@ -16,7 +16,8 @@ namespace Pigeon.Device
     /// address (UPnP IGD, NAT-PMP), upstream health checks, the /metrics page and the "reach"
     /// object of the status API. The host's ReachService does the same with two threads; the
     /// board uses ONE thread for the mapper and the health checks, so they hold one socket at a
-    /// time (<see cref="SessionBudget.ReachSockets"/>) and one thread's heap.
+    /// time (<see cref="SessionBudget.ReachSockets"/>) and one thread's heap (its router answers are
+    /// read up to <see cref="SessionBudget.RouterAnswerBytes"/>; <see cref="SessionBudget.ReachHeapBytes"/>).
     /// Dynamic DNS is not run on the board: the pinned packages have no HTTPS client
     /// (nanoFramework.System.Net.Http is not pinned; docs/device.md).
     /// </summary>
@@ -27,19 +28,6 @@ namespace Pigeon.Device
 
         /// <summary>Per-request timeout of the router's HTTP (description, SOAP).</summary>
         public const int HttpTimeoutMs = 5000;
-
-        /// <summary>
-        /// Largest router answer read (the description of a real router is 2-6 KB). The buffer is
-        /// allocated per request on the reach thread; <see cref="HeapBytes"/> counts it.
-        /// </summary>
-        public const int MaxResponseBytes = 16384;
-
-        /// <summary>
-        /// Heap the reach work may hold at once besides the relay: the router answer buffer
-        /// (16 KB), the request and SOAP text (up to 8 KB while growing) and the thread. Added to
-        /// the budget's reserve when the reach thread runs (docs/device.md, "Heap").
-        /// </summary>
-        public const int HeapBytes = 24 * 1024;
 
         private readonly PigeonConfig _config;
         private readonly RelayServer _relay;
@@ -71,7 +59,7 @@ namespace Pigeon.Device
             Gateway = Parse(uplink == null ? null : uplink.IPv4GatewayAddress);
             LocalAddress = Parse(uplink == null ? null : uplink.IPv4Address);
 
-            UpnpClient upnp = new UpnpClient(tcp, udp, Ssdp.MulticastAddress, Ssdp.MulticastPort, SearchMs, HttpTimeoutMs, MaxResponseBytes);
+            UpnpClient upnp = new UpnpClient(tcp, udp, Ssdp.MulticastAddress, Ssdp.MulticastPort, SearchMs, HttpTimeoutMs, SessionBudget.RouterAnswerBytes);
             NatPmp natPmp = Gateway == 0 ? null : new NatPmp(udp, Gateway, NatPmp.ServerPort);
             Pcp pcp = Gateway == 0 ? null : new Pcp(udp, Gateway, Pcp.ServerPort, LocalAddress, new DeviceRandom());
             Mapper = new PortMapper(upnp, natPmp, pcp, Gateway, clock, log, "Pigeon relay");

@@ -21,9 +21,11 @@ namespace Pigeon.Config
 
         /// <summary>
         /// Device: 5 sessions = 10 sockets of the ESP32's 16 (lwIP CONFIG_LWIP_MAX_SOCKETS), leaving
-        /// 4 listeners, the portal and DNS. 2 KB buffers: over Wi-Fi the board relays ~10 Mbit/s at
-        /// most (every byte crosses the radio twice), and a 2 KB read already keeps that pipe full;
-        /// 5 x 2 x 2 KB = 20 KB of the ~100 KB heap. (docs/performance.md, device-sized rows.)
+        /// the two default routes' listeners, the portal (listener + 2 slots) and port mapping
+        /// (Relay.SessionBudget, docs/device.md "Budget"). 2 KB buffers: over Wi-Fi the board relays
+        /// ~10 Mbit/s at most (every byte crosses the radio twice), and a 2 KB read already keeps
+        /// that pipe full; a session's buffer is max(2 x 2 KB, the 4 KB hello) = 4 KB, 20 KB for 5
+        /// of the ~100 KB heap. (docs/performance.md, device-sized rows.)
         /// </summary>
         public const int DeviceMaxSessions = 5;
 
@@ -145,22 +147,40 @@ namespace Pigeon.Config
             relay.DecoyPage = "";
             relay.TlsCertificateFile = "";
             relay.TlsKeyFile = "";
-            relay.Routes = WhatsAppRoutes();
+            relay.Routes = device ? BoardRoutes() : WhatsAppRoutes();
             return relay;
         }
 
         /// <summary>
-        /// WhatsApp's route table (docs/relay-protocols.md): chat on 443 and 5222, plain, with a
-        /// PROXY v1 line, to g.whatsapp.net:5222 (fallback g-fallback.whatsapp.net); media on 587
-        /// and 7777, SNI allow-listed, to whatsapp.net:443 with no PROXY line.
+        /// WhatsApp's route table, as its own proxy serves it (docs/relay-protocols.md): chat on
+        /// 443 with the app's TLS taken off (what the app uses when a user types only the host),
+        /// chat on 5222 plain, both with a PROXY v1 line to g.whatsapp.net:5222 (fallback
+        /// g-fallback.whatsapp.net); media on 587 and 7777, SNI allow-listed, passed through to
+        /// whatsapp.net:443 with no PROXY line. The host's default; a board cannot terminate TLS.
         /// </summary>
         public static RouteConfig[] WhatsAppRoutes()
         {
+            RouteConfig tls = ChatRoute(443);
+            tls.TerminateTls = true;
             return new RouteConfig[]
             {
-                ChatRoute(443),
+                tls,
                 ChatRoute(5222),
                 MediaRoute(587),
+                MediaRoute(7777),
+            };
+        }
+
+        /// <summary>
+        /// The board's default routes: chat 5222 and media 7777, which serve WhatsApp with TLS off.
+        /// Every route holds a listening socket, and on a 16-socket board two sockets are a relay
+        /// session; 443 and 587 (the same upstreams) stay a config choice (docs/device.md, "Budget").
+        /// </summary>
+        public static RouteConfig[] BoardRoutes()
+        {
+            return new RouteConfig[]
+            {
+                ChatRoute(5222),
                 MediaRoute(7777),
             };
         }

@@ -7,17 +7,17 @@ namespace Pigeon.Portal
     /// <summary>
     /// The portal's socket loop over the platform's TCP seams, shared by board and host. One
     /// accept thread hands connections to a fixed, tiny number of worker slots (two on the
-    /// board: sockets are scarce and the relay has priority); when all are busy, the new client
-    /// gets a canned 503 and is closed at once. Each slot owns its request/response buffers.
+    /// board: sockets are scarce and the relay has priority). When all are busy, the new client
+    /// gets a canned 503 and is closed at once, or, with <see cref="QueueWhenBusy"/> (the board),
+    /// is not accepted until a slot is free: it waits in the listen queue, which holds no socket,
+    /// so the portal never holds more than its listener and its slots. Each slot owns its
+    /// request/response buffers.
     /// A reaper thread closes any connection past its deadline: <see cref="HeaderTimeoutMs"/>
     /// to deliver the whole request (slow-loris clients), then <see cref="ResponseTimeoutMs"/>
     /// to take the answer.
     /// </summary>
     public sealed class PortalServer
     {
-        /// <summary>Slots on the board (each a socket of the ESP32's 16).</summary>
-        public const int DeviceSlots = 2;
-
         /// <summary>Time for a client to send its request line, headers and body.</summary>
         public const int HeaderTimeoutMs = 10000;
 
@@ -52,6 +52,7 @@ namespace Pigeon.Portal
         private readonly bool[] _busy;
         private readonly Thread[] _workers;
         private readonly object _lock = new object();
+        private readonly AutoResetEvent _slotFreed = new AutoResetEvent(false);
         private IConnection _spare;
         private IListener _listener;
         private Thread _acceptThread;
@@ -90,6 +91,13 @@ namespace Pigeon.Portal
 
             _spare = transport.CreateConnection();
         }
+
+        /// <summary>
+        /// True: accept a connection only when a slot is free (no socket held to answer "busy");
+        /// false (default): accept at once and answer 503 when every slot is busy. Set before
+        /// <see cref="Start"/>.
+        /// </summary>
+        public bool QueueWhenBusy { get; set; }
 
         /// <summary>Requests answered (any status) since start.</summary>
         public int Served
@@ -160,6 +168,7 @@ namespace Pigeon.Portal
                 _go[i].Set();
             }
 
+            _slotFreed.Set();
             Join(_acceptThread);
             Join(_reaperThread);
             for (int i = 0; i < _workers.Length; i++)
@@ -180,6 +189,11 @@ namespace Pigeon.Portal
         {
             while (!_stopping)
             {
+                if (QueueWhenBusy && !WaitForFreeSlot())
+                {
+                    return;
+                }
+
                 if (!_listener.Accept(_spare))
                 {
                     if (_stopping)
@@ -223,6 +237,28 @@ namespace Pigeon.Portal
 
                 _go[slot].Set();
             }
+        }
+
+        /// <summary>Blocks until a slot is free; false when the server stops meanwhile.</summary>
+        private bool WaitForFreeSlot()
+        {
+            while (!_stopping)
+            {
+                lock (_lock)
+                {
+                    for (int i = 0; i < _busy.Length; i++)
+                    {
+                        if (!_busy[i])
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                _slotFreed.WaitOne(ReaperIntervalMs, false);
+            }
+
+            return false;
         }
 
         private void Work(int slot)
@@ -283,6 +319,8 @@ namespace Pigeon.Portal
                     connection.Close();
                     _busy[slot] = false;
                 }
+
+                _slotFreed.Set();
             }
         }
 

@@ -130,9 +130,9 @@ namespace Pigeon.Tests.Portal
             JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("192.168.1.20", share.Get("host").Text);
             Assert.AreEqual("best-known", share.Get("hostSource").Text);
-            Assert.AreEqual(443, share.Get("chatPort").IntValue);
-            Assert.AreEqual(587, share.Get("mediaPort").IntValue);
-            Assert.AreEqual("https://wa.me/proxy?host=192.168.1.20&chatPort=443&mediaPort=587&chatTLS=false", share.Get("link").Text);
+            Assert.AreEqual(5222, share.Get("chatPort").IntValue);
+            Assert.AreEqual(7777, share.Get("mediaPort").IntValue);
+            Assert.AreEqual("https://wa.me/proxy?host=192.168.1.20&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
         }
 
         [TestMethod]
@@ -146,7 +146,7 @@ namespace Pigeon.Tests.Portal
             JsonValue share = status.Get("share");
             Assert.AreEqual("81.2.69.160", share.Get("host").Text);
             Assert.AreEqual("public", share.Get("hostSource").Text);
-            Assert.AreEqual("https://wa.me/proxy?host=81.2.69.160&chatPort=443&mediaPort=587&chatTLS=false", share.Get("link").Text);
+            Assert.AreEqual("https://wa.me/proxy?host=81.2.69.160&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
             Assert.AreEqual("81.2.69.160", status.Get("reach").Get("shareHost").Text);
         }
 
@@ -473,8 +473,8 @@ namespace Pigeon.Tests.Portal
             Assert.IsTrue(j.Get("setupAp").Get("passwordSet").BoolValue);
             Assert.IsTrue(j.Get("network").Get("dynDnsPasswordSet").BoolValue);
             Assert.IsNull(j.Get("wifi").Get("password"));
-            Assert.AreEqual(443, j.Get("relay").Get("chatPorts")[0].IntValue);
-            Assert.AreEqual(7777, j.Get("relay").Get("mediaPorts")[1].IntValue);
+            Assert.AreEqual(5222, j.Get("relay").Get("chatPorts")[0].IntValue);
+            Assert.AreEqual(7777, j.Get("relay").Get("mediaPorts")[0].IntValue);
         }
 
         [TestMethod]

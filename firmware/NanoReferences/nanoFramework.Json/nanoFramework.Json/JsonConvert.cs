@@ -1,0 +1,14 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+using System;
+
+namespace nanoFramework.Json
+{
+    public static class JsonConvert
+    {
+        public static object DeserializeObject(string value, Type type)
+        {
+            throw new NotSupportedException();
+        }
+    }
+}
