@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using Pigeon.Config;
+using Pigeon.Host.Service;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
@@ -26,6 +27,7 @@ namespace Pigeon.Host
         private MetricsServer _metrics;
         private long _statusAllocated;
         private PortalHost _portal;
+        private TallyRecorder _tally;
         private TlsIdentity _tls;
 
         /// <summary>Creates the app for the given options.</summary>
@@ -51,6 +53,12 @@ namespace Pigeon.Host
         public PortalHost Portal
         {
             get { return _portal; }
+        }
+
+        /// <summary>The last 24 hours' activity (after <see cref="Start"/>), saved beside the config.</summary>
+        public TallyRecorder Tally
+        {
+            get { return _tally; }
         }
 
         /// <summary>The config in use.</summary>
@@ -224,6 +232,14 @@ namespace Pigeon.Host
             }
 
             _portal = PortalHost.Start(_options, () => _relay, _log, Store, _reach);
+            _tally = new TallyRecorder(_relay, new WallClock(), Path.GetDirectoryName(Path.GetFullPath(_options.EffectiveConfigPath)), _log);
+            _tally.Load();
+            _tally.Start();
+            if (_portal != null)
+            {
+                _portal.Api.Summary = _tally; // "last24h" on the status page
+            }
+
             return opened;
         }
 
@@ -231,6 +247,7 @@ namespace Pigeon.Host
         public void Stop()
         {
             _portal?.Stop();
+            _tally?.Stop(); // after the portal, before the relay: the last minute is saved
             if (_statsTimer != null)
             {
                 _statsTimer.Dispose();
@@ -263,6 +280,7 @@ namespace Pigeon.Host
                 + ",\"bytesToClient\":" + total.BytesToClient
                 + ",\"gcAllocatedBytes\":" + allocated
                 + ",\"statusAllocatedBytes\":" + statusAllocated
+                + ",\"tallyAllocatedBytes\":" + (_tally == null ? 0 : _tally.AllocatedBytes)
                 + ",\"gcCollections\":" + GC.CollectionCount(0) + "}}";
             Interlocked.Add(ref _statusAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
             return line;

@@ -17,12 +17,6 @@ namespace Pigeon.Host
     /// </summary>
     public sealed class PortalBackend : IPortalBackend
     {
-        private static readonly JsonSerializerOptions s_json = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            PropertyNameCaseInsensitive = true,
-        };
-
         private readonly ConfigStore _store;
         private readonly IPasswordHasher _hasher;
         private readonly Func<RelayServer> _relay;
@@ -145,7 +139,7 @@ namespace Pigeon.Host
         /// <summary>Reads a --fake-wifi file: [{"ssid": "...", "rssi": -50, "secure": true}, ...].</summary>
         public static WifiNetwork[] ReadFakeNetworks(string path)
         {
-            return JsonSerializer.Deserialize<WifiNetwork[]>(File.ReadAllText(path), s_json) ?? new WifiNetwork[0];
+            return JsonSerializer.Deserialize(File.ReadAllText(path), FakeWifiJson.Default.WifiNetworkArray) ?? new WifiNetwork[0];
         }
 
         /// <summary>The built-in sample list; the page marks it "made up".</summary>

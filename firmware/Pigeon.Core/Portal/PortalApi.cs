@@ -52,6 +52,9 @@ namespace Pigeon.Portal
         /// <summary>Port mapping, public address, dynamic DNS and upstream health for /api/status ("reach"); null = none.</summary>
         public IReachStatus Reach { get; set; }
 
+        /// <summary>The last 24 hours in one line for /api/status ("last24h"); null = none (the board).</summary>
+        public IDailySummary Summary { get; set; }
+
         /// <summary>True when the request carries a live admin session cookie (for /metrics in a browser).</summary>
         public bool IsAdmin(HttpRequest request)
         {
@@ -196,6 +199,12 @@ namespace Pigeon.Portal
 
             IReachStatus reach = Reach;
             StatusWriter.Write(json, _backend, _backend.LoadConfig(), reach == null ? null : reach.ShareHost());
+            IDailySummary summary = Summary;
+            if (summary != null)
+            {
+                json.Member("last24h", summary.Line());
+            }
+
             if (reach != null)
             {
                 Pigeon.Reach.TextBuffer text = new Pigeon.Reach.TextBuffer(2048, 65536);

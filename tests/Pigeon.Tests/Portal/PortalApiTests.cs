@@ -151,6 +151,18 @@ namespace Pigeon.Tests.Portal
         }
 
         [TestMethod]
+        public void Status_DailySummary_IsTheLineWhenSetAndAbsentWithout()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Assert.IsNull(Json(Get(api, "/api/status", s[0])).Get("last24h"), "no summary source: no member");
+            const string Line = "last 24 h: 41 sessions served, 230.5 MB relayed, 3 refused (mostly: relay full)";
+            api.Summary = new FakeDailySummary(Line);
+            Assert.AreEqual(Line, Json(Get(api, "/api/status", s[0])).Get("last24h").Text);
+        }
+
+        [TestMethod]
         public void Status_ShareLink_WithoutReachPublicAddressIsBestKnown()
         {
             FakePortalBackend b = new FakePortalBackend();
