@@ -15,6 +15,7 @@ check "Pigeon.Device skipped with a message" 'grep -q "Pigeon.Device: skipped, i
 check "Pigeon.DeviceTests skipped with a message" 'grep -q "Pigeon.DeviceTests: skipped, it needs the .NET nanoFramework extension" "$out"'
 check "Pigeon.Core.Board skipped with a message" 'grep -q "Pigeon.Core.Board: skipped, it needs the .NET nanoFramework extension" "$out"'
 check "Pigeon.DeviceTests.Target skipped with a message" 'grep -q "Pigeon.DeviceTests.Target: skipped, it needs the .NET nanoFramework extension" "$out"'
+check "Pigeon.Portal.Board skipped with a message" 'grep -q "Pigeon.Portal.Board: skipped, it needs the .NET nanoFramework extension" "$out"'
 check "no build errors" '! grep -qE " error [A-Z]+[0-9]+" "$out"'
 rm -f "$out"
 echo "$passed passed, $failed failed"

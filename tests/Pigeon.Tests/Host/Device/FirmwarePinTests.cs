@@ -43,6 +43,7 @@ namespace Pigeon.Tests.Host.Device
         [DataRow("tests/Pigeon.DeviceTests/packages.config")]
         [DataRow("tests/Pigeon.DeviceTests.Target/packages.config")]
         [DataRow("firmware/Pigeon.Core.Board/packages.config")]
+        [DataRow("firmware/Pigeon.Portal.Board/packages.config")]
         public void PackagesConfig_Versions_EqualThePin(string relative)
         {
             JsonObject pinned = Pin()["packages"]!.AsObject();
@@ -54,19 +55,21 @@ namespace Pigeon.Tests.Host.Device
             }
 
             Assert.IsTrue(listed.ContainsKey("nanoFramework.CoreLibrary"), relative);
-            if (!relative.StartsWith("firmware/Pigeon.Core.Board/"))
+            if (!relative.EndsWith(".Board/packages.config"))
             {
                 Assert.IsTrue(listed.ContainsKey("nanoFramework.System.Net") && listed.ContainsKey("nanoFramework.System.Device.Wifi"), relative);
             }
         }
 
         [TestMethod]
-        public void BoardCoreLibrary_ListsOnlyTheCoreLibrary()
+        [DataRow("Pigeon.Core.Board")]
+        [DataRow("Pigeon.Portal.Board")]
+        public void BoardLibraries_ListOnlyTheCoreLibrary(string project)
         {
-            // The core references nothing but mscorlib (NanoGateTests); a second package here would
-            // be a native declaration the library does not need to match.
-            CollectionAssert.AreEqual(new[] { "nanoFramework.CoreLibrary" }, PackagesConfig("firmware/Pigeon.Core.Board/packages.config").Keys.ToArray());
-            string text = File.ReadAllText(Path.Combine(Root, "firmware", "Pigeon.Core.Board", "Pigeon.Core.Board.nfproj"));
+            // The core and the portal reference nothing but mscorlib (and the portal the core:
+            // NanoGateTests); a second package here would be a native declaration they do not need to match.
+            CollectionAssert.AreEqual(new[] { "nanoFramework.CoreLibrary" }, PackagesConfig("firmware/" + project + "/packages.config").Keys.ToArray());
+            string text = File.ReadAllText(Path.Combine(Root, "firmware", project, project + ".nfproj"));
             Assert.AreEqual(1, Regex.Matches(text, "<Reference Include=").Count, "only mscorlib");
         }
 
@@ -88,6 +91,7 @@ namespace Pigeon.Tests.Host.Device
         [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj", "tests/Pigeon.DeviceTests/packages.config")]
         [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj", "tests/Pigeon.DeviceTests.Target/packages.config")]
         [DataRow("firmware/Pigeon.Core.Board/Pigeon.Core.Board.nfproj", "firmware/Pigeon.Core.Board/packages.config")]
+        [DataRow("firmware/Pigeon.Portal.Board/Pigeon.Portal.Board.nfproj", "firmware/Pigeon.Portal.Board/packages.config")]
         public void Nfproj_HintPaths_UseThePackagesConfigVersions(string project, string packages)
         {
             Dictionary<string, string> listed = PackagesConfig(packages);
@@ -107,6 +111,7 @@ namespace Pigeon.Tests.Host.Device
         [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj")]
         [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj")]
         [DataRow("firmware/Pigeon.Core.Board/Pigeon.Core.Board.nfproj")]
+        [DataRow("firmware/Pigeon.Portal.Board/Pigeon.Portal.Board.nfproj")]
         public void Nfproj_WithoutTheExtension_FallsBackInsteadOfFailing(string project)
         {
             string text = File.ReadAllText(Path.Combine(Root, project));
@@ -120,19 +125,20 @@ namespace Pigeon.Tests.Host.Device
         public void DeviceTests_CodeUnderTest_IsTheAppSourcesAsLibrariesLikeOnTheBoard()
         {
             // One NFUnitTest holding the core too overflows the metadata processor's byte-code
-            // table; the code under test is the board's two assemblies: Pigeon.Core.Board (the core
-            // without Portal) and a library of the app's sources without Program.cs (one entry point).
+            // table; the code under test is the board's assemblies: Pigeon.Core.Board,
+            // Pigeon.Portal.Board and a library of the app's sources without Program.cs (one entry point).
             string tests = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests", "Pigeon.DeviceTests.nfproj"));
             StringAssert.Contains(tests, "<ProjectReference Include=\"..\\Pigeon.DeviceTests.Target\\Pigeon.DeviceTests.Target.nfproj\" />");
             StringAssert.Contains(tests, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Core.Board\\Pigeon.Core.Board.nfproj\" />");
-            Assert.IsFalse(tests.Contains("firmware\\Pigeon.Core\\"), "NFUnitTest must not compile the core itself");
+            StringAssert.Contains(tests, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Portal.Board\\Pigeon.Portal.Board.nfproj\" />");
+            Assert.IsFalse(tests.Contains("firmware\\Pigeon.Core\\") || tests.Contains("firmware\\Pigeon.Portal\\"), "NFUnitTest must not compile the core or the portal itself");
             string target = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.Target", "Pigeon.DeviceTests.Target.nfproj"));
             StringAssert.Contains(target, "<OutputType>Library</OutputType>");
             StringAssert.Contains(target, "firmware\\Pigeon.Device\\Program.cs;");
-            StringAssert.Contains(target, "<Compile Include=\"..\\..\\firmware\\Pigeon.Core\\Portal\\**\\*.cs\"");
             StringAssert.Contains(target, "firmware\\Pigeon.Sockets\\*.cs");
             StringAssert.Contains(target, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Core.Board\\Pigeon.Core.Board.nfproj\" />");
-            Assert.IsFalse(target.Contains("firmware\\Pigeon.Core\\**"), "the rest of the core comes from Pigeon.Core.Board, not compiled in again");
+            StringAssert.Contains(target, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Portal.Board\\Pigeon.Portal.Board.nfproj\" />");
+            Assert.IsFalse(target.Contains("firmware\\Pigeon.Core\\") || target.Contains("firmware\\Pigeon.Portal\\"), "the core and the portal come from their board libraries, not compiled in again");
         }
 
         [TestMethod]

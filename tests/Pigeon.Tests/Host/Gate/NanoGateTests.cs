@@ -12,45 +12,56 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace Pigeon.Tests.Host.Gate
 {
     /// <summary>
-    /// The nanoFramework gate: Pigeon.Core's sources compiled against nanoFramework's real mscorlib
-    /// (firmware/Pigeon.Core.Nano, built with every test run) must reference nothing but mscorlib
-    /// and contain no generics, which nanoCLR 1.x cannot run.
+    /// The nanoFramework gate: each board library's sources compiled against nanoFramework's real
+    /// mscorlib (firmware/Pigeon.Core.Nano and firmware/Pigeon.Portal.Nano, built with every test
+    /// run) must reference nothing but mscorlib (and the portal, the core) and contain no generics,
+    /// which nanoCLR 1.x cannot run.
     /// </summary>
     [TestClass]
     public class NanoGateTests
     {
-        internal static string NanoAssemblyPath()
+        /// <summary>The gate builds' metadata keys (Pigeon.Tests.csproj), one per board library.</summary>
+        internal const string Core = "NanoCoreAssembly";
+
+        /// <summary>See <see cref="Core"/>.</summary>
+        internal const string Portal = "NanoPortalAssembly";
+
+        internal static string NanoAssemblyPath(string key)
         {
             string path = typeof(NanoGateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .First(a => a.Key == "NanoCoreAssembly").Value;
+                .First(a => a.Key == key).Value;
             return Path.GetFullPath(path);
         }
 
-        private static MetadataReader Open(out PEReader pe)
+        private static MetadataReader Open(string key, out PEReader pe)
         {
-            string path = NanoAssemblyPath();
+            string path = NanoAssemblyPath(key);
             Assert.IsTrue(File.Exists(path), "the nano build is missing: " + path);
             pe = new PEReader(File.OpenRead(path));
             return pe.GetMetadataReader();
         }
 
         [TestMethod]
-        public void NanoBuild_References_OnlyMscorlib()
+        [DataRow(Core, "mscorlib")]
+        [DataRow(Portal, "mscorlib,Pigeon.Core")]
+        public void NanoBuild_References_OnlyMscorlibAndTheCore(string key, string expected)
         {
-            MetadataReader md = Open(out PEReader pe);
+            MetadataReader md = Open(key, out PEReader pe);
             using (pe)
             {
-                List<string> refs = md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToList();
-                CollectionAssert.AreEqual(new[] { "mscorlib" }, refs, "references: " + string.Join(", ", refs));
-                Version version = md.GetAssemblyReference(md.AssemblyReferences.First()).Version;
-                Assert.AreEqual(new Version(1, 17, 11, 0), version, "built against nanoFramework.CoreLibrary 1.17.11");
+                List<string> refs = md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).OrderBy(n => n, StringComparer.Ordinal).ToList();
+                CollectionAssert.AreEqual(expected.Split(',').OrderBy(n => n, StringComparer.Ordinal).ToList(), refs, "references: " + string.Join(", ", refs));
+                AssemblyReference mscorlib = md.AssemblyReferences.Select(h => md.GetAssemblyReference(h)).First(r => md.GetString(r.Name) == "mscorlib");
+                Assert.AreEqual(new Version(1, 17, 11, 0), mscorlib.Version, "built against nanoFramework.CoreLibrary 1.17.11");
             }
         }
 
         [TestMethod]
-        public void NanoBuild_HasNoGenericDefinitionsOrInstantiations()
+        [DataRow(Core)]
+        [DataRow(Portal)]
+        public void NanoBuild_HasNoGenericDefinitionsOrInstantiations(string key)
         {
-            MetadataReader md = Open(out PEReader pe);
+            MetadataReader md = Open(key, out PEReader pe);
             using (pe)
             {
                 Assert.AreEqual(0, md.GetTableRowCount(TableIndex.GenericParam), "GenericParam rows: a generic type or method is defined");
@@ -135,16 +146,18 @@ namespace Pigeon.Tests.Host.Gate
         }
 
         [TestMethod]
-        public void NanoBuild_DefinesNoCompilerEmbeddedAttributes()
+        [DataRow(Core, "ClientHelloReader")]
+        [DataRow(Portal, "PortalApi")]
+        public void NanoBuild_DefinesNoCompilerEmbeddedAttributes(string key, string oneOfItsTypes)
         {
             // C# 11+ makes Roslyn emit these; they shift nanoFramework's native tables (nanoframework.md).
-            MetadataReader md = Open(out PEReader pe);
+            MetadataReader md = Open(key, out PEReader pe);
             using (pe)
             {
                 string[] names = md.TypeDefinitions.Select(h => md.GetString(md.GetTypeDefinition(h).Name)).ToArray();
                 Assert.IsFalse(names.Contains("EmbeddedAttribute"), "EmbeddedAttribute emitted: LangVersion above 10?");
                 Assert.IsFalse(names.Contains("RefSafetyRulesAttribute"), "RefSafetyRulesAttribute emitted: LangVersion above 10?");
-                Assert.IsTrue(names.Contains("ClientHelloReader"), "the nano build holds the core");
+                Assert.IsTrue(names.Contains(oneOfItsTypes), "the nano build holds its sources");
             }
         }
 
