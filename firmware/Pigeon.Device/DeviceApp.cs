@@ -421,8 +421,8 @@ namespace Pigeon.Device
         private PigeonConfig LoadConfig()
         {
             // I:\config.json with its backup and pending copies (torn-write safe, docs/config.md),
-            // decoded by nanoFramework.Json; nothing usable = defaults = setup mode.
-            _store = new ConfigStore(_files, new NanoJsonConfigCodec(), true);
+            // read by the core's JSON reader as on the host; nothing usable = defaults = setup mode.
+            _store = new ConfigStore(_files, true);
             ConfigLoadResult loaded = _store.Load();
             if (loaded.FellBack)
             {

@@ -2,12 +2,14 @@ using System;
 using System.Net.NetworkInformation;
 using System.Threading;
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
+using Pigeon.Text;
 
 namespace Pigeon.Device
 {
@@ -164,7 +166,7 @@ namespace Pigeon.Device
         }
 
         /// <inheritdoc />
-        public void WriteStatus(TextBuffer text)
+        public void WriteStatus(JsonWriter json)
         {
             Route[] routes = new Route[_relay.RouteCount];
             for (int i = 0; i < routes.Length; i++)
@@ -173,7 +175,7 @@ namespace Pigeon.Device
             }
 
             NetworkConfig network = _config.Network;
-            ReachStatusWriter.Write(text, Mapper, Health, routes, null, _clock, network == null ? null : network.PublicHost);
+            ReachStatusWriter.Write(json, Mapper, Health, routes, null, _clock, network == null ? null : network.PublicHost);
         }
 
         /// <inheritdoc />

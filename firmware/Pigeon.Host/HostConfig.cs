@@ -22,7 +22,7 @@ namespace Pigeon.Host
         {
             string path = options.EffectiveConfigPath;
             string folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            return new ConfigStore(new FolderFileStore(folder), new JsonConfigCodec(), false, Path.GetFileName(path));
+            return new ConfigStore(new FolderFileStore(folder), false, Path.GetFileName(path));
         }
 
         /// <summary>
@@ -155,7 +155,7 @@ namespace Pigeon.Host
                 return report;
             }
 
-            PigeonConfig config = new JsonConfigCodec().Read(document, 0, document.Length, device, report);
+            PigeonConfig config = ConfigDocument.Read(document, 0, document.Length, device, report);
             if (config != null)
             {
                 ConfigValidator.Validate(config, device, report);

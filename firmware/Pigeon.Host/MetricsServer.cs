@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using Pigeon.Portal;
-using Pigeon.Reach;
+using Pigeon.Text;
 
 namespace Pigeon.Host
 {

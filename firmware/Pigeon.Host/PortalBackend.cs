@@ -2,8 +2,8 @@ using System;
 using System.IO;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Text.Json;
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Portal;
 using Pigeon.Relay;
 
@@ -17,12 +17,6 @@ namespace Pigeon.Host
     /// </summary>
     public sealed class PortalBackend : IPortalBackend
     {
-        private static readonly JsonSerializerOptions s_json = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            PropertyNameCaseInsensitive = true,
-        };
-
         private readonly ConfigStore _store;
         private readonly IPasswordHasher _hasher;
         private readonly Func<RelayServer> _relay;
@@ -30,7 +24,7 @@ namespace Pigeon.Host
 
         /// <summary>Backs the portal with the config file at <paramref name="path"/>.</summary>
         public PortalBackend(string path, Func<RelayServer> relay)
-            : this(new ConfigStore(new FolderFileStore(Path.GetDirectoryName(Path.GetFullPath(path))), new JsonConfigCodec(), false, Path.GetFileName(path)),
+            : this(new ConfigStore(new FolderFileStore(Path.GetDirectoryName(Path.GetFullPath(path))), false, Path.GetFileName(path)),
                   new Pbkdf2PasswordHasher(), relay)
         {
             _store.Load();
@@ -142,10 +136,35 @@ namespace Pigeon.Host
             return n;
         }
 
-        /// <summary>Reads a --fake-wifi file: [{"ssid": "...", "rssi": -50, "secure": true}, ...].</summary>
+        /// <summary>
+        /// Reads a --fake-wifi file: [{"ssid": "...", "rssi": -50, "secure": true}, ...] (the core's
+        /// JSON reader, as for the config). Throws <see cref="InvalidDataException"/> when it is not such a list.
+        /// </summary>
         public static WifiNetwork[] ReadFakeNetworks(string path)
         {
-            return JsonSerializer.Deserialize<WifiNetwork[]>(File.ReadAllText(path), s_json) ?? new WifiNetwork[0];
+            byte[] bytes = File.ReadAllBytes(path);
+            JsonNode list = JsonReader.Parse(bytes, 0, bytes.Length, 3, out JsonError error);
+            if (list == null || list.Kind != JsonKind.Array)
+            {
+                throw new InvalidDataException(path + ": " + (error != null ? error.ToString() : "must be a list: [{\"ssid\": \"...\", \"rssi\": -50, \"secure\": true}]"));
+            }
+
+            WifiNetwork[] networks = new WifiNetwork[list.Count];
+            for (int i = 0; i < list.Count; i++)
+            {
+                JsonNode item = list[i];
+                JsonNode secure = item.Get("secure");
+                int rssi = 0;
+                JsonNode level = item.Get("rssi");
+                if (level != null)
+                {
+                    level.TryGetInt(out rssi);
+                }
+
+                networks[i] = new WifiNetwork { Ssid = item.GetString("ssid") ?? string.Empty, Rssi = rssi, Secure = secure != null && secure.IsTrue };
+            }
+
+            return networks;
         }
 
         /// <summary>The built-in sample list; the page marks it "made up".</summary>

@@ -1,11 +1,13 @@
 using System.Threading;
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
+using Pigeon.Text;
 
 namespace Pigeon.Host
 {
@@ -132,20 +134,7 @@ namespace Pigeon.Host
         }
 
         /// <inheritdoc />
-        public void WriteStatus(TextBuffer text)
-        {
-            TextBuffer status = WriteStatus();
-            text.Append(status.ToString());
-        }
-
-        /// <inheritdoc />
-        public string ShareHost()
-        {
-            return Mapper == null ? null : Mapper.ShareHost(null);
-        }
-
-        /// <summary>The reachability status as JSON (for the portal's status API).</summary>
-        public TextBuffer WriteStatus()
+        public void WriteStatus(JsonWriter json)
         {
             Route[] routes = new Route[_relay.RouteCount];
             for (int i = 0; i < routes.Length; i++)
@@ -153,9 +142,13 @@ namespace Pigeon.Host
                 routes[i] = _relay.GetRoute(i);
             }
 
-            TextBuffer text = new TextBuffer(2048, 1 << 18);
-            ReachStatusWriter.Write(text, Mapper, Health, routes, DynDns, Clock, (_config.Network ?? new NetworkConfig()).PublicHost);
-            return text;
+            ReachStatusWriter.Write(json, Mapper, Health, routes, DynDns, Clock, (_config.Network ?? new NetworkConfig()).PublicHost);
+        }
+
+        /// <inheritdoc />
+        public string ShareHost()
+        {
+            return Mapper == null ? null : Mapper.ShareHost(null);
         }
 
         /// <summary>The mapper's and dynamic DNS's work once (also used by tests).</summary>

@@ -1,5 +1,6 @@
 using System.Collections;
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Net;
 using Pigeon.Text;
 
@@ -27,7 +28,7 @@ namespace Pigeon.Portal
         public const int MaxPortsPerKind = 4;
 
         /// <summary>Applies <paramref name="body"/>; returns false (config half-changed: discard it) on any error.</summary>
-        public static bool Apply(JsonValue body, PigeonConfig config, FieldErrors errors)
+        public static bool Apply(JsonNode body, PigeonConfig config, FieldErrors errors)
         {
             if (body == null || body.Kind != JsonKind.Object)
             {
@@ -38,8 +39,8 @@ namespace Pigeon.Portal
             int before = errors.Count;
             for (int i = 0; i < body.Count; i++)
             {
-                JsonValue section = body[i];
-                string path = section.Name;
+                JsonNode section = body[i];
+                string path = body.GetName(i);
                 if (section.Kind != JsonKind.Object)
                 {
                     errors.Add(path, "must be an object");
@@ -77,7 +78,7 @@ namespace Pigeon.Portal
             return errors.Count == before;
         }
 
-        private static void ApplyWifi(JsonValue s, PigeonConfig config, FieldErrors errors)
+        private static void ApplyWifi(JsonNode s, PigeonConfig config, FieldErrors errors)
         {
             if (config.Wifi == null)
             {
@@ -86,9 +87,10 @@ namespace Pigeon.Portal
 
             for (int i = 0; i < s.Count; i++)
             {
-                JsonValue v = s[i];
-                string path = "wifi." + v.Name;
-                switch (v.Name)
+                JsonNode v = s[i];
+                string name = s.GetName(i);
+                string path = "wifi." + name;
+                switch (name)
                 {
                     case "ssid":
                         string ssid = Text(v, path, errors);
@@ -121,7 +123,7 @@ namespace Pigeon.Portal
             }
         }
 
-        private static void ApplySetupAp(JsonValue s, PigeonConfig config, FieldErrors errors)
+        private static void ApplySetupAp(JsonNode s, PigeonConfig config, FieldErrors errors)
         {
             if (config.SetupAp == null)
             {
@@ -130,9 +132,10 @@ namespace Pigeon.Portal
 
             for (int i = 0; i < s.Count; i++)
             {
-                JsonValue v = s[i];
-                string path = "setupAp." + v.Name;
-                switch (v.Name)
+                JsonNode v = s[i];
+                string name = s.GetName(i);
+                string path = "setupAp." + name;
+                switch (name)
                 {
                     case "ssid":
                         string ssid = Text(v, path, errors);
@@ -173,7 +176,7 @@ namespace Pigeon.Portal
             }
         }
 
-        private static void ApplyRelay(JsonValue s, PigeonConfig config, FieldErrors errors)
+        private static void ApplyRelay(JsonNode s, PigeonConfig config, FieldErrors errors)
         {
             if (config.Relay == null)
             {
@@ -185,9 +188,10 @@ namespace Pigeon.Portal
             int[] media = null;
             for (int i = 0; i < s.Count; i++)
             {
-                JsonValue v = s[i];
-                string path = "relay." + v.Name;
-                switch (v.Name)
+                JsonNode v = s[i];
+                string name = s.GetName(i);
+                string path = "relay." + name;
+                switch (name)
                 {
                     case "chatPorts":
                         chat = Ports(v, path, errors);
@@ -271,7 +275,7 @@ namespace Pigeon.Portal
             return ports;
         }
 
-        private static int[] Ports(JsonValue v, string path, FieldErrors errors)
+        private static int[] Ports(JsonNode v, string path, FieldErrors errors)
         {
             if (v.Kind != JsonKind.Array)
             {
@@ -289,10 +293,11 @@ namespace Pigeon.Portal
             bool ok = true;
             for (int i = 0; i < v.Count; i++)
             {
-                JsonValue p = v[i];
-                if (p.Kind == JsonKind.Number && p.IsInteger && p.IntValue >= 1 && p.IntValue <= 65535)
+                JsonNode p = v[i];
+                int port;
+                if (p.TryGetInt(out port) && port >= 1 && port <= 65535)
                 {
-                    ports[i] = p.IntValue;
+                    ports[i] = port;
                     continue;
                 }
 
@@ -309,7 +314,7 @@ namespace Pigeon.Portal
             return ok ? ports : null;
         }
 
-        private static void ApplyNetwork(JsonValue s, PigeonConfig config, FieldErrors errors)
+        private static void ApplyNetwork(JsonNode s, PigeonConfig config, FieldErrors errors)
         {
             if (config.Network == null)
             {
@@ -318,9 +323,10 @@ namespace Pigeon.Portal
 
             for (int i = 0; i < s.Count; i++)
             {
-                JsonValue v = s[i];
-                string path = "network." + v.Name;
-                switch (v.Name)
+                JsonNode v = s[i];
+                string name = s.GetName(i);
+                string path = "network." + name;
+                switch (name)
                 {
                     case "publicHost":
                         string host = Text(v, path, errors);
@@ -335,13 +341,13 @@ namespace Pigeon.Portal
 
                         break;
                     case "portMapping":
-                        if (v.Kind != JsonKind.Bool)
+                        if (v.Kind != JsonKind.Boolean)
                         {
                             errors.Add(path, "must be true or false");
                         }
                         else
                         {
-                            config.Network.PortMapping = v.BoolValue;
+                            config.Network.PortMapping = v.IsTrue;
                         }
 
                         break;
@@ -388,7 +394,7 @@ namespace Pigeon.Portal
             }
         }
 
-        private static void ApplyPortal(JsonValue s, PigeonConfig config, FieldErrors errors)
+        private static void ApplyPortal(JsonNode s, PigeonConfig config, FieldErrors errors)
         {
             if (config.Portal == null)
             {
@@ -397,9 +403,10 @@ namespace Pigeon.Portal
 
             for (int i = 0; i < s.Count; i++)
             {
-                JsonValue v = s[i];
-                string path = "portal." + v.Name;
-                switch (v.Name)
+                JsonNode v = s[i];
+                string name = s.GetName(i);
+                string path = "portal." + name;
+                switch (name)
                 {
                     case "listenAddress":
                         string address = Text(v, path, errors);
@@ -468,7 +475,7 @@ namespace Pigeon.Portal
             }
         }
 
-        private static string Text(JsonValue v, string path, FieldErrors errors)
+        private static string Text(JsonNode v, string path, FieldErrors errors)
         {
             if (v.Kind != JsonKind.String)
             {
@@ -488,15 +495,16 @@ namespace Pigeon.Portal
             return v.Text;
         }
 
-        private static int Integer(JsonValue v, string path, FieldErrors errors, int min, int max, string what)
+        private static int Integer(JsonNode v, string path, FieldErrors errors, int min, int max, string what)
         {
-            if (v.Kind != JsonKind.Number || !v.IsInteger || v.IntValue < min || v.IntValue > max)
+            int value;
+            if (!v.TryGetInt(out value) || value < min || value > max)
             {
                 errors.Add(path, "must be " + what);
                 return 0;
             }
 
-            return v.IntValue;
+            return value;
         }
 
         private static bool IsWpaPassphrase(string password)

@@ -1,4 +1,5 @@
 using Pigeon.Config;
+using Pigeon.Json;
 
 namespace Pigeon.Portal
 {

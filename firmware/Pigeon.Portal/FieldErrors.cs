@@ -1,4 +1,5 @@
 using System.Collections;
+using Pigeon.Json;
 
 namespace Pigeon.Portal
 {

@@ -1,3 +1,4 @@
+using Pigeon.Json;
 using Pigeon.Net;
 using Pigeon.Text;
 
@@ -75,8 +76,8 @@ namespace Pigeon.Portal
         {
             Status = status;
             ContentType = "application/json; charset=utf-8";
-            Body = json.ToUtf8();
-            BodyLength = Body.Length;
+            Body = json.Text.Bytes;
+            BodyLength = json.Text.Length;
         }
 
         /// <summary>A plain-text body.</summary>

@@ -1,4 +1,4 @@
-using Pigeon.Reach;
+using Pigeon.Text;
 
 namespace Pigeon.Portal
 {

@@ -1,4 +1,4 @@
-using Pigeon.Reach;
+using Pigeon.Json;
 
 namespace Pigeon.Portal
 {
@@ -6,7 +6,7 @@ namespace Pigeon.Portal
     public interface IReachStatus
     {
         /// <summary>Writes one JSON object.</summary>
-        void WriteStatus(TextBuffer text);
+        void WriteStatus(JsonWriter json);
 
         /// <summary>
         /// The address outside users can reach the relay on (the router's public address when it

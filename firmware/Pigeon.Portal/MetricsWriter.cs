@@ -2,6 +2,7 @@ using Pigeon.Net;
 using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
+using Pigeon.Text;
 
 namespace Pigeon.Portal
 {

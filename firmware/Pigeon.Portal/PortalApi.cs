@@ -1,4 +1,5 @@
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Net;
 
 namespace Pigeon.Portal
@@ -26,6 +27,9 @@ namespace Pigeon.Portal
 
         /// <summary>The factory-reset body must carry this confirmation word.</summary>
         public const string ResetConfirmation = "factory-reset";
+
+        /// <summary>Deepest nesting of { } and [ ] a request body may have (the settings need 3).</summary>
+        public const int MaxBodyDepth = 8;
 
         private const int MaxScan = 24;
         private readonly IPortalBackend _backend;
@@ -126,10 +130,13 @@ namespace Pigeon.Portal
                     return;
                 }
 
-                JsonValue body = JsonReader.Parse(request.Body, 0, request.BodyLength);
+                // The one strict reader, as for the config file: a repeated key, a lone surrogate or
+                // bad UTF-8 is refused here, with where it is.
+                JsonError error;
+                JsonNode body = JsonReader.Parse(request.Body, 0, request.BodyLength, MaxBodyDepth, out error);
                 if (body == null || body.Kind != JsonKind.Object)
                 {
-                    response.SetError(400, "the body is not a JSON object");
+                    response.SetError(400, body == null ? "the body is not valid JSON " + error.ToString() : "the body is not a JSON object");
                     return;
                 }
 
@@ -198,9 +205,8 @@ namespace Pigeon.Portal
             StatusWriter.Write(json, _backend, _backend.LoadConfig(), reach == null ? null : reach.ShareHost());
             if (reach != null)
             {
-                Pigeon.Reach.TextBuffer text = new Pigeon.Reach.TextBuffer(2048, 65536);
-                reach.WriteStatus(text);
-                json.Name("reach").RawJson(text.Overflowed ? "null" : text.ToString());
+                json.Name("reach");
+                reach.WriteStatus(json);
             }
 
             json.EndObject();
@@ -244,7 +250,7 @@ namespace Pigeon.Portal
             response.SetJson(200, json);
         }
 
-        private void Login(HttpResponse response, JsonValue body, bool passwordSet, long now)
+        private void Login(HttpResponse response, JsonNode body, bool passwordSet, long now)
         {
             if (!passwordSet)
             {
@@ -272,7 +278,7 @@ namespace Pigeon.Portal
             StartSession(response, now);
         }
 
-        private void SetPassword(HttpResponse response, JsonValue body, long now)
+        private void SetPassword(HttpResponse response, JsonNode body, long now)
         {
             string password = StringMember(body, "password");
             FieldErrors errors = new FieldErrors();
@@ -286,7 +292,7 @@ namespace Pigeon.Portal
             StartSession(response, now);
         }
 
-        private void ChangePassword(HttpResponse response, JsonValue body, long now)
+        private void ChangePassword(HttpResponse response, JsonNode body, long now)
         {
             int wait;
             if (!_limiter.IsAllowed(now, out wait))
@@ -317,7 +323,7 @@ namespace Pigeon.Portal
             StartSession(response, now);
         }
 
-        private void SaveConfig(HttpResponse response, JsonValue body)
+        private void SaveConfig(HttpResponse response, JsonNode body)
         {
             FieldErrors errors = new FieldErrors();
             PigeonConfig config = _backend.LoadConfig();
@@ -337,7 +343,7 @@ namespace Pigeon.Portal
             response.SetJson(200, json);
         }
 
-        private void FactoryReset(HttpResponse response, JsonValue body)
+        private void FactoryReset(HttpResponse response, JsonNode body)
         {
             if (StringMember(body, "confirm") != ResetConfirmation)
             {
@@ -403,10 +409,9 @@ namespace Pigeon.Portal
             response.SetJson(200, json);
         }
 
-        private static string StringMember(JsonValue body, string name)
+        private static string StringMember(JsonNode body, string name)
         {
-            JsonValue v = body.Get(name);
-            return v != null && v.Kind == JsonKind.String ? v.Text : null;
+            return body.GetString(name);
         }
     }
 }

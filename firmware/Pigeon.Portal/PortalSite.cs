@@ -1,3 +1,5 @@
+using Pigeon.Text;
+
 namespace Pigeon.Portal
 {
     /// <summary>
@@ -104,7 +106,7 @@ namespace Pigeon.Portal
                 return;
             }
 
-            Pigeon.Reach.TextBuffer text = new Pigeon.Reach.TextBuffer(8192, 262144);
+            TextBuffer text = new TextBuffer(8192, 262144);
             Metrics.WriteMetrics(text);
             response.Status = 200;
             response.ContentType = MetricsWriter.ContentType;

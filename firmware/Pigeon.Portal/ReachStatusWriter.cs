@@ -1,3 +1,4 @@
+using Pigeon.Json;
 using Pigeon.Net;
 using Pigeon.Reach;
 using Pigeon.Routing;
@@ -8,7 +9,8 @@ namespace Pigeon.Portal
     /// The reachability part of the status page as JSON, for the portal's status API: port
     /// mappings (which port, by which protocol, until when, or why not), the public address and
     /// what it means, the share host, dynamic DNS and upstream health. Secrets (dynamic DNS
-    /// password, metrics token) are never written. Any of the sources may be null.
+    /// password, metrics token) are never written. Any of the sources may be null. Text from a
+    /// router goes through the writer's HTML-safe escaping like everything else.
     /// <code>
     /// {"portMapping":{"enabled":true,"router":"UPnP router at 192.168.1.1","ports":[{"port":5222,"externalPort":5222,
     ///   "state":"mapped","method":"upnp","leaseSeconds":3600,"expiresInSeconds":3599,"message":"mapped by UPnP"}]},
@@ -21,173 +23,95 @@ namespace Pigeon.Portal
     public static class ReachStatusWriter
     {
         /// <summary>Writes the object. <paramref name="publicHost"/> is network.publicHost.</summary>
-        public static void Write(TextBuffer text, PortMapper mapper, UpstreamHealth health, Route[] routes, DynDns dynDns, IClock clock, string publicHost)
+        public static void Write(JsonWriter json, PortMapper mapper, UpstreamHealth health, Route[] routes, DynDns dynDns, IClock clock, string publicHost)
         {
             long now = clock == null ? 0 : clock.NowMilliseconds;
-            text.Append("{\"portMapping\":");
+            json.BeginObject();
+            json.Name("portMapping");
             if (mapper == null)
             {
-                text.Append("null");
+                json.Null();
             }
             else
             {
-                text.Append("{\"enabled\":").Append(mapper.Enabled ? "true" : "false").Append(",\"router\":");
-                JsonString(text, mapper.RouterNote);
-                text.Append(",\"ports\":[");
+                json.BeginObject().Member("enabled", mapper.Enabled).Member("router", mapper.RouterNote).Name("ports").BeginArray();
                 MappingStatus[] mappings = mapper.Snapshot();
                 for (int i = 0; i < mappings.Length; i++)
                 {
                     MappingStatus m = mappings[i];
-                    text.Append(i == 0 ? "{" : ",{").Append("\"port\":").Append(m.Port).Append(",\"externalPort\":").Append(m.ExternalPort)
-                        .Append(",\"state\":\"").Append(MappingStatus.StateName(m.State)).Append("\",\"method\":\"").Append(MappingStatus.MethodName(m.Method))
-                        .Append("\",\"leaseSeconds\":").Append(m.LeaseSeconds).Append(",\"expiresInSeconds\":");
-                    if (m.State == MappingState.Mapped && m.ExpiresAtMs > 0)
-                    {
-                        long left = (m.ExpiresAtMs - now) / 1000;
-                        text.Append(left < 0 ? 0 : left);
-                    }
-                    else
-                    {
-                        text.Append("null");
-                    }
-
-                    text.Append(",\"message\":");
-                    JsonString(text, m.Message);
-                    text.Append("}");
+                    json.BeginObject().Member("port", m.Port).Member("externalPort", m.ExternalPort)
+                        .Member("state", MappingStatus.StateName(m.State)).Member("method", MappingStatus.MethodName(m.Method))
+                        .Member("leaseSeconds", m.LeaseSeconds);
+                    long left = (m.ExpiresAtMs - now) / 1000;
+                    Seconds(json, "expiresInSeconds", m.State == MappingState.Mapped && m.ExpiresAtMs > 0, left < 0 ? 0 : left);
+                    json.Member("message", m.Message).EndObject();
                 }
 
-                text.Append("]}");
+                json.EndArray().EndObject();
             }
 
-            text.Append(",\"publicAddress\":");
+            json.Name("publicAddress");
             if (mapper == null)
             {
-                text.Append("null");
+                json.Null();
             }
             else
             {
-                text.Append("{\"address\":");
-                JsonString(text, mapper.ExternalAddress == 0 ? null : IPv4.ToText(mapper.ExternalAddress));
-                text.Append(",\"kind\":\"").Append(MetricsWriter.KindLabel(mapper.AddressKind)).Append("\",\"reachable\":")
-                    .Append(PublicAddress.IsReachable(mapper.AddressKind) ? "true" : "false").Append(",\"note\":");
-                JsonString(text, mapper.AddressNote);
-                text.Append("}");
+                json.BeginObject().Member("address", mapper.ExternalAddress == 0 ? null : IPv4.ToText(mapper.ExternalAddress))
+                    .Member("kind", MetricsWriter.KindLabel(mapper.AddressKind)).Member("reachable", PublicAddress.IsReachable(mapper.AddressKind))
+                    .Member("note", mapper.AddressNote).EndObject();
             }
 
-            text.Append(",\"shareHost\":");
-            JsonString(text, mapper == null ? (publicHost != null && publicHost.Trim().Length > 0 ? publicHost.Trim() : null) : mapper.ShareHost(publicHost));
-
-            text.Append(",\"dynDns\":");
+            json.Member("shareHost", mapper == null ? (publicHost != null && publicHost.Trim().Length > 0 ? publicHost.Trim() : null) : mapper.ShareHost(publicHost));
+            json.Name("dynDns");
             if (dynDns == null)
             {
-                text.Append("null");
+                json.Null();
             }
             else
             {
-                text.Append("{\"result\":\"").Append(ResultName(dynDns.LastResult)).Append("\",\"message\":");
-                JsonString(text, dynDns.LastMessage);
-                text.Append(",\"lastUpdateSecondsAgo\":");
-                if (dynDns.LastUpdateMs > 0)
-                {
-                    text.Append((now - dynDns.LastUpdateMs) / 1000);
-                }
-                else
-                {
-                    text.Append("null");
-                }
-
-                text.Append("}");
+                json.BeginObject().Member("result", ResultName(dynDns.LastResult)).Member("message", dynDns.LastMessage);
+                Seconds(json, "lastUpdateSecondsAgo", dynDns.LastUpdateMs > 0, (now - dynDns.LastUpdateMs) / 1000);
+                json.EndObject();
             }
 
-            text.Append(",\"upstreams\":[");
-            bool first = true;
+            json.Name("upstreams").BeginArray();
             int count = health == null || routes == null ? 0 : (health.RouteCount < routes.Length ? health.RouteCount : routes.Length);
             for (int i = 0; i < count; i++)
             {
-                first = Upstream(text, routes[i].Name, "primary", health.Primary(i), now, first);
-                first = Upstream(text, routes[i].Name, "fallback", health.Fallback(i), now, first);
+                Upstream(json, routes[i].Name, "primary", health.Primary(i), now);
+                Upstream(json, routes[i].Name, "fallback", health.Fallback(i), now);
             }
 
-            text.Append("]}");
+            json.EndArray().EndObject();
         }
 
-        /// <summary>Writes a JSON string (or null), escaping quotes, backslashes and control characters.</summary>
-        public static void JsonString(TextBuffer text, string value)
-        {
-            if (value == null)
-            {
-                text.Append("null");
-                return;
-            }
-
-            text.Append("\"");
-            int from = 0;
-            for (int i = 0; i < value.Length; i++)
-            {
-                char c = value[i];
-                string escaped = null;
-                if (c == '"')
-                {
-                    escaped = "\\\"";
-                }
-                else if (c == '\\')
-                {
-                    escaped = "\\\\";
-                }
-                else if (c < ' ' || c == '<' || c == '>' || c == '&' || c > '~')
-                {
-                    // Control characters must be escaped; < > &amp; too, so the JSON is safe inside
-                    // an HTML page; non-ASCII as \u escapes keeps the writer ASCII-only.
-                    escaped = "\\u" + Hex4(c);
-                }
-
-                if (escaped != null)
-                {
-                    text.Append(value.Substring(from, i - from)).Append(escaped);
-                    from = i + 1;
-                }
-            }
-
-            text.Append(value.Substring(from)).Append("\"");
-        }
-
-        private static bool Upstream(TextBuffer text, string route, string role, UpstreamCheck check, long now, bool first)
+        private static void Upstream(JsonWriter json, string route, string role, UpstreamCheck check, long now)
         {
             if (check == null)
             {
-                return first;
+                return;
             }
 
-            text.Append(first ? "{" : ",{").Append("\"route\":");
-            JsonString(text, route);
-            text.Append(",\"role\":\"").Append(role).Append("\",\"host\":");
-            JsonString(text, check.Host);
-            text.Append(",\"port\":").Append(check.Port).Append(",\"state\":\"")
-                .Append(check.State == UpstreamState.Up ? "up" : check.State == UpstreamState.Down ? "down" : "unknown")
-                .Append("\",\"connectMs\":");
-            if (check.ConnectMs >= 0)
+            json.BeginObject().Member("route", route).Member("role", role).Member("host", check.Host).Member("port", check.Port)
+                .Member("state", check.State == UpstreamState.Up ? "up" : check.State == UpstreamState.Down ? "down" : "unknown");
+            Seconds(json, "connectMs", check.ConnectMs >= 0, check.ConnectMs);
+            Seconds(json, "checkedSecondsAgo", check.CheckedAtMs > 0, (now - check.CheckedAtMs) / 1000);
+            json.Member("message", check.Message).EndObject();
+        }
+
+        // A figure that may not be known yet: the number, or null.
+        private static void Seconds(JsonWriter json, string name, bool known, long value)
+        {
+            json.Name(name);
+            if (known)
             {
-                text.Append(check.ConnectMs);
+                json.Number(value);
             }
             else
             {
-                text.Append("null");
+                json.Null();
             }
-
-            text.Append(",\"checkedSecondsAgo\":");
-            if (check.CheckedAtMs > 0)
-            {
-                text.Append((now - check.CheckedAtMs) / 1000);
-            }
-            else
-            {
-                text.Append("null");
-            }
-
-            text.Append(",\"message\":");
-            JsonString(text, check.Message);
-            text.Append("}");
-            return false;
         }
 
         private static string ResultName(DynDnsResult result)
@@ -217,13 +141,6 @@ namespace Pigeon.Portal
                 default:
                     return "none";
             }
-        }
-
-        private static string Hex4(char c)
-        {
-            const string Digits = "0123456789abcdef";
-            int v = c;
-            return new string(new char[] { Digits[(v >> 12) & 0xF], Digits[(v >> 8) & 0xF], Digits[(v >> 4) & 0xF], Digits[v & 0xF] });
         }
     }
 }

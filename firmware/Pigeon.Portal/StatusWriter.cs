@@ -1,4 +1,5 @@
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Relay;
 using Pigeon.Routing;
 

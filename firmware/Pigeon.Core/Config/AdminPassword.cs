@@ -112,7 +112,7 @@ namespace Pigeon.Config
             }
 
             string[] parts = admin.PasswordHash.Split('$');
-            if (parts.Length != 3 || parts[0] != Algorithm || !ConfigMapper.TryParseInt(parts[1], out iterations)
+            if (parts.Length != 3 || parts[0] != Algorithm || !Integer.TryParse(parts[1], out iterations)
                 || iterations < 1 || iterations > MaxIterations)
             {
                 return false;

@@ -1,3 +1,5 @@
+using Pigeon.Json;
+
 namespace Pigeon.Config
 {
     /// <summary>
@@ -15,10 +17,10 @@ namespace Pigeon.Config
         private const string UnknownKeyMessage = "Pigeon does not know this setting (it may come from another firmware version); it is kept as it is but not used.";
 
         /// <summary>Reads a tree (already migrated to the current schema) over the defaults.</summary>
-        public static PigeonConfig FromTree(ConfigNode root, bool device, ValidationReport report)
+        public static PigeonConfig FromTree(JsonNode root, bool device, ValidationReport report)
         {
             PigeonConfig config = ConfigDefaults.Create(device);
-            if (root == null || root.Kind != ConfigNodeKind.Object)
+            if (root == null || root.Kind != JsonKind.Object)
             {
                 report.AddError(ValidationReport.DocumentPath, "The config must be a JSON object: { ... }.");
                 return config;
@@ -27,7 +29,7 @@ namespace Pigeon.Config
             for (int i = 0; i < root.Count; i++)
             {
                 string name = root.GetName(i);
-                ConfigNode value = root.GetValue(i);
+                JsonNode value = root[i];
                 switch (name)
                 {
                     case ConfigSeal.ChecksumKey:
@@ -94,13 +96,13 @@ namespace Pigeon.Config
         }
 
         /// <summary>The config as a JSON tree (known keys in a fixed order, then the unknown ones).</summary>
-        public static ConfigNode ToTree(PigeonConfig config)
+        public static JsonNode ToTree(PigeonConfig config)
         {
-            ConfigNode root = ConfigNode.NewObject();
-            root.Add(SchemaVersionKey, ConfigNode.FromInt(ConfigDefaults.SchemaVersion));
+            JsonNode root = JsonNode.NewObject();
+            root.Add(SchemaVersionKey, JsonNode.FromInt(ConfigDefaults.SchemaVersion));
 
             WifiConfig wifi = config.Wifi ?? new WifiConfig();
-            ConfigNode w = ConfigNode.NewObject();
+            JsonNode w = JsonNode.NewObject();
             w.Add("ssid", S(wifi.Ssid));
             w.Add("password", S(wifi.Password));
             w.Add("staticAddress", S(wifi.StaticAddress));
@@ -110,44 +112,44 @@ namespace Pigeon.Config
             root.Add("wifi", Unknown(w, wifi.UnknownKeys));
 
             SetupApConfig ap = config.SetupAp ?? new SetupApConfig();
-            ConfigNode a = ConfigNode.NewObject();
+            JsonNode a = JsonNode.NewObject();
             a.Add("ssid", S(ap.Ssid));
             a.Add("password", S(ap.Password));
-            a.Add("channel", ConfigNode.FromInt(ap.Channel));
+            a.Add("channel", JsonNode.FromInt(ap.Channel));
             root.Add("setupAp", Unknown(a, ap.UnknownKeys));
 
             AdminConfig admin = config.Admin ?? new AdminConfig();
-            ConfigNode ad = ConfigNode.NewObject();
+            JsonNode ad = JsonNode.NewObject();
             ad.Add("passwordHash", S(admin.PasswordHash));
             ad.Add("passwordSalt", S(admin.PasswordSalt));
             root.Add("admin", Unknown(ad, admin.UnknownKeys));
 
             RelayConfig relay = config.Relay ?? new RelayConfig();
-            ConfigNode r = ConfigNode.NewObject();
-            r.Add("maxSessions", ConfigNode.FromInt(relay.MaxSessions));
-            r.Add("bufferBytes", ConfigNode.FromInt(relay.BufferBytes));
-            r.Add("maxHelloBytes", ConfigNode.FromInt(relay.MaxHelloBytes));
-            r.Add("helloTimeoutSeconds", ConfigNode.FromInt(relay.HelloTimeoutSeconds));
-            r.Add("connectTimeoutSeconds", ConfigNode.FromInt(relay.ConnectTimeoutSeconds));
-            r.Add("idleTimeoutSeconds", ConfigNode.FromInt(relay.IdleTimeoutSeconds));
-            r.Add("drainMilliseconds", ConfigNode.FromInt(relay.DrainMilliseconds));
-            r.Add("dnsCacheSeconds", ConfigNode.FromInt(relay.DnsCacheSeconds));
-            ConfigNode routes = ConfigNode.NewArray();
+            JsonNode r = JsonNode.NewObject();
+            r.Add("maxSessions", JsonNode.FromInt(relay.MaxSessions));
+            r.Add("bufferBytes", JsonNode.FromInt(relay.BufferBytes));
+            r.Add("maxHelloBytes", JsonNode.FromInt(relay.MaxHelloBytes));
+            r.Add("helloTimeoutSeconds", JsonNode.FromInt(relay.HelloTimeoutSeconds));
+            r.Add("connectTimeoutSeconds", JsonNode.FromInt(relay.ConnectTimeoutSeconds));
+            r.Add("idleTimeoutSeconds", JsonNode.FromInt(relay.IdleTimeoutSeconds));
+            r.Add("drainMilliseconds", JsonNode.FromInt(relay.DrainMilliseconds));
+            r.Add("dnsCacheSeconds", JsonNode.FromInt(relay.DnsCacheSeconds));
+            JsonNode routes = JsonNode.NewArray();
             RouteConfig[] list = relay.Routes ?? new RouteConfig[0];
             for (int i = 0; i < list.Length; i++)
             {
                 RouteConfig route = list[i] ?? ConfigDefaults.NewRoute();
-                ConfigNode n = ConfigNode.NewObject();
+                JsonNode n = JsonNode.NewObject();
                 n.Add("name", S(route.Name));
                 n.Add("listenAddress", S(route.ListenAddress));
-                n.Add("listenPort", ConfigNode.FromInt(route.ListenPort));
+                n.Add("listenPort", JsonNode.FromInt(route.ListenPort));
                 n.Add("upstreamHost", S(route.UpstreamHost));
-                n.Add("upstreamPort", ConfigNode.FromInt(route.UpstreamPort));
+                n.Add("upstreamPort", JsonNode.FromInt(route.UpstreamPort));
                 n.Add("fallbackHost", S(route.FallbackHost));
-                n.Add("proxyProtocol", ConfigNode.FromBool(route.ProxyProtocol));
+                n.Add("proxyProtocol", JsonNode.FromBool(route.ProxyProtocol));
                 n.Add("allowedSni", Strings(route.AllowedSni));
-                n.Add("upstreamFromSni", ConfigNode.FromBool(route.UpstreamFromSni));
-                n.Add("allowTls", ConfigNode.FromBool(route.AllowTls));
+                n.Add("upstreamFromSni", JsonNode.FromBool(route.UpstreamFromSni));
+                n.Add("allowTls", JsonNode.FromBool(route.AllowTls));
                 routes.AddItem(Unknown(n, route.UnknownKeys));
             }
 
@@ -155,20 +157,20 @@ namespace Pigeon.Config
             root.Add("relay", Unknown(r, relay.UnknownKeys));
 
             TimeConfig time = config.Time ?? new TimeConfig();
-            ConfigNode t = ConfigNode.NewObject();
+            JsonNode t = JsonNode.NewObject();
             t.Add("ntpServers", Strings(time.NtpServers));
             root.Add("time", Unknown(t, time.UnknownKeys));
 
             PortalConfig portal = config.Portal ?? new PortalConfig();
-            ConfigNode p = ConfigNode.NewObject();
+            JsonNode p = JsonNode.NewObject();
             p.Add("listenAddress", S(portal.ListenAddress));
-            p.Add("port", ConfigNode.FromInt(portal.Port));
+            p.Add("port", JsonNode.FromInt(portal.Port));
             root.Add("portal", Unknown(p, portal.UnknownKeys));
 
             NetworkConfig network = config.Network ?? new NetworkConfig();
-            ConfigNode nw = ConfigNode.NewObject();
+            JsonNode nw = JsonNode.NewObject();
             nw.Add("publicHost", S(network.PublicHost));
-            nw.Add("portMapping", ConfigNode.FromBool(network.PortMapping));
+            nw.Add("portMapping", JsonNode.FromBool(network.PortMapping));
             nw.Add("dynDnsUrl", S(network.DynDnsUrl));
             nw.Add("dynDnsUser", S(network.DynDnsUser));
             nw.Add("dynDnsPassword", S(network.DynDnsPassword));
@@ -185,12 +187,12 @@ namespace Pigeon.Config
             return FromTree(ToTree(config), device, ignored);
         }
 
-        private static void ReadWifi(ConfigNode node, WifiConfig target, ValidationReport report)
+        private static void ReadWifi(JsonNode node, WifiConfig target, ValidationReport report)
         {
             for (int i = 0; i < node.Count; i++)
             {
                 string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
+                JsonNode v = node[i];
                 string path = "wifi." + name;
                 switch (name)
                 {
@@ -205,12 +207,12 @@ namespace Pigeon.Config
             }
         }
 
-        private static void ReadSetupAp(ConfigNode node, SetupApConfig target, ValidationReport report)
+        private static void ReadSetupAp(JsonNode node, SetupApConfig target, ValidationReport report)
         {
             for (int i = 0; i < node.Count; i++)
             {
                 string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
+                JsonNode v = node[i];
                 string path = "setupAp." + name;
                 switch (name)
                 {
@@ -222,12 +224,12 @@ namespace Pigeon.Config
             }
         }
 
-        private static void ReadAdmin(ConfigNode node, AdminConfig target, ValidationReport report)
+        private static void ReadAdmin(JsonNode node, AdminConfig target, ValidationReport report)
         {
             for (int i = 0; i < node.Count; i++)
             {
                 string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
+                JsonNode v = node[i];
                 string path = "admin." + name;
                 switch (name)
                 {
@@ -238,12 +240,12 @@ namespace Pigeon.Config
             }
         }
 
-        private static void ReadRelay(ConfigNode node, RelayConfig target, ValidationReport report)
+        private static void ReadRelay(JsonNode node, RelayConfig target, ValidationReport report)
         {
             for (int i = 0; i < node.Count; i++)
             {
                 string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
+                JsonNode v = node[i];
                 string path = "relay." + name;
                 switch (name)
                 {
@@ -256,7 +258,7 @@ namespace Pigeon.Config
                     case "drainMilliseconds": target.DrainMilliseconds = Int(v, path, report, target.DrainMilliseconds); break;
                     case "dnsCacheSeconds": target.DnsCacheSeconds = Int(v, path, report, target.DnsCacheSeconds); break;
                     case "routes":
-                        if (v.Kind != ConfigNodeKind.Array)
+                        if (v.Kind != JsonKind.Array)
                         {
                             report.AddError(path, "must be a list of routes: [ { ... }, ... ]");
                             break;
@@ -265,7 +267,7 @@ namespace Pigeon.Config
                         RouteConfig[] routes = new RouteConfig[v.Count];
                         for (int r = 0; r < v.Count; r++)
                         {
-                            routes[r] = ReadRoute(v.GetValue(r), path + "[" + r.ToString() + "]", report);
+                            routes[r] = ReadRoute(v[r], path + "[" + r.ToString() + "]", report);
                         }
 
                         target.Routes = routes;
@@ -275,7 +277,7 @@ namespace Pigeon.Config
             }
         }
 
-        private static RouteConfig ReadRoute(ConfigNode node, string path, ValidationReport report)
+        private static RouteConfig ReadRoute(JsonNode node, string path, ValidationReport report)
         {
             RouteConfig route = ConfigDefaults.NewRoute();
             if (!IsObject(node, path, report))
@@ -286,7 +288,7 @@ namespace Pigeon.Config
             for (int i = 0; i < node.Count; i++)
             {
                 string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
+                JsonNode v = node[i];
                 string at = path + "." + name;
                 switch (name)
                 {
@@ -307,12 +309,12 @@ namespace Pigeon.Config
             return route;
         }
 
-        private static void ReadTime(ConfigNode node, TimeConfig target, ValidationReport report)
+        private static void ReadTime(JsonNode node, TimeConfig target, ValidationReport report)
         {
             for (int i = 0; i < node.Count; i++)
             {
                 string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
+                JsonNode v = node[i];
                 string path = "time." + name;
                 switch (name)
                 {
@@ -322,12 +324,12 @@ namespace Pigeon.Config
             }
         }
 
-        private static void ReadPortal(ConfigNode node, PortalConfig target, ValidationReport report)
+        private static void ReadPortal(JsonNode node, PortalConfig target, ValidationReport report)
         {
             for (int i = 0; i < node.Count; i++)
             {
                 string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
+                JsonNode v = node[i];
                 string path = "portal." + name;
                 switch (name)
                 {
@@ -338,12 +340,12 @@ namespace Pigeon.Config
             }
         }
 
-        private static void ReadNetwork(ConfigNode node, NetworkConfig target, ValidationReport report)
+        private static void ReadNetwork(JsonNode node, NetworkConfig target, ValidationReport report)
         {
             for (int i = 0; i < node.Count; i++)
             {
                 string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
+                JsonNode v = node[i];
                 string path = "network." + name;
                 switch (name)
                 {
@@ -358,36 +360,36 @@ namespace Pigeon.Config
             }
         }
 
-        private static ConfigNode Keep(ConfigNode unknown, string name, ConfigNode value, string path, ValidationReport report)
+        private static JsonNode Keep(JsonNode unknown, string name, JsonNode value, string path, ValidationReport report)
         {
             report.AddWarning(path, UnknownKeyMessage);
             if (unknown == null)
             {
-                unknown = ConfigNode.NewObject();
+                unknown = JsonNode.NewObject();
             }
 
             unknown.Set(name, value.Clone());
             return unknown;
         }
 
-        private static ConfigNode Unknown(ConfigNode known, ConfigNode unknown)
+        private static JsonNode Unknown(JsonNode known, JsonNode unknown)
         {
-            if (unknown != null && unknown.Kind == ConfigNodeKind.Object)
+            if (unknown != null && unknown.Kind == JsonKind.Object)
             {
-                ConfigNode sorted = unknown.SortedClone();
+                JsonNode sorted = unknown.SortedClone();
                 for (int i = 0; i < sorted.Count; i++)
                 {
                     // A known key never appears twice, even if someone put it in UnknownKeys by hand.
-                    known.Add(sorted.GetName(i), sorted.GetValue(i));
+                    known.Add(sorted.GetName(i), sorted[i]);
                 }
             }
 
             return known;
         }
 
-        private static bool IsObject(ConfigNode node, string path, ValidationReport report)
+        private static bool IsObject(JsonNode node, string path, ValidationReport report)
         {
-            if (node.Kind == ConfigNodeKind.Object)
+            if (node.Kind == JsonKind.Object)
             {
                 return true;
             }
@@ -396,14 +398,14 @@ namespace Pigeon.Config
             return false;
         }
 
-        private static ConfigNode S(string value)
+        private static JsonNode S(string value)
         {
-            return ConfigNode.FromString(value ?? "");
+            return JsonNode.FromString(value ?? "");
         }
 
-        private static ConfigNode Strings(string[] values)
+        private static JsonNode Strings(string[] values)
         {
-            ConfigNode array = ConfigNode.NewArray();
+            JsonNode array = JsonNode.NewArray();
             if (values != null)
             {
                 for (int i = 0; i < values.Length; i++)
@@ -415,9 +417,9 @@ namespace Pigeon.Config
             return array;
         }
 
-        private static string Str(ConfigNode node, string path, ValidationReport report, string fallback)
+        private static string Str(JsonNode node, string path, ValidationReport report, string fallback)
         {
-            if (node.Kind == ConfigNodeKind.String)
+            if (node.Kind == JsonKind.String)
             {
                 return node.Text;
             }
@@ -426,9 +428,9 @@ namespace Pigeon.Config
             return fallback;
         }
 
-        private static bool Bool(ConfigNode node, string path, ValidationReport report, bool fallback)
+        private static bool Bool(JsonNode node, string path, ValidationReport report, bool fallback)
         {
-            if (node.Kind == ConfigNodeKind.Boolean)
+            if (node.Kind == JsonKind.Boolean)
             {
                 return node.Text == "true";
             }
@@ -437,9 +439,9 @@ namespace Pigeon.Config
             return fallback;
         }
 
-        private static string[] StrArray(ConfigNode node, string path, ValidationReport report, string[] fallback)
+        private static string[] StrArray(JsonNode node, string path, ValidationReport report, string[] fallback)
         {
-            if (node.Kind != ConfigNodeKind.Array)
+            if (node.Kind != JsonKind.Array)
             {
                 report.AddError(path, "must be a list of text values: [\"...\", \"...\"]");
                 return fallback;
@@ -448,72 +450,25 @@ namespace Pigeon.Config
             string[] values = new string[node.Count];
             for (int i = 0; i < node.Count; i++)
             {
-                values[i] = Str(node.GetValue(i), path + "[" + i.ToString() + "]", report, "");
+                values[i] = Str(node[i], path + "[" + i.ToString() + "]", report, "");
             }
 
             return values;
         }
 
         /// <summary>Reads a whole number; an error (and the fallback) for anything else.</summary>
-        public static int Int(ConfigNode node, string path, ValidationReport report, int fallback)
+        public static int Int(JsonNode node, string path, ValidationReport report, int fallback)
         {
             int value;
-            if (node.Kind == ConfigNodeKind.Number && TryParseInt(node.Text, out value))
+            if (node.TryGetInt(out value))
             {
                 return value;
             }
 
-            report.AddError(path, node.Kind == ConfigNodeKind.Number
+            report.AddError(path, node.Kind == JsonKind.Number
                 ? "must be a whole number between -2147483648 and 2147483647"
                 : "must be a whole number (without quotes)");
             return fallback;
-        }
-
-        /// <summary>Parses a JSON integer ("-12"); false for fractions, exponents, or out of int range.</summary>
-        public static bool TryParseInt(string text, out int value)
-        {
-            value = 0;
-            if (text == null || text.Length == 0 || text.Length > 11)
-            {
-                return false;
-            }
-
-            int i = 0;
-            bool negative = text[0] == '-';
-            if (negative)
-            {
-                i = 1;
-            }
-
-            if (i >= text.Length)
-            {
-                return false;
-            }
-
-            long result = 0;
-            for (; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (c < '0' || c > '9')
-                {
-                    return false;
-                }
-
-                result = (result * 10) + (c - '0');
-            }
-
-            if (negative)
-            {
-                result = -result;
-            }
-
-            if (result < int.MinValue || result > int.MaxValue)
-            {
-                return false;
-            }
-
-            value = (int)result;
-            return true;
         }
     }
 }

@@ -35,7 +35,6 @@ namespace Pigeon.Config
 
         private readonly object _sync = new object();
         private readonly IFileStore _files;
-        private readonly IConfigCodec _codec;
         private readonly bool _device;
         private readonly string _name;
         private readonly string _backup;
@@ -46,16 +45,15 @@ namespace Pigeon.Config
         private bool _currentInPending; // the config in use lives only in .new (its switch could not be finished)
 
         /// <summary>A store of "config.json" in <paramref name="files"/>.</summary>
-        public ConfigStore(IFileStore files, IConfigCodec codec, bool device)
-            : this(files, codec, device, DefaultFileName)
+        public ConfigStore(IFileStore files, bool device)
+            : this(files, device, DefaultFileName)
         {
         }
 
         /// <summary>A store of <paramref name="fileName"/> (with ".bak" and ".new" beside it).</summary>
-        public ConfigStore(IFileStore files, IConfigCodec codec, bool device, string fileName)
+        public ConfigStore(IFileStore files, bool device, string fileName)
         {
             _files = files;
-            _codec = codec;
             _device = device;
             _name = fileName;
             _backup = fileName + ".bak";
@@ -189,7 +187,7 @@ namespace Pigeon.Config
             byte[] document;
             try
             {
-                document = _codec.Write(config);
+                document = ConfigDocument.Write(config);
             }
             catch (Exception)
             {
@@ -224,7 +222,7 @@ namespace Pigeon.Config
                 _currentFileGood = true;
                 ValidationReport ignored = new ValidationReport();
                 int fromVersion;
-                PigeonConfig stored = ConfigCodec.Read(_codec, document, 0, document.Length, _device, ignored, out fromVersion);
+                PigeonConfig stored = ConfigDocument.Read(document, 0, document.Length, _device, ignored, out fromVersion);
                 _current = stored ?? ConfigMapper.Copy(config, _device);
                 return true;
             }
@@ -243,7 +241,7 @@ namespace Pigeon.Config
             lock (_sync)
             {
                 PigeonConfig defaults = ConfigDefaults.Create(_device);
-                byte[] document = _codec.Write(defaults);
+                byte[] document = ConfigDocument.Write(defaults);
                 byte[] sealedCopy = ConfigSeal.Seal(document);
 
                 // .new first: a cut before cur is deleted still loads the old config (press the
@@ -348,7 +346,7 @@ namespace Pigeon.Config
             PigeonConfig config;
             try
             {
-                config = ConfigCodec.Read(_codec, document, 0, document.Length, _device, report, out fromVersion);
+                config = ConfigDocument.Read(document, 0, document.Length, _device, report, out fromVersion);
             }
             catch (Exception)
             {

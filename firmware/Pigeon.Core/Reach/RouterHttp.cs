@@ -1,5 +1,6 @@
 using System.Threading;
 using Pigeon.Net;
+using Pigeon.Text;
 
 namespace Pigeon.Reach
 {

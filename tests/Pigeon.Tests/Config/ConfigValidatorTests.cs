@@ -19,7 +19,7 @@ namespace Pigeon.Tests.Config
         {
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(ConfigDefaults.Create(device), device, report);
-            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -28,9 +28,9 @@ namespace Pigeon.Tests.Config
         public void Validate_FullGolden_NoError(bool device)
         {
             ValidationReport report = new ValidationReport();
-            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Full, device, report);
+            PigeonConfig c = ConfigText.Read(ConfigFixtures.Full, device, report);
             ConfigValidator.Validate(c, device, report);
-            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
         }
 
         // Boundaries: the value just inside each limit passes, just outside fails, at the path.
@@ -98,10 +98,10 @@ namespace Pigeon.Tests.Config
             SetNumber(c, path, value);
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, device, report);
-            Assert.AreEqual(!valid, report.HasErrorAt(path), path + "=" + value.ToString() + "\n" + ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt(path), path + "=" + value.ToString() + "\n" + ConfigText.Describe(report));
             if (valid)
             {
-                Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+                Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
             }
         }
 
@@ -119,7 +119,7 @@ namespace Pigeon.Tests.Config
             c.Wifi.Ssid = ssid;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, true, report);
-            Assert.AreEqual(!valid, report.HasErrorAt("wifi.ssid"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("wifi.ssid"), ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -138,7 +138,7 @@ namespace Pigeon.Tests.Config
             c.SetupAp.Password = password;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, true, report);
-            Assert.AreEqual(!valid, report.HasErrorAt("wifi.password"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("wifi.password"), ConfigText.Describe(report));
             Assert.AreEqual(!valid, report.HasErrorAt("setupAp.password"));
         }
 
@@ -165,7 +165,7 @@ namespace Pigeon.Tests.Config
             c.Relay.Routes[2].ListenPort = 443;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.IsTrue(report.HasErrorAt("relay.routes[2].listenPort"), ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("relay.routes[2].listenPort"), ConfigText.Describe(report));
             Assert.IsFalse(report.HasErrorAt("relay.routes[0].listenPort"));
             Assert.IsTrue(report.GetError(0).Message.IndexOf("relay.routes[0]") > 0);
         }
@@ -177,7 +177,7 @@ namespace Pigeon.Tests.Config
             c.Portal.Port = 5222;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.IsTrue(report.HasErrorAt("portal.port"), ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("portal.port"), ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -193,7 +193,7 @@ namespace Pigeon.Tests.Config
             c.Relay.Routes[0].UpstreamHost = host;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[0].upstreamHost"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[0].upstreamHost"), ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -209,7 +209,7 @@ namespace Pigeon.Tests.Config
             c.Relay.Routes[2].AllowedSni = new string[] { "whatsapp.net", pattern };
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[2].allowedSni[1]"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[2].allowedSni[1]"), ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -230,10 +230,10 @@ namespace Pigeon.Tests.Config
             c.Relay.Routes = new RouteConfig[] { c.Relay.Routes[0], c.Relay.Routes[1], c.Relay.Routes[2], c.Relay.Routes[3], extra };
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, true, report);
-            Assert.IsTrue(report.HasErrorAt("relay.maxSessions"), ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("relay.maxSessions"), ConfigText.Describe(report));
             ValidationReport host = new ValidationReport();
             ConfigValidator.Validate(c, false, host);
-            Assert.AreEqual(0, host.ErrorCount, ConfigCodecs.Describe(host));
+            Assert.AreEqual(0, host.ErrorCount, ConfigText.Describe(host));
         }
 
         [TestMethod]
@@ -278,7 +278,7 @@ namespace Pigeon.Tests.Config
             c.Time.NtpServers = new string[] { "pool.ntp.org", "no spaces allowed" };
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(6, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(6, report.ErrorCount, ConfigText.Describe(report));
             Assert.IsTrue(report.HasErrorAt("relay.maxSessions"));
             Assert.IsTrue(report.HasErrorAt("relay.routes[1].listenPort"));
             Assert.IsTrue(report.HasErrorAt("relay.routes[3].upstreamHost"));

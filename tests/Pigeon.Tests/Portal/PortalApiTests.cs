@@ -1,5 +1,6 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Portal;
 using Pigeon.Tests.Support;
 using Pigeon.Text;
@@ -54,6 +55,18 @@ namespace Pigeon.Tests.Portal
             return response;
         }
 
+        private static HttpResponse PostBytes(PortalApi api, string path, byte[] body, string cookie, string csrf)
+        {
+            string head = "POST " + path + " HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.Length.ToString() + "\r\nCookie: " + cookie + "\r\nX-CSRF-Token: " + csrf + "\r\n\r\n";
+            ScriptedConnection c = new ScriptedConnection(0).Then(Bytes.Ascii(head)).Then(body);
+            HttpRequest request = new HttpRequest();
+            Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(c, request));
+            HttpResponse response = new HttpResponse();
+            api.Handle(request, response);
+            return response;
+        }
+
         private static HttpResponse Get(PortalApi api, string path, string cookie)
         {
             return Call(api, "GET", path, null, cookie, null, null);
@@ -69,9 +82,19 @@ namespace Pigeon.Tests.Portal
             return Utf8.Decode(response.Body, 0, response.BodyLength);
         }
 
-        private static JsonValue Json(HttpResponse response)
+        private static JsonNode Json(HttpResponse response)
         {
-            return JsonReader.Parse(response.Body, 0, response.BodyLength);
+            JsonError error;
+            JsonNode node = JsonReader.Parse(response.Body, 0, response.BodyLength, 8, out error);
+            Assert.IsNotNull(node, Text(response));
+            return node;
+        }
+
+        private static int Int(JsonNode number)
+        {
+            int value;
+            Assert.IsTrue(number.TryGetInt(out value), number.Text);
+            return value;
         }
 
         private static string CookieOf(HttpResponse response)
@@ -100,11 +123,11 @@ namespace Pigeon.Tests.Portal
             b.IsSetupMode = true;
             HttpResponse r = Get(NewApi(b), "/api/status", null);
             Assert.AreEqual(200, r.Status);
-            JsonValue j = Json(r);
-            Assert.IsFalse(j.Get("passwordSet").BoolValue);
+            JsonNode j = Json(r);
+            Assert.IsFalse(j.Get("passwordSet").IsTrue);
             Assert.AreEqual("setup", j.Get("mode").Text);
-            Assert.IsFalse(j.Get("relay").Get("up").BoolValue);
-            Assert.AreEqual(-60, j.Get("wifi").Get("rssi").IntValue);
+            Assert.IsFalse(j.Get("relay").Get("up").IsTrue);
+            Assert.AreEqual(-60, Int(j.Get("wifi").Get("rssi")));
         }
 
         [TestMethod]
@@ -115,7 +138,7 @@ namespace Pigeon.Tests.Portal
             SetUp(api);
             HttpResponse r = Get(api, "/api/status", null);
             Assert.AreEqual(401, r.Status);
-            Assert.IsTrue(Json(r).Get("passwordSet").BoolValue);
+            Assert.IsTrue(Json(r).Get("passwordSet").IsTrue);
             Assert.AreEqual(401, Get(api, "/api/config", null).Status);
             Assert.AreEqual(401, Get(api, "/api/wifi/scan", null).Status);
             Assert.AreEqual(401, Get(api, "/api/status", "pigeon_session=00000000000000000000000000000000").Status);
@@ -127,11 +150,11 @@ namespace Pigeon.Tests.Portal
             FakePortalBackend b = new FakePortalBackend();
             PortalApi api = NewApi(b);
             string[] s = SetUp(api);
-            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("192.168.1.20", share.Get("host").Text);
             Assert.AreEqual("best-known", share.Get("hostSource").Text);
-            Assert.AreEqual(443, share.Get("chatPort").IntValue);
-            Assert.AreEqual(587, share.Get("mediaPort").IntValue);
+            Assert.AreEqual(443, Int(share.Get("chatPort")));
+            Assert.AreEqual(587, Int(share.Get("mediaPort")));
             Assert.AreEqual("https://wa.me/proxy?host=192.168.1.20&chatPort=443&mediaPort=587&chatTLS=false", share.Get("link").Text);
         }
 
@@ -142,8 +165,8 @@ namespace Pigeon.Tests.Portal
             PortalApi api = NewApi(b);
             api.Reach = new FakeReachStatus("{\"shareHost\":\"81.2.69.160\"}", "81.2.69.160");
             string[] s = SetUp(api);
-            JsonValue status = Json(Get(api, "/api/status", s[0]));
-            JsonValue share = status.Get("share");
+            JsonNode status = Json(Get(api, "/api/status", s[0]));
+            JsonNode share = status.Get("share");
             Assert.AreEqual("81.2.69.160", share.Get("host").Text);
             Assert.AreEqual("public", share.Get("hostSource").Text);
             Assert.AreEqual("https://wa.me/proxy?host=81.2.69.160&chatPort=443&mediaPort=587&chatTLS=false", share.Get("link").Text);
@@ -157,7 +180,7 @@ namespace Pigeon.Tests.Portal
             PortalApi api = NewApi(b);
             api.Reach = new FakeReachStatus("{\"shareHost\":null}", null);
             string[] s = SetUp(api);
-            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("192.168.1.20", share.Get("host").Text);
             Assert.AreEqual("best-known", share.Get("hostSource").Text);
         }
@@ -170,7 +193,7 @@ namespace Pigeon.Tests.Portal
             api.Reach = new FakeReachStatus("{}", "81.2.69.160");
             string[] s = SetUp(api);
             Assert.AreEqual(200, Post(api, "/api/config", "{\"network\":{\"publicHost\":\"relay.example.org\"}}", s[0], s[1]).Status);
-            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("relay.example.org", share.Get("host").Text);
             Assert.AreEqual("configured", share.Get("hostSource").Text);
         }
@@ -182,7 +205,7 @@ namespace Pigeon.Tests.Portal
             PortalApi api = NewApi(b);
             string[] s = SetUp(api);
             Assert.AreEqual(200, Post(api, "/api/config", "{\"network\":{\"publicHost\":\"relay.example.org\"},\"relay\":{\"chatPorts\":[5222],\"mediaPorts\":[7777]}}", s[0], s[1]).Status);
-            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("configured", share.Get("hostSource").Text);
             Assert.AreEqual("https://wa.me/proxy?host=relay.example.org&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
         }
@@ -365,6 +388,37 @@ namespace Pigeon.Tests.Portal
         }
 
         [TestMethod]
+        public void Config_DuplicateKey_IsRefusedLikeTheConfigFile()
+        {
+            // Issue 13, item 7: {"ssid":"a","ssid":"b"} was saved as "b"; the config file reader refuses it.
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse r = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"a\",\"ssid\":\"b\"}}", s[0], s[1]);
+            Assert.AreEqual(400, r.Status);
+            Assert.AreEqual(0, b.Saves);
+            Assert.IsTrue(Json(r).Get("error").Text.IndexOf("twice") >= 0, Text(r));
+        }
+
+        [TestMethod]
+        public void Config_LoneSurrogate_EscapedOrRaw_IsRefusedAlike()
+        {
+            // Issue 13, item 7: "\ud800" was saved as U+FFFD while the raw bytes ED A0 80 got 400.
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse escaped = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"a\\ud800b\"}}", s[0], s[1]);
+            HttpResponse raw = PostBytes(api, "/api/config", Bytes.Concat(Bytes.Ascii("{\"wifi\":{\"ssid\":\"a"), Bytes.Concat(Bytes.Hex("ED A0 80"), Bytes.Ascii("b\"}}"))), s[0], s[1]);
+            HttpResponse lowFirst = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"\\udc00\\ud800\"}}", s[0], s[1]);
+            Assert.AreEqual(400, raw.Status);
+            Assert.AreEqual(400, escaped.Status);
+            Assert.AreEqual(400, lowFirst.Status);
+            Assert.AreEqual(0, b.Saves);
+            HttpResponse pair = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"\\ud83d\\udc26\"}}", s[0], s[1]);
+            Assert.AreEqual(200, pair.Status, Text(pair));
+        }
+
+        [TestMethod]
         public void Config_Save_ChangesSsidPasswordAndPorts()
         {
             FakePortalBackend b = new FakePortalBackend();
@@ -456,13 +510,13 @@ namespace Pigeon.Tests.Portal
             Assert.IsTrue(text.IndexOf("ap-secret-22") < 0);
             Assert.IsTrue(text.IndexOf("dyn-secret-333") < 0);
             Assert.IsTrue(text.IndexOf(Password) < 0);
-            JsonValue j = Json(r);
-            Assert.IsTrue(j.Get("wifi").Get("passwordSet").BoolValue);
-            Assert.IsTrue(j.Get("setupAp").Get("passwordSet").BoolValue);
-            Assert.IsTrue(j.Get("network").Get("dynDnsPasswordSet").BoolValue);
+            JsonNode j = Json(r);
+            Assert.IsTrue(j.Get("wifi").Get("passwordSet").IsTrue);
+            Assert.IsTrue(j.Get("setupAp").Get("passwordSet").IsTrue);
+            Assert.IsTrue(j.Get("network").Get("dynDnsPasswordSet").IsTrue);
             Assert.IsNull(j.Get("wifi").Get("password"));
-            Assert.AreEqual(443, j.Get("relay").Get("chatPorts")[0].IntValue);
-            Assert.AreEqual(7777, j.Get("relay").Get("mediaPorts")[1].IntValue);
+            Assert.AreEqual(443, Int(j.Get("relay").Get("chatPorts")[0]));
+            Assert.AreEqual(7777, Int(j.Get("relay").Get("mediaPorts")[1]));
         }
 
         [TestMethod]
@@ -497,7 +551,7 @@ namespace Pigeon.Tests.Portal
             Assert.IsFalse(b.IsAdminPasswordSet);
             Assert.IsTrue(r.SetCookie.IndexOf("Max-Age=0") > 0);
             Assert.AreEqual(200, Get(api, "/api/status", null).Status); // back to first-run
-            Assert.IsFalse(Json(Get(api, "/api/status", s[0])).Get("loggedIn").BoolValue);
+            Assert.IsFalse(Json(Get(api, "/api/status", s[0])).Get("loggedIn").IsTrue);
         }
 
         [TestMethod]
@@ -533,7 +587,7 @@ namespace Pigeon.Tests.Portal
         {
             Assert.AreEqual(422, r.Status);
             FieldErrors errors = new FieldErrors();
-            JsonValue list = Json(r).Get("errors");
+            JsonNode list = Json(r).Get("errors");
             for (int i = 0; i < list.Count; i++)
             {
                 errors.Add(list[i].Get("path").Text, list[i].Get("message").Text);

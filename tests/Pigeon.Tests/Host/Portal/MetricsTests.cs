@@ -12,6 +12,7 @@ using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
+using Pigeon.Text;
 using Pigeon.Tests.Host.Reach;
 using Pigeon.Tests.Support;
 

@@ -1,35 +1,36 @@
 using System.Collections;
+using Pigeon.Text;
 
-namespace Pigeon.Config
+namespace Pigeon.Json
 {
     /// <summary>
-    /// A JSON value as a small tree, the common ground of the two codecs: System.Text.Json on the
-    /// host and nanoFramework.Json on the board each turn bytes into a ConfigNode, and the core
-    /// does the rest (migration, mapping to <see cref="PigeonConfig"/>, unknown keys, writing).
-    /// Members keep their order; numbers keep their text. ArrayList only (no generics on the board).
+    /// A JSON value as a small tree: what <see cref="JsonReader"/> makes of config documents and
+    /// API request bodies alike, and what <see cref="JsonWriter.Value"/> writes. Members keep
+    /// their order (and a name appears once: <see cref="Add"/> refuses a second); numbers keep
+    /// their text, so nothing is lost in a round trip. ArrayList only (no generics on the board).
     /// </summary>
-    public class ConfigNode
+    public sealed class JsonNode
     {
         private readonly ArrayList _names;
         private readonly ArrayList _values;
 
-        private ConfigNode(ConfigNodeKind kind, string text)
+        private JsonNode(JsonKind kind, string text)
         {
             Kind = kind;
             Text = text;
-            if (kind == ConfigNodeKind.Object || kind == ConfigNodeKind.Array)
+            if (kind == JsonKind.Object || kind == JsonKind.Array)
             {
                 _values = new ArrayList();
             }
 
-            if (kind == ConfigNodeKind.Object)
+            if (kind == JsonKind.Object)
             {
                 _names = new ArrayList();
             }
         }
 
         /// <summary>The value's kind.</summary>
-        public ConfigNodeKind Kind { get; private set; }
+        public JsonKind Kind { get; private set; }
 
         /// <summary>A string's value, a number's JSON text, "true"/"false", or null.</summary>
         public string Text { get; private set; }
@@ -40,58 +41,64 @@ namespace Pigeon.Config
             get { return _values == null ? 0 : _values.Count; }
         }
 
-        /// <summary>A new empty object.</summary>
-        public static ConfigNode NewObject()
+        /// <summary>True for the value true.</summary>
+        public bool IsTrue
         {
-            return new ConfigNode(ConfigNodeKind.Object, null);
+            get { return Kind == JsonKind.Boolean && Text == "true"; }
+        }
+
+        /// <summary>A member's value or an array's item.</summary>
+        public JsonNode this[int index]
+        {
+            get { return (JsonNode)_values[index]; }
+        }
+
+        /// <summary>A new empty object.</summary>
+        public static JsonNode NewObject()
+        {
+            return new JsonNode(JsonKind.Object, null);
         }
 
         /// <summary>A new empty array.</summary>
-        public static ConfigNode NewArray()
+        public static JsonNode NewArray()
         {
-            return new ConfigNode(ConfigNodeKind.Array, null);
+            return new JsonNode(JsonKind.Array, null);
         }
 
         /// <summary>A string value.</summary>
-        public static ConfigNode FromString(string value)
+        public static JsonNode FromString(string value)
         {
-            return new ConfigNode(ConfigNodeKind.String, value ?? "");
+            return new JsonNode(JsonKind.String, value ?? "");
         }
 
-        /// <summary>A number from its JSON text (e.g. "443", "-1.5e3").</summary>
-        public static ConfigNode FromNumberText(string text)
+        /// <summary>A number from its JSON text (e.g. "443", "-1.5e3"), which the caller has checked.</summary>
+        public static JsonNode FromNumberText(string text)
         {
-            return new ConfigNode(ConfigNodeKind.Number, text);
+            return new JsonNode(JsonKind.Number, text);
         }
 
         /// <summary>A whole number.</summary>
-        public static ConfigNode FromInt(int value)
+        public static JsonNode FromInt(int value)
         {
-            return new ConfigNode(ConfigNodeKind.Number, value.ToString());
+            return new JsonNode(JsonKind.Number, value.ToString());
         }
 
         /// <summary>true or false.</summary>
-        public static ConfigNode FromBool(bool value)
+        public static JsonNode FromBool(bool value)
         {
-            return new ConfigNode(ConfigNodeKind.Boolean, value ? "true" : "false");
+            return new JsonNode(JsonKind.Boolean, value ? "true" : "false");
         }
 
         /// <summary>null.</summary>
-        public static ConfigNode NewNull()
+        public static JsonNode NewNull()
         {
-            return new ConfigNode(ConfigNodeKind.Null, null);
+            return new JsonNode(JsonKind.Null, null);
         }
 
         /// <summary>A member's name (objects only).</summary>
         public string GetName(int index)
         {
             return (string)_names[index];
-        }
-
-        /// <summary>A member's value or an array's item.</summary>
-        public ConfigNode GetValue(int index)
-        {
-            return (ConfigNode)_values[index];
         }
 
         /// <summary>The index of a member, or -1.</summary>
@@ -113,15 +120,32 @@ namespace Pigeon.Config
             return -1;
         }
 
-        /// <summary>A member's value, or null when absent (or not an object).</summary>
-        public ConfigNode Find(string name)
+        /// <summary>A member's value, or null when absent (or this is not an object).</summary>
+        public JsonNode Get(string name)
         {
             int i = IndexOf(name);
-            return i < 0 ? null : (ConfigNode)_values[i];
+            return i < 0 ? null : (JsonNode)_values[i];
+        }
+
+        /// <summary>A string member's text; null when absent or not a string.</summary>
+        public string GetString(string name)
+        {
+            JsonNode value = Get(name);
+            return value != null && value.Kind == JsonKind.String ? value.Text : null;
+        }
+
+        /// <summary>
+        /// True, with the value, for a number without fraction or exponent between -2147483648
+        /// and 2147483647 ("443", "-12"; not "4.0", "1e3" or "99999999999").
+        /// </summary>
+        public bool TryGetInt(out int value)
+        {
+            value = 0;
+            return Kind == JsonKind.Number && Integer.TryParse(Text, out value);
         }
 
         /// <summary>Adds a member; false (and nothing added) when the name is already there.</summary>
-        public bool Add(string name, ConfigNode value)
+        public bool Add(string name, JsonNode value)
         {
             if (IndexOf(name) >= 0)
             {
@@ -134,7 +158,7 @@ namespace Pigeon.Config
         }
 
         /// <summary>Replaces a member's value, or adds it at the end.</summary>
-        public void Set(string name, ConfigNode value)
+        public void Set(string name, JsonNode value)
         {
             int i = IndexOf(name);
             if (i < 0)
@@ -160,19 +184,19 @@ namespace Pigeon.Config
         }
 
         /// <summary>Appends an array item.</summary>
-        public void AddItem(ConfigNode value)
+        public void AddItem(JsonNode value)
         {
             _values.Add(value);
         }
 
         /// <summary>
-        /// A deep copy with every object's members sorted by name (ordinal). Unknown keys are
-        /// written this way, so both platforms write the same bytes even though the board's JSON
-        /// library (nanoFramework.Json, Hashtable-based) does not keep member order.
+        /// A deep copy with every object's members sorted by name (ordinal). Unknown config keys
+        /// are written this way, so a document's bytes do not depend on the order a hand edit
+        /// put them in.
         /// </summary>
-        public ConfigNode SortedClone()
+        public JsonNode SortedClone()
         {
-            ConfigNode copy = new ConfigNode(Kind, Text);
+            JsonNode copy = new JsonNode(Kind, Text);
             int[] order = new int[Count];
             for (int i = 0; i < order.Length; i++)
             {
@@ -203,7 +227,7 @@ namespace Pigeon.Config
                     copy._names.Add(_names[order[i]]);
                 }
 
-                copy._values.Add(GetValue(order[i]).SortedClone());
+                copy._values.Add(this[order[i]].SortedClone());
             }
 
             return copy;
@@ -225,9 +249,9 @@ namespace Pigeon.Config
         }
 
         /// <summary>A deep copy.</summary>
-        public ConfigNode Clone()
+        public JsonNode Clone()
         {
-            ConfigNode copy = new ConfigNode(Kind, Text);
+            JsonNode copy = new JsonNode(Kind, Text);
             for (int i = 0; i < Count; i++)
             {
                 if (_names != null)
@@ -235,7 +259,7 @@ namespace Pigeon.Config
                     copy._names.Add(_names[i]);
                 }
 
-                copy._values.Add(GetValue(i).Clone());
+                copy._values.Add(this[i].Clone());
             }
 
             return copy;

@@ -4,30 +4,20 @@ using Pigeon.Text;
 
 namespace Pigeon.Tests.Support
 {
-    /// <summary>The platform's config codec: System.Text.Json on the host, nanoFramework.Json on the board.</summary>
-    public static class ConfigCodecs
+    /// <summary>Config documents as text: read and write through <see cref="ConfigDocument"/> (the same code on both platforms).</summary>
+    public static class ConfigText
     {
-        /// <summary>A new codec for this platform.</summary>
-        public static IConfigCodec Create()
-        {
-#if NANOFRAMEWORK_1_0
-            return new Pigeon.Device.Config.NanoJsonConfigCodec();
-#else
-            return new Pigeon.Host.JsonConfigCodec();
-#endif
-        }
-
         /// <summary>Reads a document given as text (UTF-8); null with errors in the report when it cannot be read.</summary>
         public static PigeonConfig Read(string json, bool device, ValidationReport report)
         {
             byte[] bytes = Utf8.GetBytes(json);
-            return Create().Read(bytes, 0, bytes.Length, device, report);
+            return ConfigDocument.Read(bytes, 0, bytes.Length, device, report);
         }
 
-        /// <summary>The document the codec writes, as text.</summary>
+        /// <summary>The document the store writes, as text.</summary>
         public static string Write(PigeonConfig config)
         {
-            byte[] bytes = Create().Write(config);
+            byte[] bytes = ConfigDocument.Write(config);
             return Utf8.Decode(bytes, 0, bytes.Length);
         }
 

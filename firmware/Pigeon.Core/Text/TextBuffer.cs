@@ -1,10 +1,12 @@
-namespace Pigeon.Reach
+namespace Pigeon.Text
 {
     /// <summary>
-    /// A growing ASCII text buffer: nanoFramework's mscorlib has no StringBuilder (it lives in
-    /// nanoFramework.System.Text), and requests, SOAP bodies and the metrics page are ASCII.
-    /// Characters above 0x7E or below 0x20 (except CR, LF, tab) are written as '?', so nothing a
-    /// router or a config sends can smuggle bytes into a header.
+    /// A growing byte buffer for text (nanoFramework's mscorlib has no StringBuilder: it lives in
+    /// nanoFramework.System.Text): router requests, SOAP bodies, the metrics page, JSON. Two ways
+    /// in: <see cref="Append(string)"/> writes ASCII only, every character above 0x7E or below
+    /// 0x20 (except CR, LF, tab) as '?', so nothing a router or a config sends can smuggle bytes
+    /// into a header; <see cref="AppendCodePoint"/> writes any character as UTF-8, for bodies whose
+    /// writer has escaped what needs escaping (<see cref="Pigeon.Json.JsonWriter"/>).
     /// </summary>
     public sealed class TextBuffer
     {
@@ -41,7 +43,7 @@ namespace Pigeon.Reach
             Overflowed = false;
         }
 
-        /// <summary>Appends text.</summary>
+        /// <summary>Appends ASCII text (anything else as '?').</summary>
         public TextBuffer Append(string text)
         {
             if (text == null)
@@ -70,16 +72,27 @@ namespace Pigeon.Reach
             return Append(value.ToString());
         }
 
-        /// <summary>The text as a string (allocates).</summary>
+        /// <summary>Appends one character as its UTF-8 bytes (1-4), whatever it is.</summary>
+        public void AppendCodePoint(int codePoint)
+        {
+            if (Ensure(4))
+            {
+                _length += Utf8.EncodeCodePoint(codePoint, _bytes, _length);
+            }
+        }
+
+        /// <summary>The exact bytes written (a copy).</summary>
+        public byte[] ToArray()
+        {
+            byte[] copy = new byte[_length];
+            System.Array.Copy(_bytes, 0, copy, 0, _length);
+            return copy;
+        }
+
+        /// <summary>The text as a string (allocates; decodes UTF-8).</summary>
         public override string ToString()
         {
-            char[] chars = new char[_length];
-            for (int i = 0; i < _length; i++)
-            {
-                chars[i] = (char)_bytes[i];
-            }
-
-            return new string(chars);
+            return Utf8.Decode(_bytes, 0, _length) ?? string.Empty;
         }
 
         private bool Ensure(int more)

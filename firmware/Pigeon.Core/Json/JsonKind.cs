@@ -1,7 +1,7 @@
-namespace Pigeon.Config
+namespace Pigeon.Json
 {
     /// <summary>The JSON value kinds (RFC 8259 section 3).</summary>
-    public enum ConfigNodeKind
+    public enum JsonKind
     {
         /// <summary>null</summary>
         Null,
