@@ -218,7 +218,7 @@ namespace Pigeon.Device
             // The LAN portal (status, admin) with the slots the budget already counted, so it
             // can never take a socket a relay session was sized on.
             _portalBackend = new DevicePortalBackend(_store, _hasher, _reboot, false, FactoryReset);
-            _portalBackend.Relay = _relay;
+            _portalBackend.SetRelay(_relay);
             int portalPort = _config.Portal != null && _config.Portal.Port > 0 ? _config.Portal.Port : 80;
             StartPortal(_portalBackend, IPv4.Any, portalPort, _portalBackend.BestAddress, RunPortalSlots(_board), _reach);
 

@@ -4,17 +4,20 @@ using Pigeon.Relay;
 namespace Pigeon.Portal
 {
     /// <summary>
-    /// What the portal needs from the rest of the firmware. Thin on purpose: each host implements
-    /// it over its config store (Pigeon.Config.ConfigStore once it lands), its password hasher,
-    /// its Wi-Fi radio (or a labelled fake on a host) and its relay.
+    /// What the portal needs from the rest of the firmware. The config and password half is the
+    /// same everywhere (<see cref="StoreBackend"/>, over the config store and a password hasher);
+    /// each platform adds its Wi-Fi radio (or a labelled fake on a host), its addresses and its relay.
     /// </summary>
     public interface IPortalBackend
     {
         /// <summary>A copy of the current config that the caller may change freely.</summary>
         PigeonConfig LoadConfig();
 
-        /// <summary>Validates and stores <paramref name="config"/>; false with field errors when invalid or not saved.</summary>
-        bool SaveConfig(PigeonConfig config, FieldErrors errors);
+        /// <summary>
+        /// Validates <paramref name="config"/> and stores it when <paramref name="report"/> then
+        /// holds no error (the caller's own included); false with the errors at their paths.
+        /// </summary>
+        bool SaveConfig(PigeonConfig config, ValidationReport report);
 
         /// <summary>Forgets every setting (admin password included) and goes back to setup mode.</summary>
         void FactoryReset();
@@ -22,8 +25,8 @@ namespace Pigeon.Portal
         /// <summary>True once an admin password exists.</summary>
         bool IsAdminPasswordSet { get; }
 
-        /// <summary>Hashes and stores a new admin password; false with field errors ("password").</summary>
-        bool SetAdminPassword(string password, FieldErrors errors);
+        /// <summary>Hashes and stores a new admin password; false with the errors ("password": <see cref="AdminPassword.LengthRule"/>).</summary>
+        bool SetAdminPassword(string password, ValidationReport report);
 
         /// <summary>Checks a password against the stored hash (constant time).</summary>
         bool VerifyAdminPassword(string password);

@@ -19,12 +19,6 @@ namespace Pigeon.Portal
     /// </summary>
     public sealed class PortalApi
     {
-        /// <summary>Admin password length bounds, in characters.</summary>
-        public const int MinPassword = 8;
-
-        /// <summary>See <see cref="MinPassword"/>.</summary>
-        public const int MaxPassword = 64;
-
         /// <summary>The factory-reset body must carry this confirmation word.</summary>
         public const string ResetConfirmation = "factory-reset";
 
@@ -280,11 +274,10 @@ namespace Pigeon.Portal
 
         private void SetPassword(HttpResponse response, JsonNode body, long now)
         {
-            string password = StringMember(body, "password");
-            FieldErrors errors = new FieldErrors();
-            if (!CheckPassword(password, errors) || !_backend.SetAdminPassword(password, errors))
+            ValidationReport report = new ValidationReport();
+            if (!_backend.SetAdminPassword(StringMember(body, "password"), report))
             {
-                Invalid(response, errors);
+                Invalid(response, report, null);
                 return;
             }
 
@@ -303,19 +296,18 @@ namespace Pigeon.Portal
             }
 
             string current = StringMember(body, "currentPassword");
-            FieldErrors errors = new FieldErrors();
+            ValidationReport report = new ValidationReport();
             if (current == null || !_backend.VerifyAdminPassword(current))
             {
                 _limiter.Failed(now);
-                errors.Add("currentPassword", "this is not the current admin password");
-                Invalid(response, errors);
+                report.AddError("currentPassword", "this is not the current admin password");
+                Invalid(response, report, null);
                 return;
             }
 
-            string password = StringMember(body, "password");
-            if (!CheckPassword(password, errors) || !_backend.SetAdminPassword(password, errors))
+            if (!_backend.SetAdminPassword(StringMember(body, "password"), report))
             {
-                Invalid(response, errors);
+                Invalid(response, report, null);
                 return;
             }
 
@@ -325,16 +317,19 @@ namespace Pigeon.Portal
 
         private void SaveConfig(HttpResponse response, JsonNode body)
         {
-            FieldErrors errors = new FieldErrors();
+            // The change is read onto a copy of the config by the config's own mapper and checked
+            // by its validator when the store saves: every problem at once, at the page's fields.
+            ValidationReport report = new ValidationReport();
             PigeonConfig config = _backend.LoadConfig();
-            if (!ConfigPatch.Apply(body, config, errors) || !_backend.SaveConfig(config, errors))
+            ConfigPatch.Apply(body, config, report);
+            if (!_backend.SaveConfig(config, report))
             {
-                if (errors.Count == 0)
+                if (report.ErrorCount == 0)
                 {
-                    errors.Add("", "the settings could not be saved");
+                    report.AddError(ValidationReport.DocumentPath, "the settings could not be saved");
                 }
 
-                Invalid(response, errors);
+                Invalid(response, report, config);
                 return;
             }
 
@@ -347,9 +342,9 @@ namespace Pigeon.Portal
         {
             if (StringMember(body, "confirm") != ResetConfirmation)
             {
-                FieldErrors errors = new FieldErrors();
-                errors.Add("confirm", "confirm the factory reset first");
-                Invalid(response, errors);
+                ValidationReport report = new ValidationReport();
+                report.AddError("confirm", "confirm the factory reset first");
+                Invalid(response, report, null);
                 return;
             }
 
@@ -374,17 +369,6 @@ namespace Pigeon.Portal
             return PortalSessions.CookieName + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
         }
 
-        private static bool CheckPassword(string password, FieldErrors errors)
-        {
-            if (password == null || password.Length < MinPassword || password.Length > MaxPassword)
-            {
-                errors.Add("password", "the admin password is " + MinPassword.ToString() + " to " + MaxPassword.ToString() + " characters");
-                return false;
-            }
-
-            return true;
-        }
-
         private void LoginRequired(HttpResponse response)
         {
             JsonWriter json = new JsonWriter(96);
@@ -393,12 +377,26 @@ namespace Pigeon.Portal
             response.SetJson(401, json);
         }
 
-        private static void Invalid(HttpResponse response, FieldErrors errors)
+        // 422 {"error": ..., "errors": [{"path", "message"}]}: the errors at the page's field
+        // names (ConfigPatch.FieldPath), the first message per field only (a wrong type and the
+        // range it then misses are one problem).
+        private static void Invalid(HttpResponse response, ValidationReport report, PigeonConfig config)
         {
             JsonWriter json = new JsonWriter(256);
-            json.BeginObject().Member("error", "some settings need a change");
-            errors.WriteTo(json);
-            json.EndObject();
+            json.BeginObject().Member("error", "some settings need a change").Name("errors").BeginArray();
+            string[] written = new string[report.ErrorCount];
+            for (int i = 0; i < report.ErrorCount; i++)
+            {
+                ValidationIssue issue = report.GetError(i);
+                string path = ConfigPatch.FieldPath(issue.Path, config);
+                if (System.Array.IndexOf(written, path) < 0)
+                {
+                    written[i] = path;
+                    json.BeginObject().Member("path", path).Member("message", issue.Message).EndObject();
+                }
+            }
+
+            json.EndArray().EndObject();
             response.SetJson(422, json);
         }
 

@@ -16,8 +16,14 @@ namespace Pigeon.Config
         /// <summary>Shortest admin password accepted.</summary>
         public const int MinLength = 8;
 
-        /// <summary>Longest admin password accepted (bounds the hashing work per login).</summary>
-        public const int MaxLength = 128;
+        /// <summary>Longest admin password accepted (bounds the hashing work per login; the page says 8-64).</summary>
+        public const int MaxLength = 64;
+
+        /// <summary>What <see cref="Set"/> refuses, in words (the portal shows it by the password field).</summary>
+        public static string LengthRule
+        {
+            get { return "the admin password is " + MinLength.ToString() + " to " + MaxLength.ToString() + " characters"; }
+        }
 
         /// <summary>Most iterations a stored hash may ask for: bounds the work a crafted config can cause per login.</summary>
         public const int MaxIterations = 10000000;

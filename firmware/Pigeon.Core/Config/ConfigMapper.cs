@@ -20,10 +20,22 @@ namespace Pigeon.Config
         public static PigeonConfig FromTree(JsonNode root, bool device, ValidationReport report)
         {
             PigeonConfig config = ConfigDefaults.Create(device);
+            Read(root, config, report);
+            return config;
+        }
+
+        /// <summary>
+        /// Reads the members of <paramref name="root"/> onto <paramref name="config"/>: what the tree
+        /// holds replaces what the config had, what it leaves out stays. Over the defaults this
+        /// reads a document; over a copy of the current config it applies a change (the portal's),
+        /// with the same types, messages and paths.
+        /// </summary>
+        public static void Read(JsonNode root, PigeonConfig config, ValidationReport report)
+        {
             if (root == null || root.Kind != JsonKind.Object)
             {
                 report.AddError(ValidationReport.DocumentPath, "The config must be a JSON object: { ... }.");
-                return config;
+                return;
             }
 
             for (int i = 0; i < root.Count; i++)
@@ -91,8 +103,6 @@ namespace Pigeon.Config
                         break;
                 }
             }
-
-            return config;
         }
 
         /// <summary>The config as a JSON tree (known keys in a fixed order, then the unknown ones).</summary>
@@ -138,19 +148,7 @@ namespace Pigeon.Config
             RouteConfig[] list = relay.Routes ?? new RouteConfig[0];
             for (int i = 0; i < list.Length; i++)
             {
-                RouteConfig route = list[i] ?? ConfigDefaults.NewRoute();
-                JsonNode n = JsonNode.NewObject();
-                n.Add("name", S(route.Name));
-                n.Add("listenAddress", S(route.ListenAddress));
-                n.Add("listenPort", JsonNode.FromInt(route.ListenPort));
-                n.Add("upstreamHost", S(route.UpstreamHost));
-                n.Add("upstreamPort", JsonNode.FromInt(route.UpstreamPort));
-                n.Add("fallbackHost", S(route.FallbackHost));
-                n.Add("proxyProtocol", JsonNode.FromBool(route.ProxyProtocol));
-                n.Add("allowedSni", Strings(route.AllowedSni));
-                n.Add("upstreamFromSni", JsonNode.FromBool(route.UpstreamFromSni));
-                n.Add("allowTls", JsonNode.FromBool(route.AllowTls));
-                routes.AddItem(Unknown(n, route.UnknownKeys));
+                routes.AddItem(RouteTree(list[i] ?? ConfigDefaults.NewRoute()));
             }
 
             r.Add("routes", routes);
@@ -178,6 +176,23 @@ namespace Pigeon.Config
             root.Add("network", Unknown(nw, network.UnknownKeys));
 
             return Unknown(root, config.UnknownKeys);
+        }
+
+        /// <summary>One route as a tree (every key, then its unknown ones).</summary>
+        public static JsonNode RouteTree(RouteConfig route)
+        {
+            JsonNode n = JsonNode.NewObject();
+            n.Add("name", S(route.Name));
+            n.Add("listenAddress", S(route.ListenAddress));
+            n.Add("listenPort", JsonNode.FromInt(route.ListenPort));
+            n.Add("upstreamHost", S(route.UpstreamHost));
+            n.Add("upstreamPort", JsonNode.FromInt(route.UpstreamPort));
+            n.Add("fallbackHost", S(route.FallbackHost));
+            n.Add("proxyProtocol", JsonNode.FromBool(route.ProxyProtocol));
+            n.Add("allowedSni", Strings(route.AllowedSni));
+            n.Add("upstreamFromSni", JsonNode.FromBool(route.UpstreamFromSni));
+            n.Add("allowTls", JsonNode.FromBool(route.AllowTls));
+            return Unknown(n, route.UnknownKeys);
         }
 
         /// <summary>A deep copy (through the tree, so it copies exactly what a save would keep).</summary>

@@ -170,16 +170,16 @@ namespace Pigeon.Config
         }
 
         /// <summary>
-        /// Validates <paramref name="config"/> and, when it has no error and differs from the
-        /// current config, stores it (see the class remarks). False with the errors in
-        /// <paramref name="report"/> when it is invalid or the storage failed; the last good copy
-        /// is kept either way. Never throws.
+        /// Validates <paramref name="config"/> and, when <paramref name="report"/> then holds no
+        /// error (a caller's own findings count: the portal's come back together with the
+        /// validator's) and the config differs from the current one, stores it (see the class
+        /// remarks). False with the errors in <paramref name="report"/> when it is invalid or the
+        /// storage failed; the last good copy is kept either way. Never throws.
         /// </summary>
         public bool Save(PigeonConfig config, ValidationReport report)
         {
-            int errorsBefore = report.ErrorCount;
             ConfigValidator.Validate(config, _device, report);
-            if (report.ErrorCount > errorsBefore)
+            if (report.ErrorCount > 0)
             {
                 return false;
             }

@@ -243,7 +243,7 @@ namespace Pigeon.Config
                 {
                     if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
                     {
-                        report.AddError(path + ".listenPort", "port " + route.ListenPort.ToString() + " is already used by relay.routes[" + j.ToString() + "]; each route needs its own port");
+                        report.AddError(path + ".listenPort", "port " + route.ListenPort.ToString() + " is already used by relay.routes[" + j.ToString() + "] (\"" + routes[j].Name + "\"); each route needs its own port");
                         break;
                     }
                 }
@@ -291,9 +291,20 @@ namespace Pigeon.Config
 
                 for (int k = 0; k < sni.Length; k++)
                 {
-                    if (HostPattern.Parse(sni[k]) == null)
+                    string at = path + ".allowedSni[" + k.ToString() + "]";
+                    bool valid = HostPattern.Parse(sni[k]) != null;
+                    string tooWide = valid ? TooWide(sni[k]) : null;
+                    if (!valid)
                     {
-                        report.AddError(path + ".allowedSni[" + k.ToString() + "]", "must be a host name (whatsapp.net) or a wildcard for its subdomains (*.whatsapp.net)");
+                        report.AddError(at, "must be a host name (whatsapp.net) or a wildcard for its subdomains (*.whatsapp.net)");
+                    }
+                    else if (tooWide != null && route.UpstreamFromSni)
+                    {
+                        report.AddError(at, tooWide + "; with upstreamFromSni the relay would connect to whatever such name a client asks for");
+                    }
+                    else if (tooWide != null)
+                    {
+                        report.AddWarning(at, tooWide + "; the route lets every such name through");
                     }
                 }
             }
@@ -302,6 +313,34 @@ namespace Pigeon.Config
             {
                 report.AddWarning(path + ".allowTls", "only matters on plain routes; this route reads TLS through its allowedSni list anyway");
             }
+        }
+
+        // An allow-list entry that reaches more than a domain: one ending in a number can match an
+        // IP address (no top-level domain is all digits, RFC 3696 section 2, and SNI never holds an
+        // address, RFC 6066 section 3), and one with a single label is a whole top-level domain
+        // (*.net) or a name on the local network (localhost). Null when the pattern names a domain.
+        private static string TooWide(string pattern)
+        {
+            string name = pattern.StartsWith("*.") ? pattern.Substring(2) : pattern;
+            int dot = name.LastIndexOf('.');
+            bool numeric = true;
+            for (int i = dot + 1; i < name.Length; i++)
+            {
+                numeric &= name[i] >= '0' && name[i] <= '9';
+            }
+
+            if (numeric)
+            {
+                return "ends in a number, so it can match an IP address, which a TLS server name never is (RFC 6066); name a domain, like *.whatsapp.net";
+            }
+
+            if (dot < 0)
+            {
+                return (name.Length == pattern.Length ? "is a single-label name, which can name a machine on the local network" : "covers a whole top-level domain")
+                    + "; name a domain, like *.whatsapp.net";
+            }
+
+            return null;
         }
 
         private static void ValidateTime(TimeConfig time, ValidationReport report)
@@ -348,7 +387,7 @@ namespace Pigeon.Config
             {
                 if (routes[i] != null && routes[i].ListenPort == portal.Port)
                 {
-                    report.AddError("portal.port", "port " + portal.Port.ToString() + " is already used by relay.routes[" + i.ToString() + "]; the portal needs a port of its own");
+                    report.AddError("portal.port", "port " + portal.Port.ToString() + " is already used by relay.routes[" + i.ToString() + "] (\"" + routes[i].Name + "\"); the portal needs a port of its own");
                     break;
                 }
             }
@@ -460,6 +499,7 @@ namespace Pigeon.Config
             }
         }
 
+        // A secret is never echoed in a message; like other text it may not hold control characters.
         private static void Secret(string value, string path, ValidationReport report)
         {
             if (value == null)
@@ -469,6 +509,10 @@ namespace Pigeon.Config
             else if (value.Length > MaxTextLength)
             {
                 report.AddError(path, "is too long (at most " + MaxTextLength.ToString() + " characters)");
+            }
+            else if (HasControl(value))
+            {
+                report.AddError(path, "must not contain control characters");
             }
         }
 
@@ -512,7 +556,7 @@ namespace Pigeon.Config
 
         private static void Host(string text, string path, ValidationReport report)
         {
-            if (text == null || (!IPv4.IsLiteral(text) && !HostName.IsValid(text)))
+            if (!HostName.IsHostOrIPv4(text))
             {
                 report.AddError(path, "must be a host name (letters, digits, hyphens and dots, like pool.ntp.org) or an IPv4 address");
             }

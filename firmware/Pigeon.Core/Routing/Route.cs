@@ -93,14 +93,14 @@ namespace Pigeon.Routing
                 return null;
             }
 
-            if (!config.UpstreamFromSni && !IsHostOrLiteral(config.UpstreamHost))
+            if (!config.UpstreamFromSni && !Pigeon.Tls.HostName.IsHostOrIPv4(config.UpstreamHost))
             {
                 error = "upstreamHost: \"" + config.UpstreamHost + "\" is not a host name or IPv4 address";
                 return null;
             }
 
             string fallback = config.FallbackHost == null || config.FallbackHost.Length == 0 ? null : config.FallbackHost;
-            if (fallback != null && !IsHostOrLiteral(fallback))
+            if (fallback != null && !Pigeon.Tls.HostName.IsHostOrIPv4(fallback))
             {
                 error = "fallbackHost: \"" + fallback + "\" is not a host name or IPv4 address";
                 return null;
@@ -132,11 +132,6 @@ namespace Pigeon.Routing
             route.AllowTls = config.AllowTls;
             route.Counters = new RouteCounters();
             return route;
-        }
-
-        private static bool IsHostOrLiteral(string text)
-        {
-            return IPv4.IsLiteral(text) || Pigeon.Tls.HostName.IsValid(text);
         }
     }
 }

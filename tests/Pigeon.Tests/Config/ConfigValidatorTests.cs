@@ -213,6 +213,35 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
+        [DataRow("127.0.0.1", true, true)]
+        [DataRow("*.0.0.1", true, true)]
+        [DataRow("*.1", true, true)]
+        [DataRow("10.0.0.7", false, true)]
+        [DataRow("*.net", true, true)]
+        [DataRow("*.com", false, true)]
+        [DataRow("localhost", true, true)]
+        [DataRow("*.whatsapp.net", true, false)]
+        [DataRow("whatsapp.net", true, false)]
+        [DataRow("mmg.whatsapp.net", false, false)]
+        [DataRow("1.example.org", true, false)]
+        public void Validate_SniPatternThatReachesAnAddressOrAWholeTld_ErrorWithUpstreamFromSniElseWarning(string pattern, bool upstreamFromSni, bool refused)
+        {
+            // Issue 13, item 5: with "*.0.0.1" and upstreamFromSni, SNI "127.0.0.1" made the relay
+            // connect to 127.0.0.1. SNI is a host name (RFC 6066 section 3: no IP literals) and no
+            // top-level domain is all digits (RFC 3696 section 2); a pattern over a whole TLD or a
+            // single-label name lets the relay reach anything there.
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Relay.Routes[2].AllowedSni = new string[] { "whatsapp.net", pattern };
+            c.Relay.Routes[2].UpstreamFromSni = upstreamFromSni;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            string path = "relay.routes[2].allowedSni[1]";
+            Assert.AreEqual(refused && upstreamFromSni, report.HasErrorAt(path), ConfigText.Describe(report));
+            Assert.AreEqual(refused && !upstreamFromSni, report.HasWarningAt(path), ConfigText.Describe(report));
+            Assert.IsFalse(report.HasErrorAt("relay.routes[2].allowedSni[0]") || report.HasWarningAt("relay.routes[2].allowedSni[0]"));
+        }
+
+        [TestMethod]
         public void Validate_UpstreamFromSniWithoutList_RefusedAsOpenProxy()
         {
             PigeonConfig c = ConfigDefaults.Create(false);

@@ -120,7 +120,7 @@ namespace Pigeon.Tests.Portal
         public void Status_BeforePassword_IsOpenAndSaysSo()
         {
             FakePortalBackend b = new FakePortalBackend();
-            b.IsSetupMode = true;
+            b.SetupMode = true;
             HttpResponse r = Get(NewApi(b), "/api/status", null);
             Assert.AreEqual(200, r.Status);
             JsonNode j = Json(r);
@@ -462,14 +462,46 @@ namespace Pigeon.Tests.Portal
             HttpResponse r = Post(api, "/api/config", body, s[0], s[1]);
             Assert.AreEqual(422, r.Status);
             Assert.AreEqual(0, b.Saves);
-            FieldErrors errors = ErrorsOf(r);
-            Assert.IsNotNull(errors.Find("wifi.ssid"));
-            Assert.IsNotNull(errors.Find("wifi.password"));
-            Assert.IsNotNull(errors.Find("relay.chatPorts[1]"));
-            Assert.IsNotNull(errors.Find("relay.mediaPorts[0]"));
-            Assert.IsNotNull(errors.Find("network.publicHost"));
-            Assert.IsNotNull(errors.Find("portal.listenAddress"));
-            Assert.IsNotNull(errors.Find("bogus"));
+            ValidationReport errors = ErrorsOf(r);
+            Assert.IsNotNull(MessageAt(errors, "wifi.ssid"));
+            Assert.IsNotNull(MessageAt(errors, "wifi.password"));
+            Assert.IsNotNull(MessageAt(errors, "relay.chatPorts[1]"));
+            Assert.IsNotNull(MessageAt(errors, "relay.mediaPorts[0]"));
+            Assert.IsNotNull(MessageAt(errors, "network.publicHost"));
+            Assert.IsNotNull(MessageAt(errors, "portal.listenAddress"));
+            Assert.IsNotNull(MessageAt(errors, "bogus"));
+        }
+
+        [TestMethod]
+        [DataRow("{\"wifi\":{\"password\":\"short\"}}", "{\"wifi\":{\"ssid\":\"x\",\"password\":\"short\"}}", "wifi.password")]
+        [DataRow("{\"setupAp\":{\"channel\":\"6\"}}", "{\"setupAp\":{\"channel\":\"6\"}}", "setupAp.channel")]
+        [DataRow("{\"network\":{\"metricsToken\":\"too-short\"}}", "{\"network\":{\"metricsToken\":\"too-short\"}}", "network.metricsToken")]
+        [DataRow("{\"network\":{\"dynDnsPassword\":\"a\\u0007b\"}}", "{\"network\":{\"dynDnsPassword\":\"a\\u0007b\"}}", "network.dynDnsPassword")]
+        [DataRow("{\"network\":{\"publicHost\":\"bad host!\"}}", "{\"network\":{\"publicHost\":\"bad host!\"}}", "network.publicHost")]
+        public void Config_OneRuleOneMessage_AsTheConfigFileSays(string body, string file, string path)
+        {
+            // The portal's change is read by the config's mapper and checked by its validator: the
+            // same mistake gets the same message at the same path as in config.json.
+            ValidationReport fromFile = new ValidationReport();
+            PigeonConfig c = ConfigText.Read(file, true, fromFile);
+            if (c != null)
+            {
+                ConfigValidator.Validate(c, true, fromFile);
+            }
+
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse r = Post(api, "/api/config", body, s[0], s[1]);
+            string expected = null;
+            for (int i = 0; i < fromFile.ErrorCount && expected == null; i++)
+            {
+                expected = fromFile.GetError(i).Path == path ? fromFile.GetError(i).Message : null;
+            }
+
+            Assert.IsNotNull(expected, ConfigText.Describe(fromFile));
+            Assert.AreEqual(expected, MessageAt(ErrorsOf(r), path), Text(r));
+            Assert.AreEqual(0, b.Saves);
         }
 
         [TestMethod]
@@ -478,10 +510,10 @@ namespace Pigeon.Tests.Portal
             FakePortalBackend b = new FakePortalBackend();
             PortalApi api = NewApi(b);
             string[] s = SetUp(api);
-            FieldErrors dup = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443],\"mediaPorts\":[443]}}", s[0], s[1]));
-            Assert.IsNotNull(dup.Find("relay.mediaPorts[0]"));
-            FieldErrors portal = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[80]}}", s[0], s[1]));
-            Assert.IsNotNull(portal.Find("relay.chatPorts[0]"));
+            ValidationReport dup = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443],\"mediaPorts\":[443]}}", s[0], s[1]));
+            Assert.IsNotNull(MessageAt(dup, "relay.mediaPorts[0]"), Text(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443],\"mediaPorts\":[443]}}", s[0], s[1])));
+            ValidationReport portal = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[80]}}", s[0], s[1]));
+            Assert.IsTrue(MessageAt(portal, "portal.port").IndexOf("port 80 is already used by relay.routes[0] (\"chat-80\")") == 0, MessageAt(portal, "portal.port"));
             Assert.AreEqual(0, b.Saves);
         }
 
@@ -491,9 +523,13 @@ namespace Pigeon.Tests.Portal
             FakePortalBackend b = new FakePortalBackend();
             PortalApi api = NewApi(b);
             string[] s = SetUp(api);
-            HttpResponse r = Post(api, "/api/config", "{\"network\":{\"publicHost\":\"refused.example\"}}", s[0], s[1]);
+            b.Files.CutAfter(0); // the storage fails every write
+            HttpResponse r = Post(api, "/api/config", "{\"network\":{\"publicHost\":\"relay.example.org\"}}", s[0], s[1]);
+            b.Files.PowerOn();
             Assert.AreEqual(422, r.Status);
-            Assert.AreEqual("refused by the store", ErrorsOf(r).Find("network.publicHost"));
+            Assert.IsTrue(MessageAt(ErrorsOf(r), "").IndexOf("could not be written to storage") >= 0, Text(r));
+            Assert.AreEqual(0, b.Saves);
+            Assert.AreEqual("", b.Stored.Network.PublicHost);
         }
 
         [TestMethod]
@@ -583,17 +619,30 @@ namespace Pigeon.Tests.Portal
             Assert.AreEqual(404, Get(NewApi(b), "/api/nothing", null).Status);
         }
 
-        private static FieldErrors ErrorsOf(HttpResponse r)
+        private static ValidationReport ErrorsOf(HttpResponse r)
         {
             Assert.AreEqual(422, r.Status);
-            FieldErrors errors = new FieldErrors();
+            ValidationReport errors = new ValidationReport();
             JsonNode list = Json(r).Get("errors");
             for (int i = 0; i < list.Count; i++)
             {
-                errors.Add(list[i].Get("path").Text, list[i].Get("message").Text);
+                errors.AddError(list[i].GetString("path"), list[i].GetString("message"));
             }
 
             return errors;
+        }
+
+        private static string MessageAt(ValidationReport errors, string path)
+        {
+            for (int i = 0; i < errors.ErrorCount; i++)
+            {
+                if (errors.GetError(i).Path == path)
+                {
+                    return errors.GetError(i).Message;
+                }
+            }
+
+            return null;
         }
     }
 }

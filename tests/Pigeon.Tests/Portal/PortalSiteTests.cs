@@ -41,7 +41,7 @@ namespace Pigeon.Tests.Portal
         private static HttpResponse Serve(bool setupMode, string raw)
         {
             FakePortalBackend backend = new FakePortalBackend();
-            backend.IsSetupMode = setupMode;
+            backend.SetupMode = setupMode;
             PortalSite site = new PortalSite(backend, new TwoFiles(), new PortalApi(backend, backend, backend), new string[] { "192.168.4.1" }, "http://192.168.4.1/");
             HttpRequest request = new HttpRequest();
             Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(new ScriptedConnection(0).Then(raw), request));
