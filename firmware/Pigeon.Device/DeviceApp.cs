@@ -203,16 +203,16 @@ namespace Pigeon.Device
 
             StartRelay();
             _watchdog.Feed("relay");
-            if (_relay != null)
+            if (_relay != null && _reachFits)
             {
-                // Port mapping, health checks (on the socket the budget kept for them, or not at
-                // all), /metrics and the status's "reach" object (docs/reachability.md).
-                _reach = new DeviceReach(_config, _relay, _clock, _log, _reachFits);
+                // Port mapping and health checks on the socket the budget kept for them; the
+                // portal adds them to /metrics and the status's "reach" object (docs/reachability.md).
+                _reach = new DeviceReach(_config, _relay, _clock, _log);
                 _reach.Start();
-                if (!_reachFits)
-                {
-                    _log.Warn("reach: port mapping and upstream checks are off: this board's " + _board.MaxSockets.ToString() + " sockets leave none for them (forward the ports on the router)");
-                }
+            }
+            else if (_relay != null)
+            {
+                _log.Warn("reach: port mapping and upstream checks are off: this board's " + _board.MaxSockets.ToString() + " sockets leave none for them (forward the ports on the router)");
             }
 
             // The LAN portal (status, admin) with the slots the budget already counted, so it
@@ -368,7 +368,7 @@ namespace Pigeon.Device
             return 1 + slots + 1;
         }
 
-        private PortalServer StartPortal(DevicePortalBackend backend, uint bind, int port, string self, int slots, DeviceReach reach)
+        private PortalService StartPortal(DevicePortalBackend backend, uint bind, int port, string self, int slots, DeviceReach reach)
         {
             FlashPortalAssets assets = new FlashPortalAssets(_files);
             if (!assets.Present)
@@ -376,20 +376,18 @@ namespace Pigeon.Device
                 _log.Warn("portal: the page files are missing on I:\\ (flash with flash.ps1, which copies them)");
             }
 
-            PortalApi api = new PortalApi(backend, _clock, new DeviceRandom());
-            PortalSite site = new PortalSite(backend, assets, api, new string[] { self }, "http://" + self + "/");
-            site.Metrics = reach; // GET /metrics (token or admin session; docs/reachability.md)
-            api.Reach = reach; // "reach" in /api/status
-            PortalServer server = new PortalServer(new SocketTransport(), _clock, _log, site, slots);
+            // /metrics has the relay's counters always, mapping and health when reach runs.
+            PortalService portal = new PortalService(backend, assets, new SocketTransport(), _clock, _log, new DeviceRandom(), new DeviceMemory(), self, port, slots);
+            portal.SetReach(reach == null ? null : reach.Service);
             string error;
-            if (!server.Start(bind, port, out error))
+            if (!portal.Start(bind, out error))
             {
                 _log.Warn("portal: cannot listen on port " + port.ToString() + ": " + error);
                 return null;
             }
 
-            _log.Info("portal: http://" + self + "/ (" + slots.ToString() + " slots)");
-            return server;
+            _log.Info("portal: " + portal.Url + " (" + slots.ToString() + " slots)");
+            return portal;
         }
 
         private static RouteConfig[] FirstRoutePerUpstream(RouteConfig[] routes)

@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using Pigeon.Config;
 using Pigeon.Net;
+using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
@@ -20,8 +21,7 @@ namespace Pigeon.Host
         private readonly ILog _log;
         private RelayServer _relay;
         private Timer _statsTimer;
-        private ReachService _reach;
-        private MetricsServer _metrics;
+        private ReachHost _reach;
         private long _statusAllocated;
         private PortalHost _portal;
 
@@ -38,10 +38,10 @@ namespace Pigeon.Host
             get { return _relay; }
         }
 
-        /// <summary>Port mapping, public address, upstream health, dynamic DNS (after <see cref="Start"/>).</summary>
+        /// <summary>Port mapping, public address, upstream health, dynamic DNS (after <see cref="Start"/>; null with --no-reach).</summary>
         public ReachService Reach
         {
-            get { return _reach; }
+            get { return _reach?.Service; }
         }
 
         /// <summary>The portal (after <see cref="Start"/>; null when it could not listen).</summary>
@@ -119,14 +119,14 @@ namespace Pigeon.Host
 
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
                 + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
-            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log, _options.MetricsPort, out _metrics);
+            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log);
             if (_options.StatsIntervalSeconds > 0)
             {
                 int ms = _options.StatsIntervalSeconds * 1000;
                 _statsTimer = new Timer(_ => PrintStatus(), null, ms, ms);
             }
 
-            _portal = PortalHost.Start(_options, () => _relay, _log, Store, _reach);
+            _portal = PortalHost.Start(_options, () => _relay, _log, Store, Reach);
             return opened;
         }
 
@@ -139,7 +139,7 @@ namespace Pigeon.Host
                 _statsTimer.Dispose();
             }
 
-            ReachHost.Stop(_reach, _metrics);
+            _reach?.Stop(true);
             if (_relay != null)
             {
                 _relay.Stop();

@@ -1,11 +1,16 @@
+using Pigeon.Config;
+using Pigeon.Net;
+using Pigeon.Reach;
+using Pigeon.Relay;
 using Pigeon.Text;
 
 namespace Pigeon.Portal
 {
     /// <summary>
     /// The portal's request router: captive-probe rules first (<see cref="CaptiveProbes"/>),
-    /// then /api/ (<see cref="PortalApi"/>), then the page's files; any other GET answers the
-    /// page itself (what opens a phone's captive sheet, whatever URL it tried).
+    /// then /metrics and /api (<see cref="PortalApi"/>), always theirs (an unknown API path is a
+    /// 404, never the page), then the page's files; any other GET answers the page itself (what
+    /// opens a phone's captive sheet, whatever URL it tried).
     /// </summary>
     public sealed class PortalSite : IHttpHandler
     {
@@ -29,8 +34,11 @@ namespace Pigeon.Portal
             _portalUrl = portalUrl;
         }
 
-        /// <summary>Where GET /metrics comes from (docs/reachability.md); null = no /metrics route.</summary>
-        public IMetricsSource Metrics { get; set; }
+        /// <summary>Port mapping and upstream health for /metrics; null = the relay's figures only.</summary>
+        public ReachService Reach { get; set; }
+
+        /// <summary>The heap figures for /metrics; null = left out.</summary>
+        public IMemoryInfo Memory { get; set; }
 
         /// <summary>The API behind /api/.</summary>
         public PortalApi Api
@@ -54,13 +62,13 @@ namespace Pigeon.Portal
                 return;
             }
 
-            if (request.Path == "/metrics" && Metrics != null)
+            if (request.Path == "/metrics")
             {
                 ServeMetrics(request, response);
                 return;
             }
 
-            if (request.Path.StartsWith("/api/"))
+            if (request.Path == "/api" || request.Path.StartsWith("/api/"))
             {
                 _api.Handle(request, response);
                 return;
@@ -99,15 +107,25 @@ namespace Pigeon.Portal
                 return;
             }
 
-            // The scraper's token (network.metricsToken) or a logged-in admin's browser.
-            if (!MetricsAccess.IsAuthorized(request.Authorization, Metrics.MetricsToken) && !_api.IsAdmin(request))
+            // The scraper's token (network.metricsToken, as saved now) or a logged-in admin's browser.
+            NetworkConfig network = _backend.LoadConfig().Network;
+            if (!MetricsAccess.IsAuthorized(request.Authorization, network == null ? null : network.MetricsToken) && !_api.IsAdmin(request))
             {
                 response.SetText(401, "send the metrics token (Authorization: Bearer TOKEN) or log in as admin");
                 return;
             }
 
+            // The relay's counters whether or not port mapping runs; mapping and health when it does.
+            RelayServer relay = _backend.Relay;
+            if (relay == null)
+            {
+                response.SetText(503, "the relay is not running");
+                return;
+            }
+
+            ReachService reach = Reach;
             TextBuffer text = new TextBuffer(8192, 262144);
-            Metrics.WriteMetrics(text);
+            MetricsWriter.Write(text, relay, reach == null ? null : reach.Health, reach == null ? null : reach.Mapper, Memory, reach == null ? null : reach.Clock);
             response.Status = 200;
             response.ContentType = MetricsWriter.ContentType;
             response.Body = text.Bytes;

@@ -99,6 +99,26 @@ namespace Pigeon.Tests.Portal
         }
 
         [TestMethod]
+        [DataRow("/api")]
+        [DataRow("/api/")]
+        [DataRow("/api/nothing")]
+        public void Handle_UnknownApiPath_IsNotFoundNeverThePage(string path)
+        {
+            HttpResponse r = Serve(false, "GET " + path + " HTTP/1.1\r\nHost: 192.168.1.20\r\n\r\n");
+            Assert.AreEqual(404, r.Status);
+            Assert.AreEqual("application/json; charset=utf-8", r.ContentType);
+        }
+
+        [TestMethod]
+        public void Handle_Metrics_IsAlwaysTheMetricsRouteNeverThePage()
+        {
+            // Without a token or a session: refused, whether or not reachability runs (issue 12).
+            HttpResponse r = Serve(false, "GET /metrics HTTP/1.1\r\nHost: 192.168.1.20\r\n\r\n");
+            Assert.AreEqual(401, r.Status);
+            Assert.AreEqual("text/plain; charset=utf-8", r.ContentType);
+        }
+
+        [TestMethod]
         public void Handle_PostOutsideApi_IsMethodNotAllowed()
         {
             Assert.AreEqual(405, Serve(true, "POST / HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Length: 0\r\n\r\n").Status);
