@@ -14,7 +14,7 @@ namespace Pigeon.Portal
     /// <item>Every POST must be Content-Type application/json (a cross-site HTML form cannot send
     /// that without a CORS preflight, which is never granted) and, when the browser sends an
     /// Origin, it must be this portal's own.</item>
-    /// <item>Secrets are never written back (<see cref="ConfigView"/>) nor logged.</item>
+    /// <item>Secrets are never written back (<see cref="PortalSettings"/>) nor logged.</item>
     /// </list>
     /// </summary>
     public sealed class PortalApi
@@ -211,7 +211,7 @@ namespace Pigeon.Portal
         {
             JsonWriter json = new JsonWriter(512);
             json.BeginObject();
-            ConfigView.Write(json, _backend.LoadConfig());
+            PortalSettings.Write(json, _backend.LoadConfig());
             json.EndObject();
             response.SetJson(200, json);
         }
@@ -321,7 +321,7 @@ namespace Pigeon.Portal
             // by its validator when the store saves: every problem at once, at the page's fields.
             ValidationReport report = new ValidationReport();
             PigeonConfig config = _backend.LoadConfig();
-            ConfigPatch.Apply(body, config, report);
+            PortalSettings.Apply(body, config, report);
             if (!_backend.SaveConfig(config, report))
             {
                 if (report.ErrorCount == 0)
@@ -378,7 +378,7 @@ namespace Pigeon.Portal
         }
 
         // 422 {"error": ..., "errors": [{"path", "message"}]}: the errors at the page's field
-        // names (ConfigPatch.FieldPath), the first message per field only (a wrong type and the
+        // names (PortalSettings.FieldPath), the first message per field only (a wrong type and the
         // range it then misses are one problem).
         private static void Invalid(HttpResponse response, ValidationReport report, PigeonConfig config)
         {
@@ -388,7 +388,7 @@ namespace Pigeon.Portal
             for (int i = 0; i < report.ErrorCount; i++)
             {
                 ValidationIssue issue = report.GetError(i);
-                string path = ConfigPatch.FieldPath(issue.Path, config);
+                string path = PortalSettings.FieldPath(issue.Path, config);
                 if (System.Array.IndexOf(written, path) < 0)
                 {
                     written[i] = path;

@@ -4,44 +4,76 @@ using Pigeon.Json;
 namespace Pigeon.Portal
 {
     /// <summary>
-    /// Applies a POST /api/config body to a copy of the current config, as an overlay read by the
+    /// The settings the portal shows and changes (GET and POST /api/config), from one list of
+    /// what the page may see and change. The view is the config's own tree
+    /// (<see cref="ConfigMapper.ToTree"/>) cut to that list, with secrets (Wi-Fi, access-point and
+    /// dynamic-DNS passwords, the metrics token; the admin hash is never in the list) shown only as
+    /// "...Set": true/false. A change is an overlay read onto a copy of the current config by the
     /// config's own mapper (<see cref="ConfigMapper.Read"/>): a key left out keeps its value, a key
-    /// present replaces it, and a wrong type is the mapper's error at the config's path. The rules
-    /// on values are the validator's, run by the store when the backend saves (one rule, one
-    /// message). What stays here is the portal's own part: which settings the page may change,
-    /// and its view of the routes as two port lists.
+    /// present replaces it, a wrong type is the mapper's error at the config's path. The rules on
+    /// values are the validator's, run by the store when the backend saves (one rule, one message).
     /// </summary>
     /// <remarks>
     /// <code>
-    /// { "wifi":    { "ssid": "", "password": "" },
+    /// { "wifi":    { "ssid": "", "password": "" },                   view: "passwordSet": false
     ///   "setupAp": { "ssid": "", "password": "", "channel": 6 },
     ///   "relay":   { "chatPorts": [443, 5222], "mediaPorts": [587, 7777] },
     ///   "network": { "publicHost": "", "portMapping": true, "dynDnsUrl": "", "dynDnsUser": "",
-    ///                "dynDnsPassword": "", "metricsToken": "" },
+    ///                "dynDnsPassword": "", "metricsToken": "" },    view: "dynDnsPasswordSet", "metricsTokenSet"
     ///   "portal":  { "listenAddress": "0.0.0.0", "port": 80 } }
     /// </code>
-    /// The port lists become relay.routes: chat routes first (no SNI list), then media routes; a
+    /// The port lists are the routes: chat routes (no SNI list), then media routes (with one); a
     /// route keeps its other settings (upstream, PROXY line, SNI list) and a default name follows
     /// its port. An error at relay.routes[i] is shown at the port it came from
     /// (<see cref="FieldPath"/>).
     /// </remarks>
-    public static class ConfigPatch
+    public static class PortalSettings
     {
         /// <summary>Most ports of one kind (the board's 8 listening sockets are shared).</summary>
         public const int MaxPortsPerKind = 4;
 
         private const string NotEditable = "is not a setting the portal can change";
+        private const string Secrets = " password dynDnsPassword metricsToken ";
 
-        // The settings the page may change, by section; relay is the two port lists.
-        private static readonly string[] s_sections = new string[] { "wifi", "setupAp", "network", "portal", "relay" };
+        // The settings the page may see and change, by section; relay is the two port lists.
+        private static readonly string[] s_sections = new string[] { "wifi", "setupAp", "relay", "network", "portal" };
         private static readonly string[] s_keys = new string[]
         {
             " ssid password ",
             " ssid password channel ",
+            " chatPorts mediaPorts ",
             " publicHost portMapping dynDnsUrl dynDnsUser dynDnsPassword metricsToken ",
             " listenAddress port ",
-            " chatPorts mediaPorts ",
         };
+
+        /// <summary>Writes the view as members of an open object.</summary>
+        public static void Write(JsonWriter json, PigeonConfig config)
+        {
+            JsonNode tree = ConfigMapper.ToTree(config);
+            for (int i = 0; i < s_sections.Length; i++)
+            {
+                json.Name(s_sections[i]).BeginObject();
+                JsonNode section = tree.Get(s_sections[i]);
+                string[] keys = s_keys[i].Trim().Split(' ');
+                for (int k = 0; k < keys.Length; k++)
+                {
+                    if (s_sections[i] == "relay")
+                    {
+                        Ports(json, keys[k], config.Relay == null ? null : config.Relay.Routes);
+                    }
+                    else if (Secrets.IndexOf(" " + keys[k] + " ") >= 0)
+                    {
+                        json.Member(keys[k] + "Set", section.Get(keys[k]).Text.Length > 0);
+                    }
+                    else
+                    {
+                        json.Name(keys[k]).Value(section.Get(keys[k]));
+                    }
+                }
+
+                json.EndObject();
+            }
+        }
 
         /// <summary>
         /// Applies <paramref name="body"/> to <paramref name="config"/>; false (config half-changed:
@@ -136,6 +168,21 @@ namespace Pigeon.Portal
             }
 
             return kept;
+        }
+
+        private static void Ports(JsonWriter json, string name, RouteConfig[] routes)
+        {
+            bool media = name == "mediaPorts";
+            json.Name(name).BeginArray();
+            for (int i = 0; routes != null && i < routes.Length; i++)
+            {
+                if (routes[i] != null && ShareLink.IsMedia(routes[i]) == media)
+                {
+                    json.Number(routes[i].ListenPort);
+                }
+            }
+
+            json.EndArray();
         }
 
         // {"chatPorts": [...], "mediaPorts": [...]} as {"routes": [...]}: the current routes of
