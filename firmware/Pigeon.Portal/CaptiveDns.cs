@@ -107,9 +107,12 @@ namespace Pigeon.Portal
                     }
 
                     int target = offset + (((len & 0x3F) << 8) | query[read + 1]);
-                    if (target >= read)
+                    if (target >= read || target < offset + 12)
                     {
-                        return 0; // only backward pointers: a forward or self pointer is how loops start
+                        // Only backward pointers (a forward or self pointer is how loops start), and
+                        // never into the header: names start after it (RFC 1035 section 4.1.4), and
+                        // the header's bytes would read as some name (ID 0000 as the root).
+                        return 0;
                     }
 
                     if (afterName < 0)
