@@ -73,6 +73,12 @@ namespace Pigeon.Portal
         /// <summary>Accept-Encoding lists gzip.</summary>
         public bool AcceptsGzip { get; set; }
 
+        /// <summary>
+        /// The client's address (packed IPv4; 0 = unknown), set by the server for the limits that
+        /// need it while they last (login attempts); not logged, not kept past them.
+        /// </summary>
+        public uint ClientAddress { get; set; }
+
         /// <summary>Resets every field for the next request.</summary>
         public void Clear()
         {
@@ -90,6 +96,7 @@ namespace Pigeon.Portal
             Origin = string.Empty;
             ContentLength = -1;
             AcceptsGzip = false;
+            ClientAddress = 0;
         }
 
         /// <summary>The value of cookie <paramref name="name"/>, or null.</summary>

@@ -136,7 +136,7 @@ namespace Pigeon.Portal
 
                 if (path == "/api/login")
                 {
-                    Login(response, body, passwordSet, now);
+                    Login(response, body, passwordSet, request.ClientAddress, now);
                     return;
                 }
 
@@ -172,7 +172,7 @@ namespace Pigeon.Portal
                         Ok(response);
                         break;
                     case "/api/admin-password":
-                        ChangePassword(response, body, now);
+                        ChangePassword(response, body, request.ClientAddress, now);
                         break;
                     case "/api/config":
                         SaveConfig(response, body);
@@ -244,7 +244,7 @@ namespace Pigeon.Portal
             response.SetJson(200, json);
         }
 
-        private void Login(HttpResponse response, JsonNode body, bool passwordSet, long now)
+        private void Login(HttpResponse response, JsonNode body, bool passwordSet, uint client, long now)
         {
             if (!passwordSet)
             {
@@ -253,7 +253,7 @@ namespace Pigeon.Portal
             }
 
             int wait;
-            if (!_limiter.IsAllowed(now, out wait))
+            if (!_limiter.IsAllowed(client, now, out wait))
             {
                 response.RetryAfterSeconds = wait;
                 response.SetError(429, "too many wrong passwords: try again in " + wait.ToString() + " seconds");
@@ -263,12 +263,12 @@ namespace Pigeon.Portal
             string password = StringMember(body, "password");
             if (password == null || !_backend.VerifyAdminPassword(password))
             {
-                _limiter.Failed(now);
+                _limiter.Failed(client, now);
                 response.SetError(401, "wrong password");
                 return;
             }
 
-            _limiter.Succeeded();
+            _limiter.Succeeded(client, now);
             StartSession(response, now);
         }
 
@@ -285,10 +285,10 @@ namespace Pigeon.Portal
             StartSession(response, now);
         }
 
-        private void ChangePassword(HttpResponse response, JsonNode body, long now)
+        private void ChangePassword(HttpResponse response, JsonNode body, uint client, long now)
         {
             int wait;
-            if (!_limiter.IsAllowed(now, out wait))
+            if (!_limiter.IsAllowed(client, now, out wait))
             {
                 response.RetryAfterSeconds = wait;
                 response.SetError(429, "too many wrong passwords: try again in " + wait.ToString() + " seconds");
@@ -299,7 +299,7 @@ namespace Pigeon.Portal
             ValidationReport report = new ValidationReport();
             if (current == null || !_backend.VerifyAdminPassword(current))
             {
-                _limiter.Failed(now);
+                _limiter.Failed(client, now);
                 report.AddError("currentPassword", "this is not the current admin password");
                 Invalid(response, report, null);
                 return;

@@ -6,20 +6,35 @@ namespace Pigeon.Portal
 {
     /// <summary>
     /// The portal's socket loop over the platform's TCP seams, shared by board and host. One
-    /// accept thread hands connections to a fixed, tiny number of worker slots (two on the
-    /// board: sockets are scarce and the relay has priority); when all are busy, the new client
-    /// gets a canned 503 and is closed at once. Each slot owns its request/response buffers.
-    /// A reaper thread closes any connection past its deadline: <see cref="HeaderTimeoutMs"/>
-    /// to deliver the whole request (slow-loris clients), then <see cref="ResponseTimeoutMs"/>
-    /// to take the answer.
+    /// accept thread hands connections to a fixed, small number of slots (<see cref="PortalSlot"/>,
+    /// two on the board: sockets are scarce and the relay has priority), each with a worker thread
+    /// and its own buffers. A browser sends its whole request within milliseconds of connecting, so
+    /// slow or idle clients get little (issue 13, item 6):
+    /// <list type="bullet">
+    /// <item>the whole request must arrive within <see cref="RequestTimeoutMs"/> of the connect;</item>
+    /// <item>a connection still without its request after <see cref="SlowAfterMs"/> loses its slot
+    /// to a new client when every slot is busy (the longest waiting first);</item>
+    /// <item>one client address holds at most the server's per-client share of the slots; beyond
+    /// it, and when no slot can be had, the client gets a canned 503 at once.</item>
+    /// </list>
+    /// The client address is kept in its slot only while the connection lives.
     /// </summary>
+    /// <remarks>
+    /// Why not the relay's slot mechanism: it is being replaced by an event-driven pump, and the
+    /// portal's needs are small (a handful of short request/answer exchanges); a slot object per
+    /// connection and a deadline timer per phase (<see cref="Deadline"/>) replace the parallel
+    /// arrays and the reaper thread this server had.
+    /// </remarks>
     public sealed class PortalServer
     {
         /// <summary>Slots on the board (each a socket of the ESP32's 16).</summary>
         public const int DeviceSlots = 2;
 
-        /// <summary>Time for a client to send its request line, headers and body.</summary>
-        public const int HeaderTimeoutMs = 10000;
+        /// <summary>Time for a client to send its request line, headers and body, from the connect.</summary>
+        public const int RequestTimeoutMs = 3000;
+
+        /// <summary>A connection still without its whole request after this may lose its slot to a new client.</summary>
+        public const int SlowAfterMs = 1000;
 
         /// <summary>Time to handle and send the answer.</summary>
         public const int ResponseTimeoutMs = 20000;
@@ -35,7 +50,8 @@ namespace Pigeon.Portal
         /// <summary>Most bytes thrown away in a drain.</summary>
         public const int DrainBytes = 16384;
 
-        private const int ReaperIntervalMs = 250;
+        // How long the accept loop waits for a slot it has just taken from a slow connection.
+        private const int EvictWaitMs = 500;
 
         private static readonly byte[] s_busy = Utf8.GetBytes(
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nRetry-After: 1\r\nConnection: close\r\n\r\nbusy\n");
@@ -44,48 +60,35 @@ namespace Pigeon.Portal
         private readonly IClock _clock;
         private readonly ILog _log;
         private readonly IHttpHandler _handler;
-        private readonly IConnection[] _connections;
-        private readonly HttpRequest[] _requests;
-        private readonly HttpResponse[] _responses;
-        private readonly AutoResetEvent[] _go;
-        private readonly long[] _deadline;
-        private readonly bool[] _busy;
-        private readonly Thread[] _workers;
+        private readonly PortalSlot[] _slots;
+        private readonly int _perClient;
+        private readonly AutoResetEvent _freed = new AutoResetEvent(false);
         private readonly object _lock = new object();
         private IConnection _spare;
         private IListener _listener;
         private Thread _acceptThread;
-        private Thread _reaperThread;
+        private Thread[] _workers;
         private bool _stopping;
         private int _served;
         private int _refusedBusy;
         private int _timedOut;
+        private int _evicted;
 
-        /// <summary>Creates the server with <paramref name="slots"/> concurrent connections.</summary>
-        public PortalServer(ITransport transport, IClock clock, ILog log, IHttpHandler handler, int slots)
+        /// <summary>
+        /// Creates the server with <paramref name="slots"/> concurrent connections, at most
+        /// <paramref name="perClient"/> of them from one client address.
+        /// </summary>
+        public PortalServer(ITransport transport, IClock clock, ILog log, IHttpHandler handler, int slots, int perClient)
         {
-            if (slots < 1)
-            {
-                slots = 1;
-            }
-
             _transport = transport;
             _clock = clock;
             _log = log;
             _handler = handler;
-            _connections = new IConnection[slots];
-            _requests = new HttpRequest[slots];
-            _responses = new HttpResponse[slots];
-            _go = new AutoResetEvent[slots];
-            _deadline = new long[slots];
-            _busy = new bool[slots];
-            _workers = new Thread[slots];
-            for (int i = 0; i < slots; i++)
+            _slots = new PortalSlot[slots < 1 ? 1 : slots];
+            _perClient = perClient < 1 ? 1 : perClient;
+            for (int i = 0; i < _slots.Length; i++)
             {
-                _connections[i] = transport.CreateConnection();
-                _requests[i] = new HttpRequest();
-                _responses[i] = new HttpResponse();
-                _go[i] = new AutoResetEvent(false);
+                _slots[i] = new PortalSlot(transport.CreateConnection());
             }
 
             _spare = transport.CreateConnection();
@@ -97,16 +100,22 @@ namespace Pigeon.Portal
             get { return _served; }
         }
 
-        /// <summary>Clients sent away with 503 because every slot was busy.</summary>
+        /// <summary>Clients sent away with 503: no slot free, or their address already holds its share.</summary>
         public int RefusedBusy
         {
             get { return _refusedBusy; }
         }
 
-        /// <summary>Connections closed by the reaper (too slow).</summary>
+        /// <summary>Connections closed because their request or answer took too long.</summary>
         public int TimedOut
         {
             get { return _timedOut; }
+        }
+
+        /// <summary>Slow connections closed to give their slot to a new client.</summary>
+        public int Evicted
+        {
+            get { return _evicted; }
         }
 
         /// <summary>Listens and starts the threads; false with a plain reason when it cannot listen.</summary>
@@ -119,15 +128,14 @@ namespace Pigeon.Portal
             }
 
             _stopping = false;
-            for (int i = 0; i < _workers.Length; i++)
+            _workers = new Thread[_slots.Length];
+            for (int i = 0; i < _slots.Length; i++)
             {
-                int slot = i;
+                PortalSlot slot = _slots[i];
                 _workers[i] = new Thread(() => Work(slot));
                 _workers[i].Start();
             }
 
-            _reaperThread = new Thread(Reap);
-            _reaperThread.Start();
             _acceptThread = new Thread(AcceptLoop);
             _acceptThread.Start();
             if (_log != null)
@@ -149,20 +157,19 @@ namespace Pigeon.Portal
 
             lock (_lock)
             {
-                for (int i = 0; i < _connections.Length; i++)
+                for (int i = 0; i < _slots.Length; i++)
                 {
-                    _connections[i].Close();
+                    _slots[i].Connection.Close();
                 }
             }
 
-            for (int i = 0; i < _go.Length; i++)
+            for (int i = 0; i < _slots.Length; i++)
             {
-                _go[i].Set();
+                _slots[i].Go.Set();
             }
 
             Join(_acceptThread);
-            Join(_reaperThread);
-            for (int i = 0; i < _workers.Length; i++)
+            for (int i = 0; _workers != null && i < _workers.Length; i++)
             {
                 Join(_workers[i]);
             }
@@ -191,29 +198,16 @@ namespace Pigeon.Portal
                     continue;
                 }
 
-                int slot = -1;
-                lock (_lock)
+                uint client = _spare.RemoteAddress;
+                bool evicting;
+                PortalSlot slot = Take(client, true, out evicting);
+                if (slot == null && evicting)
                 {
-                    for (int i = 0; i < _busy.Length; i++)
-                    {
-                        if (!_busy[i])
-                        {
-                            slot = i;
-                            break;
-                        }
-                    }
-
-                    if (slot >= 0)
-                    {
-                        IConnection idle = _connections[slot];
-                        _connections[slot] = _spare;
-                        _spare = idle;
-                        _busy[slot] = true;
-                        _deadline[slot] = _clock.NowMilliseconds + HeaderTimeoutMs;
-                    }
+                    _freed.WaitOne(EvictWaitMs, false); // the slow connection's worker lets its slot go at once
+                    slot = Take(client, false, out evicting);
                 }
 
-                if (slot < 0)
+                if (slot == null)
                 {
                     Interlocked.Increment(ref _refusedBusy);
                     _spare.Send(s_busy, 0, s_busy.Length);
@@ -221,35 +215,88 @@ namespace Pigeon.Portal
                     continue;
                 }
 
-                _go[slot].Set();
+                slot.Go.Set();
             }
         }
 
-        private void Work(int slot)
+        // A free slot for a client at `client` (the connection in _spare moves into it), or null:
+        // the address holds its share, or every slot is busy; then, when `evict` and a slot's
+        // client is slow, that connection is closed and `evicting` says a slot is coming free.
+        private PortalSlot Take(uint client, bool evict, out bool evicting)
+        {
+            evicting = false;
+            lock (_lock)
+            {
+                long now = _clock.NowMilliseconds;
+                int mine = 0;
+                PortalSlot free = null;
+                PortalSlot slowest = null;
+                for (int i = 0; i < _slots.Length; i++)
+                {
+                    PortalSlot s = _slots[i];
+                    if (!s.Busy)
+                    {
+                        free = free ?? s;
+                        continue;
+                    }
+
+                    if (client != 0 && s.Client == client)
+                    {
+                        mine++;
+                    }
+
+                    if (s.Reading && now - s.Since >= SlowAfterMs && (slowest == null || s.Since < slowest.Since))
+                    {
+                        slowest = s;
+                    }
+                }
+
+                if (mine >= _perClient)
+                {
+                    return null;
+                }
+
+                if (free == null)
+                {
+                    if (evict && slowest != null && slowest.Connection.IsOpen)
+                    {
+                        slowest.Connection.Close(); // its worker sees Receive fail and frees the slot
+                        _evicted++;
+                        evicting = true;
+                    }
+
+                    return null;
+                }
+
+                IConnection idle = free.Connection;
+                free.Connection = _spare;
+                _spare = idle;
+                free.Busy = true;
+                free.Reading = true;
+                free.Since = now;
+                free.Client = client;
+                free.Deadline = Deadline.Start(free.Connection, RequestTimeoutMs);
+                return free;
+            }
+        }
+
+        private void Work(PortalSlot slot)
         {
             while (true)
             {
-                _go[slot].WaitOne();
+                slot.Go.WaitOne();
                 if (_stopping)
                 {
                     return;
                 }
 
-                IConnection connection;
-                lock (_lock)
-                {
-                    connection = _connections[slot];
-                }
-
-                HttpRequest request = _requests[slot];
-                HttpResponse response = _responses[slot];
+                IConnection connection = slot.Connection;
+                HttpRequest request = slot.Request;
+                HttpResponse response = slot.Response;
                 response.Clear();
                 HttpReadResult result = HttpRequestReader.Read(connection, request);
-                lock (_lock)
-                {
-                    _deadline[slot] = _clock.NowMilliseconds + ResponseTimeoutMs;
-                }
-
+                request.ClientAddress = slot.Client;
+                Phase(slot, ResponseTimeoutMs);
                 if (result == HttpReadResult.Ok)
                 {
                     try
@@ -272,27 +319,49 @@ namespace Pigeon.Portal
                     response.SetText(HttpResponse.StatusFor(result), HttpResponse.Reason(HttpResponse.StatusFor(result)));
                     if (response.Send(connection, false))
                     {
-                        Drain(slot, connection, request.Head);
+                        Phase(slot, DrainMs); // the drain ends when the client stops, or at this deadline
+                        Drain(connection, request.Head);
                     }
 
                     Interlocked.Increment(ref _served);
                 }
 
+                Phase(slot, 0);
                 lock (_lock)
                 {
                     connection.Close();
-                    _busy[slot] = false;
+                    slot.Busy = false;
+                    slot.Client = 0;
+                }
+
+                _freed.Set();
+            }
+        }
+
+        // Ends the slot's current deadline (counting it when it ran out) and starts the next one (0 = none).
+        private void Phase(PortalSlot slot, int milliseconds)
+        {
+            Deadline next = milliseconds > 0 ? Deadline.Start(slot.Connection, milliseconds) : null;
+            Deadline done;
+            lock (_lock)
+            {
+                done = slot.Deadline;
+                slot.Deadline = next;
+                slot.Reading = false;
+            }
+
+            if (done != null)
+            {
+                done.Cancel();
+                if (done.Expired)
+                {
+                    Interlocked.Increment(ref _timedOut);
                 }
             }
         }
 
-        private void Drain(int slot, IConnection connection, byte[] scratch)
+        private static void Drain(IConnection connection, byte[] scratch)
         {
-            lock (_lock)
-            {
-                _deadline[slot] = _clock.NowMilliseconds + DrainMs; // the reaper ends a drain that takes longer
-            }
-
             connection.ShutdownSend(); // FIN after the answer where the platform can (not on nanoFramework)
             int drained = 0;
             while (drained < DrainBytes)
@@ -304,26 +373,6 @@ namespace Pigeon.Portal
                 }
 
                 drained += n;
-            }
-        }
-
-        private void Reap()
-        {
-            while (!_stopping)
-            {
-                Thread.Sleep(ReaperIntervalMs);
-                long now = _clock.NowMilliseconds;
-                lock (_lock)
-                {
-                    for (int i = 0; i < _busy.Length; i++)
-                    {
-                        if (_busy[i] && now > _deadline[i] && _connections[i].IsOpen)
-                        {
-                            _connections[i].Close(); // unblocks the worker's Receive/Send
-                            _timedOut++;
-                        }
-                    }
-                }
             }
         }
     }

@@ -26,7 +26,10 @@ namespace Pigeon.Portal
             Api = new PortalApi(backend, clock, random);
             Site = new PortalSite(backend, assets, Api, new string[] { self, "localhost" }, Url);
             Site.Memory = memory;
-            _server = new PortalServer(transport, clock, log, Site, slots);
+            // One address gets at most half the slots when there are more than two, so a stranger
+            // cannot hold them all; with two or fewer, the eviction of slow connections protects
+            // them (one slot per address would halve what a browser fetches at once).
+            _server = new PortalServer(transport, clock, log, Site, slots, slots > 2 ? (slots + 1) / 2 : slots);
         }
 
         /// <summary>The API (tests give it a fixed reachability source through <see cref="PortalApi.Reach"/>).</summary>

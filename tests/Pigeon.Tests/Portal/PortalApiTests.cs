@@ -321,13 +321,73 @@ namespace Pigeon.Tests.Portal
         {
             LoginLimiter limiter = new LoginLimiter();
             int wait;
-            for (int i = 0; i < 30; i++)
+            for (int i = 0; i < 20; i++)
             {
-                limiter.Failed(0);
+                limiter.Failed(7, 0);
             }
 
-            Assert.IsFalse(limiter.IsAllowed(LoginLimiter.MaxLockMs - 1, out wait));
-            Assert.IsTrue(limiter.IsAllowed(LoginLimiter.MaxLockMs, out wait));
+            Assert.IsFalse(limiter.IsAllowed(7, LoginLimiter.MaxLockMs - 1, out wait));
+            Assert.AreEqual(1, wait);
+            Assert.IsTrue(limiter.IsAllowed(7, LoginLimiter.MaxLockMs, out wait));
+        }
+
+        [TestMethod]
+        public void Login_LockIsPerAddress_RightPasswordClearsOnlyItsOwn()
+        {
+            LoginLimiter limiter = new LoginLimiter();
+            int wait;
+            for (int i = 0; i < LoginLimiter.FreeAttempts; i++)
+            {
+                Assert.IsTrue(limiter.IsAllowed(0x7F000003, 1000, out wait));
+                limiter.Failed(0x7F000003, 1000);
+            }
+
+            Assert.IsFalse(limiter.IsAllowed(0x7F000003, 1000, out wait), "the guesser waits");
+            Assert.AreEqual(LoginLimiter.FirstLockMs / 1000, wait);
+            Assert.IsTrue(limiter.IsAllowed(0x7F000002, 1000, out wait), "the owner does not");
+            limiter.Succeeded(0x7F000002, 1000);
+            Assert.IsFalse(limiter.IsAllowed(0x7F000003, 1000, out wait), "the owner's success clears only the owner");
+        }
+
+        [TestMethod]
+        public void Login_ManyAddresses_StopAtTheGlobalCeilingUntilTheWindowEnds()
+        {
+            LoginLimiter limiter = new LoginLimiter();
+            int wait;
+            for (int i = 0; i < LoginLimiter.GlobalCeiling; i++)
+            {
+                limiter.Failed((uint)(0x0A000000 + (i / 3)), 5000); // three guesses from each of ten addresses
+            }
+
+            Assert.IsFalse(limiter.IsAllowed(0x7F000002, 5000, out wait), "every login waits once the ceiling is reached");
+            Assert.AreEqual(LoginLimiter.GlobalWindowMs / 1000, wait);
+            Assert.IsTrue(limiter.IsAllowed(0x7F000002, 5000 + LoginLimiter.GlobalWindowMs, out wait));
+        }
+
+        [TestMethod]
+        public void Login_Addresses_AreForgottenWhenTheirLimitIsOver()
+        {
+            LoginLimiter limiter = new LoginLimiter();
+            int wait;
+            for (int i = 0; i < LoginLimiter.FreeAttempts; i++)
+            {
+                limiter.Failed(9, 0);
+            }
+
+            // More addresses than the table holds (and fewer wrong passwords than the global
+            // ceiling): unlocked records make room, the locked one stays.
+            for (int a = 0; a < LoginLimiter.Tracked + 4; a++)
+            {
+                limiter.Failed((uint)(100 + a), 1);
+            }
+
+            Assert.IsFalse(limiter.IsAllowed(9, LoginLimiter.FirstLockMs - 1, out wait), "address 9 is still locked");
+            Assert.IsTrue(limiter.IsAllowed(9, LoginLimiter.FirstLockMs, out wait), "address 9's lock is over");
+
+            // Long after its last wrong password the address is forgotten: its count starts again.
+            long later = LoginLimiter.MaxLockMs + LoginLimiter.GlobalWindowMs;
+            limiter.Failed(9, later);
+            Assert.IsTrue(limiter.IsAllowed(9, later, out wait), "one wrong password, not six");
         }
 
         [TestMethod]
