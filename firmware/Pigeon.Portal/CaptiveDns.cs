@@ -1,3 +1,5 @@
+using Pigeon.Net;
+
 namespace Pigeon.Portal
 {
     /// <summary>
@@ -61,17 +63,17 @@ namespace Pigeon.Portal
                 return 0;
             }
 
-            int flags = (query[offset + 2] << 8) | query[offset + 3];
+            int flags = BigEndian.ReadUInt16(query, offset + 2);
             if ((flags & 0x8000) != 0)
             {
                 return 0; // a response, not a query: answering could start a loop between two responders
             }
 
             int opcode = (flags >> 11) & 0xF;
-            int qdcount = Read16(query, offset + 4);
-            int ancount = Read16(query, offset + 6);
-            int nscount = Read16(query, offset + 8);
-            int arcount = Read16(query, offset + 10);
+            int qdcount = BigEndian.ReadUInt16(query, offset + 4);
+            int ancount = BigEndian.ReadUInt16(query, offset + 6);
+            int nscount = BigEndian.ReadUInt16(query, offset + 8);
+            int arcount = BigEndian.ReadUInt16(query, offset + 10);
             if (opcode != 0)
             {
                 // IQUERY, STATUS, NOTIFY, UPDATE...: header-only NOTIMP (RFC 1035 section 4.1.1).
@@ -162,8 +164,8 @@ namespace Pigeon.Portal
                 return 0;
             }
 
-            int qtype = Read16(query, read);
-            int qclass = Read16(query, read + 2);
+            int qtype = BigEndian.ReadUInt16(query, read);
+            int qclass = BigEndian.ReadUInt16(query, read + 2);
             answer[write++] = query[read];
             answer[write++] = query[read + 1];
             answer[write++] = query[read + 2];
@@ -197,11 +199,8 @@ namespace Pigeon.Portal
             answer[write++] = 0;
             answer[write++] = 0; // RDLENGTH 4
             answer[write++] = 4;
-            answer[write++] = (byte)(address >> 24);
-            answer[write++] = (byte)(address >> 16);
-            answer[write++] = (byte)(address >> 8);
-            answer[write++] = (byte)address;
-            return write - answerOffset;
+            BigEndian.WriteUInt32(answer, write, address);
+            return write + 4 - answerOffset;
         }
 
         private static void WriteHeader(byte[] query, int offset, byte[] answer, int at, int queryFlags, int rcode, int qd, int an)
@@ -212,21 +211,13 @@ namespace Pigeon.Portal
             // QR=1, opcode as asked, AA=1, TC=0, RD as asked, RA=1 (stub resolvers on some phones
             // ignore answers without it), Z=0.
             int flags = 0x8000 | (queryFlags & 0x7800) | 0x0400 | (queryFlags & 0x0100) | 0x0080 | (rcode & 0xF);
-            answer[at + 2] = (byte)(flags >> 8);
-            answer[at + 3] = (byte)flags;
-            answer[at + 4] = (byte)(qd >> 8);
-            answer[at + 5] = (byte)qd;
-            answer[at + 6] = (byte)(an >> 8);
-            answer[at + 7] = (byte)an;
+            BigEndian.WriteUInt16(answer, at + 2, flags);
+            BigEndian.WriteUInt16(answer, at + 4, qd);
+            BigEndian.WriteUInt16(answer, at + 6, an);
             answer[at + 8] = 0;
             answer[at + 9] = 0;
             answer[at + 10] = 0;
             answer[at + 11] = 0;
-        }
-
-        private static int Read16(byte[] b, int at)
-        {
-            return (b[at] << 8) | b[at + 1];
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using Pigeon.Text;
 
 namespace Pigeon.Portal
 {
@@ -33,7 +34,7 @@ namespace Pigeon.Portal
             string credentials = value.Substring(space + 1).Trim();
             if (scheme == "bearer")
             {
-                return SameText(credentials, token);
+                return FixedTime.Equal(credentials, token);
             }
 
             if (scheme != "basic")
@@ -43,25 +44,7 @@ namespace Pigeon.Portal
 
             string decoded = DecodeBase64(credentials);
             int colon = decoded == null ? -1 : decoded.IndexOf(':');
-            return colon >= 0 && SameText(decoded.Substring(colon + 1), token);
-        }
-
-        /// <summary>Compares in time that depends only on the lengths.</summary>
-        public static bool SameText(string a, string b)
-        {
-            if (a == null || b == null)
-            {
-                return false;
-            }
-
-            int diff = a.Length ^ b.Length;
-            for (int i = 0; i < b.Length; i++)
-            {
-                char x = i < a.Length ? a[i] : (char)0;
-                diff |= x ^ b[i];
-            }
-
-            return diff == 0;
+            return colon >= 0 && FixedTime.Equal(decoded.Substring(colon + 1), token);
         }
 
         private static string DecodeBase64(string text)

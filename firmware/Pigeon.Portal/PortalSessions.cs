@@ -1,4 +1,5 @@
 using Pigeon.Net;
+using Pigeon.Text;
 
 namespace Pigeon.Portal
 {
@@ -72,7 +73,7 @@ namespace Pigeon.Portal
                 int found = -1;
                 for (int i = 0; i < Slots; i++)
                 {
-                    if (_tokens[i] != null && SameText(_tokens[i], token))
+                    if (_tokens[i] != null && FixedTime.Equal(token, _tokens[i]))
                     {
                         found = i;
                     }
@@ -118,7 +119,7 @@ namespace Pigeon.Portal
         {
             lock (_lock)
             {
-                return csrf != null && _csrf[slot] != null && SameText(_csrf[slot], csrf);
+                return csrf != null && _csrf[slot] != null && FixedTime.Equal(csrf, _csrf[slot]);
             }
         }
 
@@ -145,33 +146,15 @@ namespace Pigeon.Portal
             }
         }
 
-        /// <summary>Compares without stopping at the first difference, so timing tells nothing.</summary>
-        public static bool SameText(string a, string b)
-        {
-            if (a.Length != b.Length)
-            {
-                return false;
-            }
-
-            int diff = 0;
-            for (int i = 0; i < a.Length; i++)
-            {
-                diff |= a[i] ^ b[i];
-            }
-
-            return diff == 0;
-        }
-
         private string NewToken()
         {
             byte[] bytes = new byte[TokenBytes];
             _random.Fill(bytes, 0, TokenBytes);
-            const string Hex = "0123456789abcdef";
             char[] chars = new char[TokenBytes * 2];
             for (int i = 0; i < TokenBytes; i++)
             {
-                chars[2 * i] = Hex[bytes[i] >> 4];
-                chars[(2 * i) + 1] = Hex[bytes[i] & 0xF];
+                chars[2 * i] = Hex.Digit(bytes[i] >> 4);
+                chars[(2 * i) + 1] = Hex.Digit(bytes[i]);
             }
 
             return new string(chars);

@@ -51,7 +51,6 @@ namespace Pigeon.Portal
         public static string Escape(string text)
         {
             byte[] bytes = Utf8.GetBytes(text == null ? string.Empty : text);
-            const string Hex = "0123456789ABCDEF";
             char[] chars = new char[bytes.Length * 3];
             int n = 0;
             for (int i = 0; i < bytes.Length; i++)
@@ -66,8 +65,8 @@ namespace Pigeon.Portal
                 else
                 {
                     chars[n++] = '%';
-                    chars[n++] = Hex[b >> 4];
-                    chars[n++] = Hex[b & 0xF];
+                    chars[n++] = Hex.UpperDigit(b >> 4);
+                    chars[n++] = Hex.UpperDigit(b);
                 }
             }
 

@@ -78,7 +78,7 @@ namespace Pigeon.Config
             }
 
             byte[] actual = hasher.Derive(Utf8.GetBytes(password), salt, iterations, expected.Length);
-            return FixedTimeEquals(actual, expected);
+            return FixedTime.Equal(actual, expected);
         }
 
         /// <summary>True when the stored hash and salt have the shape <see cref="Set"/> writes.</summary>
@@ -88,23 +88,6 @@ namespace Pigeon.Config
             byte[] expected;
             byte[] salt;
             return TryParse(admin, out iterations, out expected, out salt);
-        }
-
-        /// <summary>Compares every byte regardless of where the first difference is.</summary>
-        public static bool FixedTimeEquals(byte[] a, byte[] b)
-        {
-            if (a == null || b == null || a.Length != b.Length)
-            {
-                return false;
-            }
-
-            int difference = 0;
-            for (int i = 0; i < a.Length; i++)
-            {
-                difference |= a[i] ^ b[i];
-            }
-
-            return difference == 0;
         }
 
         private static bool TryParse(AdminConfig admin, out int iterations, out byte[] hash, out byte[] salt)

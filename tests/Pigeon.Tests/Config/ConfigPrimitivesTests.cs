@@ -101,10 +101,10 @@ namespace Pigeon.Tests.Config
         [TestMethod]
         public void FixedTimeEquals_Cases()
         {
-            Assert.IsTrue(AdminPassword.FixedTimeEquals(new byte[] { 1, 2 }, new byte[] { 1, 2 }));
-            Assert.IsFalse(AdminPassword.FixedTimeEquals(new byte[] { 1, 2 }, new byte[] { 1, 3 }));
-            Assert.IsFalse(AdminPassword.FixedTimeEquals(new byte[] { 1, 2 }, new byte[] { 1 }));
-            Assert.IsFalse(AdminPassword.FixedTimeEquals(null, new byte[] { 1 }));
+            Assert.IsTrue(FixedTime.Equal(new byte[] { 1, 2 }, new byte[] { 1, 2 }));
+            Assert.IsFalse(FixedTime.Equal(new byte[] { 1, 2 }, new byte[] { 1, 3 }));
+            Assert.IsFalse(FixedTime.Equal(new byte[] { 1, 2 }, new byte[] { 1 }));
+            Assert.IsFalse(FixedTime.Equal(null, new byte[] { 1 }));
         }
     }
 }
