@@ -236,19 +236,26 @@ namespace Pigeon.Config
                 }
             }
 
-            Address(route.ListenAddress, path + ".listenAddress", true, report);
-            if (Port(route.ListenPort, path + ".listenPort", report))
+            ValidateRoute(route, path, report);
+            for (int j = 0; j < index && route.ListenPort >= 1 && route.ListenPort <= 65535; j++)
             {
-                for (int j = 0; j < index; j++)
+                if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
                 {
-                    if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
-                    {
-                        report.AddError(path + ".listenPort", "port " + route.ListenPort.ToString() + " is already used by relay.routes[" + j.ToString() + "] (\"" + routes[j].Name + "\"); each route needs its own port");
-                        break;
-                    }
+                    report.AddError(path + ".listenPort", "port " + route.ListenPort.ToString() + " is already used by relay.routes[" + j.ToString() + "] (\"" + routes[j].Name + "\"); each route needs its own port");
+                    break;
                 }
             }
+        }
 
+        /// <summary>
+        /// The rules of one route on its own (not its name, nor what it shares with the others),
+        /// each problem at <paramref name="path"/> + ".field": what a route needs to run at all,
+        /// so <see cref="Pigeon.Routing.Route.Build"/> asks here too.
+        /// </summary>
+        public static void ValidateRoute(RouteConfig route, string path, ValidationReport report)
+        {
+            Address(route.ListenAddress, path + ".listenAddress", true, report);
+            Port(route.ListenPort, path + ".listenPort", report);
             Port(route.UpstreamPort, path + ".upstreamPort", report);
             string[] sni = route.AllowedSni;
             int sniCount = sni == null ? 0 : sni.Length;
