@@ -1,3 +1,5 @@
+using Pigeon.Tls;
+
 namespace Pigeon.Portal
 {
     /// <summary>
@@ -129,7 +131,7 @@ namespace Pigeon.Portal
                 {
                     case "host":
                         hostCount++;
-                        into.HostHeader = Latin1(buffer, vs, ve - vs);
+                        into.HostHeader = Ascii.GetString(buffer, vs, ve - vs);
                         into.Host = HostPart(into.HostHeader);
                         break;
                     case "content-length":
@@ -150,16 +152,16 @@ namespace Pigeon.Portal
                         transferEncoding = true;
                         break;
                     case "cookie":
-                        into.Cookie = into.Cookie.Length == 0 ? Latin1(buffer, vs, ve - vs) : into.Cookie + "; " + Latin1(buffer, vs, ve - vs);
+                        into.Cookie = into.Cookie.Length == 0 ? Ascii.GetString(buffer, vs, ve - vs) : into.Cookie + "; " + Ascii.GetString(buffer, vs, ve - vs);
                         break;
                     case "authorization":
-                        into.Authorization = Latin1(buffer, vs, ve - vs);
+                        into.Authorization = Ascii.GetString(buffer, vs, ve - vs);
                         break;
                     case "x-csrf-token":
-                        into.CsrfToken = Latin1(buffer, vs, ve - vs);
+                        into.CsrfToken = Ascii.GetString(buffer, vs, ve - vs);
                         break;
                     case "origin":
-                        into.Origin = Latin1(buffer, vs, ve - vs);
+                        into.Origin = Ascii.GetString(buffer, vs, ve - vs);
                         break;
                     case "content-type":
                         string type = Lower(buffer, vs, ve - vs);
@@ -259,8 +261,8 @@ namespace Pigeon.Portal
             }
 
             into.Http10 = b[sp2 + 8] == '0';
-            into.Method = Latin1(b, 0, sp1);
-            string target = Latin1(b, sp1 + 1, sp2 - sp1 - 1);
+            into.Method = Ascii.GetString(b, 0, sp1);
+            string target = Ascii.GetString(b, sp1 + 1, sp2 - sp1 - 1);
             int q = target.IndexOf('?');
             into.Path = q >= 0 ? target.Substring(0, q) : target;
             into.Query = q >= 0 ? target.Substring(q + 1) : string.Empty;
@@ -375,24 +377,13 @@ namespace Pigeon.Portal
             return h.TrimEnd('.');
         }
 
-        private static string Latin1(byte[] b, int at, int count)
-        {
-            char[] chars = new char[count];
-            for (int i = 0; i < count; i++)
-            {
-                chars[i] = (char)b[at + i];
-            }
-
-            return new string(chars);
-        }
-
+        // ASCII lower case on the bytes (no culture: header names and media types are ASCII).
         private static string Lower(byte[] b, int at, int count)
         {
             char[] chars = new char[count];
             for (int i = 0; i < count; i++)
             {
-                byte c = b[at + i];
-                chars[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                chars[i] = (char)Ascii.ToLower(b[at + i]);
             }
 
             return new string(chars);

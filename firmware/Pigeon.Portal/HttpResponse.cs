@@ -18,6 +18,12 @@ namespace Pigeon.Portal
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+        // RFC 9110 section 15's phrases, "|code phrase" each.
+        private const string Reasons = "|200 OK|204 No Content|302 Found|400 Bad Request|401 Unauthorized|403 Forbidden|404 Not Found"
+            + "|405 Method Not Allowed|409 Conflict|411 Length Required|413 Content Too Large|415 Unsupported Media Type"
+            + "|422 Unprocessable Content|429 Too Many Requests|431 Request Header Fields Too Large|500 Internal Server Error"
+            + "|501 Not Implemented|503 Service Unavailable|505 HTTP Version Not Supported|";
+
         private readonly byte[] _head = new byte[1024];
 
         /// <summary>Creates an empty 404 response.</summary>
@@ -105,32 +111,11 @@ namespace Pigeon.Portal
             SetText(302, "see " + location);
         }
 
-        /// <summary>The reason phrase for the status codes the portal uses.</summary>
+        /// <summary>The reason phrase for the status codes the portal uses ("Status" for any other).</summary>
         public static string Reason(int status)
         {
-            switch (status)
-            {
-                case 200: return "OK";
-                case 204: return "No Content";
-                case 302: return "Found";
-                case 400: return "Bad Request";
-                case 401: return "Unauthorized";
-                case 403: return "Forbidden";
-                case 404: return "Not Found";
-                case 405: return "Method Not Allowed";
-                case 409: return "Conflict";
-                case 411: return "Length Required";
-                case 413: return "Content Too Large";
-                case 415: return "Unsupported Media Type";
-                case 422: return "Unprocessable Content";
-                case 429: return "Too Many Requests";
-                case 431: return "Request Header Fields Too Large";
-                case 500: return "Internal Server Error";
-                case 501: return "Not Implemented";
-                case 503: return "Service Unavailable";
-                case 505: return "HTTP Version Not Supported";
-                default: return "Status";
-            }
+            int at = Reasons.IndexOf("|" + status.ToString() + " ");
+            return at < 0 ? "Status" : Reasons.Substring(at + 5, Reasons.IndexOf('|', at + 1) - at - 5);
         }
 
         /// <summary>The status for a failed read.</summary>

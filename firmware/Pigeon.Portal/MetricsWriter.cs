@@ -23,28 +23,33 @@ namespace Pigeon.Portal
         /// <summary>The Content-Type of the page.</summary>
         public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-        /// <summary>Label values for <see cref="RefusalReason"/>, by value.</summary>
+        /// <summary>
+        /// Label values for <see cref="RefusalReason"/>, by value: the status API's names
+        /// (<see cref="StatusWriter.ReasonNames"/>) in snake case ("helloTimeout" = "hello_timeout").
+        /// </summary>
         public static string ReasonLabel(int reason)
         {
-            switch (reason)
+            if (reason < 0 || reason >= StatusWriter.ReasonNames.Length)
             {
-                case (int)RefusalReason.Full:
-                    return "full";
-                case (int)RefusalReason.HelloTimeout:
-                    return "hello_timeout";
-                case (int)RefusalReason.NotTls:
-                    return "not_tls";
-                case (int)RefusalReason.SniNotAllowed:
-                    return "sni_not_allowed";
-                case (int)RefusalReason.Malformed:
-                    return "malformed";
-                case (int)RefusalReason.TlsOnChatPort:
-                    return "tls_on_chat_port";
-                case (int)RefusalReason.ClosedEarly:
-                    return "closed_early";
-                default:
-                    return "reason_" + reason.ToString();
+                return "reason_" + reason.ToString();
             }
+
+            string name = StatusWriter.ReasonNames[reason];
+            char[] label = new char[name.Length * 2];
+            int n = 0;
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                if (c >= 'A' && c <= 'Z')
+                {
+                    label[n++] = '_';
+                    c = (char)(c + 32);
+                }
+
+                label[n++] = c;
+            }
+
+            return new string(label, 0, n);
         }
 
         /// <summary>

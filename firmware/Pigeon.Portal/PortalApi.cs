@@ -26,6 +26,8 @@ namespace Pigeon.Portal
         public const int MaxBodyDepth = 8;
 
         private const int MaxScan = 24;
+        private const string GetRoutes = " /api/status /api/config /api/wifi/scan ";
+        private const string PostRoutes = " /api/config /api/login /api/logout /api/admin-password /api/factory-reset ";
         private readonly IPortalBackend _backend;
         private readonly IClock _clock;
         private readonly PortalSessions _sessions;
@@ -70,16 +72,14 @@ namespace Pigeon.Portal
                 bool post = request.Method == "POST";
                 bool get = request.Method == "GET" || request.Method == "HEAD";
                 string path = request.Path;
-                bool known = path == "/api/status" || path == "/api/config" || path == "/api/wifi/scan"
-                    || path == "/api/login" || path == "/api/logout" || path == "/api/admin-password" || path == "/api/factory-reset";
-                if (!known)
+                bool getRoute = GetRoutes.IndexOf(" " + path + " ") >= 0;
+                bool postRoute = PostRoutes.IndexOf(" " + path + " ") >= 0;
+                if (!getRoute && !postRoute)
                 {
                     response.SetError(404, "no such API");
                     return;
                 }
 
-                bool getRoute = path == "/api/status" || path == "/api/wifi/scan" || path == "/api/config";
-                bool postRoute = path != "/api/status" && path != "/api/wifi/scan";
                 if (!(get && getRoute) && !(post && postRoute))
                 {
                     response.SetError(405, "method not allowed");

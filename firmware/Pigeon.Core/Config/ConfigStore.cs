@@ -1,4 +1,5 @@
 using System;
+using Pigeon.Text;
 
 namespace Pigeon.Config
 {
@@ -204,7 +205,7 @@ namespace Pigeon.Config
 
             lock (_sync)
             {
-                if (_currentDocument != null && SameBytes(_currentDocument, document))
+                if (_currentDocument != null && FixedTime.Equal(_currentDocument, document))
                 {
                     return true; // nothing changed: no flash write
                 }
@@ -213,7 +214,7 @@ namespace Pigeon.Config
                 {
                     // Whatever step failed, cur may no longer be the good copy: re-check it on the next save.
                     byte[] onDisk;
-                    _currentFileGood = ConfigSeal.Open(SafeRead(_name), out onDisk) == ConfigSealResult.Verified && _currentDocument != null && SameBytes(onDisk, _currentDocument);
+                    _currentFileGood = ConfigSeal.Open(SafeRead(_name), out onDisk) == ConfigSealResult.Verified && _currentDocument != null && FixedTime.Equal(onDisk, _currentDocument);
                     _currentDocument = _currentFileGood ? _currentDocument : null;
                     return false;
                 }
@@ -394,24 +395,6 @@ namespace Pigeon.Config
         private static string Join(string a, string b)
         {
             return a.Length == 0 ? b : a + "; " + b;
-        }
-
-        private static bool SameBytes(byte[] a, byte[] b)
-        {
-            if (a.Length != b.Length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         private byte[] SafeRead(string name)

@@ -121,7 +121,7 @@ namespace Pigeon.Json
                     return Fail(at, "it nests deeper than " + _maxDepth.ToString() + " levels of { } and [ ]");
                 }
 
-                return b == (byte)'{' ? Object(depth + 1) : Array(depth + 1);
+                return Container(depth + 1, b == (byte)'{');
             }
 
             if (b == (byte)'"')
@@ -163,10 +163,12 @@ namespace Pigeon.Json
             return literal;
         }
 
-        private JsonNode Object(int depth)
+        // An object or an array (at '{' or '['): members or items separated by commas.
+        private JsonNode Container(int depth, bool isObject)
         {
-            JsonNode node = JsonNode.NewObject();
-            _pos++; // {
+            JsonNode node = isObject ? JsonNode.NewObject() : JsonNode.NewArray();
+            byte close = isObject ? (byte)'}' : (byte)']';
+            _pos++;
             bool afterComma = false;
             while (true)
             {
@@ -176,76 +178,7 @@ namespace Pigeon.Json
                     return Fail(_pos, Unclosed);
                 }
 
-                byte b = _buffer[_pos];
-                if (b == (byte)'}' && !afterComma)
-                {
-                    _pos++;
-                    return node;
-                }
-
-                if (b != (byte)'"')
-                {
-                    return Unexpected(_pos, b == (byte)'}' ? "a comma with nothing after it" : "expected a name in double quotes");
-                }
-
-                int nameAt = _pos;
-                string name = String();
-                if (name == null)
-                {
-                    return null;
-                }
-
-                SkipSpace();
-                if (_pos >= _end)
-                {
-                    return Fail(_pos, Unclosed);
-                }
-
-                if (_buffer[_pos] != (byte)':')
-                {
-                    return Unexpected(_pos, "expected a : after the name");
-                }
-
-                _pos++;
-                JsonNode value = Value(depth);
-                if (value == null)
-                {
-                    return Within(name);
-                }
-
-                if (!node.Add(name, value))
-                {
-                    Fail(nameAt, Duplicate);
-                    _path = name;
-                    return null;
-                }
-
-                if (!AfterItem((byte)'}', out afterComma))
-                {
-                    return null;
-                }
-
-                if (!afterComma)
-                {
-                    return node;
-                }
-            }
-        }
-
-        private JsonNode Array(int depth)
-        {
-            JsonNode node = JsonNode.NewArray();
-            _pos++; // [
-            bool afterComma = false;
-            while (true)
-            {
-                SkipSpace();
-                if (_pos >= _end)
-                {
-                    return Fail(_pos, Unclosed);
-                }
-
-                if (_buffer[_pos] == (byte)']')
+                if (_buffer[_pos] == close)
                 {
                     if (afterComma)
                     {
@@ -256,52 +189,59 @@ namespace Pigeon.Json
                     return node;
                 }
 
+                string name = null;
+                int nameAt = _pos;
+                if (isObject)
+                {
+                    if (_buffer[_pos] != (byte)'"')
+                    {
+                        return Unexpected(_pos, "expected a name in double quotes");
+                    }
+
+                    name = String();
+                    SkipSpace();
+                    if (name == null || _pos >= _end || _buffer[_pos] != (byte)':')
+                    {
+                        return name == null ? null : _pos >= _end ? Fail(_pos, Unclosed) : Unexpected(_pos, "expected a : after the name");
+                    }
+
+                    _pos++;
+                }
+
                 JsonNode value = Value(depth);
                 if (value == null)
                 {
-                    return Within("[" + node.Count.ToString() + "]");
+                    return Within(isObject ? name : "[" + node.Count.ToString() + "]");
                 }
 
-                node.AddItem(value);
-                if (!AfterItem((byte)']', out afterComma))
+                if (!isObject)
                 {
+                    node.AddItem(value);
+                }
+                else if (!node.Add(name, value))
+                {
+                    Fail(nameAt, Duplicate);
+                    _path = name;
                     return null;
                 }
 
-                if (!afterComma)
+                SkipSpace();
+                if (_pos >= _end)
                 {
-                    return node;
+                    return Fail(_pos, Unclosed);
+                }
+
+                afterComma = _buffer[_pos] == (byte)',';
+                if (!afterComma && _buffer[_pos] != close)
+                {
+                    return Unexpected(_pos, "expected a comma or a closing " + (char)close + " (is a comma missing?)");
+                }
+
+                if (afterComma)
+                {
+                    _pos++;
                 }
             }
-        }
-
-        // After a member or item: a comma (another follows) or the closing bracket. False on anything else.
-        private bool AfterItem(byte close, out bool comma)
-        {
-            comma = false;
-            SkipSpace();
-            if (_pos >= _end)
-            {
-                Fail(_pos, Unclosed);
-                return false;
-            }
-
-            byte b = _buffer[_pos];
-            if (b == (byte)',')
-            {
-                _pos++;
-                comma = true;
-                return true;
-            }
-
-            if (b == close)
-            {
-                _pos++;
-                return true;
-            }
-
-            Unexpected(_pos, "expected a comma or a closing " + (char)close + " (is a comma missing?)");
-            return false;
         }
 
         // The error came from inside a member or item: put its name or index in front of the path
