@@ -71,7 +71,7 @@ namespace Pigeon.Tests.Json
             w.BeginObject().Member("ok", true).EndObject();
             TextBuffer text = w.Text;
             Assert.AreEqual(11, text.Length);
-            Assert.AreEqual((byte)'{', text.Bytes[0]);
+            Assert.AreEqual((int)'{', (int)text.Bytes[0]);
             Assert.AreEqual(11, w.ToUtf8().Length);
         }
     }

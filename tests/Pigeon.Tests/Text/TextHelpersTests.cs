@@ -55,8 +55,8 @@ namespace Pigeon.Tests.Text
             Assert.AreEqual(15, Hex.Value('F'));
             Assert.AreEqual(-1, Hex.Value('g'));
             Assert.AreEqual(-1, Hex.Value('/'));
-            Assert.AreEqual('c', Hex.Digit(0x1c));
-            Assert.AreEqual('C', Hex.UpperDigit(12));
+            Assert.AreEqual((int)'c', (int)Hex.Digit(0x1c));
+            Assert.AreEqual((int)'C', (int)Hex.UpperDigit(12));
             byte[] text = Bytes.Ascii("x00e9D83Dz12");
             Assert.AreEqual(0xe9, Hex.Read4(text, 1, text.Length));
             Assert.AreEqual(0xD83D, Hex.Read4(text, 5, text.Length));
