@@ -304,7 +304,7 @@ namespace Pigeon.Device
             _log.Info("relay: " + budget.Sessions.ToString() + " sessions (limited by " + budget.LimitedBy + "), " + routes.Length.ToString() + " routes");
             try
             {
-                _relay = new RelayServer(relay, new SocketTransport(), new DeviceResolver(), _clock, _log);
+                _relay = new ThreadedRelay(relay, new SocketTransport(), new DeviceResolver(), _clock, _log);
                 int opened = _relay.Start();
                 _log.Info("relay: " + opened.ToString() + " of " + routes.Length.ToString() + " listeners open (failed ones are retried by the relay)");
             }

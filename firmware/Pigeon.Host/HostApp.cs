@@ -7,6 +7,8 @@ using Pigeon.Net;
 using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
+using Pigeon.Host.Pump;
+using Pigeon.Host.Tls;
 using Pigeon.Sockets;
 
 namespace Pigeon.Host
@@ -24,6 +26,7 @@ namespace Pigeon.Host
         private ReachHost _reach;
         private long _statusAllocated;
         private PortalHost _portal;
+        private TlsIdentity _tls;
 
         /// <summary>Creates the app for the given options.</summary>
         public HostApp(HostOptions options, ILog log)
@@ -72,7 +75,7 @@ namespace Pigeon.Host
             Config = Store.Current;
             try
             {
-                _relay = new RelayServer(Config.Relay, new SocketTransport(), new HostResolver(), new HostClock(), _log);
+                _relay = CreateRelay(Config.Relay, _options.Pump, new HostResolver(), new HostClock(), _log);
             }
             catch (ArgumentException e)
             {
@@ -80,19 +83,113 @@ namespace Pigeon.Host
                 return false;
             }
 
+            return LoadTls(errors);
+        }
+
+        /// <summary>The certificate terminateTls routes present (null when no route terminates TLS).</summary>
+        public TlsIdentity Tls
+        {
+            get { return _tls; }
+        }
+
+        /// <summary>
+        /// Makes a new certificate for the terminateTls routes and presents it from the next
+        /// handshake on (the portal's "new certificate"). False with a reason when the config names
+        /// its own PEM files (Pigeon never replaces those) or no route terminates TLS.
+        /// </summary>
+        public bool RenewCertificate(out string error)
+        {
+            error = null;
+            if (_tls == null)
+            {
+                error = "no route terminates TLS";
+                return false;
+            }
+
+            if (!_tls.Made)
+            {
+                error = "the config names its own certificate (relay.tlsCertificateFile); replace that file instead";
+                return false;
+            }
+
+            TlsIdentity fresh = TlsIdentity.Make(_options.DataDir);
+            TlsIdentity old = _tls;
+            Use(fresh);
+            _log.Info("TLS: new certificate " + fresh.Name + ", SHA-256 " + fresh.Fingerprint);
+            GC.KeepAlive(old); // handshakes under way may still hold it; the collector frees it
             return true;
+        }
+
+        private bool LoadTls(List<string> errors)
+        {
+            bool needed = false;
+            for (int i = 0; i < _relay.RouteCount; i++)
+            {
+                needed = needed || _relay.GetRoute(i).TerminateTls;
+            }
+
+            if (!needed)
+            {
+                return true;
+            }
+
+            string error;
+            TlsIdentity identity = TlsIdentity.Load(Config.Relay, _options.DataDir, out error);
+            if (identity == null)
+            {
+                errors.Add(error);
+                return false;
+            }
+
+            Use(identity);
+            if (_relay is ThreadedRelay threaded)
+            {
+                threaded.Tls = new TlsServer(() => _tls);
+            }
+
+            _log.Info("TLS: certificate " + identity.Name + (identity.Made ? " (made by Pigeon, " + Path.Combine(_options.DataDir, TlsIdentity.CertificateFile) + ")" : " (" + identity.Source + ")")
+                + ", SHA-256 " + identity.Fingerprint + ", valid until " + identity.Certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd"));
+            return true;
+        }
+
+        private void Use(TlsIdentity identity)
+        {
+            _tls = identity;
+            if (_relay is EventRelay events)
+            {
+                events.TlsOptions = identity.ServerOptions;
+            }
+        }
+
+        /// <summary>
+        /// The host's relay: the event-driven pump, or with "threads" the board's blocking one
+        /// (with a server's listen backlog rather than lwIP's 8).
+        /// </summary>
+        public static RelayServer CreateRelay(RelayConfig config, string pump, IResolver resolver, IClock clock, ILog log)
+        {
+            if (pump == "threads")
+            {
+                ThreadedRelay threaded = new ThreadedRelay(config, new SocketTransport(), resolver, clock, log);
+                threaded.Backlog = SocketListener.ServerBacklog;
+                return threaded;
+            }
+
+            return new EventRelay(config, resolver, clock, log);
         }
 
         /// <summary>Opens the ports; returns how many routes listen.</summary>
         public int Start()
         {
+            FileLimit.Ensure(_relay.MaxSessions, _relay.RouteCount, _log);
             int opened = _relay.Start();
             for (int i = 0; i < _relay.RouteCount; i++)
             {
                 Route route = _relay.GetRoute(i);
                 RouteListener listener = _relay.GetListener(i);
                 string target = route.UpstreamFromSni ? "<SNI host>:" + route.UpstreamPort : route.UpstreamHost + ":" + route.UpstreamPort;
-                string kind = route.InspectsSni ? "TLS passthrough, SNI allow-list" : "plain" + (route.ProxyProtocol ? ", PROXY v1" : string.Empty);
+                string kind = route.InspectsSni ? "TLS passthrough, SNI allow-list"
+                    : (route.TerminateTls ? "TLS terminated" : "plain") + (route.ProxyProtocol ? ", PROXY v" + route.ProxyVersion : string.Empty)
+                    + (route.AcceptProxy ? ", expects a PROXY header" : string.Empty);
                 if (listener.IsListening)
                 {
                     _log.Info("route " + route.Name + ": listening on " + IPv4.ToText(route.ListenAddress) + ":" + route.ListenPort + " -> " + target + " (" + kind + ")");

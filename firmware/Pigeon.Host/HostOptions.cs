@@ -32,6 +32,13 @@ namespace Pigeon.Host
         /// <summary>A JSON file with the fake Wi-Fi scan list (--fake-wifi); null = the built-in sample.</summary>
         public string FakeWifiPath { get; set; }
 
+        /// <summary>
+        /// The relay's pump (--pump): "events" (default: non-blocking sockets on the runtime's event
+        /// loop, a handful of threads whatever the session count) or "threads" (the board's
+        /// blocking pump, two threads per slot; for comparison and tests).
+        /// </summary>
+        public string Pump { get; set; } = "events";
+
         /// <summary>--help was given.</summary>
         public bool Help { get; set; }
 
@@ -49,6 +56,7 @@ namespace Pigeon.Host
             + "  --config FILE          the JSON config to use (default: DIR/config.json, created with defaults)\n"
             + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
             + "  --stats-interval N     print one JSON status line every N seconds\n"
+            + "  --pump events|threads  the relay's pump (default events; threads = the board's, for comparison)\n"
             + "  --no-reach             no router port mapping, upstream checks or dynamic DNS\n"
             + "  --factory-reset        replace the config (and its backup) with the defaults, then exit\n"
             + "  --dns-port N           also answer captive DNS on UDP port N (for tests)\n"
@@ -78,6 +86,14 @@ namespace Pigeon.Host
                         }
 
                         options.StatsIntervalSeconds = seconds;
+                        break;
+                    case "--pump":
+                        options.Pump = Value(args, ref i, arg);
+                        if (options.Pump != "events" && options.Pump != "threads")
+                        {
+                            throw new ArgumentException("--pump takes events or threads");
+                        }
+
                         break;
                     case "--no-reach":
                         options.Reach = false;

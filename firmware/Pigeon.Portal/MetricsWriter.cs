@@ -23,33 +23,10 @@ namespace Pigeon.Portal
         /// <summary>The Content-Type of the page.</summary>
         public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-        /// <summary>
-        /// Label values for <see cref="RefusalReason"/>, by value: the status API's names
-        /// (<see cref="StatusWriter.ReasonNames"/>) in snake case ("helloTimeout" = "hello_timeout").
-        /// </summary>
+        /// <summary>Label values for <see cref="RefusalReason"/>, by value.</summary>
         public static string ReasonLabel(int reason)
         {
-            if (reason < 0 || reason >= StatusWriter.ReasonNames.Length)
-            {
-                return "reason_" + reason.ToString();
-            }
-
-            string name = StatusWriter.ReasonNames[reason];
-            char[] label = new char[name.Length * 2];
-            int n = 0;
-            for (int i = 0; i < name.Length; i++)
-            {
-                char c = name[i];
-                if (c >= 'A' && c <= 'Z')
-                {
-                    label[n++] = '_';
-                    c = (char)(c + 32);
-                }
-
-                label[n++] = c;
-            }
-
-            return new string(label, 0, n);
+            return RefusalReasons.Label(reason);
         }
 
         /// <summary>

@@ -12,12 +12,6 @@ namespace Pigeon.Portal
     /// </summary>
     public static class StatusWriter
     {
-        /// <summary>JSON names of <see cref="RefusalReason"/> values, by value.</summary>
-        public static readonly string[] ReasonNames = new string[]
-        {
-            "full", "helloTimeout", "notTls", "sniNotAllowed", "malformed", "tlsOnChatPort", "closedEarly",
-        };
-
         /// <summary>Writes the status members into an open object (no reachability source).</summary>
         public static void Write(JsonWriter json, IPortalBackend backend, PigeonConfig config)
         {
@@ -103,7 +97,7 @@ namespace Pigeon.Portal
             json.Name("refusals").BeginObject();
             for (int r = 0; r < RouteCounters.ReasonCount; r++)
             {
-                json.Member(ReasonNames[r], total.Refused((RefusalReason)r));
+                json.Member(RefusalReasons.Name(r), total.Refused((RefusalReason)r));
             }
 
             json.EndObject();

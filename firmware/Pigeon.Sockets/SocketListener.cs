@@ -8,6 +8,13 @@ namespace Pigeon.Sockets
     /// <summary><see cref="IListener"/> over a listening System.Net.Sockets socket (board and host).</summary>
     public sealed class SocketListener : IListener
     {
+        /// <summary>
+        /// A server's backlog: the largest value, which the kernel lowers to its own limit
+        /// (net.core.somaxconn, 4096 on current Linux), so a burst of connects is queued rather than
+        /// left to a 1 s SYN retry. The board keeps lwIP's few (ThreadedRelay.BoardBacklog).
+        /// </summary>
+        public const int ServerBacklog = int.MaxValue;
+
         private Socket _socket;
 
         private SocketListener(Socket socket)
@@ -59,15 +66,26 @@ namespace Pigeon.Sockets
                 return false;
             }
 
-            try
+            while (true)
             {
-                Socket client = socket.Accept();
-                ((SocketConnection)into).Attach(client);
-                return true;
-            }
-            catch (Exception)
-            {
-                return false;
+                try
+                {
+                    Socket client = socket.Accept();
+                    ((SocketConnection)into).Attach(client);
+                    return true;
+                }
+#if !NANOFRAMEWORK_1_0
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets && _socket != null)
+                {
+                    // Out of descriptors: not the listener's fault; the client waits in the
+                    // backlog until sessions end.
+                    System.Threading.Thread.Sleep(100);
+                }
+#endif
+                catch (Exception)
+                {
+                    return false;
+                }
             }
         }
 
@@ -89,7 +107,7 @@ namespace Pigeon.Sockets
             }
         }
 
-        private static string Describe(SocketException e, int port)
+        internal static string Describe(SocketException e, int port)
         {
 #if NANOFRAMEWORK_1_0
             return "cannot listen on port " + port.ToString() + " (socket error " + e.ErrorCode.ToString() + ")";

@@ -25,7 +25,7 @@ namespace Pigeon.Bench
 
         public static bool Verbose { get; private set; }
 
-        // --only: a subset of the sections (gbps,8streams,2k,8streams_2k,cps,latency,alloc,sweep), for profiling.
+        // --only: a subset of the sections (idle,gbps,8streams,2k,8streams_2k,cps,latency,alloc,sweep), for profiling.
         private static HashSet<string> s_only;
 
         private static bool Run(string section) => s_only == null || s_only.Contains(section);
@@ -69,6 +69,12 @@ namespace Pigeon.Bench
 
                 Console.Out.WriteLine(Math.Round(sent * 8 / watch.Elapsed.TotalSeconds / 1e9, 3) + " Gbit/s sent");
                 return 0;
+            }
+
+            if (args.Length > 0 && args[0] == "hold")
+            {
+                // hold PORT: accept connections and keep them (the idle-sessions section's upstream).
+                return Idle.Hold(int.Parse(args[1]));
             }
 
             if (args.Length > 0 && args[0] == "socket-cost")
@@ -159,6 +165,11 @@ namespace Pigeon.Bench
 
             using Sink discard = new Sink(false);
             using Sink echo = new Sink(true);
+            if (Run("idle"))
+            {
+                IdleSessions(discard, result);
+            }
+
             List<Relay> all = new List<Relay>();
             try
             {
@@ -294,6 +305,39 @@ namespace Pigeon.Bench
             result["bench_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
             Print(result);
             return 0;
+        }
+
+        /// <summary>
+        /// Resident memory and threads with 1,000 to 9,000 idle sessions (Idle), each relay in its
+        /// own run against the same holder: Pigeon's event-driven pump, HAProxy with its defaults
+        /// (maxconn from the open-file limit), and Pigeon's thread pump (the board's) at 1,000.
+        /// </summary>
+        private static void IdleSessions(Sink discard, Dictionary<string, object> result)
+        {
+            Log("idle sessions: resident memory and threads");
+            using HoldProcess holder = new HoldProcess();
+            Relay[] relays =
+            {
+                new PigeonRelay("pigeon", discard, null, holder.Port, PigeonHostBuffer, 10000, "events"),
+                new HaproxyRelay("haproxy", discard, null, holder.Port, 0, true),
+            };
+            foreach (Relay relay in relays)
+            {
+                try
+                {
+                    relay.Start();
+                    Idle.Measure(relay, holder, result);
+                }
+                finally
+                {
+                    relay.Dispose();
+                }
+            }
+
+            // The board's pump on the host, for the record: two parked threads per slot.
+            using PigeonRelay threads = new PigeonRelay("pigeon-threads", discard, null, holder.Port, PigeonHostBuffer, 1000, "threads");
+            threads.Start();
+            Idle.MeasureOnce(threads, holder, 1000, result);
         }
 
         /// <summary>
@@ -520,7 +564,7 @@ namespace Pigeon.Bench
             return Math.Round(value, Math.Abs(value) >= 100 ? 0 : 3);
         }
 
-        private static void Log(string line)
+        public static void Log(string line)
         {
             Console.Out.WriteLine(line);
             Console.Out.Flush();

@@ -14,13 +14,23 @@ namespace Pigeon.Bench
         private readonly List<Process> _processes = new List<Process>();
 
         protected Relay(string name, Sink discard, Sink echo)
+            : this(name, discard, echo, discard.Port)
+        {
+        }
+
+        /// <summary>A relay whose "discard" route leads to <paramref name="targetPort"/> (a holder, say).</summary>
+        protected Relay(string name, Sink discard, Sink echo, int targetPort)
         {
             Name = name;
             DiscardPort = Load.FreePort();
             EchoPort = echo == null ? 0 : Load.FreePort();
             Discard = discard;
             Echo = echo;
+            TargetPort = targetPort;
         }
+
+        /// <summary>Where the discard route leads.</summary>
+        public int TargetPort { get; }
 
         public string Name { get; }
 
@@ -52,6 +62,27 @@ namespace Pigeon.Bench
             }
 
             return total;
+        }
+
+        /// <summary>Resident memory (kB, VmRSS) and threads of the relay's processes, from /proc/PID/status.</summary>
+        public void ProcessStatus(out long rssKb, out int threads)
+        {
+            rssKb = 0;
+            threads = 0;
+            foreach (Process process in _processes)
+            {
+                foreach (string line in File.ReadAllLines("/proc/" + process.Id + "/status"))
+                {
+                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    {
+                        rssKb += long.Parse(line.Substring(6).Trim().Split(' ')[0]);
+                    }
+                    else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                    {
+                        threads += int.Parse(line.Substring(8).Trim());
+                    }
+                }
+            }
         }
 
         public virtual void Dispose()
@@ -122,14 +153,24 @@ namespace Pigeon.Bench
     {
         private readonly int _bufferBytes;
         private readonly string _folder;
+        private readonly int _maxSessions;
+        private readonly string _pump;
         private readonly object _statsLock = new object();
         private JsonElement _lastStats;
         private int _statsCount;
 
-        public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes)
-            : base(name, discard, echo)
+        public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes, string pump = "events")
+            : this(name, discard, echo, discard.Port, bufferBytes, 4096, pump)
+        {
+        }
+
+        /// <summary>A relay of <paramref name="maxSessions"/> sessions whose discard route leads to <paramref name="targetPort"/>.</summary>
+        public PigeonRelay(string name, Sink discard, Sink echo, int targetPort, int bufferBytes, int maxSessions, string pump)
+            : base(name, discard, echo, targetPort)
         {
             _bufferBytes = bufferBytes;
+            _maxSessions = maxSessions;
+            _pump = pump;
             _folder = Path.Combine(Path.GetTempPath(), "pigeon-bench-" + Environment.ProcessId + "-" + name);
         }
 
@@ -159,7 +200,7 @@ namespace Pigeon.Bench
         {
             Directory.CreateDirectory(_folder);
             string routes = "{ \"name\": \"discard\", \"listenAddress\": \"127.0.0.1\", \"listenPort\": " + DiscardPort
-                + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + Discard.Port + " }";
+                + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + TargetPort + " }";
             if (Echo != null)
             {
                 routes += ", { \"name\": \"echo\", \"listenAddress\": \"127.0.0.1\", \"listenPort\": " + EchoPort
@@ -167,12 +208,13 @@ namespace Pigeon.Bench
             }
 
             // The host also serves its portal: give it a free port so several relays can run.
+            // Every client of the bench is 127.0.0.1: no per-client cap.
             string config = "{ \"schemaVersion\": 1, \"portal\": { \"listenAddress\": \"127.0.0.1\", \"port\": " + Load.FreePort() + " },"
-                + " \"relay\": { \"maxSessions\": 256, \"bufferBytes\": " + _bufferBytes
+                + " \"relay\": { \"maxSessions\": " + _maxSessions + ", \"maxSessionsPerClient\": 0, \"bufferBytes\": " + _bufferBytes
                 + ", \"routes\": [ " + routes + " ] } }";
             string path = Path.Combine(_folder, "config.json");
             File.WriteAllText(path, config);
-            Launch("dotnet", new[] { HostDll, "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach" }, OnLine);
+            Launch("dotnet", new[] { HostDll, "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach", "--pump", _pump }, OnLine);
             WaitReady();
         }
 
@@ -241,18 +283,27 @@ namespace Pigeon.Bench
         private readonly int _bufferBytes;
         private readonly string _config;
 
+        private readonly bool _defaultMaxconn;
+
         public HaproxyRelay(string name, Sink discard, Sink echo, int bufferBytes)
-            : base(name, discard, echo)
+            : this(name, discard, echo, discard.Port, bufferBytes, false)
+        {
+        }
+
+        /// <summary>HAProxy whose discard route leads to <paramref name="targetPort"/>; maxconn from its own default (the open-file limit) when asked.</summary>
+        public HaproxyRelay(string name, Sink discard, Sink echo, int targetPort, int bufferBytes, bool defaultMaxconn)
+            : base(name, discard, echo, targetPort)
         {
             _bufferBytes = bufferBytes;
+            _defaultMaxconn = defaultMaxconn;
             _config = Path.Combine(Path.GetTempPath(), "pigeon-bench-" + Environment.ProcessId + "-" + name + ".cfg");
         }
 
         public override void Start()
         {
-            string text = "global\n  maxconn 4096\n" + (_bufferBytes > 0 ? "  tune.bufsize " + _bufferBytes + "\n" : string.Empty)
+            string text = "global\n" + (_defaultMaxconn ? string.Empty : "  maxconn 4096\n") + (_bufferBytes > 0 ? "  tune.bufsize " + _bufferBytes + "\n" : string.Empty)
                 + "defaults\n  mode tcp\n  timeout connect 5s\n  timeout client 200s\n  timeout server 200s\n"
-                + "listen discard\n  bind 127.0.0.1:" + DiscardPort + "\n  server sink 127.0.0.1:" + Discard.Port + "\n";
+                + "listen discard\n  bind 127.0.0.1:" + DiscardPort + "\n  server sink 127.0.0.1:" + TargetPort + "\n";
             if (Echo != null)
             {
                 text += "listen echo\n  bind 127.0.0.1:" + EchoPort + "\n  server echo 127.0.0.1:" + Echo.Port + "\n";

@@ -36,8 +36,13 @@ namespace Pigeon.Config
         /// </summary>
         public const int DeviceMaxHelloBytes = 4096;
 
-        /// <summary>Host: enough slots for a busy VPS relay; 2 parked threads and two buffers each.</summary>
-        public const int HostMaxSessions = 256;
+        /// <summary>
+        /// Host: 4096 sessions, about 2,000 phones (a chat and a media connection each). An unused
+        /// session costs nothing on the host's event-driven pump; the number is a ceiling that
+        /// keeps a default install within common open-file limits (8,192 descriptors). WhatsApp's
+        /// own proxy allows 27,500; raise it with the limit (docs/config.md).
+        /// </summary>
+        public const int HostMaxSessions = 4096;
 
         /// <summary>
         /// Host: 64 KB per direction. Measured single-stream on loopback (docs/performance.md,
@@ -47,8 +52,34 @@ namespace Pigeon.Config
         /// </summary>
         public const int HostBufferBytes = 65536;
 
-        /// <summary>Host: the reader's full 16 KB cap (fits inside the 64 KB buffer).</summary>
-        public const int HostMaxHelloBytes = 16384;
+        /// <summary>
+        /// Host: 64 KB, the whole host buffer. RFC 8446 lets one ClientHello span several 16 KB
+        /// records; a hello over 16 KB is rare (very large post-quantum key shares, padding) but
+        /// valid, and the host has the room, so it is not refused.
+        /// </summary>
+        public const int HostMaxHelloBytes = 65536;
+
+        /// <summary>
+        /// Device: 3 sessions per client address, so one stranger cannot take every slot of a
+        /// 5-session board; a phone holds one chat and one or two media connections at once.
+        /// </summary>
+        public const int DeviceMaxSessionsPerClient = 3;
+
+        /// <summary>
+        /// Host: 64 per address. Mobile carriers put many phones behind one address (CGNAT), so a
+        /// server's cap must leave room for a crowd; it still stops one address taking thousands.
+        /// </summary>
+        public const int HostMaxSessionsPerClient = 64;
+
+        /// <summary>
+        /// Device: when full, a session silent for 30 s gives its slot to a new client. On a board
+        /// with a handful of slots a silent connection (a stranger's one-byte opener, a phone gone
+        /// away) costs someone else their turn; a phone whose chat is evicted reconnects.
+        /// </summary>
+        public const int DeviceEvictIdleSeconds = 30;
+
+        /// <summary>Host: 120 s (a server is rarely full; when it is, only long-silent sessions give way).</summary>
+        public const int HostEvictIdleSeconds = 120;
 
         /// <summary>First bytes / whole ClientHello within 10 s (WhatsApp's official proxy: connect 5 s).</summary>
         public const int HelloTimeoutSeconds = 10;
@@ -109,6 +140,11 @@ namespace Pigeon.Config
             relay.IdleTimeoutSeconds = IdleTimeoutSeconds;
             relay.DrainMilliseconds = DrainMilliseconds;
             relay.DnsCacheSeconds = DnsCacheSeconds;
+            relay.MaxSessionsPerClient = device ? DeviceMaxSessionsPerClient : HostMaxSessionsPerClient;
+            relay.EvictIdleSeconds = device ? DeviceEvictIdleSeconds : HostEvictIdleSeconds;
+            relay.DecoyPage = "";
+            relay.TlsCertificateFile = "";
+            relay.TlsKeyFile = "";
             relay.Routes = WhatsAppRoutes();
             return relay;
         }
@@ -163,6 +199,7 @@ namespace Pigeon.Config
             route.UpstreamHost = "";
             route.FallbackHost = "";
             route.AllowedSni = new string[0];
+            route.ProxyProtocolVersion = 1;
             return route;
         }
     }

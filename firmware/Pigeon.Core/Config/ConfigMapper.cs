@@ -158,6 +158,11 @@ namespace Pigeon.Config
             c.IdleTimeoutSeconds = m.Number("idleTimeoutSeconds", c.IdleTimeoutSeconds);
             c.DrainMilliseconds = m.Number("drainMilliseconds", c.DrainMilliseconds);
             c.DnsCacheSeconds = m.Number("dnsCacheSeconds", c.DnsCacheSeconds);
+            c.MaxSessionsPerClient = m.Number("maxSessionsPerClient", c.MaxSessionsPerClient);
+            c.EvictIdleSeconds = m.Number("evictIdleSeconds", c.EvictIdleSeconds);
+            c.DecoyPage = m.Text("decoyPage", c.DecoyPage);
+            c.TlsCertificateFile = m.Text("tlsCertificateFile", c.TlsCertificateFile);
+            c.TlsKeyFile = m.Text("tlsKeyFile", c.TlsKeyFile);
             RouteConfig[] old = c.Routes ?? new RouteConfig[0];
             FieldMap[] items = m.Items("routes", old.Length, "routes");
             if (items != null)
@@ -186,11 +191,35 @@ namespace Pigeon.Config
             c.UpstreamHost = m.Text("upstreamHost", c.UpstreamHost);
             c.UpstreamPort = m.Number("upstreamPort", c.UpstreamPort);
             c.FallbackHost = m.Text("fallbackHost", c.FallbackHost);
-            c.ProxyProtocol = m.Flag("proxyProtocol", c.ProxyProtocol);
+            ProxyProtocol(m, c);
             c.AllowedSni = m.Texts("allowedSni", c.AllowedSni);
             c.UpstreamFromSni = m.Flag("upstreamFromSni", c.UpstreamFromSni);
             c.AllowTls = m.Flag("allowTls", c.AllowTls);
+            c.TerminateTls = m.Flag("terminateTls", c.TerminateTls);
+            c.AcceptProxy = m.Flag("acceptProxy", c.AcceptProxy);
+            c.ChatOpeningCheck = m.Flag("chatOpeningCheck", c.ChatOpeningCheck);
             c.UnknownKeys = m.Unknown(c.UnknownKeys);
+        }
+
+        // true/false (true = the v1 line, as before v2 existed), or "v1"/"v2".
+        private static void ProxyProtocol(FieldMap m, RouteConfig c)
+        {
+            bool v2 = c.ProxyProtocol && c.ProxyProtocolVersion == 2;
+            JsonNode found = m.Raw("proxyProtocol", v2 ? JsonNode.FromString("v2") : JsonNode.FromBool(c.ProxyProtocol));
+            if (found != null && found.Kind == JsonKind.String && (found.Text == "v1" || found.Text == "v2"))
+            {
+                c.ProxyProtocol = true;
+                c.ProxyProtocolVersion = found.Text == "v2" ? 2 : 1;
+            }
+            else if (found != null && found.Kind == JsonKind.String)
+            {
+                m.Error("proxyProtocol", "must be true, false, \"v1\" or \"v2\"");
+            }
+            else if (found != null)
+            {
+                c.ProxyProtocol = m.Flag(found, "proxyProtocol", c.ProxyProtocol);
+                c.ProxyProtocolVersion = 1;
+            }
         }
 
         private static void Network(FieldMap m, NetworkConfig c)

@@ -27,8 +27,23 @@ namespace Pigeon.Config
         /// <summary>See <see cref="DeviceMaxRoutes"/>.</summary>
         public const int HostMaxRoutes = 64;
 
-        /// <summary>Most session slots on a host (each parks two threads).</summary>
-        public const int HostMaxSessions = 4096;
+        /// <summary>
+        /// Most sessions on a host: 1,000,000. The event-driven pump makes a session object on first
+        /// use and holds buffers only while bytes move, so the ceiling is the open-file limit (two
+        /// sockets a session), which Pigeon.Host checks at start, not memory set aside up front.
+        /// </summary>
+        public const int HostMaxSessions = 1000000;
+
+        /// <summary>Longest relay.decoyPage (characters): a plain page, not a site.</summary>
+        public const int MaxDecoyPageLength = 16384;
+
+        /// <summary>
+        /// Why a board refuses terminateTls (docs/device.md, "TLS on a board"): the reasons read from
+        /// nanoFramework's source at the pinned firmware.
+        /// </summary>
+        public const string BoardTlsRefusal = "is not available on a board: its TLS handshake blocks the whole relay while a client is slow, "
+            + "and each TLS session needs tens of KB the board does not have. Use chat port 5222 with TLS off in the app, "
+            + "or run Pigeon on a server for TLS on 443";
 
         /// <summary>Longest free-text value (names, URLs, user names).</summary>
         public const int MaxTextLength = 253;
@@ -166,6 +181,18 @@ namespace Pigeon.Config
             Range(relay.IdleTimeoutSeconds, 10, 86400, "relay.idleTimeoutSeconds", null, report);
             Range(relay.DrainMilliseconds, 0, 60000, "relay.drainMilliseconds", null, report);
             Range(relay.DnsCacheSeconds, 0, 86400, "relay.dnsCacheSeconds", null, report);
+            Range(relay.MaxSessionsPerClient, 0, maxSessions, "relay.maxSessionsPerClient", null, report);
+            Range(relay.EvictIdleSeconds, 0, 86400, "relay.evictIdleSeconds", null, report);
+            if (relay.DecoyPage != null && relay.DecoyPage.Length > MaxDecoyPageLength)
+            {
+                report.AddError("relay.decoyPage", "is " + relay.DecoyPage.Length.ToString() + " characters; at most " + MaxDecoyPageLength.ToString());
+            }
+
+            bool certificate = !Empty(relay.TlsCertificateFile);
+            if (certificate != !Empty(relay.TlsKeyFile))
+            {
+                report.AddError(certificate ? "relay.tlsKeyFile" : "relay.tlsCertificateFile", "must be set together with " + (certificate ? "relay.tlsCertificateFile" : "relay.tlsKeyFile") + " (both PEM files, or neither: then Pigeon makes its own)");
+            }
 
             RouteConfig[] routes = relay.Routes;
             if (routes == null)
@@ -205,11 +232,11 @@ namespace Pigeon.Config
 
             for (int i = 0; i < routes.Length; i++)
             {
-                ValidateRoute(routes, i, report);
+                ValidateRoute(routes, i, device, report);
             }
         }
 
-        private static void ValidateRoute(RouteConfig[] routes, int index, ValidationReport report)
+        private static void ValidateRoute(RouteConfig[] routes, int index, bool device, ValidationReport report)
         {
             string path = "relay.routes[" + index.ToString() + "]";
             RouteConfig route = routes[index];
@@ -237,6 +264,11 @@ namespace Pigeon.Config
             }
 
             ValidateRoute(route, path, report);
+            if (device && route.TerminateTls)
+            {
+                report.AddError(path + ".terminateTls", BoardTlsRefusal);
+            }
+
             for (int j = 0; j < index && route.ListenPort >= 1 && route.ListenPort <= 65535; j++)
             {
                 if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
@@ -320,28 +352,38 @@ namespace Pigeon.Config
             {
                 report.AddWarning(path + ".allowTls", "only matters on plain routes; this route reads TLS through its allowedSni list anyway");
             }
+
+            if (route.ProxyProtocol && route.ProxyProtocolVersion != 1 && route.ProxyProtocolVersion != 2)
+            {
+                report.AddError(path + ".proxyProtocol", "must be true, false, \"v1\" or \"v2\"");
+            }
+
+            if (route.TerminateTls && (sniCount > 0 || route.UpstreamFromSni || route.AllowTls))
+            {
+                report.AddError(path + ".terminateTls", "a route that takes the app's TLS off is a chat route: remove "
+                    + (sniCount > 0 ? "allowedSni" : route.UpstreamFromSni ? "upstreamFromSni" : "allowTls") + " (media routes pass TLS through untouched)");
+            }
+
+            if (route.ChatOpeningCheck && sniCount > 0)
+            {
+                report.AddWarning(path + ".chatOpeningCheck", "only applies to chat routes; this route reads a ClientHello");
+            }
         }
 
-        // An allow-list entry that reaches more than a domain: one ending in a number can match an
-        // IP address (no top-level domain is all digits, RFC 3696 section 2, and SNI never holds an
-        // address, RFC 6066 section 3), and one with a single label is a whole top-level domain
-        // (*.net) or a name on the local network (localhost). Null when the pattern names a domain.
+        // An allow-list entry that reaches more than a domain: one whose last label could be read
+        // as an address (HostName.IsAddressLike, the rule the relay dials by: SNI never holds an
+        // address, RFC 6066 section 3, and no top-level domain is all digits, RFC 3696 section 2),
+        // or one with a single label: a whole top-level domain (*.net) or a name on the local
+        // network (localhost). Null when the pattern names a domain.
         private static string TooWide(string pattern)
         {
             string name = pattern.StartsWith("*.") ? pattern.Substring(2) : pattern;
-            int dot = name.LastIndexOf('.');
-            bool numeric = true;
-            for (int i = dot + 1; i < name.Length; i++)
+            if (HostName.IsAddressLike(Ascii.GetBytes(name), 0, name.Length))
             {
-                numeric &= name[i] >= '0' && name[i] <= '9';
+                return "can match an IP address (its last label does not start with a letter), which a TLS server name never is (RFC 6066); name a domain, like *.whatsapp.net";
             }
 
-            if (numeric)
-            {
-                return "ends in a number, so it can match an IP address, which a TLS server name never is (RFC 6066); name a domain, like *.whatsapp.net";
-            }
-
-            if (dot < 0)
+            if (name.IndexOf('.') < 0)
             {
                 return (name.Length == pattern.Length ? "is a single-label name, which can name a machine on the local network" : "covers a whole top-level domain")
                     + "; name a domain, like *.whatsapp.net";

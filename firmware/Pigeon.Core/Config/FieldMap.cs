@@ -88,6 +88,28 @@ namespace Pigeon.Config
             return value;
         }
 
+        /// <summary>
+        /// A field the caller reads itself (one with more than one form): writing adds
+        /// <paramref name="written"/> and returns null; reading returns what the tree holds (null
+        /// when absent).
+        /// </summary>
+        public JsonNode Raw(string name, JsonNode written)
+        {
+            if (IsWriting)
+            {
+                _node.Add(name, written);
+                return null;
+            }
+
+            return Visit(name);
+        }
+
+        /// <summary>An error at a field of this object.</summary>
+        public void Error(string name, string message)
+        {
+            _report.AddError(At(name), message);
+        }
+
         /// <summary>A true/false field.</summary>
         public bool Flag(string name, bool value)
         {
@@ -98,13 +120,19 @@ namespace Pigeon.Config
             }
 
             JsonNode found = Visit(name);
-            if (found == null || found.Kind == JsonKind.Boolean)
+            return found == null ? value : Flag(found, name, value);
+        }
+
+        /// <summary>A true/false value found at <paramref name="name"/>; an error and <paramref name="fallback"/> for anything else.</summary>
+        public bool Flag(JsonNode found, string name, bool fallback)
+        {
+            if (found.Kind == JsonKind.Boolean)
             {
-                return found == null ? value : found.IsTrue;
+                return found.IsTrue;
             }
 
             _report.AddError(At(name), "must be true or false (without quotes)");
-            return value;
+            return fallback;
         }
 
         /// <summary>A list-of-text field.</summary>

@@ -29,6 +29,21 @@ namespace Pigeon.Config
         /// <summary>How long an upstream DNS answer is reused.</summary>
         public int DnsCacheSeconds { get; set; }
 
+        /// <summary>Sessions one client address may hold at once; 0 = no limit.</summary>
+        public int MaxSessionsPerClient { get; set; }
+
+        /// <summary>When every session is busy, a session idle this long gives its place to a new client; 0 = never.</summary>
+        public int EvictIdleSeconds { get; set; }
+
+        /// <summary>HTML a terminateTls route serves to an HTTP request inside its TLS (a prober); empty = a plain default page.</summary>
+        public string DecoyPage { get; set; } = "";
+
+        /// <summary>PEM certificate for terminateTls routes; empty = the one generated at first start.</summary>
+        public string TlsCertificateFile { get; set; } = "";
+
+        /// <summary>PEM private key of <see cref="TlsCertificateFile"/>.</summary>
+        public string TlsKeyFile { get; set; } = "";
+
         /// <summary>The routes (listening ports).</summary>
         public RouteConfig[] Routes { get; set; } = new RouteConfig[0];
 

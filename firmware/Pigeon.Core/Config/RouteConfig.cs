@@ -26,8 +26,24 @@ namespace Pigeon.Config
         /// <summary>Tried when the upstream host fails to resolve or connect; empty for none.</summary>
         public string FallbackHost { get; set; } = "";
 
-        /// <summary>Send a PROXY protocol v1 line upstream before the client's bytes.</summary>
+        /// <summary>Send a PROXY protocol header upstream before the client's bytes (version: <see cref="ProxyProtocolVersion"/>).</summary>
         public bool ProxyProtocol { get; set; }
+
+        /// <summary>The PROXY header's version when <see cref="ProxyProtocol"/> is on: 1 (a text line, JSON true or "v1") or 2 (binary, JSON "v2").</summary>
+        public int ProxyProtocolVersion { get; set; } = 1;
+
+        /// <summary>
+        /// Chat route only: perform the TLS server handshake with the client (the app's "use TLS"
+        /// wrapper, as WhatsApp's own proxy does on 443) and relay the bytes inside it, plain, to
+        /// the upstream. WhatsApp's own end-to-end encryption stays inside.
+        /// </summary>
+        public bool TerminateTls { get; set; }
+
+        /// <summary>Expect a PROXY protocol header (v1 or v2) from a load balancer before the client's bytes.</summary>
+        public bool AcceptProxy { get; set; }
+
+        /// <summary>Chat route only: refuse clients whose first bytes are not a WhatsApp chat opening (off by default).</summary>
+        public bool ChatOpeningCheck { get; set; }
 
         /// <summary>
         /// SNI patterns this route carries ("whatsapp.net", "*.whatsapp.net"). When set, the route

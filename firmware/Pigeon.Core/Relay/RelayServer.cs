@@ -7,35 +7,44 @@ using Pigeon.Routing;
 namespace Pigeon.Relay
 {
     /// <summary>
-    /// The relay: a fixed set of session slots, a listener per route, and a reaper thread that
-    /// enforces every timeout. Everything is allocated in the constructor; the data path
-    /// (<see cref="Session"/>) then only moves bytes between preallocated buffers.
+    /// The relay, whatever pump moves its bytes: the routes and their counters, the DNS cache,
+    /// the admission of each new client (capacity, the per-client cap, eviction of the longest
+    /// idle session when full), the table of live sessions, and the reaper thread that enforces
+    /// every timeout. Two pumps derive from it: <see cref="ThreadedRelay"/> (blocking threads per
+    /// session; the board, where nanoFramework has no other way) and the host's event-driven one.
     /// </summary>
-    public sealed class RelayServer
+    public abstract class RelayServer
     {
         /// <summary>
-        /// How often the reaper looks at the slots: the timeouts' resolution. 100 ms costs nothing
-        /// measurable on the host; on the board it is 5 slot checks per wake-up.
+        /// How often the reaper looks at the live sessions: the timeouts' resolution. A look is a
+        /// few integer compares per session without a lock, so 100 ms costs nothing measurable on
+        /// the host (docs/performance.md) and is 5 checks per wake-up on a board.
         /// </summary>
         public const int ReaperIntervalMs = 100;
 
-        private readonly Session[] _slots;
-        private readonly RouteListener[] _listeners;
+        /// <summary>How long a new client may wait for the slot of a session evicted for it.</summary>
+        public const int EvictionWaitMs = 1000;
+
         private readonly Route[] _routes;
+        private readonly RouteListener[] _listeners;
         private readonly IClock _clock;
         private readonly long _epoch;
         private readonly object _lock = new object();
+        private readonly ClientCounts _clients;
+        private RelaySession[] _live;
+        private int _liveCount;
+        private int _reserved;
         private Thread _reaper;
         private bool _stopping; // read across blocking calls, never in a tight loop (no volatile on nanoFramework)
-        private int _nextSlot;
 
         /// <summary>
-        /// Builds the relay from its config. Throws <see cref="ArgumentException"/> naming the
-        /// route and field when a route cannot run (bad config is a bug of the caller's validation).
+        /// Builds the relay's shared part from its config. Throws <see cref="ArgumentException"/>
+        /// naming the route and field when a route cannot run (bad config is a bug of the caller's
+        /// validation).
         /// </summary>
-        public RelayServer(RelayConfig config, ITransport transport, IResolver resolver, IClock clock, ILog log)
+        protected RelayServer(RelayConfig config, IResolver resolver, IClock clock, ILog log)
         {
-            if (config == null || transport == null || resolver == null || clock == null || log == null)
+            if (config == null || resolver == null || clock == null || log == null)
             {
                 throw new ArgumentNullException();
             }
@@ -44,16 +53,20 @@ namespace Pigeon.Relay
             _clock = clock;
             _epoch = clock.NowMilliseconds;
             MaxSessions = config.MaxSessions < 1 ? 1 : config.MaxSessions;
+            MaxSessionsPerClient = config.MaxSessionsPerClient < 0 ? 0 : config.MaxSessionsPerClient;
+            EvictIdleMs = config.EvictIdleSeconds <= 0 ? 0 : Seconds(config.EvictIdleSeconds);
             HelloTimeoutMs = Seconds(config.HelloTimeoutSeconds);
             ConnectTimeoutMs = Seconds(config.ConnectTimeoutSeconds);
             IdleTimeoutMs = Seconds(config.IdleTimeoutSeconds);
             DrainMs = config.DrainMilliseconds < 0 ? 0 : config.DrainMilliseconds;
             Dns = new DnsCache(resolver, clock, config.DnsCacheSeconds, 8);
+            Decoy = new DecoyPage(config.DecoyPage);
+            BufferBytes = config.BufferBytes < ProxyHeader.MaxLength ? ProxyHeader.MaxLength : config.BufferBytes;
+            MaxHelloBytes = config.MaxHelloBytes < 64 ? 64 : config.MaxHelloBytes;
 
             RouteConfig[] routeConfigs = config.Routes ?? new RouteConfig[0];
             _routes = new Route[routeConfigs.Length];
             _listeners = new RouteListener[routeConfigs.Length];
-            bool anySni = false;
             for (int i = 0; i < routeConfigs.Length; i++)
             {
                 string error;
@@ -63,22 +76,13 @@ namespace Pigeon.Relay
                     throw new ArgumentException("relay.routes[" + i.ToString() + "]." + error);
                 }
 
-                anySni = anySni || _routes[i].InspectsSni;
-                _listeners[i] = new RouteListener(this, _routes[i], transport);
+                NeedsHelloBuffer = NeedsHelloBuffer || _routes[i].InspectsSni;
+                _listeners[i] = new RouteListener(_routes[i]);
             }
 
-            // The inbound buffer holds the whole ClientHello on SNI routes; the outbound one also
-            // holds the PROXY line before the pump starts.
-            int buffer = config.BufferBytes < ProxyHeader.MaxLength ? ProxyHeader.MaxLength : config.BufferBytes;
-            int hello = config.MaxHelloBytes < 64 ? 64 : config.MaxHelloBytes;
-            int inbound = anySni && hello > buffer ? hello : buffer;
-            _slots = new Session[MaxSessions];
-            for (int i = 0; i < _slots.Length; i++)
-            {
-                _slots[i] = new Session(this, inbound, buffer, hello, transport.CreateConnection(), transport.CreateConnection());
-            }
-
-            BufferBytesPerSession = inbound + buffer;
+            int expected = MaxSessions < 64 ? MaxSessions : 64;
+            _clients = new ClientCounts(expected);
+            _live = new RelaySession[expected];
         }
 
         /// <summary>Where the relay reports listener events.</summary>
@@ -90,11 +94,29 @@ namespace Pigeon.Relay
         /// <summary>Upstream health checks the sessions consult to try a healthy fallback first; null = none.</summary>
         public UpstreamHealth Health { get; set; }
 
-        /// <summary>Session slots.</summary>
+        /// <summary>What terminateTls routes answer to an HTTP request inside their TLS.</summary>
+        public DecoyPage Decoy { get; private set; }
+
+        /// <summary>Sessions at once (relay.maxSessions).</summary>
         public int MaxSessions { get; private set; }
 
-        /// <summary>Buffer bytes each slot holds (both directions), for the memory budget.</summary>
-        public int BufferBytesPerSession { get; private set; }
+        /// <summary>Sessions one client address may hold at once; 0 = no limit.</summary>
+        public int MaxSessionsPerClient { get; private set; }
+
+        /// <summary>When full, a session idle this long gives its place to a new client; 0 = never.</summary>
+        public int EvictIdleMs { get; private set; }
+
+        /// <summary>Bytes of one relay buffer (relay.bufferBytes).</summary>
+        public int BufferBytes { get; private set; }
+
+        /// <summary>Most bytes admission waits for (relay.maxHelloBytes).</summary>
+        public int MaxHelloBytes { get; private set; }
+
+        /// <summary>True when a route reads whole ClientHellos (so admission needs room for one).</summary>
+        public bool NeedsHelloBuffer { get; private set; }
+
+        /// <summary>Buffer bytes one session holds while relaying (both directions), for the memory budget.</summary>
+        public abstract int BufferBytesPerSession { get; }
 
         /// <summary>Hello timeout in milliseconds.</summary>
         public int HelloTimeoutMs { get; private set; }
@@ -105,7 +127,7 @@ namespace Pigeon.Relay
         /// <summary>Idle timeout in milliseconds.</summary>
         public int IdleTimeoutMs { get; private set; }
 
-        /// <summary>Half-close drain in milliseconds.</summary>
+        /// <summary>Half-close drain in milliseconds: how long the remaining direction may be silent.</summary>
         public int DrainMs { get; private set; }
 
         /// <summary>True once <see cref="Stop"/> was called.</summary>
@@ -135,21 +157,39 @@ namespace Pigeon.Relay
             get { return _routes.Length; }
         }
 
+        /// <summary>Sessions in use now (being admitted, connecting, relaying or closing).</summary>
+        public int ActiveSessions
+        {
+            get { return _reserved; }
+        }
+
+        /// <summary>Client addresses holding a session now (never which ones).</summary>
+        public int ActiveClients
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _clients.Addresses;
+                }
+            }
+        }
+
         /// <summary>Route <paramref name="index"/>.</summary>
         public Route GetRoute(int index)
         {
             return _routes[index];
         }
 
-        /// <summary>The listener of route <paramref name="index"/> (its state and error).</summary>
+        /// <summary>The listener status of route <paramref name="index"/> (listening, error, restarts).</summary>
         public RouteListener GetListener(int index)
         {
             return _listeners[index];
         }
 
         /// <summary>
-        /// Opens every route's port and starts the threads. A port that cannot be opened is
-        /// skipped (its listener's Error says why) and the others run. Returns how many opened.
+        /// Opens every route's port and starts the pump and the reaper. A port that cannot be
+        /// opened is skipped (its listener's Error says why) and the others run. Returns how many opened.
         /// </summary>
         public int Start()
         {
@@ -158,20 +198,10 @@ namespace Pigeon.Relay
                 throw new InvalidOperationException("the relay is already running");
             }
 
-            int opened = 0;
-            for (int i = 0; i < _slots.Length; i++)
-            {
-                _slots[i].StartThreads();
-            }
-
+            int opened = StartPump();
             for (int i = 0; i < _listeners.Length; i++)
             {
-                if (_listeners[i].Open())
-                {
-                    opened++;
-                    _listeners[i].Start();
-                }
-                else
+                if (!_listeners[i].IsListening)
                 {
                     Log.Warn("route " + _routes[i].Name + ": port " + _routes[i].ListenPort.ToString() + " skipped: " + _listeners[i].Error);
                 }
@@ -192,26 +222,7 @@ namespace Pigeon.Relay
             }
 
             _stopping = true;
-            for (int i = 0; i < _listeners.Length; i++)
-            {
-                _listeners[i].Close();
-            }
-
-            for (int i = 0; i < _slots.Length; i++)
-            {
-                _slots[i].Abort();
-            }
-
-            for (int i = 0; i < _listeners.Length; i++)
-            {
-                _listeners[i].Join(2000);
-            }
-
-            for (int i = 0; i < _slots.Length; i++)
-            {
-                _slots[i].Join(2000);
-            }
-
+            StopPump();
             if (_reaper != null)
             {
                 _reaper.Join(2000);
@@ -245,54 +256,233 @@ namespace Pigeon.Relay
             return total;
         }
 
-        /// <summary>Sessions in use now.</summary>
-        public int ActiveSessions
+        /// <summary>
+        /// Admits a newly accepted client of <paramref name="route"/> from <paramref name="clientAddress"/>:
+        /// <see cref="Verdict.Go"/> when a place was reserved (and the address counted; the pump
+        /// then begins a session with <paramref name="clientAddress"/> as the counted one, or 0 on
+        /// acceptProxy routes, whose client is known only from its header), a
+        /// <see cref="RefusalReason"/> (ClientLimit, Full: counted here) otherwise, or
+        /// <see cref="Verdict.NeedMore"/> when a session idle long enough was evicted for it: call
+        /// <see cref="TryReserveAfterEviction"/> until its place is free.
+        /// </summary>
+        public int TryAdmit(Route route, uint clientAddress)
         {
-            get
+            bool counts = !route.AcceptProxy && clientAddress != 0;
+            lock (_lock)
             {
-                int active = 0;
-                for (int i = 0; i < _slots.Length; i++)
+                if (counts && !_clients.TryAdd(clientAddress, MaxSessionsPerClient))
                 {
-                    if (_slots[i].Phase != SessionPhase.Free)
-                    {
-                        active++;
-                    }
+                    route.Counters.OnRefused(RefusalReason.ClientLimit);
+                    return (int)RefusalReason.ClientLimit;
                 }
 
-                return active;
+                if (_reserved < MaxSessions)
+                {
+                    _reserved++;
+                    return Verdict.Go;
+                }
+
+                if (counts)
+                {
+                    _clients.Remove(clientAddress);
+                }
             }
+
+            if (EvictIdleMs > 0 && EvictLongestIdle())
+            {
+                return Verdict.NeedMore;
+            }
+
+            route.Counters.OnRefused(RefusalReason.Full); // counted before the client can see the close
+            return (int)RefusalReason.Full;
         }
 
-        internal Session TryReserve()
+        /// <summary>
+        /// After <see cref="TryAdmit"/> answered NeedMore: reserves the evicted session's place
+        /// once it is free. Go, NeedMore (wait a few ms and call again), or Full after
+        /// <see cref="EvictionWaitMs"/> since <paramref name="since"/> (counted).
+        /// </summary>
+        public int TryReserveAfterEviction(Route route, uint clientAddress, int since)
+        {
+            bool counts = !route.AcceptProxy && clientAddress != 0;
+            lock (_lock)
+            {
+                if (_reserved < MaxSessions && (!counts || _clients.TryAdd(clientAddress, MaxSessionsPerClient)))
+                {
+                    _reserved++;
+                    return Verdict.Go;
+                }
+            }
+
+            if (unchecked(Now - since) < EvictionWaitMs)
+            {
+                return Verdict.NeedMore;
+            }
+
+            route.Counters.OnRefused(RefusalReason.Full);
+            return (int)RefusalReason.Full;
+        }
+
+        /// <summary>Gives back a place reserved by <see cref="TryAdmit"/> for a client that never began a session.</summary>
+        public void Unreserve(uint countedAddress)
         {
             lock (_lock)
             {
-                // Round robin from the last slot given, so slots wear evenly and a scan finds a
-                // free one quickly under load.
-                for (int n = 0; n < _slots.Length; n++)
+                _reserved--;
+                if (countedAddress != 0)
                 {
-                    int i = (_nextSlot + n) % _slots.Length;
-                    if (_slots[i].TryReserve())
-                    {
-                        _nextSlot = (i + 1) % _slots.Length;
-                        return _slots[i];
-                    }
+                    _clients.Remove(countedAddress);
+                }
+            }
+        }
+
+        /// <summary>Counts a client known only from its PROXY header against the per-client cap; false at the cap.</summary>
+        internal bool TryCountClient(uint address)
+        {
+            if (address == 0)
+            {
+                return true; // unknown (a LOCAL or IPv6 header): not counted
+            }
+
+            lock (_lock)
+            {
+                return _clients.TryAdd(address, MaxSessionsPerClient);
+            }
+        }
+
+        internal void Register(RelaySession session)
+        {
+            lock (_lock)
+            {
+                if (_liveCount == _live.Length)
+                {
+                    RelaySession[] bigger = new RelaySession[_live.Length * 2];
+                    Array.Copy(_live, bigger, _liveCount);
+                    _live = bigger;
                 }
 
-                return null;
+                session.TableIndex = _liveCount;
+                _live[_liveCount++] = session;
             }
+        }
+
+        internal void Unregister(RelaySession session, uint countedAddress)
+        {
+            lock (_lock)
+            {
+                int i = session.TableIndex;
+                if (i >= 0 && i < _liveCount && _live[i] == session)
+                {
+                    RelaySession last = _live[--_liveCount];
+                    _live[i] = last;
+                    last.TableIndex = i;
+                    _live[_liveCount] = null;
+                }
+
+                session.TableIndex = -1;
+                if (countedAddress != 0)
+                {
+                    _clients.Remove(countedAddress);
+                }
+            }
+        }
+
+        internal void Release()
+        {
+            lock (_lock)
+            {
+                _reserved--;
+            }
+
+            OnReleased();
+        }
+
+        /// <summary>Opens the listeners and starts the pump's threads; returns how many routes listen.</summary>
+        protected abstract int StartPump();
+
+        /// <summary>Closes the listeners and every session and waits for the pump to end.</summary>
+        protected abstract void StopPump();
+
+        /// <summary>A session ended and gave its place back (the threaded pump wakes a waiting listener).</summary>
+        protected virtual void OnReleased()
+        {
+        }
+
+        /// <summary>Closes every live session (the pumps call it when stopping).</summary>
+        protected void AbortAll()
+        {
+            RelaySession[] live = _live;
+            int count = _liveCount;
+            for (int i = 0; i < count && i < live.Length; i++)
+            {
+                RelaySession session = live[i];
+                if (session != null)
+                {
+                    session.Abort();
+                }
+            }
+        }
+
+        private bool EvictLongestIdle()
+        {
+            // Scan without the relay lock (the reaper does the same): a session that ends meanwhile
+            // refuses Evict, and the caller then counts the client as refused.
+            int now = Now;
+            RelaySession[] live = _live;
+            int count = _liveCount;
+            RelaySession victim = null;
+            int longest = EvictIdleMs - 1;
+            for (int i = 0; i < count && i < live.Length; i++)
+            {
+                RelaySession session = live[i];
+                int idle = session == null ? -1 : session.IdleFor(now);
+                if (idle > longest)
+                {
+                    longest = idle;
+                    victim = session;
+                }
+            }
+
+            return victim != null && victim.Evict();
         }
 
         private void AddLiveBytes(Route route, RouteCounters target)
         {
-            for (int i = 0; i < _slots.Length; i++)
+            RelaySession[] live = _live;
+            int count = _liveCount;
+            for (int i = 0; i < count && i < live.Length; i++)
             {
-                Session slot = _slots[i];
-                int phase = slot.Phase;
-                Route current = slot.Route;
-                if ((phase == SessionPhase.Relaying || phase == SessionPhase.Draining) && current != null && (route == null || current == route))
+                RelaySession session = live[i];
+                if (session == null)
                 {
-                    target.AddBytes(slot.BytesToUpstream, slot.BytesToClient);
+                    continue;
+                }
+
+                int phase = session.Phase;
+                Route current = session.Route;
+                if ((phase == SessionPhase.Relaying || phase == SessionPhase.HalfClosed) && current != null && (route == null || current == route))
+                {
+                    target.AddBytes(session.BytesToUpstream, session.BytesToClient);
+                }
+            }
+        }
+
+        /// <summary>
+        /// One pass of the reaper over the live sessions at the clock's current time (the reaper
+        /// thread calls it every <see cref="ReaperIntervalMs"/>; tests call it with a fake clock).
+        /// Reads the table without the lock: a session that ends meanwhile ignores the look.
+        /// </summary>
+        public void Reap()
+        {
+            int now = Now;
+            RelaySession[] live = _live;
+            int count = _liveCount;
+            for (int i = 0; i < count && i < live.Length; i++)
+            {
+                RelaySession session = live[i];
+                if (session != null)
+                {
+                    session.Reap(now);
                 }
             }
         }
@@ -302,11 +492,7 @@ namespace Pigeon.Relay
             while (!_stopping)
             {
                 Thread.Sleep(ReaperIntervalMs);
-                int now = Now;
-                for (int i = 0; i < _slots.Length; i++)
-                {
-                    _slots[i].Reap(now);
-                }
+                Reap();
             }
         }
 

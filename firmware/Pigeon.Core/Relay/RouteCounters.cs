@@ -11,7 +11,7 @@ namespace Pigeon.Relay
     public sealed class RouteCounters
     {
         /// <summary>The number of <see cref="RefusalReason"/> values.</summary>
-        public const int ReasonCount = 7;
+        public const int ReasonCount = RefusalReasons.Count;
 
         private readonly object _lock = new object();
         private readonly int[] _refused = new int[ReasonCount];

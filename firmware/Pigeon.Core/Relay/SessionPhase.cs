@@ -1,8 +1,8 @@
 namespace Pigeon.Relay
 {
     /// <summary>
-    /// A session slot's life cycle. Plain int constants rather than an enum: the phase is an int
-    /// field that the reaper and the status read without taking the slot's lock.
+    /// A session's life cycle. Plain int constants rather than an enum: the phase is an int
+    /// field that the reaper and the status read without taking the session's lock.
     /// </summary>
     public static class SessionPhase
     {
@@ -12,17 +12,24 @@ namespace Pigeon.Relay
         /// <summary>Claimed by a listener, client not yet handed over.</summary>
         public const int Reserved = 1;
 
-        /// <summary>Reading the first bytes or the ClientHello (hello timeout).</summary>
+        /// <summary>
+        /// Admission: a PROXY header from a load balancer, the first bytes or the ClientHello, a
+        /// TLS handshake on terminateTls routes, and the first bytes inside it (hello timeout,
+        /// one deadline for all of it).
+        /// </summary>
         public const int Hello = 2;
 
-        /// <summary>Resolving and connecting upstream (connect timeout).</summary>
+        /// <summary>Resolving and connecting upstream (connect timeout per attempt).</summary>
         public const int Connecting = 3;
 
-        /// <summary>Pumping both ways (idle timeout).</summary>
+        /// <summary>Pumping both ways (idle timeout, renewed by every byte either way).</summary>
         public const int Relaying = 4;
 
-        /// <summary>One side finished; the other may still send briefly (drain timeout).</summary>
-        public const int Draining = 5;
+        /// <summary>
+        /// One side finished (FIN); the other direction still runs until it finishes too or moves
+        /// nothing for the drain time (HAProxy's client-fin/server-fin: inactivity, not a fixed end).
+        /// </summary>
+        public const int HalfClosed = 5;
 
         /// <summary>Closing both sides and returning the slot.</summary>
         public const int Closing = 6;

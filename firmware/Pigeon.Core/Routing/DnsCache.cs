@@ -13,6 +13,15 @@ namespace Pigeon.Routing
         /// <summary>How long a failed lookup is remembered.</summary>
         public const int NegativeSeconds = 10;
 
+        /// <summary>Answer of TryCached: the name is not in the table (the resolver must be asked).</summary>
+        public const int Miss = 0;
+
+        /// <summary>Answer of TryCached: a fresh address.</summary>
+        public const int Hit = 1;
+
+        /// <summary>Answer of TryCached: the name failed to resolve moments ago.</summary>
+        public const int Failed = 2;
+
         private readonly IResolver _resolver;
         private readonly IClock _clock;
         private readonly long _lifetimeMs;
@@ -66,12 +75,34 @@ namespace Pigeon.Routing
             return Lookup(null, buffer, offset, length, out address);
         }
 
-        private bool Lookup(string text, byte[] buffer, int offset, int length, out uint address)
+        /// <summary>
+        /// Answers a configured host from the table alone, never asking the resolver: <see cref="Hit"/>
+        /// (an IPv4 literal always is), <see cref="Failed"/> or <see cref="Miss"/>. The event-driven
+        /// pump uses it to keep its threads from waiting on DNS.
+        /// </summary>
+        public int TryCached(string host, out uint address)
+        {
+            if (IPv4.TryParse(host, out address))
+            {
+                return Hit;
+            }
+
+            byte[] ignored = null;
+            return Cached(host, ignored, 0, host == null ? 0 : host.Length, out address);
+        }
+
+        /// <summary><see cref="TryCached(string, out uint)"/> for a name given as ASCII bytes (an SNI).</summary>
+        public int TryCached(byte[] buffer, int offset, int length, out uint address)
+        {
+            return Cached(null, buffer, offset, length, out address);
+        }
+
+        private int Cached(string text, byte[] buffer, int offset, int length, out uint address)
         {
             address = 0;
             if (length < 1 || length > ClientHelloReader.MaxHostLength)
             {
-                return false;
+                return Failed;
             }
 
             long now = _clock.NowMilliseconds;
@@ -82,9 +113,20 @@ namespace Pigeon.Routing
                     if (_expires[i] > now && _lengths[i] == length && SameName(i, text, buffer, offset, length))
                     {
                         address = _addresses[i];
-                        return address != 0;
+                        return address != 0 ? Hit : Failed;
                     }
                 }
+            }
+
+            return Miss;
+        }
+
+        private bool Lookup(string text, byte[] buffer, int offset, int length, out uint address)
+        {
+            int cached = Cached(text, buffer, offset, length, out address);
+            if (cached != Miss)
+            {
+                return cached == Hit;
             }
 
             // Miss: resolve outside the lock (it may take seconds), then remember the answer.

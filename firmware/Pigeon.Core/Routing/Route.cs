@@ -32,8 +32,23 @@ namespace Pigeon.Routing
         /// <summary>Second upstream host; null for none.</summary>
         public string FallbackHost { get; private set; }
 
-        /// <summary>Send a PROXY v1 line upstream.</summary>
-        public bool ProxyProtocol { get; private set; }
+        /// <summary>Send a PROXY header upstream.</summary>
+        public bool ProxyProtocol
+        {
+            get { return ProxyVersion != 0; }
+        }
+
+        /// <summary>The PROXY header sent upstream: 0 none, 1 the v1 text line, 2 the v2 binary header.</summary>
+        public int ProxyVersion { get; private set; }
+
+        /// <summary>Terminate the client's TLS and relay what is inside (a chat route; see RouteConfig.TerminateTls).</summary>
+        public bool TerminateTls { get; private set; }
+
+        /// <summary>Expect a PROXY header from a load balancer before the client's bytes.</summary>
+        public bool AcceptProxy { get; private set; }
+
+        /// <summary>Refuse first bytes no WhatsApp chat client sends (<see cref="Pigeon.Relay.ChatOpening"/>).</summary>
+        public bool ChatOpeningCheck { get; private set; }
 
         /// <summary>Names carried on an SNI route; null on a plain route.</summary>
         public HostAllowList AllowList { get; private set; }
@@ -93,7 +108,10 @@ namespace Pigeon.Routing
             route.UpstreamHost = config.UpstreamHost;
             route.UpstreamPort = config.UpstreamPort;
             route.FallbackHost = fallback;
-            route.ProxyProtocol = config.ProxyProtocol;
+            route.ProxyVersion = config.ProxyProtocol ? config.ProxyProtocolVersion : 0;
+            route.TerminateTls = config.TerminateTls;
+            route.AcceptProxy = config.AcceptProxy;
+            route.ChatOpeningCheck = config.ChatOpeningCheck;
             route.AllowList = allow;
             route.UpstreamFromSni = config.UpstreamFromSni;
             route.AllowTls = config.AllowTls;

@@ -30,8 +30,12 @@ namespace Pigeon.Tls
     /// </remarks>
     public sealed class ClientHelloReader
     {
-        /// <summary>Default cap on the bytes the relay waits for (modern hellos are 1.7-2 KB).</summary>
-        public const int DefaultMaxHelloBytes = 16384;
+        /// <summary>
+        /// The largest cap a config may set, and the default: 64 KB. Modern hellos are 1.7-2 KB,
+        /// but one ClientHello may span several 16 KB records (RFC 8446 §5.1), so a cap at one
+        /// record's size would refuse valid clients.
+        /// </summary>
+        public const int DefaultMaxHelloBytes = 65536;
 
         /// <summary>A host name in text form is at most 253 characters (RFC 1035 §2.3.4, no trailing dot).</summary>
         public const int MaxHostLength = 253;

@@ -69,6 +69,33 @@ namespace Pigeon.Tls
             return text != null && (IPv4.IsLiteral(text) || IsValid(text));
         }
 
+        /// <summary>
+        /// True when the name could be read as an address rather than a name: its last label does
+        /// not start with a letter. That covers IPv4 literals ("127.0.0.1", which RFC 6066 §3
+        /// forbids in SNI), the short and hex forms resolvers still accept ("127.1", "0x7f.1"), and
+        /// all-numeric top-level labels, which no real domain has (RFC 3696 §2). The relay never
+        /// dials such a name.
+        /// </summary>
+        public static bool IsAddressLike(byte[] buffer, int offset, int length)
+        {
+            int last = offset;
+            for (int i = offset; i < offset + length; i++)
+            {
+                if (buffer[i] == (byte)'.')
+                {
+                    last = i + 1;
+                }
+            }
+
+            if (last >= offset + length)
+            {
+                return true; // empty last label: not a name
+            }
+
+            byte b = buffer[last];
+            return !((b >= (byte)'a' && b <= (byte)'z') || (b >= (byte)'A' && b <= (byte)'Z'));
+        }
+
         /// <summary>A byte allowed inside a label.</summary>
         public static bool IsHostByte(byte b)
         {

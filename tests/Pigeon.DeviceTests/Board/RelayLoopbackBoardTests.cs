@@ -65,7 +65,7 @@ namespace Pigeon.DeviceTests.Board
             route.UpstreamHost = "echo.test";
             route.UpstreamPort = EchoPort;
             config.Routes = new RouteConfig[] { route };
-            RelayServer relay = new RelayServer(config, transport, new FakeResolver("echo.test", IPv4.Loopback), new DeviceClock(), new DeviceLog());
+            RelayServer relay = new ThreadedRelay(config, transport, new FakeResolver("echo.test", IPv4.Loopback), new DeviceClock(), new DeviceLog());
             Assert.AreEqual(1, relay.Start());
             try
             {

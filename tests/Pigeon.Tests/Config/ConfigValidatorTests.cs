@@ -37,8 +37,8 @@ namespace Pigeon.Tests.Config
         [TestMethod]
         [DataRow("relay.maxSessions", 0, false, false)]
         [DataRow("relay.maxSessions", 1, false, true)]
-        [DataRow("relay.maxSessions", 4096, false, true)]
-        [DataRow("relay.maxSessions", 4097, false, false)]
+        [DataRow("relay.maxSessions", 1000000, false, true)]
+        [DataRow("relay.maxSessions", 1000001, false, false)]
         [DataRow("relay.maxSessions", 5, true, true)]
         [DataRow("relay.maxSessions", 6, true, false)]
         [DataRow("relay.bufferBytes", 511, false, false)]
@@ -49,8 +49,8 @@ namespace Pigeon.Tests.Config
         [DataRow("relay.bufferBytes", 3277, true, false)]
         [DataRow("relay.maxHelloBytes", 511, false, false)]
         [DataRow("relay.maxHelloBytes", 512, false, true)]
-        [DataRow("relay.maxHelloBytes", 16384, false, true)]
-        [DataRow("relay.maxHelloBytes", 16385, false, false)]
+        [DataRow("relay.maxHelloBytes", 65536, false, true)]
+        [DataRow("relay.maxHelloBytes", 65537, false, false)]
         [DataRow("relay.maxHelloBytes", 8192, true, true)]
         [DataRow("relay.maxHelloBytes", 8193, true, false)]
         [DataRow("relay.helloTimeoutSeconds", 0, false, false)]
@@ -71,6 +71,14 @@ namespace Pigeon.Tests.Config
         [DataRow("relay.dnsCacheSeconds", -1, false, false)]
         [DataRow("relay.dnsCacheSeconds", 86400, false, true)]
         [DataRow("relay.dnsCacheSeconds", 86401, false, false)]
+        [DataRow("relay.maxSessionsPerClient", -1, false, false)]
+        [DataRow("relay.maxSessionsPerClient", 0, false, true)]
+        [DataRow("relay.maxSessionsPerClient", 1000000, false, true)]
+        [DataRow("relay.maxSessionsPerClient", 1000001, false, false)]
+        [DataRow("relay.evictIdleSeconds", -1, false, false)]
+        [DataRow("relay.evictIdleSeconds", 0, false, true)]
+        [DataRow("relay.evictIdleSeconds", 86400, false, true)]
+        [DataRow("relay.evictIdleSeconds", 86401, false, false)]
         [DataRow("setupAp.channel", 0, false, false)]
         [DataRow("setupAp.channel", 1, false, true)]
         [DataRow("setupAp.channel", 13, false, true)]
@@ -217,6 +225,7 @@ namespace Pigeon.Tests.Config
         [DataRow("*.0.0.1", true, true)]
         [DataRow("*.1", true, true)]
         [DataRow("10.0.0.7", false, true)]
+        [DataRow("*.0x7f", true, true)]
         [DataRow("*.net", true, true)]
         [DataRow("*.com", false, true)]
         [DataRow("localhost", true, true)]
@@ -345,6 +354,76 @@ namespace Pigeon.Tests.Config
             Assert.IsTrue(report.HasWarningAt("network.dynDnsUrl"));
         }
 
+        [TestMethod]
+        [DataRow("allowedSni")]
+        [DataRow("upstreamFromSni")]
+        [DataRow("allowTls")]
+        public void Validate_TerminateTlsWithPassthroughOption_ErrorAtTerminateTls(string option)
+        {
+            PigeonConfig c = ConfigDefaults.Create(false);
+            RouteConfig route = c.Relay.Routes[0];
+            route.TerminateTls = true;
+            if (option == "allowTls")
+            {
+                route.AllowTls = true;
+            }
+            else
+            {
+                route.AllowedSni = ConfigDefaults.MediaAllowedSni();
+                route.UpstreamFromSni = option == "upstreamFromSni";
+            }
+
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.IsTrue(report.HasErrorAt("relay.routes[0].terminateTls"), ConfigText.Describe(report));
+        }
+
+        [TestMethod]
+        public void Validate_TerminateTls_FineOnHost_RefusedOnBoardWithTheReason()
+        {
+            PigeonConfig host = ConfigDefaults.Create(false);
+            host.Relay.Routes[0].TerminateTls = true;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(host, false, report);
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
+
+            PigeonConfig board = ConfigDefaults.Create(true);
+            board.Relay.Routes[0].TerminateTls = true;
+            report = new ValidationReport();
+            ConfigValidator.Validate(board, true, report);
+            Assert.IsTrue(report.HasErrorAt("relay.routes[0].terminateTls"), ConfigText.Describe(report));
+            Assert.IsTrue(ConfigText.Describe(report).IndexOf("TLS off") >= 0, "the message says what to do instead");
+        }
+
+        [TestMethod]
+        public void Validate_CertificateWithoutKey_Error()
+        {
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Relay.TlsCertificateFile = "/etc/pigeon/cert.pem";
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.IsTrue(report.HasErrorAt("relay.tlsKeyFile"), ConfigText.Describe(report));
+            c.Relay.TlsKeyFile = "/etc/pigeon/key.pem";
+            report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
+        }
+
+        [TestMethod]
+        public void Read_ProxyProtocolForms_V1V2BoolAndErrors()
+        {
+            ValidationReport report = new ValidationReport();
+            PigeonConfig c = ConfigText.Read("{\"schemaVersion\":1,\"relay\":{\"routes\":[{\"name\":\"a\",\"listenPort\":1,\"upstreamHost\":\"x.example\",\"upstreamPort\":2,\"proxyProtocol\":\"v2\"},"
+                + "{\"name\":\"b\",\"listenPort\":3,\"upstreamHost\":\"x.example\",\"upstreamPort\":2,\"proxyProtocol\":true}]}}", false, report);
+            Assert.IsNotNull(c, ConfigText.Describe(report));
+            Assert.IsTrue(c.Relay.Routes[0].ProxyProtocol);
+            Assert.AreEqual(2, c.Relay.Routes[0].ProxyProtocolVersion);
+            Assert.AreEqual(1, c.Relay.Routes[1].ProxyProtocolVersion);
+            report = new ValidationReport();
+            ConfigText.Read("{\"schemaVersion\":1,\"relay\":{\"routes\":[{\"name\":\"c\",\"listenPort\":4,\"upstreamHost\":\"x.example\",\"upstreamPort\":2,\"proxyProtocol\":\"v3\"}]}}", false, report);
+            Assert.IsTrue(report.HasErrorAt("relay.routes[0].proxyProtocol"), ConfigText.Describe(report));
+        }
+
         private static void SetNumber(PigeonConfig c, string path, int value)
         {
             switch (path)
@@ -357,6 +436,8 @@ namespace Pigeon.Tests.Config
                 case "relay.idleTimeoutSeconds": c.Relay.IdleTimeoutSeconds = value; break;
                 case "relay.drainMilliseconds": c.Relay.DrainMilliseconds = value; break;
                 case "relay.dnsCacheSeconds": c.Relay.DnsCacheSeconds = value; break;
+                case "relay.maxSessionsPerClient": c.Relay.MaxSessionsPerClient = value; break;
+                case "relay.evictIdleSeconds": c.Relay.EvictIdleSeconds = value; break;
                 case "setupAp.channel": c.SetupAp.Channel = value; break;
                 case "portal.port": c.Portal.Port = value; break;
                 case "relay.routes[0].listenPort": c.Relay.Routes[0].ListenPort = value; break;

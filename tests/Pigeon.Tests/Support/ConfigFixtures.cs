@@ -35,6 +35,11 @@ namespace Pigeon.Tests.Support
     ""idleTimeoutSeconds"": 300,
     ""drainMilliseconds"": 500,
     ""dnsCacheSeconds"": 120,
+    ""maxSessionsPerClient"": 2,
+    ""evictIdleSeconds"": 45,
+    ""decoyPage"": ""<h1>Hello</h1>"",
+    ""tlsCertificateFile"": """",
+    ""tlsKeyFile"": """",
     ""routes"": [
       {
         ""name"": ""chat-5222"",
@@ -43,10 +48,13 @@ namespace Pigeon.Tests.Support
         ""upstreamHost"": ""g.whatsapp.net"",
         ""upstreamPort"": 5222,
         ""fallbackHost"": ""g-fallback.whatsapp.net"",
-        ""proxyProtocol"": true,
+        ""proxyProtocol"": ""v2"",
         ""allowedSni"": [],
         ""upstreamFromSni"": false,
-        ""allowTls"": false
+        ""allowTls"": false,
+        ""terminateTls"": false,
+        ""acceptProxy"": false,
+        ""chatOpeningCheck"": true
       },
       {
         ""name"": ""media-7777"",
@@ -59,6 +67,9 @@ namespace Pigeon.Tests.Support
         ""allowedSni"": [""whatsapp.net"", ""*.whatsapp.net""],
         ""upstreamFromSni"": false,
         ""allowTls"": false,
+        ""terminateTls"": false,
+        ""acceptProxy"": false,
+        ""chatOpeningCheck"": false,
         ""comment"": ""kept: a key this firmware does not know""
       }
     ]

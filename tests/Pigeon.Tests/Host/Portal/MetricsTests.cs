@@ -55,7 +55,7 @@ namespace Pigeon.Tests.Host.Portal
             media.ListenAddress = "127.0.0.1";
             mediaPort = media.ListenPort;
             config.Routes = new RouteConfig[] { chat, media };
-            return new RelayServer(config, new SocketTransport(), new NoResolver(), new HostClock(), new ListLog());
+            return new ThreadedRelay(config, new SocketTransport(), new NoResolver(), new HostClock(), new ListLog());
         }
 
         private static string Text(TextBuffer buffer)
@@ -108,7 +108,7 @@ namespace Pigeon.Tests.Host.Portal
                 Assert.IsTrue(page.Value("pigeon_memory_free_bytes") > 0);
                 Assert.AreEqual("counter", page.Types["pigeon_route_refused_total"]);
                 Assert.AreEqual("gauge", page.Types["pigeon_sessions_active"]);
-                Assert.AreEqual(7 * 2, page.Samples.FindAll(s => s.Name == "pigeon_route_refused_total").Count);
+                Assert.AreEqual(RefusalReasons.Count * 2, page.Samples.FindAll(s => s.Name == "pigeon_route_refused_total").Count);
             }
             finally
             {

@@ -60,9 +60,10 @@ namespace Pigeon.Tests.Host.Relay
             return r;
         }
 
-        public static RelayServer StartRelay(RelayConfig config, IResolver resolver = null)
+        /// <summary>Starts a relay with the host's pump "events" or the board's "threads" (HostApp.CreateRelay).</summary>
+        public static RelayServer StartRelay(string pump, RelayConfig config, IResolver resolver = null)
         {
-            RelayServer relay = new RelayServer(config, new SocketTransport(), resolver ?? new HostResolver(), new HostClock(), new NullLog());
+            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), new HostClock(), new NullLog());
             relay.Start();
             for (int i = 0; i < relay.RouteCount; i++)
             {
@@ -73,6 +74,39 @@ namespace Pigeon.Tests.Host.Relay
             }
 
             return relay;
+        }
+
+        /// <summary>Starts a relay whose terminateTls routes present <paramref name="identity"/>.</summary>
+        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.TlsIdentity identity, IResolver resolver = null)
+        {
+            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), new HostClock(), new NullLog());
+            if (relay is Pigeon.Host.Pump.EventRelay events)
+            {
+                events.TlsOptions = identity.ServerOptions;
+            }
+            else
+            {
+                ((ThreadedRelay)relay).Tls = new Pigeon.Host.Tls.TlsServer(() => identity);
+            }
+
+            relay.Start();
+            for (int i = 0; i < relay.RouteCount; i++)
+            {
+                if (!relay.GetListener(i).IsListening)
+                {
+                    throw new InvalidOperationException("route did not listen: " + relay.GetListener(i).Error);
+                }
+            }
+
+            return relay;
+        }
+
+        /// <summary>A folder of its own under the temp directory (deleted by the caller).</summary>
+        public static string TempFolder()
+        {
+            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pigeon-test-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(path);
+            return path;
         }
 
         public static Socket Connect(int port)

@@ -76,14 +76,16 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(120000)]
-        public void TlsClient_ThroughSniRoute_FiftyMegabytesEachWayIntact()
+        public void TlsClient_ThroughSniRoute_FiftyMegabytesEachWayIntact(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Sni(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 var server = TlsExchangeServer(upstream, FiftyMegabytes);
@@ -106,8 +108,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
-        public void Refusals_EachCountedUnderItsReason_WhileRunningSessionFlows()
+        public void Refusals_EachCountedUnderItsReason_WhileRunningSessionFlows(string pump)
         {
             var upstream = Listen();
             int media = FreePort();
@@ -116,7 +120,7 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config(maxSessions: 8);
             config.HelloTimeoutSeconds = 1;
             config.Routes = new[] { Sni(media, PortOf(upstream)), Plain(chat, PortOf(chatUpstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 // A session that keeps flowing the whole time.
@@ -204,14 +208,16 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
-        public void FullRelay_NewClientClosedAtOnce_ExistingSessionsFlow()
+        public void FullRelay_NewClientClosedAtOnce_ExistingSessionsFlow(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config(maxSessions: 2);
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             Socket a = null, b = null, ua = null, ub = null;
             try
             {
@@ -259,14 +265,16 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void ProxyProtocol_LineIsExact_ThenClientBytes()
+        public void ProxyProtocol_LineIsExact_ThenClientBytes(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Plain(port, PortOf(upstream), proxy: true) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket client = Connect(port);
@@ -291,8 +299,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void UnreachableUpstream_CountedAndClosed_FallbackUsedWhenPrimaryFails()
+        public void UnreachableUpstream_CountedAndClosed_FallbackUsedWhenPrimaryFails(string pump)
         {
             int dead = FreePort(); // nothing listens here
             int port = FreePort();
@@ -304,7 +314,7 @@ namespace Pigeon.Tests.Host.Relay
                 Plain(port, dead),
                 Plain(port2, PortOf(fallback), upstream: "primary.invalid", fallback: "127.0.0.1"),
             };
-            RelayServer relay = StartRelay(config, new TableResolver());
+            RelayServer relay = StartRelay(pump, config, new TableResolver());
             try
             {
                 using (Socket client = Connect(port))
@@ -333,8 +343,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void ConnectTimeout_UpstreamNotAnswering_ClosedAfterTimeout()
+        public void ConnectTimeout_UpstreamNotAnswering_ClosedAfterTimeout(string pump)
         {
             // A listener that never accepts, with its backlog filled: further SYNs go unanswered,
             // so a connect hangs until the relay's connect timeout.
@@ -355,7 +367,7 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config();
             config.ConnectTimeoutSeconds = 1;
             config.Routes = new[] { Plain(port, blackholePort) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket client = Connect(port);
@@ -375,15 +387,17 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void IdleSession_ClosedAfterIdleTimeout_ActiveOneKept()
+        public void IdleSession_ClosedAfterIdleTimeout_ActiveOneKept(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
             config.IdleTimeoutSeconds = 1;
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket busy = Connect(port);
@@ -415,14 +429,16 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(30000)]
-        public void HalfClose_ClientFinishes_UpstreamReplyStillArrives()
+        public void HalfClose_ClientFinishes_UpstreamReplyStillArrives(string pump)
         {
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket client = Connect(port);
@@ -446,8 +462,101 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
+        [Timeout(30000)]
+        public void HalfClose_SlowAnswerAfterClientFin_EveryByteArrives(string pump)
+        {
+            // Issue 13.1: the answer trickles for 2.5 s, far past the 1 s drain; it must all arrive.
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(pump, config);
+            try
+            {
+                using Socket client = Connect(port);
+                client.Send(Encoding.ASCII.GetBytes("request"));
+                client.Shutdown(SocketShutdown.Send);
+                using Socket up = upstream.AcceptSocket();
+                up.ReceiveTimeout = 5000;
+                Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
+                byte[] chunk = new byte[1024];
+                Task answer = Task.Run(() =>
+                {
+                    for (int i = 0; i < 50; i++)
+                    {
+                        chunk[0] = (byte)i;
+                        up.Send(chunk);
+                        Thread.Sleep(50);
+                    }
+
+                    up.Shutdown(SocketShutdown.Send);
+                });
+                byte[] got = ReadExactly(client, 50 * 1024);
+                for (int i = 0; i < 50; i++)
+                {
+                    Assert.AreEqual((byte)i, got[i * 1024], "chunk " + i);
+                }
+
+                Assert.IsTrue(ClosedWithin(client, 3000), "the upstream's FIN ends it");
+                answer.Wait(5000);
+                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
+        [Timeout(30000)]
+        public void HalfClose_UpstreamFinishesFirst_SlowUploadStillArrives(string pump)
+        {
+            var upstream = Listen();
+            int port = FreePort();
+            RelayConfig config = LoopbackRig.Config();
+            config.Routes = new[] { Plain(port, PortOf(upstream)) };
+            RelayServer relay = StartRelay(pump, config);
+            try
+            {
+                using Socket client = Connect(port);
+                client.Send(new byte[] { 1 });
+                using Socket up = upstream.AcceptSocket();
+                up.ReceiveTimeout = 5000;
+                ReadExactly(up, 1);
+                up.Send(Encoding.ASCII.GetBytes("bye"));
+                up.Shutdown(SocketShutdown.Send);
+                Assert.AreEqual("bye", Encoding.ASCII.GetString(ReadExactly(client, 3)));
+                byte[] chunk = new byte[1024];
+                for (int i = 0; i < 40; i++)
+                {
+                    chunk[0] = (byte)i;
+                    client.Send(chunk);
+                    Thread.Sleep(50);
+                }
+
+                byte[] got = ReadExactly(up, 40 * 1024);
+                Assert.AreEqual((byte)39, got[39 * 1024], "the last chunk of a 2 s upload after the upstream's FIN");
+                client.Shutdown(SocketShutdown.Send);
+                Assert.AreEqual(0, up.Receive(new byte[1]), "the client's FIN passed on");
+                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
+            }
+            finally
+            {
+                relay.Stop();
+                upstream.Stop();
+            }
+        }
+
+        [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
-        public void SteadyTransfer_AllocatesNothingPerRead()
+        public void SteadyTransfer_AllocatesNothingPerRead(string pump)
         {
             // 2 KB buffers: 64 MB is ~32,000 reads and writes per direction; even 8 bytes a read
             // would show as 256 KB. The budget below covers the test process's own background.
@@ -455,7 +564,7 @@ namespace Pigeon.Tests.Host.Relay
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config(bufferBytes: 2048);
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             try
             {
                 using Socket client = Connect(port);
@@ -501,8 +610,10 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
         [Timeout(60000)]
-        public void ManySessions_SlotsReused_AllocationPerSessionReported()
+        public void ManySessions_SlotsReused_AllocationPerSessionReported(string pump)
         {
             var upstream = Listen(backlog: 64);
             int port = FreePort();
@@ -511,7 +622,7 @@ namespace Pigeon.Tests.Host.Relay
             // so give headroom: the point is that 350 sessions run through a fixed set of slots.
             RelayConfig config = LoopbackRig.Config(maxSessions: 16);
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(config);
+            RelayServer relay = StartRelay(pump, config);
             Thread echo = new Thread(() =>
             {
                 try

@@ -55,7 +55,7 @@ namespace Pigeon.Tests.Host.Routing
             route.UpstreamPort = upstreamPort;
             config.Routes = new RouteConfig[] { route };
             Recording net = new Recording();
-            RelayServer relay = new RelayServer(config, net, new TwoHosts(), new HostClock(), new ListLog());
+            RelayServer relay = new ThreadedRelay(config, net, new TwoHosts(), new HostClock(), new ListLog());
             if (withHealth)
             {
                 UpstreamHealth health = new UpstreamHealth(new Route[] { relay.GetRoute(0) }, net, relay.Dns, new HostClock(), 1000);

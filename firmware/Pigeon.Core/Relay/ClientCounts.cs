@@ -1,0 +1,164 @@
+namespace Pigeon.Relay
+{
+    /// <summary>
+    /// How many live sessions each client address holds, for relay.maxSessionsPerClient. Only
+    /// addresses with a live session are in the table: an address leaves it when its last
+    /// session ends, so nothing about past clients is kept. An open-addressing table of packed
+    /// IPv4 addresses (no per-session allocation; it doubles when half full, which happens only
+    /// while the relay fills up). Not thread-safe: the relay calls it under its lock.
+    /// </summary>
+    public sealed class ClientCounts
+    {
+        private uint[] _keys;
+        private int[] _counts; // 0 = empty slot
+        private int _used;
+
+        /// <summary>An empty table for about <paramref name="expected"/> addresses.</summary>
+        public ClientCounts(int expected)
+        {
+            int size = 16;
+            while (size < expected * 2 && size < (1 << 30))
+            {
+                size <<= 1;
+            }
+
+            _keys = new uint[size];
+            _counts = new int[size];
+        }
+
+        /// <summary>Addresses that hold a session now.</summary>
+        public int Addresses
+        {
+            get { return _used; }
+        }
+
+        /// <summary>Sessions <paramref name="address"/> holds now.</summary>
+        public int CountOf(uint address)
+        {
+            int i = Find(address);
+            return i < 0 ? 0 : _counts[i];
+        }
+
+        /// <summary>
+        /// Counts one more session for <paramref name="address"/> unless it already holds
+        /// <paramref name="limit"/> (0 = no limit). Returns false, counting nothing, at the limit.
+        /// </summary>
+        public bool TryAdd(uint address, int limit)
+        {
+            int i = Find(address);
+            if (i >= 0)
+            {
+                if (limit > 0 && _counts[i] >= limit)
+                {
+                    return false;
+                }
+
+                _counts[i]++;
+                return true;
+            }
+
+            if ((_used + 1) * 2 > _keys.Length)
+            {
+                Grow();
+            }
+
+            Insert(address, 1);
+            _used++;
+            return true;
+        }
+
+        /// <summary>One session of <paramref name="address"/> ended.</summary>
+        public void Remove(uint address)
+        {
+            int i = Find(address);
+            if (i < 0)
+            {
+                return;
+            }
+
+            if (--_counts[i] > 0)
+            {
+                return;
+            }
+
+            // Backward-shift deletion: pull later members of the probe run into the hole so every
+            // lookup still finds its key without tombstones.
+            int mask = _keys.Length - 1;
+            int hole = i;
+            int j = i;
+            while (true)
+            {
+                j = (j + 1) & mask;
+                if (_counts[j] == 0)
+                {
+                    break;
+                }
+
+                int home = Home(_keys[j], mask);
+                bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+                if (movable)
+                {
+                    _keys[hole] = _keys[j];
+                    _counts[hole] = _counts[j];
+                    hole = j;
+                }
+            }
+
+            _keys[hole] = 0;
+            _counts[hole] = 0;
+            _used--;
+        }
+
+        private int Find(uint address)
+        {
+            int mask = _keys.Length - 1;
+            int i = Home(address, mask);
+            while (_counts[i] != 0)
+            {
+                if (_keys[i] == address)
+                {
+                    return i;
+                }
+
+                i = (i + 1) & mask;
+            }
+
+            return -1;
+        }
+
+        private void Insert(uint address, int count)
+        {
+            int mask = _keys.Length - 1;
+            int i = Home(address, mask);
+            while (_counts[i] != 0)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _keys[i] = address;
+            _counts[i] = count;
+        }
+
+        private void Grow()
+        {
+            uint[] keys = _keys;
+            int[] counts = _counts;
+            _keys = new uint[keys.Length * 2];
+            _counts = new int[keys.Length * 2];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                if (counts[i] != 0)
+                {
+                    Insert(keys[i], counts[i]);
+                }
+            }
+        }
+
+        // Fibonacci hashing spreads neighbouring addresses (one subnet) over the table.
+        private static int Home(uint address, int mask)
+        {
+            uint h = unchecked(address * 2654435769u);
+            return (int)(h ^ (h >> 15)) & mask;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System;
+using System.IO;
+using System.Net.Security;
+using Pigeon.Host.Pump;
+using Pigeon.Net;
+using Pigeon.Relay;
+
+namespace Pigeon.Host.Tls
+{
+    /// <summary>
+    /// TLS termination for the blocking pump on the host (<see cref="ThreadedRelay"/>, --pump
+    /// threads): SslStream over the accepted connection, fed the ClientHello bytes admission read
+    /// first. The event pump uses the same <see cref="TlsIdentity.ServerOptions"/> asynchronously.
+    /// </summary>
+    public sealed class TlsServer : ITlsServer
+    {
+        private readonly Func<TlsIdentity> _identity;
+
+        /// <summary>A server presenting the identity <paramref name="identity"/> returns at each handshake (it may be replaced while running).</summary>
+        public TlsServer(Func<TlsIdentity> identity)
+        {
+            _identity = identity;
+        }
+
+        /// <inheritdoc />
+        public IConnection Handshake(IConnection client, byte[] prefix, int offset, int count, out int refusal)
+        {
+            refusal = 0;
+            byte[] copy = new byte[count];
+            Buffer.BlockCopy(prefix, offset, copy, 0, count);
+            PrefixedStream transport = new PrefixedStream(copy, new ConnectionStream(client));
+            SslStream tls = new SslStream(transport, false);
+            try
+            {
+                tls.AuthenticateAsServer(_identity().ServerOptions);
+                return new TlsConnection(client, tls);
+            }
+            catch (Exception e)
+            {
+                refusal = TlsRefusal.Classify(e, transport.PeerGone);
+                tls.Dispose();
+                return null;
+            }
+        }
+
+        /// <summary>A blocking <see cref="Stream"/> over an <see cref="IConnection"/> (what SslStream reads and writes).</summary>
+        private sealed class ConnectionStream : Stream
+        {
+            private readonly IConnection _connection;
+
+            public ConnectionStream(IConnection connection)
+            {
+                _connection = connection;
+            }
+
+            public override bool CanRead => true;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => true;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position
+            {
+                get => throw new NotSupportedException();
+                set => throw new NotSupportedException();
+            }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                if (count == 0)
+                {
+                    return 0;
+                }
+
+                int n = _connection.Receive(buffer, offset, count);
+                if (n < 0)
+                {
+                    throw new IOException("the connection was reset or closed");
+                }
+
+                return n;
+            }
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                if (!_connection.Send(buffer, offset, count))
+                {
+                    throw new IOException("the connection was reset or closed");
+                }
+            }
+
+            public override void Flush()
+            {
+            }
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+        }
+
+        /// <summary>The decrypted stream as an <see cref="IConnection"/>, for the blocking pump.</summary>
+        private sealed class TlsConnection : IConnection
+        {
+            private readonly IConnection _raw;
+            private readonly SslStream _tls;
+
+            public TlsConnection(IConnection raw, SslStream tls)
+            {
+                _raw = raw;
+                _tls = tls;
+            }
+
+            public bool IsOpen => _raw.IsOpen;
+
+            public uint RemoteAddress => _raw.RemoteAddress;
+
+            public int RemotePort => _raw.RemotePort;
+
+            public uint LocalAddress => _raw.LocalAddress;
+
+            public int LocalPort => _raw.LocalPort;
+
+            public bool Connect(uint ipv4, int port) => false;
+
+            public int Receive(byte[] buffer, int offset, int count)
+            {
+                try
+                {
+                    return _tls.Read(buffer, offset, count);
+                }
+                catch (Exception)
+                {
+                    return -1;
+                }
+            }
+
+            public bool Send(byte[] buffer, int offset, int count)
+            {
+                try
+                {
+                    _tls.Write(buffer, offset, count);
+                    return true;
+                }
+                catch (Exception)
+                {
+                    return false;
+                }
+            }
+
+            public bool ShutdownSend()
+            {
+                try
+                {
+                    _tls.ShutdownAsync().GetAwaiter().GetResult(); // close_notify, then the FIN
+                }
+                catch (Exception)
+                {
+                    return false;
+                }
+
+                return _raw.ShutdownSend();
+            }
+
+            public void Close()
+            {
+                _raw.Close(); // any read or write on the TLS fails at once
+                _tls.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Pigeon.Config;
+using Pigeon.Relay;
+using Pigeon.Routing;
+using Pigeon.Tests.Support;
+using Pigeon.Tls;
+#if NANOFRAMEWORK_1_0
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
+
+namespace Pigeon.Tests.Relay
+{
+    [TestClass]
+    public class AdmissionTests
+    {
+        [TestMethod]
+        public void Plain_ChatBytes_GoAtFirstByte()
+        {
+            byte[] b = Bytes.Hex("5741060500");
+            Assert.AreEqual(Verdict.Go, Admission.Plain(Chat(false, false), b, 0, 1));
+        }
+
+        [TestMethod]
+        public void Plain_TlsHello_RefusedAsTlsOnChatPortOnceThreeBytesSayTls()
+        {
+            byte[] hello = new HelloBuilder().Build();
+            Route route = Chat(false, false);
+            Assert.AreEqual(Verdict.NeedMore, Admission.Plain(route, hello, 0, 1));
+            Assert.AreEqual(Verdict.NeedMore, Admission.Plain(route, hello, 0, 2));
+            Assert.AreEqual((int)RefusalReason.TlsOnChatPort, Admission.Plain(route, hello, 0, 3));
+        }
+
+        [TestMethod]
+        public void Plain_Byte16NotFollowedByTlsVersion_IsChatData()
+        {
+            Assert.AreEqual(Verdict.Go, Admission.Plain(Chat(false, false), Bytes.Hex("1605"), 0, 2));
+            Assert.AreEqual(Verdict.Go, Admission.Plain(Chat(false, false), Bytes.Hex("160307"), 0, 3));
+        }
+
+        [TestMethod]
+        public void Plain_AllowTls_CarriesTheHello()
+        {
+            byte[] hello = new HelloBuilder().Build();
+            Assert.AreEqual(Verdict.Go, Admission.Plain(Chat(true, false), hello, 0, 3));
+        }
+
+        [TestMethod]
+        public void Plain_ChatOpeningCheck_WaAndEdAdmitted_OthersRefused()
+        {
+            Route route = Chat(false, true);
+            Assert.AreEqual(Verdict.Go, Admission.Plain(route, Bytes.Ascii("WA\u0006\u0005"), 0, 4));
+            Assert.AreEqual(Verdict.Go, Admission.Plain(route, Bytes.Hex("45440001"), 0, 4));
+            Assert.AreEqual(Verdict.NeedMore, Admission.Plain(route, Bytes.Ascii("W"), 0, 1));
+            Assert.AreEqual((int)RefusalReason.NotChatClient, Admission.Plain(route, Bytes.Ascii("P"), 0, 1));
+            Assert.AreEqual((int)RefusalReason.NotChatClient, Admission.Plain(route, Bytes.Ascii("WX"), 0, 2));
+            Assert.AreEqual((int)RefusalReason.NotChatClient, Admission.Plain(route, Bytes.Ascii("GET / HTTP/1.1"), 0, 14));
+        }
+
+        [TestMethod]
+        public void TlsRecord_HandshakeRecord_StartsTls_OtherBytesNotTls()
+        {
+            byte[] hello = new HelloBuilder().Build();
+            Assert.AreEqual(Verdict.NeedMore, Admission.TlsRecord(hello, 0, 0));
+            Assert.AreEqual(Verdict.NeedMore, Admission.TlsRecord(hello, 0, 2));
+            Assert.AreEqual(Verdict.StartTls, Admission.TlsRecord(hello, 0, 3));
+            Assert.AreEqual((int)RefusalReason.NotTls, Admission.TlsRecord(Bytes.Ascii("GET /"), 0, 5));
+            Assert.AreEqual((int)RefusalReason.NotTls, Admission.TlsRecord(Bytes.Hex("1603FF"), 0, 3));
+            Assert.AreEqual((int)RefusalReason.NotTls, Admission.TlsRecord(Bytes.Hex("1601"), 0, 2));
+        }
+
+        [TestMethod]
+        public void Inner_HttpRequest_IsDecoy_ChatOpeningIsGo()
+        {
+            Route route = Chat(false, false);
+            Assert.AreEqual(Verdict.Decoy, Admission.Inner(route, Bytes.Ascii("GET / HTTP/1.1\r\n"), 0, 16));
+            Assert.AreEqual(Verdict.Decoy, Admission.Inner(route, Bytes.Ascii("OPTIONS * HTTP/1.1\r\n"), 0, 20));
+            Assert.AreEqual(Verdict.NeedMore, Admission.Inner(route, Bytes.Ascii("GET"), 0, 3));
+            Assert.AreEqual(Verdict.NeedMore, Admission.Inner(route, Bytes.Ascii("GET "), 0, 4));
+            Assert.AreEqual(Verdict.NeedMore, Admission.Inner(route, Bytes.Ascii("WA"), 0, 2));
+            Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("WA\u0006\u0005"), 0, 4));
+            Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("GET\u0000"), 0, 4));
+            Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("GET x"), 0, 5), "no path: not a request line");
+            Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("ABCDEFGHIJKL"), 0, 12), "longer than any method");
+        }
+
+        [TestMethod]
+        public void Sni_AllowedName_Go_OtherNameAndNoNameRefused()
+        {
+            Route route = Media();
+            ClientHelloReader reader = new ClientHelloReader(4096);
+            byte[] ok = new HelloBuilder().Build();
+            Assert.AreEqual(Verdict.Go, Admission.Sni(route, reader, ok, 0, ok.Length));
+            Assert.AreEqual(Verdict.NeedMore, Admission.Sni(route, reader, ok, 0, ok.Length - 1));
+
+            HelloBuilder evil = new HelloBuilder();
+            evil.Names = new string[] { "evil.example" };
+            byte[] bad = evil.Build();
+            Assert.AreEqual((int)RefusalReason.SniNotAllowed, Admission.Sni(route, reader, bad, 0, bad.Length));
+
+            HelloBuilder none = new HelloBuilder();
+            none.NoExtensions = true;
+            byte[] nameless = none.Build();
+            Assert.AreEqual((int)RefusalReason.SniNotAllowed, Admission.Sni(route, reader, nameless, 0, nameless.Length));
+        }
+
+        [TestMethod]
+        public void Sni_AddressLikeName_RefusedEvenWhenAPatternMatches()
+        {
+            // *.0.0.1 is a bad pattern the validator warns about; the relay must still never be
+            // steered to an address.
+            Route route = Sni(new string[] { "*.0.0.1", "*.1", "*.net" });
+            ClientHelloReader reader = new ClientHelloReader(4096);
+            string[] names = new string[] { "127.0.0.1", "10.1", "0x7f.0.0.1", "a.b.123" };
+            for (int i = 0; i < names.Length; i++)
+            {
+                HelloBuilder b = new HelloBuilder();
+                b.Names = new string[] { names[i] };
+                byte[] hello = b.Build();
+                Assert.AreEqual((int)RefusalReason.SniNotAllowed, Admission.Sni(route, reader, hello, 0, hello.Length), names[i]);
+            }
+
+            HelloBuilder name = new HelloBuilder();
+            name.Names = new string[] { "mmg.whatsapp.net" };
+            byte[] good = name.Build();
+            Assert.AreEqual(Verdict.Go, Admission.Sni(route, reader, good, 0, good.Length));
+        }
+
+        [TestMethod]
+        public void IsAddressLike_NamesAndAddresses()
+        {
+            Assert.IsTrue(HostName.IsAddressLike(Bytes.Ascii("127.0.0.1"), 0, 9));
+            Assert.IsTrue(HostName.IsAddressLike(Bytes.Ascii("127.1"), 0, 5));
+            Assert.IsTrue(HostName.IsAddressLike(Bytes.Ascii("1.0x7f"), 0, 6));
+            Assert.IsTrue(HostName.IsAddressLike(Bytes.Ascii("2130706433"), 0, 10));
+            Assert.IsFalse(HostName.IsAddressLike(Bytes.Ascii("whatsapp.net"), 0, 12));
+            Assert.IsFalse(HostName.IsAddressLike(Bytes.Ascii("1.2.3.example"), 0, 13));
+            Assert.IsFalse(HostName.IsAddressLike(Bytes.Ascii("xn--p1ai"), 0, 8));
+        }
+
+        private static Route Chat(bool allowTls, bool openingCheck)
+        {
+            RouteConfig c = ConfigDefaults.ChatRoute(5222);
+            c.AllowTls = allowTls;
+            c.ChatOpeningCheck = openingCheck;
+            return Build(c);
+        }
+
+        private static Route Media()
+        {
+            return Build(ConfigDefaults.MediaRoute(7777));
+        }
+
+        private static Route Sni(string[] patterns)
+        {
+            RouteConfig c = ConfigDefaults.MediaRoute(7777);
+            c.AllowedSni = patterns;
+            return Build(c);
+        }
+
+        private static Route Build(RouteConfig c)
+        {
+            string error;
+            Route route = Route.Build(c, 0, out error);
+            Assert.IsNotNull(route, error);
+            return route;
+        }
+    }
+}
