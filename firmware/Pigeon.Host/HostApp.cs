@@ -4,7 +4,6 @@ using System.IO;
 using System.Threading;
 using Pigeon.Config;
 using Pigeon.Net;
-using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Host.Pump;
@@ -42,7 +41,7 @@ namespace Pigeon.Host
         }
 
         /// <summary>Port mapping, public address, upstream health, dynamic DNS (after <see cref="Start"/>; null with --no-reach).</summary>
-        public ReachService Reach
+        public Pigeon.Reach.ReachService Reach
         {
             get { return _reach?.Service; }
         }

@@ -130,7 +130,7 @@ namespace Pigeon.Portal
                 JsonNode body = JsonReader.Parse(request.Body, 0, request.BodyLength, MaxBodyDepth, out error);
                 if (body == null || body.Kind != JsonKind.Object)
                 {
-                    response.SetError(400, body == null ? "the body is not valid JSON " + error.ToString() : "the body is not a JSON object");
+                    response.SetError(400, body == null ? "the body is not valid JSON: " + error.ToString() : "the body is not a JSON object");
                     return;
                 }
 

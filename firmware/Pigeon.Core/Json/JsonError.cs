@@ -31,10 +31,11 @@ namespace Pigeon.Json
         /// </summary>
         public string Path { get; private set; }
 
-        /// <summary>"line L, column C: reason" (with the path first when there is one).</summary>
+        /// <summary>"line L, column C: reason", or "path appears twice ... (line L, column C)" for a repeated key.</summary>
         public override string ToString()
         {
-            return (Path == null ? string.Empty : Path + " ") + "(line " + Line.ToString() + ", column " + Column.ToString() + "): " + Reason;
+            string where = "line " + Line.ToString() + ", column " + Column.ToString();
+            return Path == null ? where + ": " + Reason : Path + " " + Reason + " (" + where + ")";
         }
     }
 }
