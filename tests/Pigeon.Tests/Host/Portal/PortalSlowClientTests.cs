@@ -141,6 +141,57 @@ namespace Pigeon.Tests.Host.Portal
             return addresses;
         }
 
+        private sealed class Hello : global::Pigeon.Portal.IHttpHandler
+        {
+            public void Handle(global::Pigeon.Portal.HttpRequest request, global::Pigeon.Portal.HttpResponse response)
+            {
+                response.SetText(200, "hello");
+            }
+        }
+
+        private sealed class NoLog : global::Pigeon.Net.ILog
+        {
+            public void Info(string message)
+            {
+            }
+
+            public void Warn(string message)
+            {
+            }
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void EverySlotBusy_NewcomerGets503AtOnce_UntilASlotIsSlow()
+        {
+            // The server's own clock, moved by hand: whether a waiting client counts as slow does
+            // not depend on this machine's load.
+            global::Pigeon.Tests.Support.FakeClock clock = new global::Pigeon.Tests.Support.FakeClock();
+            global::Pigeon.Portal.PortalServer server = new global::Pigeon.Portal.PortalServer(
+                new global::Pigeon.Sockets.SocketTransport(), clock, new NoLog(), new Hello(), 4, 4);
+            int port = PortalTestHost.FreeTcpPort();
+            Assert.IsTrue(server.Start(global::Pigeon.Net.IPv4.Loopback, port, out string error), error);
+            try
+            {
+                using SlowClients slow = new SlowClients(Addresses(21, 4), port);
+                Thread.Sleep(300);
+                string busy = Get(Owner, port, "/", out long ms);
+                StringAssert.StartsWith(busy, "HTTP/1.1 503 ", "every slot is busy and no one is slow yet");
+                Assert.IsTrue(ms < 2000, "refused at once: " + ms + " ms");
+                Assert.AreEqual(0, slow.Gone());
+
+                clock.Advance(global::Pigeon.Portal.PortalServer.SlowAfterMs);
+                string served = Get(Owner, port, "/", out ms);
+                StringAssert.StartsWith(served, "HTTP/1.1 200 ", "a slow client gives its slot up");
+                Assert.IsTrue(ms < 2000, "at once: " + ms + " ms");
+                Assert.AreEqual(1, server.Evicted);
+            }
+            finally
+            {
+                server.Stop();
+            }
+        }
+
         [TestMethod]
         [Timeout(60000)]
         public void SlowClientsFromOneAddress_HoldAtMostTheirShare_TheOwnerGetsIn()
