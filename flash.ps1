@@ -11,6 +11,9 @@
     3. deploys the Pigeon application image at the board profile's deploy address;
     4. copies the setup page (gzip) to I:\ and, with -Config, a seed config to I:\config.json;
     5. prints what to do next.
+    Before any of that it prints how many relay sessions (phones' connections at once) the board
+    will hold with the config it installs (`Pigeon.Host config check [FILE] --board NAME`, built
+    once from firmware/Pigeon.Host), and stops if that config has errors.
     Every failure stops with a plain message and a non-zero exit code.
 
 .PARAMETER Board
@@ -26,7 +29,8 @@
 .PARAMETER SkipFirmware
     Do not flash the nanoFramework firmware (the board already has the pinned version).
 .PARAMETER DryRun
-    Print the exact commands; install nothing, build nothing, touch no hardware.
+    Print the session budget and the exact commands; install nothing, touch no hardware (only
+    Pigeon.Host's config check is built, to compute the budget).
 .PARAMETER Nanoff
     Use this nanoff executable instead of installing/updating the dotnet tool (offline machines).
 
@@ -49,8 +53,8 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 
-# Exit codes: 0 done; 2 bad arguments or missing file; 3 no/ambiguous serial port;
-# 4 nanoff missing or failed to install; 5 nanoff failed; 6 image cannot be built here.
+# Exit codes: 0 done; 2 bad arguments, missing file or a config with errors; 3 no/ambiguous
+# serial port; 4 nanoff missing or failed to install; 5 nanoff failed; 6 image cannot be built here.
 function Stop-Flash([int]$Code, [string]$Message) {
     [Console]::Error.WriteLine("flash.ps1: $Message")
     exit $Code
@@ -108,8 +112,8 @@ if ($Config) {
 
 $projectDir = Join-Path $root 'firmware' 'Pigeon.Device'
 # The image is every .pe the application needs, concatenated by the nanoFramework build: mscorlib,
-# the nanoFramework libraries, Pigeon.Core.pe (firmware/Pigeon.Core.Board, the core without Portal:
-# one assembly with the whole core overflows the metadata processor) and Pigeon.Device.pe.
+# the nanoFramework libraries, Pigeon.Core.pe and Pigeon.Reach.pe (firmware/Pigeon.Core.Board and
+# Pigeon.Reach.Board: one assembly with the whole core overflows nanoCLR's limits) and Pigeon.Device.pe.
 $builtImage = Join-Path $projectDir 'bin' 'Release' 'Pigeon.Device.bin'
 $buildImage = $false
 if ($Image) {
@@ -151,6 +155,38 @@ if (-not $Port) {
     $Port = $ports[0]
 } elseif (-not $DryRun -and -not $IsWindows -and -not (Test-Path -LiteralPath $Port)) {
     Stop-Flash 3 "serial port not found: $Port"
+}
+
+# --- the session budget: Pigeon.Host config check [FILE] --board NAME ------------------------------
+# The same plan the board makes at start (Relay.SessionBudget), with the profile's heap estimate.
+# PIGEON_HOST (a built Pigeon.Host.dll) skips the build: used by the tests.
+function Get-SessionBudget {
+    $hostDll = $env:PIGEON_HOST
+    if (-not $hostDll) {
+        if (-not (Get-Command 'dotnet' -ErrorAction SilentlyContinue)) {
+            return @{ Code = -1; Lines = @('sessions: unknown (the .NET SDK is needed to compute it)') }
+        }
+        $hostProject = Join-Path $root 'firmware' 'Pigeon.Host' 'Pigeon.Host.csproj'
+        $hostOut = Join-Path ([System.IO.Path]::GetTempPath()) 'pigeon-flash-host'
+        $built = & dotnet build $hostProject -c Release -nologo -v q -o $hostOut 2>&1
+        if ($LASTEXITCODE -ne 0) {
+            return @{ Code = -1; Lines = @("sessions: unknown (Pigeon.Host did not build: $(($built | Select-Object -Last 1)))") }
+        }
+        $hostDll = Join-Path $hostOut 'Pigeon.Host.dll'
+    }
+    $checkArgs = @('config', 'check')
+    if ($Config) { $checkArgs += $Config }
+    $checkArgs += @('--board', $Board)
+    $lines = @(& dotnet $hostDll @checkArgs 2>&1 | ForEach-Object { "$_" })
+    @{ Code = $LASTEXITCODE; Lines = $lines }
+}
+
+$budget = Get-SessionBudget
+$configName = if ($Config) { $Config } else { 'the default config' }
+if ($budget.Code -eq 1) {
+    [Console]::Error.WriteLine("flash.ps1: $configName has errors; the board would not use it:")
+    foreach ($line in $budget.Lines) { [Console]::Error.WriteLine("  $line") }
+    exit 2
 }
 
 # --- the plan ----------------------------------------------------------------------------------
@@ -222,6 +258,8 @@ function New-GzipCopies {
 }
 
 Write-Host "Pigeon flash: $($boardProfile.displayName) on $Port (firmware $fwVersion, deploy address $address)"
+Write-Host "Relay sessions with $configName (one per phone connection at once; heap figures are estimates):"
+foreach ($line in $budget.Lines) { if ($line -notmatch ': OK, \d+ warning') { Write-Host "  $line" } }
 if ($DryRun) {
     Write-Host 'Dry run: these are the commands; nothing is installed and no hardware is touched.'
     foreach ($s in $steps) {

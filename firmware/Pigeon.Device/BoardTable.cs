@@ -19,7 +19,7 @@ namespace Pigeon.Device
                 case "ESP32_S3_QUAD":
                     return new BoardInfo("esp32-s3-devkitc", "ESP32_S3_QUAD", 16, 1024, 2, true, 0, true, false);
                 case "ESP32_C3":
-                    return new BoardInfo("esp32-c3-supermini", "ESP32_C3", 8, 120, 8, false, 9, true, false);
+                    return new BoardInfo("esp32-c3-supermini", "ESP32_C3", 16, 120, 8, false, 9, true, false);
                 case "ESP32_WT32_ETH01":
                     return new BoardInfo("wt32-eth01", "ESP32_WT32_ETH01", 16, 100, 2, true, 39, true, true);
                 case "ESP32_OLIMEX":

@@ -42,17 +42,11 @@ namespace Pigeon.Device
         /// </summary>
         public const int UnconfiguredFallbackMs = 60 * 1000;
 
-        /// <summary>Heap kept for everything but relay sessions: portal, config, JSON, threads (docs/device.md).</summary>
-        public const int ReservedHeapBytes = 40 * 1024;
-
         /// <summary>
         /// Portal slots in setup mode on 16-socket boards: a phone opens several probe and page
         /// connections at once, and no relay runs then (8-socket boards: 2).
         /// </summary>
         public const int SetupPortalSlots = 4;
-
-        /// <summary>UDP sockets beside the relay in run mode: the SNTP client.</summary>
-        public const int RunUdpSockets = 1;
 
         /// <summary>The reboot reason that sends the next boot to setup mode while the station retries.</summary>
         public const string WifiFallbackReason = "network unreachable: setup access point reopened";
@@ -212,7 +206,7 @@ namespace Pigeon.Device
             }
             else if (_relay != null)
             {
-                _log.Warn("reach: port mapping and upstream checks are off: this board's " + _board.MaxSockets.ToString() + " sockets leave none for them (forward the ports on the router)");
+                _log.Warn("reach: port mapping and upstream checks are off: with them no relay session fits this board (forward the ports on the router)");
             }
 
             // The LAN portal (status, admin) with the slots the budget already counted, so it
@@ -220,7 +214,7 @@ namespace Pigeon.Device
             _portalBackend = new DevicePortalBackend(_store, _hasher, _reboot, false, FactoryReset);
             _portalBackend.SetRelay(_relay);
             int portalPort = _config.Portal != null && _config.Portal.Port > 0 ? _config.Portal.Port : 80;
-            StartPortal(_portalBackend, IPv4.Any, portalPort, _portalBackend.BestAddress, RunPortalSlots(_board), _reach);
+            StartPortal(_portalBackend, IPv4.Any, portalPort, _portalBackend.BestAddress, SessionBudget.PortalSlotsFor(_board.MaxSockets), _reach);
 
             Status.Mode = _relay != null ? "relaying" : "error";
             _led.Show(_relay != null ? LedMode.Relaying : LedMode.Error);
@@ -272,65 +266,42 @@ namespace Pigeon.Device
                 return;
             }
 
+            // Sockets and heap decide the session count, the routes and whether port mapping runs
+            // (SessionBudget.ForBoard; Pigeon.Host config check --board prints the same plan).
             int heap = MeasureFreeHeap();
-            RouteConfig[] routes = relay.Routes;
-            SessionBudget budget = Budget(relay, routes.Length, heap, true);
-            if (budget.Sessions < 1 && routes.Length > 2)
-            {
-                // 8-socket boards (ESP32-C3): keep the first route of each upstream (chat 443,
-                // media 587) so at least one session fits (hardware/boards/esp32-c3-supermini.md).
-                routes = FirstRoutePerUpstream(routes);
-                budget = Budget(relay, routes.Length, heap, true);
-                _log.Warn("relay: " + _board.MaxSockets.ToString() + " sockets: running " + routes.Length.ToString() + " routes only");
-            }
-
-            _reachFits = budget.Sessions >= 1;
-            if (!_reachFits)
-            {
-                // A relay session comes before port mapping and health checks: on 8-socket boards
-                // their one socket would be half of the only session.
-                budget = Budget(relay, routes.Length, heap, false);
-            }
-
+            SessionBudget budget = SessionBudget.ForBoard(relay, _board.MaxSockets, heap);
+            _reachFits = budget.Reach;
             Status.SetBudget(budget, heap);
+            string[] plan = budget.Describe("measured");
+            for (int i = 0; i < plan.Length; i++)
+            {
+                _log.Info("budget: " + plan[i]);
+            }
+
             if (budget.Sessions < 1)
             {
                 _log.Warn("relay: no session fits this board's budget (" + budget.LimitedBy + ")");
                 return;
             }
 
-            relay.Routes = routes;
+            if (budget.Routes.Length < relay.Routes.Length)
+            {
+                _log.Warn("relay: " + _board.MaxSockets.ToString() + " sockets: running " + budget.Routes.Length.ToString() + " of " + relay.Routes.Length.ToString() + " routes (the first of each upstream)");
+            }
+
+            relay.Routes = budget.Routes;
             relay.MaxSessions = budget.Sessions;
-            _log.Info("relay: " + budget.Sessions.ToString() + " sessions (limited by " + budget.LimitedBy + "), " + routes.Length.ToString() + " routes");
             try
             {
                 _relay = new ThreadedRelay(relay, new SocketTransport(), new DeviceResolver(), _clock, _log);
                 int opened = _relay.Start();
-                _log.Info("relay: " + opened.ToString() + " of " + routes.Length.ToString() + " listeners open (failed ones are retried by the relay)");
+                _log.Info("relay: " + opened.ToString() + " of " + budget.Routes.Length.ToString() + " listeners open (failed ones are retried by the relay)");
             }
             catch (Exception ex)
             {
                 _relay = null;
                 _log.Warn("relay: cannot start: " + ex.Message);
             }
-        }
-
-        private SessionBudget Budget(RelayConfig relay, int listeners, int heap, bool reach)
-        {
-            int buffer = relay.BufferBytes < ProxyHeader.MaxLength ? ProxyHeader.MaxLength : relay.BufferBytes;
-            int hello = relay.MaxHelloBytes;
-            int inbound = hello > buffer ? hello : buffer;
-            return SessionBudget.Compute(
-                relay.MaxSessions,
-                _board.MaxSockets,
-                listeners,
-                PortalSockets(RunPortalSlots(_board)),
-                RunUdpSockets,
-                reach ? SessionBudget.ReachSockets : 0,
-                heap,
-                ReservedHeapBytes + (reach ? DeviceReach.HeapBytes : 0),
-                inbound,
-                buffer);
         }
 
         private int MeasureFreeHeap()
@@ -353,21 +324,6 @@ namespace Pigeon.Device
             return planned;
         }
 
-        /// <summary>
-        /// Portal slots beside the relay: PortalServer.DeviceSlots (2) on 16-socket boards, one on
-        /// 8-socket boards, where every socket the portal holds is a relay session's half.
-        /// </summary>
-        public static int RunPortalSlots(BoardInfo board)
-        {
-            return board.MaxSockets >= 16 ? PortalServer.DeviceSlots : 1;
-        }
-
-        /// <summary>Sockets the portal can hold: its listener, its slots, and the one it accepts to answer "503 busy".</summary>
-        public static int PortalSockets(int slots)
-        {
-            return 1 + slots + 1;
-        }
-
         private PortalService StartPortal(DevicePortalBackend backend, uint bind, int port, string self, int slots, DeviceReach reach)
         {
             FlashPortalAssets assets = new FlashPortalAssets(_files);
@@ -379,6 +335,7 @@ namespace Pigeon.Device
             // /metrics has the relay's counters always, mapping and health when reach runs.
             PortalService portal = new PortalService(backend, assets, new SocketTransport(), _clock, _log, new DeviceRandom(), new DeviceMemory(), self, port, slots);
             portal.SetReach(reach == null ? null : reach.Service);
+            portal.Server.QueueWhenBusy = true; // no "busy" socket: the budget counts the listener and the slots only
             string error;
             if (!portal.Start(bind, out error))
             {
@@ -388,32 +345,6 @@ namespace Pigeon.Device
 
             _log.Info("portal: " + portal.Url + " (" + slots.ToString() + " slots)");
             return portal;
-        }
-
-        private static RouteConfig[] FirstRoutePerUpstream(RouteConfig[] routes)
-        {
-            RouteConfig[] kept = new RouteConfig[routes.Length];
-            int count = 0;
-            for (int i = 0; i < routes.Length; i++)
-            {
-                bool seen = false;
-                for (int j = 0; j < count; j++)
-                {
-                    if (kept[j].UpstreamHost == routes[i].UpstreamHost)
-                    {
-                        seen = true;
-                    }
-                }
-
-                if (!seen)
-                {
-                    kept[count++] = routes[i];
-                }
-            }
-
-            RouteConfig[] result = new RouteConfig[count];
-            Array.Copy(kept, result, count);
-            return result;
         }
 
         private PigeonConfig LoadConfig()

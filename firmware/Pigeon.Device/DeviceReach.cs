@@ -14,7 +14,8 @@ namespace Pigeon.Device
     /// The board's part of the reachability work (docs/reachability.md): its seams and the
     /// uplink's addresses for the shared <see cref="ReachService"/>, and ONE thread for the mapper
     /// and the health checks, so they hold one socket at a time
-    /// (<see cref="SessionBudget.ReachSockets"/>) and one thread's heap. Dynamic DNS does not run on
+    /// (<see cref="SessionBudget.ReachSockets"/>) and one thread's heap (router answers read up to
+    /// <see cref="SessionBudget.RouterAnswerBytes"/>; <see cref="SessionBudget.ReachHeapBytes"/>). Dynamic DNS does not run on
     /// the board: the pinned packages have no HTTPS client (nanoFramework.System.Net.Http is not
     /// pinned; docs/device.md), so the setup has no web client and the service says so.
     /// </summary>
@@ -25,19 +26,6 @@ namespace Pigeon.Device
 
         /// <summary>Per-request timeout of the router's HTTP (description, SOAP).</summary>
         public const int HttpTimeoutMs = 5000;
-
-        /// <summary>
-        /// Largest router answer read (the description of a real router is 2-6 KB). The buffer is
-        /// allocated per request on the reach thread; <see cref="HeapBytes"/> counts it.
-        /// </summary>
-        public const int MaxResponseBytes = 16384;
-
-        /// <summary>
-        /// Heap the reach work may hold at once besides the relay: the router answer buffer
-        /// (16 KB), the request and SOAP text (up to 8 KB while growing) and the thread. Added to
-        /// the budget's reserve when the reach thread runs (docs/device.md, "Heap").
-        /// </summary>
-        public const int HeapBytes = 24 * 1024;
 
         private readonly ILog _log;
         private readonly IClock _clock;
@@ -58,7 +46,7 @@ namespace Pigeon.Device
             setup.LocalAddress = Parse(uplink == null ? null : uplink.IPv4Address);
             setup.SearchMs = SearchMs;
             setup.HttpTimeoutMs = HttpTimeoutMs;
-            setup.MaxResponseBytes = MaxResponseBytes;
+            setup.MaxResponseBytes = SessionBudget.RouterAnswerBytes;
             Gateway = setup.Gateway;
             LocalAddress = setup.LocalAddress;
             Service = new ReachService(config, relay, setup, log);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using Pigeon.Config;
 using Pigeon.Net;
+using Pigeon.Relay;
 
 namespace Pigeon.Host
 {
@@ -14,8 +15,12 @@ namespace Pigeon.Host
     {
         /// <summary>Usage of the config subcommand.</summary>
         public const string CheckUsage = "usage: Pigeon.Host config check FILE [--device]\n"
+            + "       Pigeon.Host config check [FILE] --board NAME\n"
             + "  prints every problem in FILE with its field path; exits 1 when there is an error\n"
-            + "  --device   check against the board's limits (sockets, memory) instead of the host's\n";
+            + "  --device       check against the board's limits (sockets, memory) instead of the host's\n"
+            + "  --board NAME   as --device, then the relay sessions that board (hardware/boards/NAME.json)\n"
+            + "                 gives this config (the board's default config without FILE): a line\n"
+            + "                 \"sessions: N\", then the socket and heap arithmetic\n";
 
         /// <summary>The store for these options: DIR/config.json, or the --config file (with .bak/.new beside it).</summary>
         public static ConfigStore OpenStore(HostOptions options)
@@ -102,39 +107,94 @@ namespace Pigeon.Host
             return 0;
         }
 
-        /// <summary>`config check FILE [--device]`: prints the result; 0 valid, 1 errors, 2 usage.</summary>
+        /// <summary>
+        /// `config check FILE [--device]` or `config check [FILE] --board NAME`: prints the result
+        /// (with --board, the session budget first); 0 valid, 1 errors, 2 usage.
+        /// </summary>
         public static int RunCommand(string[] args, TextWriter output, TextWriter error)
         {
-            if (args.Length < 3 || args[1] != "check")
+            if (args.Length < 2 || args[1] != "check")
             {
                 error.Write(CheckUsage);
                 return 2;
             }
 
             bool device = false;
-            for (int i = 3; i < args.Length; i++)
+            string board = null;
+            string path = null;
+            for (int i = 2; i < args.Length; i++)
             {
                 if (args[i] == "--device")
                 {
                     device = true;
                 }
+                else if (args[i] == "--board" && i + 1 < args.Length)
+                {
+                    board = args[++i];
+                    device = true;
+                }
+                else if (path == null && !args[i].StartsWith("--", StringComparison.Ordinal))
+                {
+                    path = args[i];
+                }
                 else
                 {
-                    error.WriteLine("error: unknown option \"" + args[i] + "\"");
+                    error.WriteLine("error: unknown option \"" + args[i] + "\"" + (args[i] == "--board" ? " (it needs a board name)" : ""));
                     error.Write(CheckUsage);
                     return 2;
                 }
             }
 
-            string path = args[2];
-            byte[] file = new FolderFileStore(Path.GetDirectoryName(Path.GetFullPath(path))).Read(Path.GetFileName(path));
-            if (file == null)
+            if (path == null && board == null)
             {
-                error.WriteLine("error: " + path + ": cannot read the file");
-                return 1;
+                error.Write(CheckUsage);
+                return 2;
             }
 
-            ValidationReport report = Check(file, device);
+            BoardProfile profile = null;
+            if (board != null)
+            {
+                profile = BoardProfile.Load(board, out string boardError);
+                if (profile == null)
+                {
+                    error.WriteLine("error: " + boardError);
+                    return 2;
+                }
+            }
+
+            PigeonConfig config;
+            ValidationReport report;
+            if (path == null)
+            {
+                config = ConfigDefaults.Create(true);
+                report = new ValidationReport();
+                ConfigValidator.Validate(config, true, report);
+            }
+            else
+            {
+                byte[] file = new FolderFileStore(Path.GetDirectoryName(Path.GetFullPath(path))).Read(Path.GetFileName(path));
+                if (file == null)
+                {
+                    error.WriteLine("error: " + path + ": cannot read the file");
+                    return 1;
+                }
+
+                report = Check(file, device, out config);
+            }
+
+            if (profile != null && report.ErrorCount == 0 && config != null)
+            {
+                // The board's plan (SessionBudget.ForBoard) with the profile's heap figure; the
+                // board itself measures its free heap at start and may come out lower.
+                SessionBudget budget = SessionBudget.ForBoard(config.Relay, profile.MaxSockets, profile.ManagedHeapKB * 1024);
+                foreach (string line in budget.Describe("the profile's estimate; the board measures its own at start"))
+                {
+                    output.WriteLine(line);
+                }
+
+                output.WriteLine("board: " + profile.Name + " (" + profile.DisplayName + ", firmware " + profile.Target + ", " + profile.MaxSockets + " sockets)");
+            }
+
             for (int i = 0; i < report.ErrorCount; i++)
             {
                 output.WriteLine("error: " + report.GetError(i));
@@ -145,7 +205,7 @@ namespace Pigeon.Host
                 output.WriteLine("warning: " + report.GetWarning(i));
             }
 
-            output.WriteLine(path + ": " + (report.ErrorCount == 0 ? "OK" : report.ErrorCount + " error(s)") + ", " + report.WarningCount + " warning(s)"
+            output.WriteLine((path ?? "the board's default config") + ": " + (report.ErrorCount == 0 ? "OK" : report.ErrorCount + " error(s)") + ", " + report.WarningCount + " warning(s)"
                 + " (checked against the " + (device ? "board's" : "host's") + " limits)");
             return report.ErrorCount == 0 ? 0 : 1;
         }
@@ -153,6 +213,13 @@ namespace Pigeon.Host
         /// <summary>Every problem in a config file's bytes (seal, JSON, schema, validation).</summary>
         public static ValidationReport Check(byte[] file, bool device)
         {
+            return Check(file, device, out _);
+        }
+
+        /// <summary>Every problem in a config file's bytes (seal, JSON, schema, validation), and the config when it could be read.</summary>
+        public static ValidationReport Check(byte[] file, bool device, out PigeonConfig config)
+        {
+            config = null;
             ValidationReport report = new ValidationReport();
             byte[] document;
             if (ConfigSeal.Open(file, out document) == ConfigSealResult.Damaged)
@@ -161,7 +228,7 @@ namespace Pigeon.Host
                 return report;
             }
 
-            PigeonConfig config = ConfigDocument.Read(document, 0, document.Length, device, report);
+            config = ConfigDocument.Read(document, 0, document.Length, device, report);
             if (config != null)
             {
                 ConfigValidator.Validate(config, device, report);

@@ -52,7 +52,8 @@ namespace Pigeon.Host
         public const string Usage =
             "Pigeon.Host: a WhatsApp proxy relay (TLS passthrough; it never decrypts).\n\n"
             + "usage: Pigeon.Host [--config FILE] [--data-dir DIR] [--stats-interval SECONDS] [--factory-reset]\n"
-            + "       Pigeon.Host config check FILE [--device]\n\n"
+            + "       Pigeon.Host config check FILE [--device]\n"
+            + "       Pigeon.Host config check [FILE] --board NAME\n\n"
             + "  --config FILE          the JSON config to use (default: DIR/config.json, created with defaults)\n"
             + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
             + "  --stats-interval N     print one JSON status line every N seconds\n"

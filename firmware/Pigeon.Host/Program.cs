@@ -10,6 +10,7 @@ namespace Pigeon.Host
         /// <summary>Runs until Ctrl+C or SIGTERM. Exit codes: 0 clean stop, 1 nothing could listen, 2 bad arguments or config.</summary>
         public static int Main(string[] args)
         {
+            InlineSocketCompletions();
             if (args.Length > 0 && args[0] == "config")
             {
                 return HostConfig.RunCommand(args, Console.Out, Console.Error);
@@ -72,6 +73,23 @@ namespace Pigeon.Host
             app.Stop();
             log.Info("stopped");
             return 0;
+        }
+
+        /// <summary>
+        /// Runs socket continuations on the runtime's epoll threads (one per core) instead of
+        /// handing each to the thread pool, as HAProxy runs everything on its few threads: measured
+        /// on loopback (docs/performance.md) 5,500 against 3,900 connections a second and 137
+        /// against 245 µs of CPU per connection. The event pump never blocks in a continuation (DNS
+        /// lookups go to the pool). The runtime reads the switch once, when the first socket is
+        /// made, so it is set here before anything else; an explicit setting in the environment wins.
+        /// </summary>
+        private static void InlineSocketCompletions()
+        {
+            const string Name = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Name)))
+            {
+                Environment.SetEnvironmentVariable(Name, "1");
+            }
         }
     }
 }

@@ -17,6 +17,10 @@ namespace Pigeon.Portal
     /// <item>one client address holds at most the server's per-client share of the slots; beyond
     /// it, and when no slot can be had, the client gets a canned 503 at once.</item>
     /// </list>
+    /// With <see cref="QueueWhenBusy"/> (the board) a connection is accepted only when a slot is
+    /// free: the next client waits in the listen queue, which holds no socket, so the portal never
+    /// holds more than its listener and its slots. Nothing is evicted then (no newcomer is known
+    /// to be waiting); a slow connection still loses its slot at <see cref="RequestTimeoutMs"/>.
     /// The client address is kept in its slot only while the connection lives.
     /// </summary>
     /// <remarks>
@@ -27,9 +31,6 @@ namespace Pigeon.Portal
     /// </remarks>
     public sealed class PortalServer
     {
-        /// <summary>Slots on the board (each a socket of the ESP32's 16).</summary>
-        public const int DeviceSlots = 2;
-
         /// <summary>Time for a client to send its request line, headers and body, from the connect.</summary>
         public const int RequestTimeoutMs = 3000;
 
@@ -52,6 +53,9 @@ namespace Pigeon.Portal
 
         // How long the accept loop waits for a slot it has just taken from a slow connection.
         private const int EvictWaitMs = 500;
+
+        // How often a queueing accept loop looks again for a free slot when no worker signalled one.
+        private const int QueueCheckMs = 500;
 
         private static readonly byte[] s_busy = Utf8.GetBytes(
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nRetry-After: 1\r\nConnection: close\r\n\r\nbusy\n");
@@ -93,6 +97,13 @@ namespace Pigeon.Portal
 
             _spare = transport.CreateConnection();
         }
+
+        /// <summary>
+        /// True: accept a connection only when a slot is free (no socket held to answer "busy");
+        /// false (default): accept at once and answer 503 when no slot can be had. Set before
+        /// <see cref="Start"/>.
+        /// </summary>
+        public bool QueueWhenBusy { get; set; }
 
         /// <summary>Requests answered (any status) since start.</summary>
         public int Served
@@ -168,6 +179,7 @@ namespace Pigeon.Portal
                 _slots[i].Go.Set();
             }
 
+            _freed.Set();
             Join(_acceptThread);
             for (int i = 0; _workers != null && i < _workers.Length; i++)
             {
@@ -187,6 +199,11 @@ namespace Pigeon.Portal
         {
             while (!_stopping)
             {
+                if (QueueWhenBusy && !WaitForFreeSlot())
+                {
+                    return;
+                }
+
                 if (!_listener.Accept(_spare))
                 {
                     if (_stopping)
@@ -260,6 +277,7 @@ namespace Pigeon.Portal
                 {
                     if (evict && slowest != null && slowest.Connection.IsOpen)
                     {
+                        _freed.Reset(); // a signal left from an earlier free must not end the wait for this one
                         slowest.Connection.Close(); // its worker sees Receive fail and frees the slot
                         _evicted++;
                         evicting = true;
@@ -278,6 +296,28 @@ namespace Pigeon.Portal
                 free.Deadline = Deadline.Start(free.Connection, RequestTimeoutMs);
                 return free;
             }
+        }
+
+        // Blocks until a slot is free; false when the server stops meanwhile.
+        private bool WaitForFreeSlot()
+        {
+            while (!_stopping)
+            {
+                lock (_lock)
+                {
+                    for (int i = 0; i < _slots.Length; i++)
+                    {
+                        if (!_slots[i].Busy)
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                _freed.WaitOne(QueueCheckMs, false);
+            }
+
+            return false;
         }
 
         private void Work(PortalSlot slot)

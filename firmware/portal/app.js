@@ -214,7 +214,7 @@
     var r = st.relay || { up: false };
     $('st-mode').textContent = st.mode === 'setup' ? 'Setup (own Wi-Fi network)' : 'Running (normal mode)';
     $('st-relay').textContent = r.up ? 'Up' : 'Down';
-    $('st-sessions').textContent = r.up ? r.activeSessions + ' of ' + r.maxSessions + ' in use' : '–';
+    $('st-sessions').textContent = r.up ? r.activeSessions + ' of ' + r.maxSessions + ' in use (the most this relay holds at once)' : '–';
     $('st-bytes').textContent = r.up ? bytes(r.bytesToUpstream) + ' out, ' + bytes(r.bytesToClient) + ' in' : '–';
     $('st-uptime').textContent = r.up ? duration(r.uptimeSeconds) : '–';
     var w = st.wifi || {};

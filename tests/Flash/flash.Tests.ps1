@@ -10,6 +10,10 @@ BeforeAll {
     $script:Pin = Get-Content -Raw (Join-Path $Root 'firmware' 'Pigeon.Device' 'firmware-pin.json') | ConvertFrom-Json
     $script:Work = Join-Path ([System.IO.Path]::GetTempPath()) ("pigeon-flash-tests-" + [guid]::NewGuid().ToString('N'))
     New-Item -ItemType Directory -Path $Work | Out-Null
+    # flash.ps1 prints the board's session budget with Pigeon.Host; build it once for every case.
+    $script:HostOut = Join-Path $Work 'host'
+    & dotnet build (Join-Path $Root 'firmware' 'Pigeon.Host' 'Pigeon.Host.csproj') -c Release -nologo -v q -o $HostOut | Out-Null
+    $script:HostDll = Join-Path $HostOut 'Pigeon.Host.dll'
 
     function Invoke-Flash {
         param([string[]]$Arguments, [hashtable]$Environment = @{})
@@ -19,6 +23,7 @@ BeforeAll {
         $psi.RedirectStandardError = $true
         $psi.UseShellExecute = $false
         $psi.Environment.Remove('PIGEON_FLASH_PORTS') | Out-Null
+        $psi.Environment['PIGEON_HOST'] = $HostDll
         foreach ($k in $Environment.Keys) { $psi.Environment[$k] = $Environment[$k] }
         $p = [System.Diagnostics.Process]::Start($psi)
         $out = $p.StandardOutput.ReadToEndAsync()
@@ -76,6 +81,46 @@ Describe 'flash.ps1 -DryRun for every board profile' {
         $expectedImage = Join-Path $Root 'firmware' 'Pigeon.Device' 'bin' 'Release' 'Pigeon.Device.bin'
         $r.Out | Should -Match ([regex]::Escape("nanoff --target $($p.nanoffTarget) --serialport COM7 --deploy --image $expectedImage --address $($p.deployAddress)"))
         $r.Out | Should -Match 'Pigeon.Device.nfproj'
+    }
+
+    It 'DryRun_<Name>_PrintsTheSessionBudgetOfTheDefaultConfig' -TestCases $boards {
+        param($Name, $Path)
+        $p = Get-Content -Raw $Path | ConvertFrom-Json
+        $r = Invoke-Flash @('-Board', $Name, '-Port', 'COM7', '-DryRun')
+        $r.Code | Should -Be 0 -Because $r.Err
+        $r.Out | Should -Match 'Relay sessions with the default config'
+        # What Pigeon.Host says for this board, word for word.
+        $expected = (& dotnet $HostDll config check --board $Name | Select-Object -First 1)
+        $expected | Should -Match '^sessions: \d+ '
+        $r.Out | Should -Match ([regex]::Escape("  $expected"))
+        $r.Out | Should -Match '  sockets: '
+        $r.Out | Should -Match '  heap: '
+        if ($p.maxSockets -ge 16) { $expected | Should -Match '^sessions: 5 ' }
+    }
+}
+
+Describe 'flash.ps1 session budget' {
+    It 'DryRun_Config_PrintsTheBudgetOfThatConfig' {
+        $four = Join-Path $Work 'four-routes.json'
+        $routes = @(443, 5222) | ForEach-Object { @{ name = "chat-$_"; listenPort = $_; upstreamHost = 'g.whatsapp.net'; upstreamPort = 5222; fallbackHost = 'g-fallback.whatsapp.net'; proxyProtocol = $true } }
+        $routes += @(587, 7777) | ForEach-Object { @{ name = "media-$_"; listenPort = $_; upstreamHost = 'whatsapp.net'; upstreamPort = 443; allowedSni = @('whatsapp.net', '*.whatsapp.net', '*.whatsapp.com') } }
+        @{ schemaVersion = 1; relay = @{ routes = $routes } } | ConvertTo-Json -Depth 5 | Set-Content -Path $four
+        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-Port', 'COM3', '-Image', $Image, '-Config', $four, '-DryRun')
+        $r.Code | Should -Be 0 -Because $r.Err
+        $r.Out | Should -Match ([regex]::Escape("Relay sessions with $four"))
+        $r.Out | Should -Match '  sessions: 4 \(sockets allow 4'
+        $r.Out | Should -Match '4 listeners \(443, 5222, 587, 7777\)'
+    }
+
+    It 'ConfigWithErrors_Exits2BeforeAnythingRuns' {
+        $bad = Join-Path $Work 'bad-relay.json'
+        Set-Content -Path $bad -Value '{ "schemaVersion": 1, "relay": { "maxSessions": 0 } }'
+        $fake = New-FakeNanoff 0
+        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-Port', $FakePort, '-Image', $Image, '-Config', $bad, '-Nanoff', $fake)
+        $r.Code | Should -Be 2
+        $r.Err | Should -Match 'has errors; the board would not use it'
+        $r.Err | Should -Match 'relay.maxSessions'
+        Test-Path (Join-Path (Split-Path $fake) 'calls.txt') | Should -BeFalse
     }
 }
 

@@ -25,7 +25,7 @@ namespace Pigeon.Bench
 
         public static bool Verbose { get; private set; }
 
-        // --only: a subset of the sections (idle,gbps,8streams,2k,8streams_2k,cps,latency,alloc,sweep), for profiling.
+        // --only: a subset of the sections (idle,gbps,8streams,2k,8streams_2k,cps,latency,tls,alloc,sweep), for profiling.
         private static HashSet<string> s_only;
 
         private static bool Run(string section) => s_only == null || s_only.Contains(section);
@@ -279,6 +279,11 @@ namespace Pigeon.Bench
                     }
                 }
 
+                if (Run("tls"))
+                {
+                    TlsRows(discard, echo, rounds, seconds, result, samples);
+                }
+
                 result["samples"] = samples.Where(p => !double.IsNaN(p.Value[0])).ToDictionary(p => p.Key, p => p.Value.Select(Round).ToArray());
                 if (Run("alloc"))
                 {
@@ -305,6 +310,75 @@ namespace Pigeon.Bench
             result["bench_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
             Print(result);
             return 0;
+        }
+
+        /// <summary>
+        /// TLS terminated by the relay, Pigeon (terminateTls, its own ECDSA P-256 certificate) and
+        /// HAProxy (bind ... ssl crt, an ECDSA P-256 certificate) in the same rounds: full
+        /// handshakes per second (a new connection each, resumption off), one TLS stream's
+        /// throughput, the relay's CPU per GB, and Pigeon's allocation per MB through the TLS.
+        /// </summary>
+        private static void TlsRows(Sink discard, Sink echo, int rounds, double seconds, Dictionary<string, object> result, Dictionary<string, List<double>> samples)
+        {
+            Log("TLS termination");
+            using PigeonRelay pigeon = new PigeonRelay("pigeon-tls", discard, echo, PigeonHostBuffer, "events", tls: true);
+            using HaproxyRelay haproxy = new HaproxyRelay("haproxy-tls", discard, echo, 0) { Tls = true };
+            pigeon.Start();
+            haproxy.Start();
+            Relay[] both = { pigeon, haproxy };
+            for (int round = 0; round < rounds; round++)
+            {
+                foreach (Relay relay in Rotate(both, round))
+                {
+                    string name = relay.Name.Replace("-tls", string.Empty);
+                    double cpu0 = relay.CpuSeconds();
+                    double rate = TlsLoad.Handshakes(relay.EchoPort, 4, seconds, out long failures);
+                    double cpu1 = relay.CpuSeconds();
+                    Sample(samples, name + "_tls_handshakes_per_second", rate);
+                    Sample(samples, name + "_tls_cpu_us_per_handshake", (cpu1 - cpu0) * 1e6 / (rate * seconds));
+                    if (failures > 0)
+                    {
+                        Log(relay.Name + ": " + failures + " failed TLS cycles");
+                    }
+
+                    Sample(samples, name + "_tls_gbps", TlsLoad.Throughput(relay.DiscardPort, discard, seconds, relay, out double cpuPerGB));
+                    Sample(samples, name + "_tls_cpu_s_per_gb", cpuPerGB);
+                    System.Threading.Thread.Sleep(1200);
+                }
+            }
+
+            foreach (string key in new[] { "tls_handshakes_per_second", "tls_cpu_us_per_handshake", "tls_gbps", "tls_cpu_s_per_gb" })
+            {
+                foreach (string name in new[] { "pigeon", "haproxy" })
+                {
+                    result[name + "_" + key] = Round(Load.Median(samples[name + "_" + key]));
+                }
+            }
+
+            // Allocation through the TLS: status lines around one steady stream.
+            TimeSpan wait = TimeSpan.FromSeconds(5);
+            long bytes0 = 0, bytes1 = 0, alloc0 = 0, alloc1 = 0;
+            System.Threading.Thread measure = new System.Threading.Thread(() =>
+            {
+                System.Threading.Thread.Sleep(700);
+                JsonElement s0 = pigeon.NextStats(wait);
+                JsonElement s1 = s0;
+                for (int i = 0; i < Math.Max(2, (int)(seconds * 2)); i++)
+                {
+                    s1 = pigeon.NextStats(wait);
+                }
+
+                bytes0 = Moved(s0);
+                bytes1 = Moved(s1);
+                alloc0 = RelayAllocated(s0);
+                alloc1 = RelayAllocated(s1);
+            });
+            measure.Start();
+            TlsLoad.Throughput(pigeon.DiscardPort, discard, Math.Max(2, (int)(seconds * 2)) + 2.5, pigeon, out _);
+            measure.Join();
+            double mb = (bytes1 - bytes0) / 1048576.0;
+            result["pigeon_tls_alloc_mb_measured"] = Round(mb);
+            result["pigeon_tls_alloc_bytes_per_mb"] = mb > 0 ? Round((alloc1 - alloc0) / mb) : -1;
         }
 
         /// <summary>
@@ -572,7 +646,7 @@ namespace Pigeon.Bench
 
         private static void Print(Dictionary<string, object> result)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(result));
+            Console.Out.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         }
     }
 }

@@ -155,13 +155,15 @@ namespace Pigeon.Bench
         private readonly string _folder;
         private readonly int _maxSessions;
         private readonly string _pump;
+        private readonly bool _tls;
         private readonly object _statsLock = new object();
         private JsonElement _lastStats;
         private int _statsCount;
 
-        public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes, string pump = "events")
+        public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes, string pump = "events", bool tls = false)
             : this(name, discard, echo, discard.Port, bufferBytes, 4096, pump)
         {
+            _tls = tls;
         }
 
         /// <summary>A relay of <paramref name="maxSessions"/> sessions whose discard route leads to <paramref name="targetPort"/>.</summary>
@@ -199,12 +201,13 @@ namespace Pigeon.Bench
         public override void Start()
         {
             Directory.CreateDirectory(_folder);
+            string tls = _tls ? ", \"terminateTls\": true" : string.Empty; // the certificate: made by Pigeon in its data folder
             string routes = "{ \"name\": \"discard\", \"listenAddress\": \"127.0.0.1\", \"listenPort\": " + DiscardPort
-                + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + TargetPort + " }";
+                + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + TargetPort + tls + " }";
             if (Echo != null)
             {
                 routes += ", { \"name\": \"echo\", \"listenAddress\": \"127.0.0.1\", \"listenPort\": " + EchoPort
-                    + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + Echo.Port + " }";
+                    + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + Echo.Port + tls + " }";
             }
 
             // The host also serves its portal: give it a free port so several relays can run.
@@ -284,6 +287,10 @@ namespace Pigeon.Bench
         private readonly string _config;
 
         private readonly bool _defaultMaxconn;
+        private string _pem;
+
+        /// <summary>Terminate TLS on both listeners with an ECDSA P-256 certificate (bind ... ssl crt).</summary>
+        public bool Tls { get; set; }
 
         public HaproxyRelay(string name, Sink discard, Sink echo, int bufferBytes)
             : this(name, discard, echo, discard.Port, bufferBytes, false)
@@ -301,12 +308,19 @@ namespace Pigeon.Bench
 
         public override void Start()
         {
+            string ssl = string.Empty;
+            if (Tls)
+            {
+                _pem = TlsLoad.HaproxyPem(_config + ".pem");
+                ssl = " ssl crt " + _pem;
+            }
+
             string text = "global\n" + (_defaultMaxconn ? string.Empty : "  maxconn 4096\n") + (_bufferBytes > 0 ? "  tune.bufsize " + _bufferBytes + "\n" : string.Empty)
                 + "defaults\n  mode tcp\n  timeout connect 5s\n  timeout client 200s\n  timeout server 200s\n"
-                + "listen discard\n  bind 127.0.0.1:" + DiscardPort + "\n  server sink 127.0.0.1:" + TargetPort + "\n";
+                + "listen discard\n  bind 127.0.0.1:" + DiscardPort + ssl + "\n  server sink 127.0.0.1:" + TargetPort + "\n";
             if (Echo != null)
             {
-                text += "listen echo\n  bind 127.0.0.1:" + EchoPort + "\n  server echo 127.0.0.1:" + Echo.Port + "\n";
+                text += "listen echo\n  bind 127.0.0.1:" + EchoPort + ssl + "\n  server echo 127.0.0.1:" + Echo.Port + "\n";
             }
 
             File.WriteAllText(_config, text);
@@ -318,6 +332,10 @@ namespace Pigeon.Bench
         {
             base.Dispose();
             File.Delete(_config);
+            if (_pem != null)
+            {
+                File.Delete(_pem);
+            }
         }
     }
 

@@ -21,9 +21,11 @@ namespace Pigeon.Config
 
         /// <summary>
         /// Device: 5 sessions = 10 sockets of the ESP32's 16 (lwIP CONFIG_LWIP_MAX_SOCKETS), leaving
-        /// 4 listeners, the portal and DNS. 2 KB buffers: over Wi-Fi the board relays ~10 Mbit/s at
-        /// most (every byte crosses the radio twice), and a 2 KB read already keeps that pipe full;
-        /// 5 x 2 x 2 KB = 20 KB of the ~100 KB heap. (docs/performance.md, device-sized rows.)
+        /// the two default routes' listeners, the portal (listener + 2 slots) and port mapping
+        /// (Relay.SessionBudget, docs/device.md "Budget"). 2 KB buffers: over Wi-Fi the board relays
+        /// ~10 Mbit/s at most (every byte crosses the radio twice), and a 2 KB read already keeps
+        /// that pipe full; a session's buffer is max(2 x 2 KB, the 4 KB hello) = 4 KB, 20 KB for 5
+        /// of the ~100 KB heap. (docs/performance.md, device-sized rows.)
         /// </summary>
         public const int DeviceMaxSessions = 5;
 
@@ -145,7 +147,7 @@ namespace Pigeon.Config
             relay.DecoyPage = "";
             relay.TlsCertificateFile = "";
             relay.TlsKeyFile = "";
-            relay.Routes = WhatsAppRoutes();
+            relay.Routes = device ? BoardRoutes() : WhatsAppRoutes();
             return relay;
         }
 
@@ -161,6 +163,20 @@ namespace Pigeon.Config
                 ChatRoute(443),
                 ChatRoute(5222),
                 MediaRoute(587),
+                MediaRoute(7777),
+            };
+        }
+
+        /// <summary>
+        /// The board's default routes: chat 5222 and media 7777, which serve WhatsApp with TLS off.
+        /// Every route holds a listening socket, and on a 16-socket board two sockets are a relay
+        /// session; 443 and 587 (the same upstreams) stay a config choice (docs/device.md, "Budget").
+        /// </summary>
+        public static RouteConfig[] BoardRoutes()
+        {
+            return new RouteConfig[]
+            {
+                ChatRoute(5222),
                 MediaRoute(7777),
             };
         }

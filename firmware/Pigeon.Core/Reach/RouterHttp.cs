@@ -11,14 +11,19 @@ namespace Pigeon.Reach
     /// </summary>
     public sealed class RouterHttp
     {
+        /// <summary>The answer buffer's first size; it doubles up to the cap as the answer needs.</summary>
+        public const int InitialBufferBytes = 2048;
+
         private readonly ITransport _transport;
         private readonly int _maxResponseBytes;
         private readonly int _timeoutMs;
 
         /// <summary>
-        /// <paramref name="maxResponseBytes"/>: a router's description is 2-6 KB and a SOAP answer
-        /// under 1 KB (measured on miniupnpd 2.x and FRITZ!Box descriptions); 16 KB leaves room
-        /// and bounds memory on the board.
+        /// <paramref name="maxResponseBytes"/>: the most an answer may be. A router's device
+        /// description is ~3 KB (miniupnpd's 3,060 bytes, Broadcom's IGD ~3.3 KB) and a SOAP answer
+        /// under 1 KB; the board reads up to 8 KB (Relay.SessionBudget.RouterAnswerBytes). The
+        /// buffer starts at 2 KB and doubles only as the answer needs, so a usual answer costs
+        /// 2-4 KB, not the cap (the board's heap budget counts on that).
         /// </summary>
         public RouterHttp(ITransport transport, int maxResponseBytes, int timeoutMs)
         {
@@ -78,10 +83,18 @@ namespace Pigeon.Reach
                     return RouterResponse.Failed(deadline.Expired ? HttpOutcome.Timeout : HttpOutcome.SendFailed);
                 }
 
-                byte[] buffer = new byte[_maxResponseBytes];
+                byte[] buffer = new byte[_maxResponseBytes < InitialBufferBytes ? _maxResponseBytes : InitialBufferBytes];
                 int length = 0;
                 while (true)
                 {
+                    if (length == buffer.Length && buffer.Length < _maxResponseBytes)
+                    {
+                        int size = buffer.Length * 2 > _maxResponseBytes ? _maxResponseBytes : buffer.Length * 2;
+                        byte[] bigger = new byte[size];
+                        System.Array.Copy(buffer, bigger, length);
+                        buffer = bigger;
+                    }
+
                     if (length == buffer.Length)
                     {
                         // Full: a complete response that exactly fills the cap still parses.

@@ -3,6 +3,7 @@ using System.Threading;
 using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Routing;
+using Pigeon.Tls;
 
 namespace Pigeon.Relay
 {
@@ -33,6 +34,8 @@ namespace Pigeon.Relay
         private readonly ClientCounts _clients;
         private RelaySession[] _live;
         private int _liveCount;
+        private ClientHelloReader[] _readers = new ClientHelloReader[4];
+        private int _idleReaders;
         private int _reserved;
         private Thread _reaper;
         private bool _stopping; // read across blocking calls, never in a tight loop (no volatile on nanoFramework)
@@ -347,6 +350,40 @@ namespace Pigeon.Relay
             lock (_lock)
             {
                 return _clients.TryAdd(address, MaxSessionsPerClient);
+            }
+        }
+
+        /// <summary>
+        /// A ClientHello reader for an SNI admission (each holds a 253-byte scratch buffer, so a
+        /// chat session or an idle one holds none); made on first need, then reused.
+        /// </summary>
+        internal ClientHelloReader RentReader()
+        {
+            lock (_lock)
+            {
+                if (_idleReaders > 0)
+                {
+                    ClientHelloReader reader = _readers[--_idleReaders];
+                    _readers[_idleReaders] = null;
+                    return reader;
+                }
+            }
+
+            return new ClientHelloReader(MaxHelloBytes);
+        }
+
+        internal void ReturnReader(ClientHelloReader reader)
+        {
+            lock (_lock)
+            {
+                if (_idleReaders == _readers.Length)
+                {
+                    ClientHelloReader[] bigger = new ClientHelloReader[_readers.Length * 2];
+                    Array.Copy(_readers, bigger, _idleReaders);
+                    _readers = bigger;
+                }
+
+                _readers[_idleReaders++] = reader;
             }
         }
 

@@ -42,7 +42,7 @@ namespace Pigeon.Relay
 
         private readonly RelayServer _relay;
         private readonly object _lock = new object();
-        private readonly ClientHelloReader _reader;
+        private ClientHelloReader _reader; // lent by the relay while an SNI route's hello is read and dialled
         private readonly ProxyHeaderReader _proxyReader = new ProxyHeaderReader();
 
         private Route _route;
@@ -66,11 +66,10 @@ namespace Pigeon.Relay
         private bool _forwardDone;
         private bool _backwardDone;
 
-        /// <summary>A session of <paramref name="relay"/> whose ClientHello reader waits for at most <paramref name="maxHelloBytes"/>.</summary>
-        protected RelaySession(RelayServer relay, int maxHelloBytes)
+        /// <summary>A session of <paramref name="relay"/>.</summary>
+        protected RelaySession(RelayServer relay)
         {
             _relay = relay;
-            _reader = new ClientHelloReader(maxHelloBytes);
             TableIndex = -1;
         }
 
@@ -225,6 +224,11 @@ namespace Pigeon.Relay
 
             if (route.InspectsSni)
             {
+                if (_reader == null)
+                {
+                    _reader = _relay.RentReader();
+                }
+
                 return Admission.Sni(route, _reader, buffer, at, left);
             }
 
@@ -363,6 +367,7 @@ namespace Pigeon.Relay
         /// <summary>Both pumps may start: false when the session was closed meanwhile.</summary>
         public bool StartRelaying(int replayed)
         {
+            ReturnReader(); // the hello is decided and dialled
             _toUpstream = replayed;
             lock (_lock)
             {
@@ -449,6 +454,7 @@ namespace Pigeon.Relay
         {
             Route route = _route;
             CloseAll();
+            ReturnReader();
             route.Counters.AddBytes(_toUpstream, _toClient);
             route.Counters.OnSessionEnded();
             _relay.Unregister(this, _countedAddress);
@@ -462,6 +468,16 @@ namespace Pigeon.Relay
             }
 
             _relay.Release();
+        }
+
+        private void ReturnReader()
+        {
+            ClientHelloReader reader = _reader;
+            _reader = null;
+            if (reader != null)
+            {
+                _relay.ReturnReader(reader);
+            }
         }
 
         /// <summary>The reaper's look at this session (every <see cref="RelayServer.ReaperIntervalMs"/>): enforces every timeout.</summary>

@@ -41,7 +41,7 @@ namespace Pigeon.Relay
             _slots = new ThreadedSession[MaxSessions];
             for (int i = 0; i < _slots.Length; i++)
             {
-                _slots[i] = new ThreadedSession(this, buffer, MaxHelloBytes, transport.CreateConnection(), transport.CreateConnection());
+                _slots[i] = new ThreadedSession(this, buffer, transport.CreateConnection(), transport.CreateConnection());
             }
 
             _ports = new IListener[RouteCount];

@@ -33,8 +33,8 @@ namespace Pigeon.Relay
         private bool _backwardRunning; // forward thread only
         private int _pumps; // directions still pumping; the one that ends last frees the slot
 
-        internal ThreadedSession(ThreadedRelay owner, int bufferLength, int maxHelloBytes, IConnection client, IConnection upstream)
-            : base(owner, maxHelloBytes < bufferLength ? maxHelloBytes : bufferLength)
+        internal ThreadedSession(ThreadedRelay owner, int bufferLength, IConnection client, IConnection upstream)
+            : base(owner)
         {
             _owner = owner;
             _buffer = new byte[bufferLength];

@@ -159,6 +159,7 @@ namespace Pigeon.Host.Pump
         {
             Route route = GetRoute(index);
             RouteListener status = GetListener(index);
+            using SocketOperation accept = new SocketOperation(); // one per listener, reused for every client
             while (!Stopping)
             {
                 Socket listener = _listeners[index];
@@ -178,32 +179,32 @@ namespace Pigeon.Host.Pump
                     continue;
                 }
 
-                Socket client;
-                try
+                if (await accept.AcceptAsync(listener).ConfigureAwait(false) < 0)
                 {
-                    client = await listener.AcceptAsync().ConfigureAwait(false);
-                }
-                catch (SocketException e) when (!Stopping && (e.SocketErrorCode == SocketError.TooManyOpenSockets || e.SocketErrorCode == SocketError.NoBufferSpaceAvailable))
-                {
-                    // Out of descriptors (the open-file limit): not the listener's fault. The
-                    // client waits in the backlog; try again once sessions have ended.
-                    WarnOutOfFiles(route);
-                    await Task.Delay(100).ConfigureAwait(false);
-                    continue;
-                }
-                catch (Exception) when (!Stopping)
-                {
+                    if (Stopping)
+                    {
+                        break;
+                    }
+
+                    if (accept.LastError == SocketError.TooManyOpenSockets || accept.LastError == SocketError.NoBufferSpaceAvailable)
+                    {
+                        // Out of descriptors (the open-file limit): not the listener's fault. The
+                        // client waits in the backlog; try again once sessions have ended.
+                        WarnOutOfFiles(route);
+                        await Task.Delay(100).ConfigureAwait(false);
+                        continue;
+                    }
+
                     // The listening socket failed (the network went away, say): reopen it.
                     status.Failed("the listening socket failed; reopening");
-                    Log.Warn("route " + route.Name + ": " + status.Error);
+                    Log.Warn("route " + route.Name + ": " + status.Error + " (" + accept.LastError + ")");
                     listener.Dispose();
                     _listeners[index] = null;
                     continue;
                 }
-                catch (Exception)
-                {
-                    break;
-                }
+
+                Socket client = accept.AcceptSocket;
+                accept.AcceptSocket = null;
 
                 status.Accepted();
                 await AdmitAsync(route, client).ConfigureAwait(false);
@@ -264,7 +265,7 @@ namespace Pigeon.Host.Pump
 
             if (session == null)
             {
-                session = new EventSession(this, HelloPool.Size);
+                session = new EventSession(this);
                 SessionObjects++;
             }
 

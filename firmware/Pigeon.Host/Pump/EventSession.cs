@@ -30,7 +30,9 @@ namespace Pigeon.Host.Pump
         private readonly EventRelay _owner;
         private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // PROXY header, decoy head
         private readonly Action _onRunCompleted;
-        private readonly Func<bool> _lookup;
+        private static readonly Func<object, bool> s_lookup = state => ((EventSession)state).LookupTarget();
+        private readonly SocketOperation _forwardOp = new SocketOperation();
+        private readonly SocketOperation _backwardOp = new SocketOperation();
         private Socket _client;
         private Socket _upstream;
         private SslStream _tls;
@@ -39,12 +41,11 @@ namespace Pigeon.Host.Pump
         private byte[] _admission; // lent from the first byte to the verdict (AdmissionPool, or HelloPool once a hello outgrows it)
         private BufferPool _admissionPool;
 
-        internal EventSession(EventRelay owner, int maxHelloBytes)
-            : base(owner, maxHelloBytes)
+        internal EventSession(EventRelay owner)
+            : base(owner)
         {
             _owner = owner;
             _onRunCompleted = RunCompleted;
-            _lookup = LookupTarget;
         }
 
         /// <summary>Serves <paramref name="client"/>, admitted by the relay, until both sides are done.</summary>
@@ -52,7 +53,7 @@ namespace Pigeon.Host.Pump
         {
             _client = client;
             IPEndPoint remote = client.RemoteEndPoint as IPEndPoint;
-            IPEndPoint local = client.LocalEndPoint as IPEndPoint;
+            IPEndPoint local = route.ProxyProtocol ? client.LocalEndPoint as IPEndPoint : null; // only a PROXY header needs it
             Begin(route, EventRelay.Pack(remote), remote == null ? 0 : remote.Port, EventRelay.Pack(local), local == null ? 0 : local.Port, countedAddress);
             _running = RunAsync();
             if (_running.IsCompleted)
@@ -156,11 +157,7 @@ namespace Pigeon.Host.Pump
         private async ValueTask<int> AdmitAsync()
         {
             // Hold no buffer until the client sends something.
-            try
-            {
-                await _client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-            }
-            catch (Exception)
+            if (await _forwardOp.ReceiveAsync(_client, Memory<byte>.Empty).ConfigureAwait(false) < 0)
             {
                 RefuseUnfinished();
                 return -1;
@@ -249,6 +246,7 @@ namespace Pigeon.Host.Pump
             }
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> StartTlsAsync(byte[] buffer, int received)
         {
             SslServerAuthenticationOptions options = _owner.TlsOptions;
@@ -280,6 +278,7 @@ namespace Pigeon.Host.Pump
 
         // A request inside the TLS: read its head (bounded by the buffer and the hello timeout),
         // answer as a small web server, close. Nothing is dialled.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask AnswerProbeAsync(byte[] buffer, int received)
         {
             try
@@ -311,6 +310,7 @@ namespace Pigeon.Host.Pump
             }
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> DialAsync()
         {
             while (true)
@@ -322,7 +322,7 @@ namespace Pigeon.Host.Pump
                 }
 
                 // A name not in the cache is resolved off the event loop (rare: answers live 5 min).
-                if (target == TargetLookup && !await Task.Run(_lookup).ConfigureAwait(false))
+                if (target == TargetLookup && !await Task.Factory.StartNew(s_lookup, this, default, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false))
                 {
                     continue;
                 }
@@ -344,44 +344,25 @@ namespace Pigeon.Host.Pump
 
                 upstream.NoDelay = true;
                 _upstream = upstream;
-                try
+                if (await _forwardOp.ConnectAsync(upstream, _lastEndPoint).ConfigureAwait(false) == 0 && Connected())
                 {
-                    await upstream.ConnectAsync(_lastEndPoint).ConfigureAwait(false);
-                    if (Connected())
-                    {
-                        return true;
-                    }
-                }
-                catch (Exception)
-                {
-                    // refused, unreachable, or closed by the reaper at the connect timeout
+                    return true;
                 }
 
-                upstream.Dispose();
+                upstream.Dispose(); // refused, unreachable, or closed by the reaper at the connect timeout
             }
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> ReplayAsync(byte[] buffer, int payload, int received)
         {
-            try
-            {
-                int header = WriteProxyHeader(_small, 0);
-                if (header > 0)
-                {
-                    await SendAllAsync(_upstream, _small.AsMemory(0, header)).ConfigureAwait(false);
-                }
-
-                if (received > payload)
-                {
-                    await SendAllAsync(_upstream, buffer.AsMemory(payload, received - payload)).ConfigureAwait(false);
-                }
-
-                return true;
-            }
-            catch (Exception)
+            int header = WriteProxyHeader(_small, 0);
+            if (header > 0 && !await SendAllAsync(_forwardOp, _upstream, _small.AsMemory(0, header)).ConfigureAwait(false))
             {
                 return false;
             }
+
+            return received <= payload || await SendAllAsync(_forwardOp, _upstream, buffer.AsMemory(payload, received - payload)).ConfigureAwait(false);
         }
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -396,7 +377,11 @@ namespace Pigeon.Host.Pump
                     if (buffer == null)
                     {
                         // Wait for data holding no buffer (an idle session costs its sockets only).
-                        await ReadAsync(forward, Memory<byte>.Empty).ConfigureAwait(false);
+                        if (await ReadAsync(forward, Memory<byte>.Empty).ConfigureAwait(false) < 0)
+                        {
+                            break;
+                        }
+
                         buffer = pool.Rent();
                     }
 
@@ -404,7 +389,11 @@ namespace Pigeon.Host.Pump
                     if (count > 0)
                     {
                         Touched();
-                        await WriteAsync(forward, buffer.AsMemory(0, count)).ConfigureAwait(false);
+                        if (!await WriteAsync(forward, buffer.AsMemory(0, count)).ConfigureAwait(false))
+                        {
+                            break;
+                        }
+
                         Moved(forward, count);
                         if (count < buffer.Length)
                         {
@@ -413,6 +402,11 @@ namespace Pigeon.Host.Pump
                         }
 
                         continue;
+                    }
+
+                    if (count < 0)
+                    {
+                        break; // reset, or closed by the reaper or the other direction
                     }
 
                     // This side finished: pass the FIN on and let the other direction run until
@@ -430,7 +424,7 @@ namespace Pigeon.Host.Pump
             }
             catch (Exception)
             {
-                // reset, or closed by the reaper or the other direction
+                // a TLS stream that failed (the socket side answers -1 instead)
             }
             finally
             {
@@ -443,14 +437,17 @@ namespace Pigeon.Host.Pump
             CloseAll(); // the other direction's pending call fails at once
         }
 
+        // Each direction has its own operation: the forward one reads the client and writes the
+        // upstream (admission, connect and replay use it too, before the pumps start); the
+        // backward one reads the upstream and writes the client.
         private ValueTask<int> ReadAsync(bool forward, Memory<byte> buffer)
         {
-            return forward ? ReadClientAsync(buffer) : _upstream.ReceiveAsync(buffer, SocketFlags.None);
+            return forward ? ReadClientAsync(buffer) : _backwardOp.ReceiveAsync(_upstream, buffer);
         }
 
-        private ValueTask WriteAsync(bool forward, ReadOnlyMemory<byte> data)
+        private ValueTask<bool> WriteAsync(bool forward, ReadOnlyMemory<byte> data)
         {
-            return forward ? SendAllAsync(_upstream, data) : WriteClientAsync(data);
+            return forward ? SendAllAsync(_forwardOp, _upstream, data) : WriteClientAsync(data);
         }
 
         private ValueTask ShutdownAsync(bool forward)
@@ -467,15 +464,23 @@ namespace Pigeon.Host.Pump
         private ValueTask<int> ReadClientAsync(Memory<byte> buffer)
         {
             SslStream tls = _tls;
-            return tls != null ? tls.ReadAsync(buffer) : _client.ReceiveAsync(buffer, SocketFlags.None);
+            return tls != null ? tls.ReadAsync(buffer) : _forwardOp.ReceiveAsync(_client, buffer);
         }
 
-        private ValueTask WriteClientAsync(ReadOnlyMemory<byte> data)
+        private ValueTask<bool> WriteClientAsync(ReadOnlyMemory<byte> data)
         {
             SslStream tls = _tls;
-            return tls != null ? tls.WriteAsync(data) : SendAllAsync(_client, data);
+            return tls != null ? WriteTlsAsync(tls, data) : SendAllAsync(_backwardOp, _client, data);
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private static async ValueTask<bool> WriteTlsAsync(SslStream tls, ReadOnlyMemory<byte> data)
+        {
+            await tls.WriteAsync(data).ConfigureAwait(false);
+            return true;
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask ShutdownClientAsync()
         {
             SslStream tls = _tls;
@@ -487,31 +492,53 @@ namespace Pigeon.Host.Pump
             _client.Shutdown(SocketShutdown.Send);
         }
 
-        private static ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
+        private static ValueTask<bool> SendAllAsync(SocketOperation op, Socket socket, ReadOnlyMemory<byte> data)
         {
-            ValueTask<int> send = socket.SendAsync(data, SocketFlags.None);
-            if (send.IsCompletedSuccessfully && send.Result == data.Length)
+            ValueTask<int> send = op.SendAsync(socket, data);
+            if (send.IsCompletedSuccessfully)
             {
-                return default; // the usual case: the kernel took it all at once
+                int sent = send.Result;
+                if (sent == data.Length)
+                {
+                    return new ValueTask<bool>(true); // the usual case: the kernel took it all at once
+                }
+
+                if (sent <= 0)
+                {
+                    return new ValueTask<bool>(false);
+                }
+
+                return SendRestAsync(op, socket, data.Slice(sent), default);
             }
 
-            return SendRestAsync(socket, data, send);
+            return SendRestAsync(op, socket, data, send);
         }
 
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-        private static async ValueTask SendRestAsync(Socket socket, ReadOnlyMemory<byte> data, ValueTask<int> pending)
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private static async ValueTask<bool> SendRestAsync(SocketOperation op, Socket socket, ReadOnlyMemory<byte> data, ValueTask<int> pending)
         {
-            int sent = await pending.ConfigureAwait(false);
+            int sent = 0;
+            if (pending != default)
+            {
+                sent = await pending.ConfigureAwait(false);
+                if (sent <= 0)
+                {
+                    return false;
+                }
+            }
+
             while (sent < data.Length)
             {
-                int more = await socket.SendAsync(data.Slice(sent), SocketFlags.None).ConfigureAwait(false);
+                int more = await op.SendAsync(socket, data.Slice(sent)).ConfigureAwait(false);
                 if (more <= 0)
                 {
-                    throw new IOException("the peer stopped taking data");
+                    return false;
                 }
 
                 sent += more;
             }
+
+            return true;
         }
     }
 }

@@ -40,7 +40,8 @@ namespace Pigeon.Tests.Config
         [DataRow("relay.maxSessions", 1000000, false, true)]
         [DataRow("relay.maxSessions", 1000001, false, false)]
         [DataRow("relay.maxSessions", 5, true, true)]
-        [DataRow("relay.maxSessions", 6, true, false)]
+        [DataRow("relay.maxSessions", 6, true, true)]
+        [DataRow("relay.maxSessions", 7, true, false)]
         [DataRow("relay.bufferBytes", 511, false, false)]
         [DataRow("relay.bufferBytes", 512, false, true)]
         [DataRow("relay.bufferBytes", 1048576, false, true)]
@@ -264,8 +265,8 @@ namespace Pigeon.Tests.Config
         public void Validate_BoardSockets_TooManyRoutesForSessions()
         {
             PigeonConfig c = ConfigDefaults.Create(true);
-            RouteConfig extra = ConfigDefaults.ChatRoute(8443);
-            c.Relay.Routes = new RouteConfig[] { c.Relay.Routes[0], c.Relay.Routes[1], c.Relay.Routes[2], c.Relay.Routes[3], extra };
+            RouteConfig[] four = ConfigDefaults.WhatsAppRoutes();
+            c.Relay.Routes = new RouteConfig[] { four[0], four[1], four[2], four[3], ConfigDefaults.ChatRoute(8443) };
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, true, report);
             Assert.IsTrue(report.HasErrorAt("relay.maxSessions"), ConfigText.Describe(report));

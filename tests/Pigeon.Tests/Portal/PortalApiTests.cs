@@ -153,9 +153,9 @@ namespace Pigeon.Tests.Portal
             JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("192.168.1.20", share.Get("host").Text);
             Assert.AreEqual("best-known", share.Get("hostSource").Text);
-            Assert.AreEqual(443, Int(share.Get("chatPort")));
-            Assert.AreEqual(587, Int(share.Get("mediaPort")));
-            Assert.AreEqual("https://wa.me/proxy?host=192.168.1.20&chatPort=443&mediaPort=587&chatTLS=false", share.Get("link").Text);
+            Assert.AreEqual(5222, Int(share.Get("chatPort")));
+            Assert.AreEqual(7777, Int(share.Get("mediaPort")));
+            Assert.AreEqual("https://wa.me/proxy?host=192.168.1.20&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
         }
 
         [TestMethod]
@@ -169,7 +169,7 @@ namespace Pigeon.Tests.Portal
             JsonNode share = status.Get("share");
             Assert.AreEqual("81.2.69.160", share.Get("host").Text);
             Assert.AreEqual("public", share.Get("hostSource").Text);
-            Assert.AreEqual("https://wa.me/proxy?host=81.2.69.160&chatPort=443&mediaPort=587&chatTLS=false", share.Get("link").Text);
+            Assert.AreEqual("https://wa.me/proxy?host=81.2.69.160&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
             Assert.AreEqual("81.2.69.160", status.Get("reach").Get("shareHost").Text);
         }
 
@@ -611,8 +611,8 @@ namespace Pigeon.Tests.Portal
             Assert.IsTrue(j.Get("setupAp").Get("passwordSet").IsTrue);
             Assert.IsTrue(j.Get("network").Get("dynDnsPasswordSet").IsTrue);
             Assert.IsNull(j.Get("wifi").Get("password"));
-            Assert.AreEqual(443, Int(j.Get("relay").Get("chatPorts")[0]));
-            Assert.AreEqual(7777, Int(j.Get("relay").Get("mediaPorts")[1]));
+            Assert.AreEqual(5222, Int(j.Get("relay").Get("chatPorts")[0]));
+            Assert.AreEqual(7777, Int(j.Get("relay").Get("mediaPorts")[0]));
         }
 
         [TestMethod]

@@ -80,7 +80,9 @@ namespace Pigeon.Tests.Relay
             Assert.AreEqual(Verdict.NeedMore, Admission.Inner(route, Bytes.Ascii("GET "), 0, 4));
             Assert.AreEqual(Verdict.NeedMore, Admission.Inner(route, Bytes.Ascii("WA"), 0, 2));
             Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("WA\u0006\u0005"), 0, 4));
-            Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("GET\u0000"), 0, 4));
+            // Not "GET\u0000": nanoCLR stores string literals zero-terminated, so on the board that
+            // literal is "GET" and the test would read past it (found on the POSIX nanoCLR).
+            Assert.AreEqual(Verdict.Go, Admission.Inner(route, new byte[] { (byte)'G', (byte)'E', (byte)'T', 0 }, 0, 4));
             Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("GET x"), 0, 5), "no path: not a request line");
             Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("ABCDEFGHIJKL"), 0, 12), "longer than any method");
         }

@@ -8,7 +8,7 @@ namespace Pigeon.Tests.Support
     public sealed class TestSession : RelaySession
     {
         public TestSession(RelayServer relay)
-            : base(relay, 4096)
+            : base(relay)
         {
         }
 

@@ -38,12 +38,51 @@ namespace Pigeon.Tests.Host.Device
             Assert.AreEqual("1.17.11", (string)pin["packages"]!["nanoFramework.CoreLibrary"]!);
         }
 
+        /// <summary>Every packages.config of a board project (firmware/*/, tests/*/).</summary>
+        public static IEnumerable<object[]> PackagesConfigs()
+        {
+            foreach (string top in new[] { "firmware", "tests" })
+            {
+                foreach (string dir in Directory.GetDirectories(Path.Combine(Root, top)).OrderBy(d => d, System.StringComparer.Ordinal))
+                {
+                    if (File.Exists(Path.Combine(dir, "packages.config")))
+                    {
+                        yield return new object[] { top + "/" + Path.GetFileName(dir) + "/packages.config" };
+                    }
+                }
+            }
+        }
+
+        /// <summary>Every board project (.nfproj under firmware/ and tests/) with its packages.config.</summary>
+        public static IEnumerable<object[]> BoardProjects()
+        {
+            foreach (string top in new[] { "firmware", "tests" })
+            {
+                foreach (string file in Directory.GetFiles(Path.Combine(Root, top), "*.nfproj", SearchOption.AllDirectories).OrderBy(d => d, System.StringComparer.Ordinal))
+                {
+                    string rel = Path.GetRelativePath(Root, file).Replace('\\', '/');
+                    if (!rel.Contains("/bin/") && !rel.Contains("/obj/"))
+                    {
+                        yield return new object[] { rel, Path.GetDirectoryName(rel)!.Replace('\\', '/') + "/packages.config" };
+                    }
+                }
+            }
+        }
+
+        /// <summary>A project's text with the shared .props it imports from tests/ (Pigeon.DeviceTests.props).</summary>
+        internal static string ProjectText(string project)
+        {
+            string text = File.ReadAllText(Path.Combine(Root, project));
+            foreach (Match m in Regex.Matches(text, @"<Import Project=""\.\.\\([A-Za-z.]+\.props)"" />"))
+            {
+                text += File.ReadAllText(Path.Combine(Root, Path.GetDirectoryName(Path.GetDirectoryName(project))!, m.Groups[1].Value));
+            }
+
+            return text;
+        }
+
         [TestMethod]
-        [DataRow("firmware/Pigeon.Device/packages.config")]
-        [DataRow("tests/Pigeon.DeviceTests/packages.config")]
-        [DataRow("tests/Pigeon.DeviceTests.Target/packages.config")]
-        [DataRow("firmware/Pigeon.Core.Board/packages.config")]
-        [DataRow("firmware/Pigeon.Portal.Board/packages.config")]
+        [DynamicData(nameof(PackagesConfigs))]
         public void PackagesConfig_Versions_EqualThePin(string relative)
         {
             JsonObject pinned = Pin()["packages"]!.AsObject();
@@ -62,14 +101,33 @@ namespace Pigeon.Tests.Host.Device
         }
 
         [TestMethod]
-        [DataRow("Pigeon.Core.Board")]
-        [DataRow("Pigeon.Portal.Board")]
-        public void BoardLibraries_ListOnlyTheCoreLibrary(string project)
+        public void PackagesConfigs_CoverEveryBoardProject()
         {
-            // The core and the portal reference nothing but mscorlib (and the portal the core:
-            // NanoGateTests); a second package here would be a native declaration they do not need to match.
-            CollectionAssert.AreEqual(new[] { "nanoFramework.CoreLibrary" }, PackagesConfig("firmware/" + project + "/packages.config").Keys.ToArray());
-            string text = File.ReadAllText(Path.Combine(Root, "firmware", project, project + ".nfproj"));
+            string[] configs = PackagesConfigs().Select(r => (string)r[0]).ToArray();
+            string[] projects = BoardProjects().Select(r => (string)r[1]).ToArray();
+            Assert.IsTrue(projects.Length >= 6, "board projects: " + projects.Length);
+            CollectionAssert.AreEquivalent(projects, configs, "one packages.config beside each .nfproj");
+        }
+
+        [TestMethod]
+        public void NanoBoardProps_CoreLibrary_IsThePinnedVersion()
+        {
+            // dotnet build restores mscorlib by this version (firmware/NanoBoard.props).
+            string props = File.ReadAllText(Path.Combine(Root, "firmware", "NanoBoard.props"));
+            Assert.AreEqual((string)Pin()["packages"]!["nanoFramework.CoreLibrary"]!, Regex.Match(props, "<NanoCoreLibraryVersion>([^<]+)</NanoCoreLibraryVersion>").Groups[1].Value);
+        }
+
+        [TestMethod]
+        [DataRow("Pigeon.Core.Board")]
+        [DataRow("Pigeon.Reach.Board")]
+        [DataRow("Pigeon.Portal.Board")]
+        public void BoardCoreLibraries_ListOnlyTheCoreLibrary(string library)
+        {
+            // The core's libraries and the portal reference nothing of nanoFramework but mscorlib
+            // (NanoGateTests); a
+            // second package here would be a native declaration the library does not need to match.
+            CollectionAssert.AreEqual(new[] { "nanoFramework.CoreLibrary" }, PackagesConfig("firmware/" + library + "/packages.config").Keys.ToArray());
+            string text = File.ReadAllText(Path.Combine(Root, "firmware", library, library + ".nfproj"));
             Assert.AreEqual(1, Regex.Matches(text, "<Reference Include=").Count, "only mscorlib");
         }
 
@@ -87,15 +145,11 @@ namespace Pigeon.Tests.Host.Device
         }
 
         [TestMethod]
-        [DataRow("firmware/Pigeon.Device/Pigeon.Device.nfproj", "firmware/Pigeon.Device/packages.config")]
-        [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj", "tests/Pigeon.DeviceTests/packages.config")]
-        [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj", "tests/Pigeon.DeviceTests.Target/packages.config")]
-        [DataRow("firmware/Pigeon.Core.Board/Pigeon.Core.Board.nfproj", "firmware/Pigeon.Core.Board/packages.config")]
-        [DataRow("firmware/Pigeon.Portal.Board/Pigeon.Portal.Board.nfproj", "firmware/Pigeon.Portal.Board/packages.config")]
+        [DynamicData(nameof(BoardProjects))]
         public void Nfproj_HintPaths_UseThePackagesConfigVersions(string project, string packages)
         {
             Dictionary<string, string> listed = PackagesConfig(packages);
-            string text = File.ReadAllText(Path.Combine(Root, project));
+            string text = ProjectText(project);
             MatchCollection hints = Regex.Matches(text, @"packages\\([A-Za-z0-9.]+?)\.(\d+\.\d+\.\d+)\\lib\\");
             // Every listed package has a hint path (nanoFramework.Hardware.Esp32 too: digits in the name).
             Assert.IsTrue(hints.Count >= listed.Count && hints.Count >= 1, project + ": hint paths found: " + hints.Count);
@@ -107,31 +161,51 @@ namespace Pigeon.Tests.Host.Device
         }
 
         [TestMethod]
-        [DataRow("firmware/Pigeon.Device/Pigeon.Device.nfproj")]
-        [DataRow("tests/Pigeon.DeviceTests/Pigeon.DeviceTests.nfproj")]
-        [DataRow("tests/Pigeon.DeviceTests.Target/Pigeon.DeviceTests.Target.nfproj")]
-        [DataRow("firmware/Pigeon.Core.Board/Pigeon.Core.Board.nfproj")]
-        [DataRow("firmware/Pigeon.Portal.Board/Pigeon.Portal.Board.nfproj")]
-        public void Nfproj_WithoutTheExtension_FallsBackInsteadOfFailing(string project)
+        public void NanoReferences_EachDeclarationAssembly_IsVersionedLikeItsPinnedPackage()
         {
-            string text = File.ReadAllText(Path.Combine(Root, project));
-            StringAssert.Contains(text, "NanoFramework.Fallback.targets\" Condition=\"!Exists('$(NanoFrameworkProjectSystemPath)NFProjectSystem.CSharp.targets')\"");
-            StringAssert.Contains(text, "<LangVersion>10</LangVersion>");
-            string sln = File.ReadAllText(Path.Combine(Root, "Firmware.sln"));
-            StringAssert.Contains(sln, project.Replace('/', '\\'));
+            // A declaration folder is named after the assembly; the package that ships it is found by
+            // the hint paths (packages\<id>.<version>\lib\<assembly>.dll) and pinned in firmware-pin.json.
+            JsonObject pinned = Pin()["packages"]!.AsObject();
+            Dictionary<string, string> packageOf = new Dictionary<string, string>();
+            foreach (object[] row in BoardProjects())
+            {
+                foreach (Match m in Regex.Matches(ProjectText((string)row[0]), @"packages\\([A-Za-z0-9.]+?)\.\d+\.\d+\.\d+\\lib\\([A-Za-z0-9.]+)\.(dll|exe)"))
+                {
+                    packageOf[m.Groups[2].Value] = m.Groups[1].Value;
+                }
+            }
+
+            string refs = Path.Combine(Root, "firmware", "NanoReferences");
+            string proj = File.ReadAllText(Path.Combine(refs, "NanoReferences.proj"));
+            string[] folders = Directory.GetDirectories(refs).Select(Path.GetFileName).Where(n => n != "obj" && n != "bin").ToArray()!;
+            Assert.IsTrue(folders.Length >= 10, "declaration folders: " + folders.Length);
+            foreach (string assembly in folders)
+            {
+                Assert.IsTrue(packageOf.ContainsKey(assembly), assembly + ": no board project references this assembly; delete its declarations");
+                string info = File.ReadAllText(Path.Combine(refs, assembly, "AssemblyInfo.cs"));
+                string version = Regex.Match(info, @"AssemblyVersion\(""([0-9.]+)""\)").Groups[1].Value;
+                Assert.AreEqual((string)pinned[packageOf[assembly]]! + ".0", version, assembly + " declares the version of " + packageOf[assembly]);
+                StringAssert.Contains(proj, "<NanoReference Include=\"" + assembly + "\"", "NanoReferences.proj builds " + assembly);
+            }
+
+            Assert.AreEqual(folders.Length, Regex.Matches(proj, "<NanoReference Include=").Count, "NanoReferences.proj lists exactly the folders");
         }
 
         [TestMethod]
         public void DeviceTests_CodeUnderTest_IsTheAppSourcesAsLibrariesLikeOnTheBoard()
         {
-            // One NFUnitTest holding the core too overflows the metadata processor's byte-code
-            // table; the code under test is the board's assemblies: Pigeon.Core.Board,
+            // The code under test is the board's assemblies: Pigeon.Core.Board, Pigeon.Reach.Board,
             // Pigeon.Portal.Board and a library of the app's sources without Program.cs (one entry point).
-            string tests = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests", "Pigeon.DeviceTests.nfproj"));
-            StringAssert.Contains(tests, "<ProjectReference Include=\"..\\Pigeon.DeviceTests.Target\\Pigeon.DeviceTests.Target.nfproj\" />");
-            StringAssert.Contains(tests, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Core.Board\\Pigeon.Core.Board.nfproj\" />");
-            StringAssert.Contains(tests, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Portal.Board\\Pigeon.Portal.Board.nfproj\" />");
-            Assert.IsFalse(tests.Contains("firmware\\Pigeon.Core\\") || tests.Contains("firmware\\Pigeon.Portal\\"), "NFUnitTest must not compile the core or the portal itself");
+            string shared = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.props"));
+            StringAssert.Contains(shared, "<ProjectReference Include=\"$(MSBuildThisFileDirectory)Pigeon.DeviceTests.Target\\Pigeon.DeviceTests.Target.nfproj\" />");
+            StringAssert.Contains(shared, "<ProjectReference Include=\"$(MSBuildThisFileDirectory)..\\firmware\\Pigeon.Core.Board\\Pigeon.Core.Board.nfproj\" />");
+            StringAssert.Contains(shared, "<ProjectReference Include=\"$(MSBuildThisFileDirectory)..\\firmware\\Pigeon.Portal.Board\\Pigeon.Portal.Board.nfproj\" />");
+            foreach (object[] row in BoardProjects())
+            {
+                Assert.IsFalse(ProjectText((string)row[0]).Contains("firmware\\Pigeon.Core\\**"), row[0] + ": the core comes from Pigeon.Core.Board, not compiled in again");
+                Assert.IsFalse(ProjectText((string)row[0]).Contains("firmware\\Pigeon.Portal\\**"), row[0] + ": the portal comes from Pigeon.Portal.Board, not compiled in again");
+            }
+
             string target = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.Target", "Pigeon.DeviceTests.Target.nfproj"));
             StringAssert.Contains(target, "<OutputType>Library</OutputType>");
             StringAssert.Contains(target, "firmware\\Pigeon.Device\\Program.cs;");
@@ -144,8 +218,9 @@ namespace Pigeon.Tests.Host.Device
         [TestMethod]
         public void DeviceTests_AssemblyName_IsNFUnitTestWithBothRunSettings()
         {
+            // nanoFramework's test launcher loads the assembly named NFUnitTest.
+            StringAssert.Contains(File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.props")), "<AssemblyName>NFUnitTest</AssemblyName>");
             string dir = Path.Combine(Root, "tests", "Pigeon.DeviceTests");
-            StringAssert.Contains(File.ReadAllText(Path.Combine(dir, "Pigeon.DeviceTests.nfproj")), "<AssemblyName>NFUnitTest</AssemblyName>");
             StringAssert.Contains(File.ReadAllText(Path.Combine(dir, "nano.runsettings")), "<IsRealHardware>False</IsRealHardware>");
             string board = File.ReadAllText(Path.Combine(dir, "nano.board.runsettings"));
             StringAssert.Contains(board, "<IsRealHardware>True</IsRealHardware>");

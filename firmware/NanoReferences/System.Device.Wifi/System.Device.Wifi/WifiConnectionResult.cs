@@ -1,0 +1,16 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+namespace System.Device.Wifi
+{
+    public class WifiConnectionResult
+    {
+        private WifiConnectionResult()
+        {
+        }
+
+        public WifiConnectionStatus ConnectionStatus
+        {
+            get { throw new NotSupportedException(); }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+namespace System.Device.Wifi
+{
+    public class WifiNetworkReport
+    {
+        private WifiNetworkReport()
+        {
+        }
+
+        public WifiAvailableNetwork[] AvailableNetworks
+        {
+            get { throw new NotSupportedException(); }
+        }
+    }
+}

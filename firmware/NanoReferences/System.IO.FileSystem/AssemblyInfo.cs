@@ -1,0 +1,6 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+using System.Reflection;
+
+[assembly: AssemblyTitle("System.IO.FileSystem (reference declarations)")]
+[assembly: AssemblyVersion("1.1.93.0")]

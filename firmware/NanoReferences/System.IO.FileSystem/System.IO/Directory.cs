@@ -1,0 +1,12 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+namespace System.IO
+{
+    public static class Directory
+    {
+        public static bool Exists(string path)
+        {
+            throw new NotSupportedException();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+namespace System.IO
+{
+    public enum FileAccess
+    {
+        Read = 1,
+        Write = 2,
+        ReadWrite = 3,
+    }
+}

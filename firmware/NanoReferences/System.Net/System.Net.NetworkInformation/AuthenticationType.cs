@@ -1,0 +1,11 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+namespace System.Net.NetworkInformation
+{
+    public enum AuthenticationType : byte
+    {
+        None = 0,
+        Open = 4,
+        WPA2 = 8,
+    }
+}

@@ -1,0 +1,9 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+namespace System.Net.Sockets
+{
+    public enum AddressFamily
+    {
+        InterNetwork = 2,
+    }
+}

@@ -1,0 +1,10 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+namespace System.Net.Sockets
+{
+    public enum ProtocolType
+    {
+        Tcp = 6,
+        Udp = 17,
+    }
+}

@@ -1,0 +1,18 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+using System;
+
+namespace System.Net.Sockets
+{
+    public class SocketException : Exception
+    {
+        private SocketException()
+        {
+        }
+
+        public int ErrorCode
+        {
+            get { throw new NotSupportedException(); }
+        }
+    }
+}

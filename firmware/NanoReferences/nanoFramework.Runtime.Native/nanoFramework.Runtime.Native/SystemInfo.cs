@@ -1,0 +1,19 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+using System;
+
+namespace nanoFramework.Runtime.Native
+{
+    public static class SystemInfo
+    {
+        public static string TargetName
+        {
+            get { throw new NotSupportedException(); }
+        }
+
+        public static string Platform
+        {
+            get { throw new NotSupportedException(); }
+        }
+    }
+}

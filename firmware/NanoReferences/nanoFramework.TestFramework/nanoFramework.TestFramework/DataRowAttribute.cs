@@ -1,0 +1,15 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+using System;
+
+namespace nanoFramework.TestFramework
+{
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+    public class DataRowAttribute : Attribute
+    {
+        public DataRowAttribute(params object[] methodParameters)
+        {
+            throw new NotSupportedException();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
+// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
+using System;
+
+namespace nanoFramework.TestFramework
+{
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+    public class TestClassAttribute : Attribute
+    {
+    }
+}

@@ -1,0 +1,163 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+
+namespace Pigeon.Bench
+{
+    /// <summary>
+    /// Load through a relay that terminates TLS (Pigeon's terminateTls, HAProxy's bind ... ssl):
+    /// full handshakes per second, and bulk transfer through the TLS.
+    /// </summary>
+    public static class TlsLoad
+    {
+        /// <summary>
+        /// Connection cycles of <paramref name="clients"/> threads: connect, a full TLS handshake
+        /// (resumption off, so every cycle pays the key exchange and the signature), a chat
+        /// opening ("WA" 6 5: Pigeon tells it from a prober's HTTP by its third byte) echoed back,
+        /// close. Returns cycles per second.
+        /// </summary>
+        public static double Handshakes(int port, int clients, double seconds, out long failures)
+        {
+            bool stop = false;
+            long done = 0;
+            long failed = 0;
+            Thread[] threads = new Thread[clients];
+            for (int i = 0; i < clients; i++)
+            {
+                threads[i] = new Thread(() =>
+                {
+                    byte[] opening = { (byte)'W', (byte)'A', 6, 5 };
+                    byte[] back = new byte[4];
+                    while (!Volatile.Read(ref stop))
+                    {
+                        try
+                        {
+                            using SslStream tls = Open(port);
+                            tls.Write(opening);
+                            if (ReadAll(tls, back))
+                            {
+                                Interlocked.Increment(ref done);
+                            }
+                            else
+                            {
+                                Interlocked.Increment(ref failed);
+                            }
+                        }
+                        catch (Exception e) when (e is IOException || e is SocketException || e is AuthenticationException)
+                        {
+                            Interlocked.Increment(ref failed);
+                            if (Program.Verbose)
+                            {
+                                Console.Error.WriteLine("TLS cycle failed: " + e.Message);
+                            }
+                        }
+                    }
+                }) { IsBackground = true };
+            }
+
+            Stopwatch watch = Stopwatch.StartNew();
+            foreach (Thread thread in threads)
+            {
+                thread.Start();
+            }
+
+            Thread.Sleep(TimeSpan.FromSeconds(seconds));
+            Volatile.Write(ref stop, true);
+            long count = Interlocked.Read(ref done);
+            double elapsed = watch.Elapsed.TotalSeconds;
+            foreach (Thread thread in threads)
+            {
+                thread.Join(6000);
+            }
+
+            failures = Interlocked.Read(ref failed);
+            return count / elapsed;
+        }
+
+        private static bool ReadAll(SslStream tls, byte[] buffer)
+        {
+            int got = 0;
+            while (got < buffer.Length)
+            {
+                int n = tls.Read(buffer, got, buffer.Length - got);
+                if (n <= 0)
+                {
+                    return false;
+                }
+
+                got += n;
+            }
+
+            return true;
+        }
+
+        /// <summary>One TLS stream of 64 KB writes into the relay; Gbit/s of plaintext the discard sink behind it received, and the relay's CPU per GB.</summary>
+        public static double Throughput(int port, Sink sink, double seconds, Relay relay, out double cpuSecondsPerGB)
+        {
+            bool stop = false;
+            using SslStream tls = Open(port);
+            Thread writer = new Thread(() =>
+            {
+                byte[] chunk = new byte[65536];
+                chunk.AsSpan().Fill(0x06); // not a letter: no prober's HTTP request line
+                try
+                {
+                    while (!Volatile.Read(ref stop))
+                    {
+                        tls.Write(chunk);
+                    }
+                }
+                catch (Exception e) when (e is IOException || e is ObjectDisposedException)
+                {
+                }
+            }) { IsBackground = true };
+            writer.Start();
+            Thread.Sleep(500);
+            long before = sink.Received;
+            double cpuBefore = relay.CpuSeconds();
+            Stopwatch watch = Stopwatch.StartNew();
+            Thread.Sleep(TimeSpan.FromSeconds(seconds));
+            long after = sink.Received;
+            double cpuAfter = relay.CpuSeconds();
+            double elapsed = watch.Elapsed.TotalSeconds;
+            Volatile.Write(ref stop, true);
+            tls.Close();
+            writer.Join(5000);
+            cpuSecondsPerGB = after == before ? double.NaN : (cpuAfter - cpuBefore) / ((after - before) / 1e9);
+            return (after - before) * 8.0 / elapsed / 1e9;
+        }
+
+        /// <summary>
+        /// Writes an ECDSA P-256 self-signed certificate and its key into one PEM file, the way
+        /// HAProxy's crt takes them.
+        /// </summary>
+        public static string HaproxyPem(string path)
+        {
+            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            CertificateRequest request = new CertificateRequest("CN=bench.example", key, HashAlgorithmName.SHA256);
+            using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            File.WriteAllText(path, certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
+            return path;
+        }
+
+        private static SslStream Open(int port)
+        {
+            Socket socket = Load.Connect(port);
+            SslStream tls = new SslStream(new NetworkStream(socket, true), false);
+            tls.AuthenticateAsClient(new SslClientAuthenticationOptions
+            {
+                TargetHost = "bench.example",
+                RemoteCertificateValidationCallback = (a, b, c, d) => true,
+                AllowTlsResume = false, // a full handshake each time, as a new phone would
+                EnabledSslProtocols = SslProtocols.Tls13,
+            });
+            return tls;
+        }
+    }
+}
