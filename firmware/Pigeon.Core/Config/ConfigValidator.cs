@@ -41,7 +41,7 @@ namespace Pigeon.Config
         /// Why a board refuses terminateTls (docs/device.md, "TLS on a board"): the reasons read from
         /// nanoFramework's source at the pinned firmware.
         /// </summary>
-        public const string BoardTlsRefusal = "is not available on a board: its TLS handshake blocks the whole relay while a client is slow, "
+        public const string BoardTlsRefusal = "is not available on a board: its TLS handshake blocks the whole relay (and its watchdog) while a client is slow, "
             + "and each TLS session needs tens of KB the board does not have. Use chat port 5222 with TLS off in the app, "
             + "or run Pigeon on a server for TLS on 443";
 
