@@ -194,6 +194,39 @@ namespace Pigeon.Tests.Host.Portal
 
         [TestMethod]
         [Timeout(60000)]
+        public void SlowClientEvicted_AfterEarlierRequests_NewcomerWaitsForThatSlot()
+        {
+            // Every finished request signals "a slot is free"; a signal left from one of them must
+            // not end the newcomer's wait for the slot the slow client is giving up.
+            global::Pigeon.Tests.Support.FakeClock clock = new global::Pigeon.Tests.Support.FakeClock();
+            global::Pigeon.Portal.PortalServer server = new global::Pigeon.Portal.PortalServer(
+                new global::Pigeon.Sockets.SocketTransport(), clock, new NoLog(), new Hello(), 1, 1);
+            int port = PortalTestHost.FreeTcpPort();
+            Assert.IsTrue(server.Start(global::Pigeon.Net.IPv4.Loopback, port, out string error), error);
+            try
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    StringAssert.StartsWith(Get(Owner, port, "/", out long _), "HTTP/1.1 200 ", "request " + i);
+                }
+
+                using SlowClients slow = new SlowClients(Addresses(31, 1), port);
+                Thread.Sleep(300);
+                clock.Advance(global::Pigeon.Portal.PortalServer.SlowAfterMs);
+                string served = Get(Owner, port, "/", out long ms);
+                StringAssert.StartsWith(served, "HTTP/1.1 200 ", "the slow client's slot, not 503");
+                Assert.IsTrue(ms < 2000, "at once: " + ms + " ms");
+                Assert.AreEqual(1, server.Evicted);
+                Assert.AreEqual(0, server.RefusedBusy);
+            }
+            finally
+            {
+                server.Stop();
+            }
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
         public void SlowClientsFromOneAddress_HoldAtMostTheirShare_TheOwnerGetsIn()
         {
             using PortalTestHost host = new PortalTestHost();
