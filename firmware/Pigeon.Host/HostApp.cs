@@ -23,8 +23,7 @@ namespace Pigeon.Host
         private readonly ILog _log;
         private RelayServer _relay;
         private Timer _statsTimer;
-        private ReachService _reach;
-        private MetricsServer _metrics;
+        private ReachHost _reach;
         private long _statusAllocated;
         private PortalHost _portal;
         private TallyRecorder _tally;
@@ -43,10 +42,10 @@ namespace Pigeon.Host
             get { return _relay; }
         }
 
-        /// <summary>Port mapping, public address, upstream health, dynamic DNS (after <see cref="Start"/>).</summary>
-        public ReachService Reach
+        /// <summary>Port mapping, public address, upstream health, dynamic DNS (after <see cref="Start"/>; null with --no-reach).</summary>
+        public Pigeon.Reach.ReachService Reach
         {
-            get { return _reach; }
+            get { return _reach?.Service; }
         }
 
         /// <summary>The portal (after <see cref="Start"/>; null when it could not listen).</summary>
@@ -224,14 +223,14 @@ namespace Pigeon.Host
 
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
                 + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
-            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log, _options.MetricsPort, out _metrics);
+            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log);
             if (_options.StatsIntervalSeconds > 0)
             {
                 int ms = _options.StatsIntervalSeconds * 1000;
                 _statsTimer = new Timer(_ => PrintStatus(), null, ms, ms);
             }
 
-            _portal = PortalHost.Start(_options, () => _relay, _log, Store, _reach);
+            _portal = PortalHost.Start(_options, () => _relay, _log, Store, Reach);
             _tally = new TallyRecorder(_relay, new WallClock(), Path.GetDirectoryName(Path.GetFullPath(_options.EffectiveConfigPath)), _log);
             _tally.Load();
             _tally.Start();
@@ -253,7 +252,7 @@ namespace Pigeon.Host
                 _statsTimer.Dispose();
             }
 
-            ReachHost.Stop(_reach, _metrics);
+            _reach?.Stop(true);
             if (_relay != null)
             {
                 _relay.Stop();

@@ -27,9 +27,14 @@ namespace Pigeon.Host
         /// <summary>The store for these options: DIR/config.json, or the --config file (with .bak/.new beside it).</summary>
         public static ConfigStore OpenStore(HostOptions options)
         {
-            string path = options.EffectiveConfigPath;
+            return OpenStore(options.EffectiveConfigPath);
+        }
+
+        /// <summary>The store of the config file at <paramref name="path"/> (with .bak/.new beside it).</summary>
+        public static ConfigStore OpenStore(string path)
+        {
             string folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            return new ConfigStore(new FolderFileStore(folder), new JsonConfigCodec(), false, Path.GetFileName(path));
+            return new ConfigStore(new FolderFileStore(folder), false, Path.GetFileName(path));
         }
 
         /// <summary>
@@ -230,7 +235,7 @@ namespace Pigeon.Host
                 return report;
             }
 
-            config = new JsonConfigCodec().Read(document, 0, document.Length, device, report);
+            config = ConfigDocument.Read(document, 0, document.Length, device, report);
             if (config != null)
             {
                 ConfigValidator.Validate(config, device, report);

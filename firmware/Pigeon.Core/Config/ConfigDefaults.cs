@@ -210,7 +210,7 @@ namespace Pigeon.Config
             return route;
         }
 
-        /// <summary>A route with every field at its default; the codecs fill a route's missing keys from this.</summary>
+        /// <summary>A route with every field at its default; the mapper fills a route's missing keys from this.</summary>
         public static RouteConfig NewRoute()
         {
             RouteConfig route = new RouteConfig();

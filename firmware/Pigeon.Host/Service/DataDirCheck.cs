@@ -19,7 +19,7 @@ namespace Pigeon.Host.Service
         /// <summary>Checks <paramref name="folder"/>; writes the findings; returns the exit code.</summary>
         public static int Run(string folder, TextWriter output)
         {
-            ConfigStore store = new ConfigStore(new ReadOnlyFileStore(new FolderFileStore(folder)), new JsonConfigCodec(), false);
+            ConfigStore store = new ConfigStore(new ReadOnlyFileStore(new FolderFileStore(folder)), false);
             string main = Path.Combine(folder, store.FileName);
             ConfigLoadResult result = store.Load();
             if (result.PrimaryRejected && !result.PrimaryDamaged)

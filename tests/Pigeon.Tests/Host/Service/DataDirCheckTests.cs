@@ -30,7 +30,7 @@ namespace Pigeon.Tests.Host.Service
 
         private static ConfigStore Store(string dir)
         {
-            ConfigStore store = new ConfigStore(new FolderFileStore(dir), new JsonConfigCodec(), false);
+            ConfigStore store = new ConfigStore(new FolderFileStore(dir), false);
             store.Load();
             return store;
         }

@@ -54,7 +54,7 @@ namespace Pigeon.Tests.Host.Service
             WithUmask000(() =>
             {
                 string dir = TempDir();
-                ConfigStore store = new ConfigStore(new FolderFileStore(dir), new JsonConfigCodec(), false);
+                ConfigStore store = new ConfigStore(new FolderFileStore(dir), false);
                 store.Load();
                 PigeonConfig config = ConfigDefaults.Create(false);
                 config.Network.MetricsToken = "a-metrics-token-of-some-length";
