@@ -2,7 +2,8 @@
 # Runs Pigeon.Host with a config whose routes and upstreams are on 127.0.0.1 (so the router port
 # mapper has nothing to map and never searches the network, and no upstream is probed), reads
 # /metrics from the portal address with the token, and checks the page with Prometheus's own
-# parser (`promtool check metrics`). Also checks that the page is refused without the token.
+# parser (`promtool check metrics`). Also checks that the page is refused without the token, and
+# that with --no-reach it is still the relay's counters.
 # Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -71,6 +72,24 @@ if [ "$code" = "401" ]; then ok "GET /metrics without the token: 401"; else bad 
 
 if grep -q "$token" "$tmp/host.log"; then bad "the token appears in the log"; else ok "the token is not logged"; fi
 
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+
+# With --no-reach the relay's counters are still there (they once answered the setup page's HTML).
+dotnet "$host_dll" --config "$tmp/config.json" --data-dir "$tmp" --no-reach > "$tmp/host2.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  grep -q "portal" "$tmp/host2.log" 2>/dev/null && break
+  sleep 0.2
+done
+code=$(curl -s -o "$tmp/metrics2.txt" -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$portal/metrics")
+if [ "$code" = "200" ] && promtool check metrics < "$tmp/metrics2.txt" > /dev/null 2>&1 && grep -q '^pigeon_sessions_max 4$' "$tmp/metrics2.txt"; then
+  ok "--no-reach: GET /metrics is the relay's counters (200, promtool clean)"
+else
+  bad "--no-reach: GET /metrics: $code"; head -3 "$tmp/metrics2.txt"
+fi
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$portal/api/nothing")
+if [ "$code" = "404" ]; then ok "an unknown API path: 404"; else bad "an unknown API path: $code"; fi
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"

@@ -197,22 +197,22 @@ namespace Pigeon.Device
 
             StartRelay();
             _watchdog.Feed("relay");
-            if (_relay != null)
+            if (_relay != null && _reachFits)
             {
-                // Port mapping, health checks (on the socket the budget kept for them, or not at
-                // all), /metrics and the status's "reach" object (docs/reachability.md).
-                _reach = new DeviceReach(_config, _relay, _clock, _log, _reachFits);
+                // Port mapping and health checks on the socket the budget kept for them; the
+                // portal adds them to /metrics and the status's "reach" object (docs/reachability.md).
+                _reach = new DeviceReach(_config, _relay, _clock, _log);
                 _reach.Start();
-                if (!_reachFits)
-                {
-                    _log.Warn("reach: port mapping and upstream checks are off: with them no relay session fits this board (forward the ports on the router)");
-                }
+            }
+            else if (_relay != null)
+            {
+                _log.Warn("reach: port mapping and upstream checks are off: with them no relay session fits this board (forward the ports on the router)");
             }
 
             // The LAN portal (status, admin) with the slots the budget already counted, so it
             // can never take a socket a relay session was sized on.
             _portalBackend = new DevicePortalBackend(_store, _hasher, _reboot, false, FactoryReset);
-            _portalBackend.Relay = _relay;
+            _portalBackend.SetRelay(_relay);
             int portalPort = _config.Portal != null && _config.Portal.Port > 0 ? _config.Portal.Port : 80;
             StartPortal(_portalBackend, IPv4.Any, portalPort, _portalBackend.BestAddress, SessionBudget.PortalSlotsFor(_board.MaxSockets), _reach);
 
@@ -324,7 +324,7 @@ namespace Pigeon.Device
             return planned;
         }
 
-        private PortalServer StartPortal(DevicePortalBackend backend, uint bind, int port, string self, int slots, DeviceReach reach)
+        private PortalService StartPortal(DevicePortalBackend backend, uint bind, int port, string self, int slots, DeviceReach reach)
         {
             FlashPortalAssets assets = new FlashPortalAssets(_files);
             if (!assets.Present)
@@ -332,28 +332,26 @@ namespace Pigeon.Device
                 _log.Warn("portal: the page files are missing on I:\\ (flash with flash.ps1, which copies them)");
             }
 
-            PortalApi api = new PortalApi(backend, _clock, new DeviceRandom());
-            PortalSite site = new PortalSite(backend, assets, api, new string[] { self }, "http://" + self + "/");
-            site.Metrics = reach; // GET /metrics (token or admin session; docs/reachability.md)
-            api.Reach = reach; // "reach" in /api/status
-            PortalServer server = new PortalServer(new SocketTransport(), _clock, _log, site, slots);
-            server.QueueWhenBusy = true; // no "busy" socket: the budget counts the listener and the slots only
+            // /metrics has the relay's counters always, mapping and health when reach runs.
+            PortalService portal = new PortalService(backend, assets, new SocketTransport(), _clock, _log, new DeviceRandom(), new DeviceMemory(), self, port, slots);
+            portal.SetReach(reach == null ? null : reach.Service);
+            portal.Server.QueueWhenBusy = true; // no "busy" socket: the budget counts the listener and the slots only
             string error;
-            if (!server.Start(bind, port, out error))
+            if (!portal.Start(bind, out error))
             {
                 _log.Warn("portal: cannot listen on port " + port.ToString() + ": " + error);
                 return null;
             }
 
-            _log.Info("portal: http://" + self + "/ (" + slots.ToString() + " slots)");
-            return server;
+            _log.Info("portal: " + portal.Url + " (" + slots.ToString() + " slots)");
+            return portal;
         }
 
         private PigeonConfig LoadConfig()
         {
             // I:\config.json with its backup and pending copies (torn-write safe, docs/config.md),
-            // decoded by nanoFramework.Json; nothing usable = defaults = setup mode.
-            _store = new ConfigStore(_files, new NanoJsonConfigCodec(), true);
+            // read by the core's JSON reader as on the host; nothing usable = defaults = setup mode.
+            _store = new ConfigStore(_files, true);
             ConfigLoadResult loaded = _store.Load();
             if (loaded.FellBack)
             {

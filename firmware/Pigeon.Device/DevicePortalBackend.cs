@@ -9,12 +9,12 @@ using Pigeon.Relay;
 namespace Pigeon.Device
 {
     /// <summary>
-    /// What the portal needs from the board: the config through the power-safe ConfigStore on
-    /// I:\ (a private copy per call), the admin password through AdminPassword with the board's
-    /// PBKDF2 hasher, the Wi-Fi scan, the relay, the addresses. A saved config takes effect after
-    /// a reboot (the relay and the radio are set up once at boot).
+    /// The board's side of the portal: the shared config and password handling
+    /// (<see cref="StoreBackend"/>: the ConfigStore on I:\, the board's PBKDF2 hasher), the Wi-Fi
+    /// scan, the relay, the addresses. A saved config takes effect after a reboot (the relay and
+    /// the radio are set up once at boot), so a save reboots the board once the answer is out.
     /// </summary>
-    public sealed class DevicePortalBackend : IPortalBackend
+    public sealed class DevicePortalBackend : StoreBackend
     {
         /// <summary>Longest wait for a scan's results.</summary>
         public const int ScanTimeoutMs = 6000;
@@ -22,56 +22,51 @@ namespace Pigeon.Device
         /// <summary>Time for the "saved" answer to reach the browser before the reboot.</summary>
         public const int RebootDelayMs = 1500;
 
-        private readonly ConfigStore _store;
-        private readonly IPasswordHasher _hasher;
         private readonly RebootRecord _reboot;
         private readonly bool _setup;
         private readonly SetupButton.FactoryResetHandler _factoryReset;
         private readonly AutoResetEvent _scanned = new AutoResetEvent(false);
         private readonly object _scanLock = new object();
         private WifiAdapter _adapter;
+        private RelayServer _relay;
 
         /// <summary>A backend over the loaded <paramref name="store"/>.</summary>
         public DevicePortalBackend(ConfigStore store, IPasswordHasher hasher, RebootRecord reboot, bool setupMode, SetupButton.FactoryResetHandler factoryReset)
+            : base(store, hasher)
         {
-            _store = store;
-            _hasher = hasher;
             _reboot = reboot;
             _setup = setupMode;
             _factoryReset = factoryReset;
         }
 
         /// <inheritdoc />
-        public RelayServer Relay { get; set; }
+        public override RelayServer Relay
+        {
+            get { return _relay; }
+        }
 
         /// <inheritdoc />
-        public bool WifiScanIsFake
+        public override bool WifiScanIsFake
         {
             get { return false; }
         }
 
         /// <inheritdoc />
-        public bool IsSetupMode
+        public override bool IsSetupMode
         {
             get { return _setup; }
-        }
-
-        /// <inheritdoc />
-        public bool IsAdminPasswordSet
-        {
-            get { return AdminPassword.IsSet(_store.Current.Admin); }
         }
 
         /// <summary>
         /// 0: System.Device.Wifi reports RSSI only for scanned networks, not for the joined one.
         /// </summary>
-        public int WifiRssi
+        public override int WifiRssi
         {
             get { return 0; }
         }
 
         /// <inheritdoc />
-        public string BestAddress
+        public override string BestAddress
         {
             get
             {
@@ -91,66 +86,23 @@ namespace Pigeon.Device
             }
         }
 
-        /// <inheritdoc />
-        public PigeonConfig LoadConfig()
+        /// <summary>The relay whose figures the status shows (set once it runs).</summary>
+        public void SetRelay(RelayServer relay)
         {
-            return _store.Current;
+            _relay = relay;
         }
 
-        /// <inheritdoc />
-        public bool SaveConfig(PigeonConfig config, FieldErrors errors)
-        {
-            if (!Store(config, errors))
-            {
-                return false;
-            }
-
-            // The new settings apply at the next boot: answer first, then restart.
-            Thread restart = new Thread(RebootSoon);
-            restart.Start();
-            return true;
-        }
-
-        /// <inheritdoc />
-        public void FactoryReset()
+        /// <summary>The button's factory reset: router mappings, the store, the access point, a reboot.</summary>
+        public override void FactoryReset()
         {
             _factoryReset();
         }
 
-        /// <inheritdoc />
-        public bool SetAdminPassword(string password, FieldErrors errors)
+        /// <summary>The new settings apply at the next boot: answer first, then restart.</summary>
+        protected override void Saved()
         {
-            PigeonConfig config = _store.Current;
-            if (!AdminPassword.Set(config.Admin, password, _hasher))
-            {
-                errors.Add("password", "the admin password is " + AdminPassword.MinLength.ToString() + " to " + AdminPassword.MaxLength.ToString() + " characters");
-                return false;
-            }
-
-            return Store(config, errors);
-        }
-
-        /// <inheritdoc />
-        public bool VerifyAdminPassword(string password)
-        {
-            return AdminPassword.Verify(_store.Current.Admin, password, _hasher);
-        }
-
-        private bool Store(PigeonConfig config, FieldErrors errors)
-        {
-            ValidationReport report = new ValidationReport();
-            if (_store.Save(config, report))
-            {
-                return true;
-            }
-
-            for (int i = 0; i < report.ErrorCount; i++)
-            {
-                ValidationIssue issue = report.GetError(i);
-                errors.Add(issue.Path == ValidationReport.DocumentPath ? "" : issue.Path, issue.Message);
-            }
-
-            return false;
+            Thread restart = new Thread(RebootSoon);
+            restart.Start();
         }
 
         private void RebootSoon()
@@ -164,7 +116,7 @@ namespace Pigeon.Device
         /// security type, so every network is reported as secured and the page asks for a password
         /// (an open network takes an empty one).
         /// </summary>
-        public int ScanWifi(WifiNetwork[] into)
+        public override int ScanWifi(WifiNetwork[] into)
         {
             lock (_scanLock)
             {

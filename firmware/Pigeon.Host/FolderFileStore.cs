@@ -6,7 +6,8 @@ namespace Pigeon.Host
 {
     /// <summary>
     /// <see cref="IFileStore"/> over a folder: writes are flushed to the disk (fsync) before they
-    /// count, renames are POSIX rename(2) (atomic). The folder is created on first write.
+    /// count, renames are POSIX rename(2) (atomic). The folder is created on first write. Every
+    /// file it writes or renames is owner-only (<see cref="OwnerOnlyFile"/>).
     /// </summary>
     public sealed class FolderFileStore : IFileStore
     {
@@ -77,8 +78,8 @@ namespace Pigeon.Host
         {
             try
             {
-                Directory.CreateDirectory(_folder);
-                using (var stream = new FileStream(PathOf(name), FileMode.Create, FileAccess.Write, FileShare.None))
+                OwnerOnlyFile.CreateFolder(_folder);
+                using (FileStream stream = OwnerOnlyFile.Create(PathOf(name))) // 0600: the config holds passwords
                 {
                     stream.Write(buffer, offset, count);
                     stream.Flush(true); // fsync: the bytes are on the disk before the store switches to them
@@ -107,6 +108,7 @@ namespace Pigeon.Host
                 }
 
                 File.Move(PathOf(from), PathOf(to));
+                OwnerOnlyFile.Restrict(PathOf(to)); // a copy from a version that wrote 0644 becomes 0600 too
                 return true;
             }
             catch (IOException)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using Pigeon.Config;
+using Pigeon.Host.Service;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
@@ -22,10 +23,10 @@ namespace Pigeon.Host
         private readonly ILog _log;
         private RelayServer _relay;
         private Timer _statsTimer;
-        private ReachService _reach;
-        private MetricsServer _metrics;
+        private ReachHost _reach;
         private long _statusAllocated;
         private PortalHost _portal;
+        private TallyRecorder _tally;
         private TlsIdentity _tls;
 
         /// <summary>Creates the app for the given options.</summary>
@@ -41,16 +42,22 @@ namespace Pigeon.Host
             get { return _relay; }
         }
 
-        /// <summary>Port mapping, public address, upstream health, dynamic DNS (after <see cref="Start"/>).</summary>
-        public ReachService Reach
+        /// <summary>Port mapping, public address, upstream health, dynamic DNS (after <see cref="Start"/>; null with --no-reach).</summary>
+        public Pigeon.Reach.ReachService Reach
         {
-            get { return _reach; }
+            get { return _reach?.Service; }
         }
 
         /// <summary>The portal (after <see cref="Start"/>; null when it could not listen).</summary>
         public PortalHost Portal
         {
             get { return _portal; }
+        }
+
+        /// <summary>The last 24 hours' activity (after <see cref="Start"/>), saved beside the config.</summary>
+        public TallyRecorder Tally
+        {
+            get { return _tally; }
         }
 
         /// <summary>The config in use.</summary>
@@ -216,14 +223,22 @@ namespace Pigeon.Host
 
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
                 + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
-            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log, _options.MetricsPort, out _metrics);
+            _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log);
             if (_options.StatsIntervalSeconds > 0)
             {
                 int ms = _options.StatsIntervalSeconds * 1000;
                 _statsTimer = new Timer(_ => PrintStatus(), null, ms, ms);
             }
 
-            _portal = PortalHost.Start(_options, () => _relay, _log, Store, _reach);
+            _portal = PortalHost.Start(_options, () => _relay, _log, Store, Reach);
+            _tally = new TallyRecorder(_relay, new WallClock(), Path.GetDirectoryName(Path.GetFullPath(_options.EffectiveConfigPath)), _log);
+            _tally.Load();
+            _tally.Start();
+            if (_portal != null)
+            {
+                _portal.Api.Summary = _tally; // "last24h" on the status page
+            }
+
             return opened;
         }
 
@@ -231,12 +246,13 @@ namespace Pigeon.Host
         public void Stop()
         {
             _portal?.Stop();
+            _tally?.Stop(); // after the portal, before the relay: the last minute is saved
             if (_statsTimer != null)
             {
                 _statsTimer.Dispose();
             }
 
-            ReachHost.Stop(_reach, _metrics);
+            _reach?.Stop(true);
             if (_relay != null)
             {
                 _relay.Stop();
@@ -263,6 +279,7 @@ namespace Pigeon.Host
                 + ",\"bytesToClient\":" + total.BytesToClient
                 + ",\"gcAllocatedBytes\":" + allocated
                 + ",\"statusAllocatedBytes\":" + statusAllocated
+                + ",\"tallyAllocatedBytes\":" + (_tally == null ? 0 : _tally.AllocatedBytes)
                 + ",\"gcCollections\":" + GC.CollectionCount(0) + "}}";
             Interlocked.Add(ref _statusAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
             return line;

@@ -16,18 +16,25 @@ namespace Pigeon.Host
         /// <summary>Usage of the config subcommand.</summary>
         public const string CheckUsage = "usage: Pigeon.Host config check FILE [--device]\n"
             + "       Pigeon.Host config check [FILE] --board NAME\n"
+            + "       Pigeon.Host config check --data-dir DIR\n"
             + "  prints every problem in FILE with its field path; exits 1 when there is an error\n"
             + "  --device       check against the board's limits (sockets, memory) instead of the host's\n"
             + "  --board NAME   as --device, then the relay sessions that board (hardware/boards/NAME.json)\n"
             + "                 gives this config (the board's default config without FILE): a line\n"
-            + "                 \"sessions: N\", then the socket and heap arithmetic\n";
+            + "                 \"sessions: N\", then the socket and heap arithmetic\n"
+            + "  --data-dir DIR the config a start with --data-dir DIR would use, as the service checks it\n";
 
         /// <summary>The store for these options: DIR/config.json, or the --config file (with .bak/.new beside it).</summary>
         public static ConfigStore OpenStore(HostOptions options)
         {
-            string path = options.EffectiveConfigPath;
+            return OpenStore(options.EffectiveConfigPath);
+        }
+
+        /// <summary>The store of the config file at <paramref name="path"/> (with .bak/.new beside it).</summary>
+        public static ConfigStore OpenStore(string path)
+        {
             string folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            return new ConfigStore(new FolderFileStore(folder), new JsonConfigCodec(), false, Path.GetFileName(path));
+            return new ConfigStore(new FolderFileStore(folder), false, Path.GetFileName(path));
         }
 
         /// <summary>
@@ -108,6 +115,11 @@ namespace Pigeon.Host
         /// </summary>
         public static int RunCommand(string[] args, TextWriter output, TextWriter error)
         {
+            if (args.Length == 4 && args[1] == "check" && args[2] == "--data-dir")
+            {
+                return Service.DataDirCheck.Run(args[3], output);
+            }
+
             if (args.Length < 2 || args[1] != "check")
             {
                 error.Write(CheckUsage);
@@ -223,7 +235,7 @@ namespace Pigeon.Host
                 return report;
             }
 
-            config = new JsonConfigCodec().Read(document, 0, document.Length, device, report);
+            config = ConfigDocument.Read(document, 0, document.Length, device, report);
             if (config != null)
             {
                 ConfigValidator.Validate(config, device, report);

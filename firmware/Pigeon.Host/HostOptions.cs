@@ -16,15 +16,13 @@ namespace Pigeon.Host
         public int StatsIntervalSeconds { get; set; }
 
         /// <summary>
-        /// Router port mapping, upstream checks, dynamic DNS and /metrics. On for the command line
+        /// Router port mapping, upstream checks and dynamic DNS. On for the command line
         /// (<see cref="Parse"/>; --no-reach turns it off); off for an embedding that builds the
         /// options itself (in-process tests), so nothing searches the LAN or probes upstreams
         /// unless asked.
         /// </summary>
         public bool Reach { get; set; }
 
-        /// <summary>Serve /metrics on its own port of the portal's address (--metrics-port; 0 = off) until the portal routes it.</summary>
-        public int MetricsPort { get; set; }
         /// <summary>--factory-reset was given: replace the config with the defaults and exit.</summary>
         public bool FactoryReset { get; set; }
 
@@ -55,13 +53,14 @@ namespace Pigeon.Host
             "Pigeon.Host: a WhatsApp proxy relay (TLS passthrough; it never decrypts).\n\n"
             + "usage: Pigeon.Host [--config FILE] [--data-dir DIR] [--stats-interval SECONDS] [--factory-reset]\n"
             + "       Pigeon.Host config check FILE [--device]\n"
-            + "       Pigeon.Host config check [FILE] --board NAME\n\n"
+            + "       Pigeon.Host config check [FILE] --board NAME\n"
+            + "       Pigeon.Host config check --data-dir DIR\n"
+            + "       Pigeon.Host status [--data-dir DIR]   (the running relay's last 24 hours)\n\n"
             + "  --config FILE          the JSON config to use (default: DIR/config.json, created with defaults)\n"
             + "  --data-dir DIR         folder for Pigeon's state (default: ./pigeon-data)\n"
             + "  --stats-interval N     print one JSON status line every N seconds\n"
-            + "  --metrics-port N       serve /metrics (token: network.metricsToken) on port N of the portal's address\n"
             + "  --pump events|threads  the relay's pump (default events; threads = the board's, for comparison)\n"
-            + "  --no-reach             no router port mapping, upstream checks, dynamic DNS or /metrics\n"
+            + "  --no-reach             no router port mapping, upstream checks or dynamic DNS\n"
             + "  --factory-reset        replace the config (and its backup) with the defaults, then exit\n"
             + "  --dns-port N           also answer captive DNS on UDP port N (for tests)\n"
             + "  --fake-wifi FILE       the portal's fake Wi-Fi scan list ([{\"ssid\":..,\"rssi\":..,\"secure\":..}])\n"
@@ -90,14 +89,6 @@ namespace Pigeon.Host
                         }
 
                         options.StatsIntervalSeconds = seconds;
-                        break;
-                    case "--metrics-port":
-                        if (!int.TryParse(Value(args, ref i, arg), out int metricsPort) || metricsPort < 1 || metricsPort > 65535)
-                        {
-                            throw new ArgumentException("--metrics-port takes a port number");
-                        }
-
-                        options.MetricsPort = metricsPort;
                         break;
                     case "--pump":
                         options.Pump = Value(args, ref i, arg);

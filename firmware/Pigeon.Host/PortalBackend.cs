@@ -2,45 +2,34 @@ using System;
 using System.IO;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Text.Json;
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Portal;
 using Pigeon.Relay;
 
 namespace Pigeon.Host
 {
     /// <summary>
-    /// The host's side of the portal over the config file (DIR/config.json or --config): reads,
-    /// saves and resets go through the power-safe <see cref="ConfigStore"/> (validated, saved only
-    /// on change, previous copy kept); the admin password through <see cref="AdminPassword"/>
-    /// with PBKDF2-HMAC-SHA256 (docs/config.md).
+    /// The host's side of the portal: the shared config and password handling
+    /// (<see cref="StoreBackend"/>) over the config file (DIR/config.json or --config) with
+    /// PBKDF2-HMAC-SHA256, a labelled fake Wi-Fi scan (a host has no radio), the first LAN address.
+    /// On a host, "setup mode" is the first run: no admin password yet.
     /// </summary>
-    public sealed class PortalBackend : IPortalBackend
+    public sealed class PortalBackend : StoreBackend
     {
-        private static readonly JsonSerializerOptions s_json = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            PropertyNameCaseInsensitive = true,
-        };
-
-        private readonly ConfigStore _store;
-        private readonly IPasswordHasher _hasher;
         private readonly Func<RelayServer> _relay;
-        private readonly object _lock = new object();
 
         /// <summary>Backs the portal with the config file at <paramref name="path"/>.</summary>
         public PortalBackend(string path, Func<RelayServer> relay)
-            : this(new ConfigStore(new FolderFileStore(Path.GetDirectoryName(Path.GetFullPath(path))), new JsonConfigCodec(), false, Path.GetFileName(path)),
-                  new Pbkdf2PasswordHasher(), relay)
+            : this(HostConfig.OpenStore(path), new Pbkdf2PasswordHasher(), relay)
         {
-            _store.Load();
+            Store.Load();
         }
 
         /// <summary>Backs the portal with a loaded store and a password hasher.</summary>
         public PortalBackend(ConfigStore store, IPasswordHasher hasher, Func<RelayServer> relay)
+            : base(store, hasher)
         {
-            _store = store;
-            _hasher = hasher;
             _relay = relay;
             FakeNetworks = DefaultFakeNetworks();
         }
@@ -49,92 +38,37 @@ namespace Pigeon.Host
         public WifiNetwork[] FakeNetworks { get; set; }
 
         /// <inheritdoc />
-        public bool WifiScanIsFake
+        public override bool WifiScanIsFake
         {
             get { return true; }
         }
 
         /// <inheritdoc />
-        public bool IsAdminPasswordSet
-        {
-            get { return AdminPassword.IsSet(_store.Current.Admin); }
-        }
-
-        /// <summary>On a host, "setup mode" is the first run: no admin password yet.</summary>
-        public bool IsSetupMode
+        public override bool IsSetupMode
         {
             get { return !IsAdminPasswordSet; }
         }
 
         /// <inheritdoc />
-        public RelayServer Relay
+        public override RelayServer Relay
         {
             get { return _relay == null ? null : _relay(); }
         }
 
         /// <inheritdoc />
-        public int WifiRssi
+        public override int WifiRssi
         {
             get { return 0; }
         }
 
         /// <inheritdoc />
-        public string BestAddress
+        public override string BestAddress
         {
             get { return FirstLanAddress(); }
         }
 
         /// <inheritdoc />
-        public PigeonConfig LoadConfig()
-        {
-            return _store.Current;
-        }
-
-        /// <inheritdoc />
-        public bool SaveConfig(PigeonConfig config, FieldErrors errors)
-        {
-            ValidationReport report = new ValidationReport();
-            if (_store.Save(config, report))
-            {
-                return true;
-            }
-
-            for (int i = 0; i < report.ErrorCount; i++)
-            {
-                ValidationIssue issue = report.GetError(i);
-                errors.Add(issue.Path == ValidationReport.DocumentPath ? "" : issue.Path, issue.Message);
-            }
-
-            return false;
-        }
-
-        /// <inheritdoc />
-        public void FactoryReset()
-        {
-            _store.FactoryReset();
-        }
-
-        /// <inheritdoc />
-        public bool SetAdminPassword(string password, FieldErrors errors)
-        {
-            PigeonConfig config = _store.Current;
-            if (!AdminPassword.Set(config.Admin, password, _hasher))
-            {
-                errors.Add("password", "the admin password is " + AdminPassword.MinLength + " to " + AdminPassword.MaxLength + " characters");
-                return false;
-            }
-
-            return SaveConfig(config, errors);
-        }
-
-        /// <inheritdoc />
-        public bool VerifyAdminPassword(string password)
-        {
-            return AdminPassword.Verify(_store.Current.Admin, password, _hasher);
-        }
-
-        /// <inheritdoc />
-        public int ScanWifi(WifiNetwork[] into)
+        public override int ScanWifi(WifiNetwork[] into)
         {
             WifiNetwork[] list = FakeNetworks ?? new WifiNetwork[0];
             int n = Math.Min(list.Length, into.Length);
@@ -142,10 +76,35 @@ namespace Pigeon.Host
             return n;
         }
 
-        /// <summary>Reads a --fake-wifi file: [{"ssid": "...", "rssi": -50, "secure": true}, ...].</summary>
+        /// <summary>
+        /// Reads a --fake-wifi file: [{"ssid": "...", "rssi": -50, "secure": true}, ...] (the core's
+        /// JSON reader, as for the config). Throws <see cref="InvalidDataException"/> when it is not such a list.
+        /// </summary>
         public static WifiNetwork[] ReadFakeNetworks(string path)
         {
-            return JsonSerializer.Deserialize<WifiNetwork[]>(File.ReadAllText(path), s_json) ?? new WifiNetwork[0];
+            byte[] bytes = File.ReadAllBytes(path);
+            JsonNode list = JsonReader.Parse(bytes, 0, bytes.Length, 3, out JsonError error);
+            if (list == null || list.Kind != JsonKind.Array)
+            {
+                throw new InvalidDataException(path + ": " + (error != null ? error.ToString() : "must be a list: [{\"ssid\": \"...\", \"rssi\": -50, \"secure\": true}]"));
+            }
+
+            WifiNetwork[] networks = new WifiNetwork[list.Count];
+            for (int i = 0; i < list.Count; i++)
+            {
+                JsonNode item = list[i];
+                JsonNode secure = item.Get("secure");
+                int rssi = 0;
+                JsonNode level = item.Get("rssi");
+                if (level != null)
+                {
+                    level.TryGetInt(out rssi);
+                }
+
+                networks[i] = new WifiNetwork { Ssid = item.GetString("ssid") ?? string.Empty, Rssi = rssi, Secure = secure != null && secure.IsTrue };
+            }
+
+            return networks;
         }
 
         /// <summary>The built-in sample list; the page marks it "made up".</summary>

@@ -2,16 +2,17 @@ using System;
 using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Portal;
+using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Sockets;
 
 namespace Pigeon.Host
 {
     /// <summary>
-    /// Runs the portal on the host: the same core server, router and API as the board, over
-    /// .NET sockets, the data folder's config file, and a labelled fake Wi-Fi scan. Listens where
-    /// the config's "portal" section says (default 127.0.0.1:8080). With --dns-port, also runs the
-    /// captive DNS responder on that port (for tests; it answers with the portal's address).
+    /// Runs the portal on the host: the shared <see cref="PortalService"/> over .NET sockets, the
+    /// data folder's config file, and a labelled fake Wi-Fi scan. Listens where the config's
+    /// "portal" section says (default 127.0.0.1:8080). With --dns-port, also runs the captive DNS
+    /// responder on that port (for tests; it answers with the portal's address).
     /// </summary>
     public sealed class PortalHost
     {
@@ -19,7 +20,7 @@ namespace Pigeon.Host
         public const int HostSlots = 8;
 
         private readonly ILog _log;
-        private PortalServer _server;
+        private PortalService _portal;
         private CaptiveDnsServer _dns;
 
         private PortalHost(ILog log, PortalBackend backend)
@@ -32,7 +33,10 @@ namespace Pigeon.Host
         public PortalBackend Backend { get; private set; }
 
         /// <summary>The API (tests give it a fixed reachability source through <see cref="PortalApi.Reach"/>).</summary>
-        public PortalApi Api { get; private set; }
+        public PortalApi Api
+        {
+            get { return _portal.Api; }
+        }
 
         /// <summary>The page's files.</summary>
         public PortalAssets Assets { get; private set; }
@@ -49,8 +53,12 @@ namespace Pigeon.Host
             get { return _dns == null ? 0 : _dns.LocalPort; }
         }
 
-        /// <summary>Starts the portal; null (after a warning) when it cannot listen.</summary>
-        public static PortalHost Start(HostOptions options, Func<RelayServer> relay, ILog log, ConfigStore store = null, IMetricsSource metrics = null)
+        /// <summary>
+        /// Starts the portal; null (after a warning) when it cannot listen. <paramref name="reach"/>
+        /// (null with --no-reach) adds port mapping and upstream health to /metrics and the status;
+        /// the relay's own counters are on /metrics either way.
+        /// </summary>
+        public static PortalHost Start(HostOptions options, Func<RelayServer> relay, ILog log, ConfigStore store = null, ReachService reach = null)
         {
             // One ConfigStore per config file (its lock orders saves and loads): the app's, when given.
             PortalBackend backend = store == null
@@ -83,14 +91,9 @@ namespace Pigeon.Host
             host.Port = portal.Port;
             host.Assets = new PortalAssets();
             string self = IPv4.ToText(address == IPv4.Any ? IPv4.Loopback : address);
-            string url = "http://" + self + (portal.Port == 80 ? string.Empty : ":" + portal.Port) + "/";
-            PortalApi api = new PortalApi(backend, new HostClock(), new PortalRandom());
-            PortalSite site = new PortalSite(backend, host.Assets, api, new[] { self, "localhost" }, url);
-            site.Metrics = metrics; // GET /metrics (token or admin session; docs/reachability.md)
-            api.Reach = metrics as IReachStatus; // "reach" in /api/status
-            host.Api = api;
-            host._server = new PortalServer(new SocketTransport(), new HostClock(), log, site, HostSlots);
-            if (!host._server.Start(address, portal.Port, out string error))
+            host._portal = new PortalService(backend, host.Assets, new SocketTransport(), new HostClock(), log, new PortalRandom(), new HostMemory(), self, portal.Port, HostSlots);
+            host._portal.SetReach(reach); // GET /metrics and "reach" in /api/status (docs/reachability.md)
+            if (!host._portal.Start(address, out string error))
             {
                 log.Warn("portal: cannot listen on " + IPv4.ToText(address) + ":" + portal.Port + ": " + error);
                 return null;
@@ -118,7 +121,7 @@ namespace Pigeon.Host
                 _dns.Stop();
             }
 
-            _server.Stop();
+            _portal.Stop();
             _log.Info("portal: stopped");
         }
     }

@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.Threading;
+using Pigeon.Host.Service;
+using Pigeon.Net;
 
 namespace Pigeon.Host
 {
-    /// <summary>Entry point: `dotnet run --project firmware/Pigeon.Host [-- options]`.</summary>
+    /// <summary>Entry point: `dotnet run --project firmware/Pigeon.Host [-- options]`, or the packaged `pigeon`.</summary>
     public static class Program
     {
         /// <summary>Runs until Ctrl+C or SIGTERM. Exit codes: 0 clean stop, 1 nothing could listen, 2 bad arguments or config.</summary>
@@ -14,6 +17,11 @@ namespace Pigeon.Host
             if (args.Length > 0 && args[0] == "config")
             {
                 return HostConfig.RunCommand(args, Console.Out, Console.Error);
+            }
+
+            if (args.Length > 0 && args[0] == "status")
+            {
+                return StatusCommand.Run(args, Console.Out, Console.Error, new WallClock());
             }
 
             HostOptions options;
@@ -33,7 +41,7 @@ namespace Pigeon.Host
                 return 0;
             }
 
-            ConsoleLog log = new ConsoleLog();
+            ConsoleLog log = new ConsoleLog(JournalStream.StandardOutputIsJournal());
             if (options.FactoryReset)
             {
                 return HostConfig.FactoryReset(options, log);
@@ -52,27 +60,78 @@ namespace Pigeon.Host
                 return 2;
             }
 
+            string refusal = PortalExposure.Refusal(app.Config);
+            if (refusal != null)
+            {
+                Console.Error.WriteLine("error: " + refusal);
+                return 2;
+            }
+
             ManualResetEvent stop = new ManualResetEvent(false);
             Console.CancelKeyPress += (sender, e) =>
             {
                 e.Cancel = true; // stop cleanly below instead of being killed mid-write
                 stop.Set();
             };
+
+            // SIGTERM (systemctl stop): the same orderly stop as Ctrl+C, so STOPPING=1 is sent, the
+            // tally saved and the router mappings removed before the process ends.
+            using IDisposable term = OnSigterm(stop);
             AppDomain.CurrentDomain.ProcessExit += (sender, e) => stop.Set();
 
-            if (app.Start() == 0)
+            SystemdNotifier notifier = SystemdNotifier.FromEnvironment();
+            int opened = app.Start();
+            if (opened == 0)
             {
                 log.Warn("no route could listen; stopping");
                 app.Stop();
                 return 1;
             }
 
+            // The listeners are open and accept connections now (listen(2) returned): tell systemd.
+            Notify(notifier, "READY=1\nSTATUS=" + ServiceStatus(app, opened), log);
             log.Info("press Ctrl+C to stop");
             stop.WaitOne();
+            Notify(notifier, "STOPPING=1", log);
             log.Info("stopping");
             app.Stop();
             log.Info("stopped");
             return 0;
+        }
+
+        private static IDisposable OnSigterm(ManualResetEvent stop)
+        {
+            try
+            {
+                return PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+                {
+                    context.Cancel = true;
+                    stop.Set();
+                });
+            }
+            catch (PlatformNotSupportedException)
+            {
+                return null; // ProcessExit below still stops the relay
+            }
+        }
+
+        private static string ServiceStatus(HostApp app, int opened)
+        {
+            string status = "relaying on " + opened + " of " + app.Relay.RouteCount + " routes";
+            if (app.Portal != null)
+            {
+                status += "; portal http://" + IPv4.ToText(app.Portal.Address) + ":" + app.Portal.Port + "/";
+            }
+
+            return status;
+        }
+
+        private static void Notify(SystemdNotifier notifier, string state, ILog log)
+        {
+            if (notifier != null && !notifier.Notify(state, out string error))
+            {
+                log.Warn("systemd: cannot notify " + notifier.Path + ": " + error);
+            }
         }
 
         /// <summary>

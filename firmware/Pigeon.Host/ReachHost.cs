@@ -1,64 +1,98 @@
-using System.Net;
+using System.Threading;
 using Pigeon.Config;
 using Pigeon.Net;
+using Pigeon.Reach;
 using Pigeon.Relay;
+using Pigeon.Routing;
+using Pigeon.Sockets;
 
 namespace Pigeon.Host
 {
-    /// <summary>Wires the reachability work into the host in two calls from <see cref="HostApp"/>.</summary>
-    public static class ReachHost
+    /// <summary>
+    /// The host's part of the reachability work: its seams and addresses for the shared
+    /// <see cref="ReachService"/>, and two background threads, one for the router and dynamic DNS,
+    /// one for the health checks (each check may block for the connect timeout).
+    /// </summary>
+    public sealed class ReachHost
     {
-        /// <summary>
-        /// Starts port mapping, health checks and dynamic DNS, and, when <paramref name="metricsPort"/>
-        /// is set, /metrics on that port of the portal's address (the portal itself listens on its
-        /// own port; see docs/reachability.md for folding /metrics into it).
-        /// </summary>
-        public static ReachService Start(PigeonConfig config, RelayServer relay, ILog log, int metricsPort, out MetricsServer metrics)
+        private readonly ManualResetEvent _stop = new ManualResetEvent(false);
+        private readonly int _mapperTickMs;
+        private readonly int _healthIntervalMs;
+        private Thread _mapperThread;
+        private Thread _healthThread;
+
+        /// <summary>Runs <paramref name="service"/> on the given intervals (tests shorten them).</summary>
+        public ReachHost(ReachService service, int mapperTickMs, int healthIntervalMs)
         {
-            metrics = null;
-            config.Network = config.Network ?? new NetworkConfig();
-            ReachService reach = new ReachService(config, relay, log, null);
-            reach.Start();
-            if (metricsPort <= 0)
-            {
-                return reach;
-            }
-
-            PortalConfig portal = config.Portal ?? new PortalConfig();
-            IPAddress address;
-            if (!IPAddress.TryParse(portal.ListenAddress, out address))
-            {
-                address = IPAddress.Loopback;
-            }
-
-            MetricsServer server = new MetricsServer(reach.WriteMetrics, config.Network.MetricsToken);
-            string error;
-            if (server.Start(address, metricsPort, out error))
-            {
-                metrics = server;
-                log.Info("metrics: http://" + address + ":" + server.Port + "/metrics"
-                    + (config.Network.MetricsToken.Length >= Pigeon.Portal.MetricsAccess.MinTokenLength ? " (token required)" : " (off until network.metricsToken is set)"));
-            }
-            else
-            {
-                log.Warn("metrics: " + error);
-            }
-
-            return reach;
+            Service = service;
+            _mapperTickMs = mapperTickMs;
+            _healthIntervalMs = healthIntervalMs;
         }
 
-        /// <summary>Stops everything <see cref="Start"/> started and deletes the router mappings.</summary>
-        public static void Stop(ReachService reach, MetricsServer metrics)
-        {
-            if (metrics != null)
-            {
-                metrics.Stop();
-            }
+        /// <summary>The reachability work.</summary>
+        public ReachService Service { get; private set; }
 
-            if (reach != null)
+        /// <summary>The host's seams: .NET sockets, HttpClient, the default gateway and the address toward it.</summary>
+        public static ReachSetup Setup()
+        {
+            uint gateway = HostGateway.Find();
+            return new ReachSetup
             {
-                reach.Stop(true);
+                Tcp = new SocketTransport(),
+                Udp = new SocketDatagram(),
+                Web = new HostWebClient(),
+                Random = new PortalRandom(),
+                Clock = new HostClock(),
+                Gateway = gateway,
+                LocalAddress = gateway == 0 ? 0 : HostGateway.LocalAddressToward(gateway),
+            };
+        }
+
+        /// <summary>Builds the reachability work for the relay and starts its threads.</summary>
+        public static ReachHost Start(PigeonConfig config, RelayServer relay, ILog log)
+        {
+            ReachHost host = new ReachHost(new ReachService(config, relay, Setup(), log), PortMapper.TickMs, UpstreamHealth.IntervalMs);
+            host.Start();
+            return host;
+        }
+
+        /// <summary>Starts the background threads.</summary>
+        public void Start()
+        {
+            _mapperThread = new Thread(MapperLoop) { IsBackground = true, Name = "pigeon-reach" };
+            _healthThread = new Thread(HealthLoop) { IsBackground = true, Name = "pigeon-health" };
+            _mapperThread.Start();
+            _healthThread.Start();
+        }
+
+        /// <summary>Stops the threads; <paramref name="deleteMappings"/> also removes the router's mappings.</summary>
+        public void Stop(bool deleteMappings)
+        {
+            _stop.Set();
+            _mapperThread?.Join(15000);
+            _healthThread?.Join(15000);
+            if (deleteMappings)
+            {
+                Service.RemoveMappings();
             }
+        }
+
+        private void MapperLoop()
+        {
+            do
+            {
+                Service.RefreshMappings();
+            }
+            while (!_stop.WaitOne(_mapperTickMs));
+        }
+
+        private void HealthLoop()
+        {
+            do
+            {
+                Service.CheckUpstreams();
+            }
+            while (!_stop.WaitOne(_healthIntervalMs));
         }
     }
 }

@@ -15,6 +15,9 @@ namespace Pigeon.Sockets
         /// </summary>
         public const int ServerBacklog = int.MaxValue;
 
+        private const int AcceptRetryMs = 100;
+        private const int MaxAcceptRetries = 300;
+
         private Socket _socket;
 
         private SocketListener(Socket socket)
@@ -66,7 +69,11 @@ namespace Pigeon.Sockets
                 return false;
             }
 
-            while (true)
+            // An accept that fails while the listener is still ours is most often the platform
+            // out of sockets (lwIP's 16 on a board when every session is busy, the open-file
+            // limit on a host): the client waits in the backlog until a session ends. Retry for
+            // up to 30 s before calling the listener failed (the relay then reopens it).
+            for (int attempt = 0; attempt < MaxAcceptRetries; attempt++)
             {
                 try
                 {
@@ -74,19 +81,22 @@ namespace Pigeon.Sockets
                     ((SocketConnection)into).Attach(client);
                     return true;
                 }
-#if !NANOFRAMEWORK_1_0
-                catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets && _socket != null)
+                catch (SocketException)
                 {
-                    // Out of descriptors: not the listener's fault; the client waits in the
-                    // backlog until sessions end.
-                    System.Threading.Thread.Sleep(100);
+                    if (_socket == null)
+                    {
+                        return false; // closed: the relay is stopping
+                    }
+
+                    System.Threading.Thread.Sleep(AcceptRetryMs);
                 }
-#endif
                 catch (Exception)
                 {
                     return false;
                 }
             }
+
+            return false;
         }
 
         /// <inheritdoc />

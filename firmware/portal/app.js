@@ -67,7 +67,13 @@
     return out;
   }
 
+  // Plain HTTP is private only on this machine (or through an SSH tunnel to it).
+  function loopback(host) {
+    return host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]';
+  }
+
   function start() {
+    $('plain-http').hidden = location.protocol !== 'http:' || loopback(location.hostname);
     api('GET', '/api/status').then(function (res) {
       if (res.status === 200 && !res.json.passwordSet) { show('view-setpw'); return; }
       if (res.status === 200) { csrf = res.json.csrf || ''; renderStatus(res.json); return; }
@@ -212,6 +218,8 @@
     var wasVisible = !$('view-status').hidden;
     if (!wasVisible) { show('view-status'); }
     var r = st.relay || { up: false };
+    $('st-day').textContent = st.last24h || '';
+    $('st-day').hidden = !st.last24h;
     $('st-mode').textContent = st.mode === 'setup' ? 'Setup (own Wi-Fi network)' : 'Running (normal mode)';
     $('st-relay').textContent = r.up ? 'Up' : 'Down';
     $('st-sessions').textContent = r.up ? r.activeSessions + ' of ' + r.maxSessions + ' in use (the most this relay holds at once)' : '–';

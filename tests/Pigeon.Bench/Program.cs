@@ -91,6 +91,7 @@ namespace Pigeon.Bench
             int rounds = 3;
             double seconds = 2;
             int sweepRounds = 2;
+            List<KeyValuePair<string, string>> builds = new List<KeyValuePair<string, string>>();
             for (int i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -100,15 +101,26 @@ namespace Pigeon.Bench
                     case "--sweep-rounds": sweepRounds = int.Parse(args[++i]); break;
                     case "--verbose": Verbose = true; break;
                     case "--only": s_only = new HashSet<string>(args[++i].Split(',')); break;
+                    case "--pigeon-build":
+                        string[] pair = args[++i].Split('=', 2);
+                        if (pair.Length != 2 || !pair[0].StartsWith("pigeon-", StringComparison.Ordinal) || !File.Exists(pair[1]))
+                        {
+                            Console.Error.WriteLine("--pigeon-build takes pigeon-NAME=PATH of an existing executable");
+                            return 2;
+                        }
+
+                        builds.Add(new KeyValuePair<string, string>(pair[0], Path.GetFullPath(pair[1])));
+                        break;
                     default:
                         Console.Error.WriteLine("usage: Pigeon.Bench [--rounds N] [--seconds S] [--sweep-rounds N (0 = no sweep)] [--verbose]\n"
+                            + "                    [--only SECTIONS] [--pigeon-build pigeon-NAME=EXECUTABLE]...\n"
                             + "       Pigeon.Bench capture --out FILE [--timeout S] -- client command ({port} is replaced)\n"
                             + "       Pigeon.Bench tls-client PORT SNI");
                         return 2;
                 }
             }
 
-            return Bench(rounds, seconds, sweepRounds);
+            return Bench(rounds, seconds, sweepRounds, builds);
         }
 
         /// <summary>
@@ -155,7 +167,12 @@ namespace Pigeon.Bench
             return total / Rounds;
         }
 
-        private static int Bench(int rounds, double seconds, int sweepRounds)
+        /// <summary>
+        /// The whole run. Each of <paramref name="builds"/> (pigeon-NAME = a published executable,
+        /// e.g. packaging/build.sh's single file or native AOT build) joins the 64 KB rows and the
+        /// allocation measurement beside the dll run with `dotnet`, under its own key prefix.
+        /// </summary>
+        private static int Bench(int rounds, double seconds, int sweepRounds, List<KeyValuePair<string, string>> builds)
         {
             Stopwatch total = Stopwatch.StartNew();
             Dictionary<string, object> result = new Dictionary<string, object>();
@@ -176,6 +193,12 @@ namespace Pigeon.Bench
                 PigeonRelay pigeon = Add(all, new PigeonRelay("pigeon", discard, echo, PigeonHostBuffer));
                 Relay haproxy = Add(all, new HaproxyRelay("haproxy", discard, echo, 0));
                 Relay socat = Add(all, new SocatRelay("socat", discard, echo, 8192));
+                List<PigeonRelay> others = new List<PigeonRelay>();
+                foreach (KeyValuePair<string, string> build in builds)
+                {
+                    others.Add(Add(all, new PigeonRelay(build.Key, discard, echo, PigeonHostBuffer, executable: build.Value)));
+                }
+
                 Relay pigeon2k = Add(all, new PigeonRelay("pigeon-2k", discard, null, DeviceBuffer));
                 Relay haproxy2k = Add(all, new HaproxyRelay("haproxy-2k", discard, null, DeviceBuffer));
                 Relay socat2k = Add(all, new SocatRelay("socat-2k", discard, null, DeviceBuffer));
@@ -184,7 +207,7 @@ namespace Pigeon.Bench
                     relay.Start();
                 }
 
-                Relay[] main = { pigeon, haproxy, socat };
+                Relay[] main = new Relay[] { pigeon, haproxy, socat }.Concat(others).ToArray();
                 Relay[] device = { pigeon2k, haproxy2k, socat2k };
                 Dictionary<string, List<double>> samples = new Dictionary<string, List<double>>();
                 for (int round = 0; round < rounds; round++)
@@ -287,7 +310,11 @@ namespace Pigeon.Bench
                 result["samples"] = samples.Where(p => !double.IsNaN(p.Value[0])).ToDictionary(p => p.Key, p => p.Value.Select(Round).ToArray());
                 if (Run("alloc"))
                 {
-                    Allocations(pigeon, echo, seconds, result);
+                    Allocations(pigeon, echo, seconds, result, string.Empty);
+                    foreach (PigeonRelay other in others)
+                    {
+                        Allocations(other, echo, seconds, result, other.Name + "_");
+                    }
                 }
 
                 if (sweepRounds > 0 && Run("sweep"))
@@ -419,14 +446,16 @@ namespace Pigeon.Bench
         /// GC.GetTotalAllocatedBytes(precise) of the whole process; statusAllocatedBytes is what
         /// the status lines themselves allocated, subtracted so only the relay is counted.
         /// </summary>
-        private static void Allocations(PigeonRelay pigeon, Sink echo, double seconds, Dictionary<string, object> result)
+        private static void Allocations(PigeonRelay pigeon, Sink echo, double seconds, Dictionary<string, object> result, string prefix)
         {
-            Log("allocations: idle, steady transfer, connection churn");
+            // The dll's keys keep their names (prefix ""); another build's start with its own.
+            string own = prefix.Length == 0 ? "pigeon_" : prefix;
+            Log(pigeon.Name + " allocations: idle, steady transfer, connection churn");
             TimeSpan wait = TimeSpan.FromSeconds(5);
             JsonElement idle0 = pigeon.NextStats(wait);
             JsonElement idle1 = pigeon.NextStats(wait);
             JsonElement idle2 = pigeon.NextStats(wait);
-            result["pigeon_alloc_bytes_idle_per_s"] = Round((RelayAllocated(idle2) - RelayAllocated(idle0)) / 2.0);
+            result[own + "alloc_bytes_idle_per_s"] = Round((RelayAllocated(idle2) - RelayAllocated(idle0)) / 2.0);
 
             // Steady transfer on one long session: the first status line is taken after the
             // session is set up (Throughput warms up first), the last before it ends.
@@ -453,8 +482,8 @@ namespace Pigeon.Bench
             Load.Throughput(pigeon.DiscardPort, pigeon.Discard, 1, Math.Max(2, (int)(seconds * 2)) + 2.5);
             measure.Join();
             double mb = (bytes1 - bytes0) / 1048576.0;
-            result["alloc_mb_measured"] = Round(mb);
-            result["alloc_bytes_per_mb"] = mb > 0 ? Round((alloc1 - alloc0) / mb) : -1;
+            result[prefix + "alloc_mb_measured"] = Round(mb);
+            result[prefix + "alloc_bytes_per_mb"] = mb > 0 ? Round((alloc1 - alloc0) / mb) : -1;
 
             // Connection churn: what one relayed connection costs, the runtime's sockets included.
             System.Threading.Thread.Sleep(1500);
@@ -464,7 +493,7 @@ namespace Pigeon.Bench
             JsonElement c1 = pigeon.NextStats(wait);
             long sessions = c1.GetProperty("accepted").GetInt64() - c0.GetProperty("accepted").GetInt64();
             result["runtime_socket_alloc_bytes_per_connection"] = SocketCost();
-            result["pigeon_alloc_bytes_per_connection"] = sessions > 0 ? Round((RelayAllocated(c1) - RelayAllocated(c0)) / (double)sessions) : -1;
+            result[own + "alloc_bytes_per_connection"] = sessions > 0 ? Round((RelayAllocated(c1) - RelayAllocated(c0)) / (double)sessions) : -1;
         }
 
         private static Dictionary<string, double> Sweep(Sink discard, double seconds, int rounds, Dictionary<string, double> cpuPerGB)
@@ -515,8 +544,11 @@ namespace Pigeon.Bench
 
         private static long RelayAllocated(JsonElement stats)
         {
+            // The status lines' own allocations and the 24-hour tally's (a minute's sample and
+            // save) are not the relay's.
             long status = stats.TryGetProperty("statusAllocatedBytes", out JsonElement s) ? s.GetInt64() : 0;
-            return stats.GetProperty("gcAllocatedBytes").GetInt64() - status;
+            long tally = stats.TryGetProperty("tallyAllocatedBytes", out JsonElement t) ? t.GetInt64() : 0;
+            return stats.GetProperty("gcAllocatedBytes").GetInt64() - status - tally;
         }
 
         private static long Moved(JsonElement stats)

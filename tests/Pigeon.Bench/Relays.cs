@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Text.Json;
 using System.Threading;
@@ -148,11 +149,15 @@ namespace Pigeon.Bench
         }
     }
 
-    /// <summary>Pigeon.Host from its built dll, with a generated config of plain routes.</summary>
+    /// <summary>
+    /// Pigeon.Host from its built dll (or a published executable: the packaged single file, a
+    /// native AOT build), with a generated config of plain routes.
+    /// </summary>
     public sealed class PigeonRelay : Relay
     {
         private readonly int _bufferBytes;
         private readonly string _folder;
+        private readonly string _executable;
         private readonly int _maxSessions;
         private readonly string _pump;
         private readonly bool _tls;
@@ -160,19 +165,24 @@ namespace Pigeon.Bench
         private JsonElement _lastStats;
         private int _statsCount;
 
-        public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes, string pump = "events", bool tls = false)
-            : this(name, discard, echo, discard.Port, bufferBytes, 4096, pump)
+        public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes, string pump = "events", bool tls = false, string executable = null)
+            : this(name, discard, echo, discard.Port, bufferBytes, 4096, pump, executable)
         {
             _tls = tls;
         }
 
-        /// <summary>A relay of <paramref name="maxSessions"/> sessions whose discard route leads to <paramref name="targetPort"/>.</summary>
-        public PigeonRelay(string name, Sink discard, Sink echo, int targetPort, int bufferBytes, int maxSessions, string pump)
+        /// <summary>
+        /// A relay of <paramref name="maxSessions"/> sessions whose discard route leads to
+        /// <paramref name="targetPort"/>; run from <paramref name="executable"/> (a published
+        /// build) when given, else the dll under `dotnet`.
+        /// </summary>
+        public PigeonRelay(string name, Sink discard, Sink echo, int targetPort, int bufferBytes, int maxSessions, string pump, string executable = null)
             : base(name, discard, echo, targetPort)
         {
             _bufferBytes = bufferBytes;
             _maxSessions = maxSessions;
             _pump = pump;
+            _executable = executable;
             _folder = Path.Combine(Path.GetTempPath(), "pigeon-bench-" + Environment.ProcessId + "-" + name);
         }
 
@@ -217,7 +227,15 @@ namespace Pigeon.Bench
                 + ", \"routes\": [ " + routes + " ] } }";
             string path = Path.Combine(_folder, "config.json");
             File.WriteAllText(path, config);
-            Launch("dotnet", new[] { HostDll, "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach", "--pump", _pump }, OnLine);
+            string[] options = { "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach", "--pump", _pump };
+            if (_executable != null)
+            {
+                Launch(_executable, options, OnLine);
+            }
+            else
+            {
+                Launch("dotnet", new[] { HostDll }.Concat(options), OnLine);
+            }
             WaitReady();
         }
 

@@ -16,8 +16,14 @@ namespace Pigeon.Config
         /// <summary>Shortest admin password accepted.</summary>
         public const int MinLength = 8;
 
-        /// <summary>Longest admin password accepted (bounds the hashing work per login).</summary>
-        public const int MaxLength = 128;
+        /// <summary>Longest admin password accepted (bounds the hashing work per login; the page says 8-64).</summary>
+        public const int MaxLength = 64;
+
+        /// <summary>What <see cref="Set"/> refuses, in words (the portal shows it by the password field).</summary>
+        public static string LengthRule
+        {
+            get { return "the admin password is " + MinLength.ToString() + " to " + MaxLength.ToString() + " characters"; }
+        }
 
         /// <summary>Most iterations a stored hash may ask for: bounds the work a crafted config can cause per login.</summary>
         public const int MaxIterations = 10000000;
@@ -72,7 +78,7 @@ namespace Pigeon.Config
             }
 
             byte[] actual = hasher.Derive(Utf8.GetBytes(password), salt, iterations, expected.Length);
-            return FixedTimeEquals(actual, expected);
+            return FixedTime.Equal(actual, expected);
         }
 
         /// <summary>True when the stored hash and salt have the shape <see cref="Set"/> writes.</summary>
@@ -82,23 +88,6 @@ namespace Pigeon.Config
             byte[] expected;
             byte[] salt;
             return TryParse(admin, out iterations, out expected, out salt);
-        }
-
-        /// <summary>Compares every byte regardless of where the first difference is.</summary>
-        public static bool FixedTimeEquals(byte[] a, byte[] b)
-        {
-            if (a == null || b == null || a.Length != b.Length)
-            {
-                return false;
-            }
-
-            int difference = 0;
-            for (int i = 0; i < a.Length; i++)
-            {
-                difference |= a[i] ^ b[i];
-            }
-
-            return difference == 0;
         }
 
         private static bool TryParse(AdminConfig admin, out int iterations, out byte[] hash, out byte[] salt)
@@ -112,7 +101,7 @@ namespace Pigeon.Config
             }
 
             string[] parts = admin.PasswordHash.Split('$');
-            if (parts.Length != 3 || parts[0] != Algorithm || !ConfigMapper.TryParseInt(parts[1], out iterations)
+            if (parts.Length != 3 || parts[0] != Algorithm || !Integer.TryParse(parts[1], out iterations)
                 || iterations < 1 || iterations > MaxIterations)
             {
                 return false;

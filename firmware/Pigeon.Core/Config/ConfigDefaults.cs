@@ -152,15 +152,19 @@ namespace Pigeon.Config
         }
 
         /// <summary>
-        /// WhatsApp's route table (docs/relay-protocols.md): chat on 443 and 5222, plain, with a
-        /// PROXY v1 line, to g.whatsapp.net:5222 (fallback g-fallback.whatsapp.net); media on 587
-        /// and 7777, SNI allow-listed, to whatsapp.net:443 with no PROXY line.
+        /// WhatsApp's route table, as its own proxy serves it (docs/relay-protocols.md): chat on
+        /// 443 with the app's TLS taken off (what the app uses when a user types only the host),
+        /// chat on 5222 plain, both with a PROXY v1 line to g.whatsapp.net:5222 (fallback
+        /// g-fallback.whatsapp.net); media on 587 and 7777, SNI allow-listed, passed through to
+        /// whatsapp.net:443 with no PROXY line. The host's default; a board cannot terminate TLS.
         /// </summary>
         public static RouteConfig[] WhatsAppRoutes()
         {
+            RouteConfig tls = ChatRoute(443);
+            tls.TerminateTls = true;
             return new RouteConfig[]
             {
-                ChatRoute(443),
+                tls,
                 ChatRoute(5222),
                 MediaRoute(587),
                 MediaRoute(7777),
@@ -206,7 +210,7 @@ namespace Pigeon.Config
             return route;
         }
 
-        /// <summary>A route with every field at its default; the codecs fill a route's missing keys from this.</summary>
+        /// <summary>A route with every field at its default; the mapper fills a route's missing keys from this.</summary>
         public static RouteConfig NewRoute()
         {
             RouteConfig route = new RouteConfig();

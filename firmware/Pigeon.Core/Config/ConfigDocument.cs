@@ -1,97 +1,105 @@
-using Pigeon.Text;
+using Pigeon.Json;
 
 namespace Pigeon.Config
 {
     /// <summary>
-    /// Checks a document's bytes before any JSON parser sees them: the size cap (8 KB; a larger
-    /// document is refused unread, so a 1 MB upload cannot exhaust the board's ~100 KB heap), strict
-    /// UTF-8, the nesting depth (nanoFramework.Json parses recursively; a deep document would
-    /// overflow the board's stack) and strict JSON syntax (<see cref="JsonSyntax"/>). Both codecs
-    /// call it first, so both refuse the same inputs with the same messages.
+    /// A config document, bytes to <see cref="PigeonConfig"/> and back, the same on the host and
+    /// the board: the size cap (8 KB; a larger document is refused unread, so a 1 MB upload cannot
+    /// exhaust the board's ~100 KB heap), the one strict JSON reader (<see cref="JsonReader"/>:
+    /// UTF-8, syntax, depth, repeated keys, each with its position), migration, mapping over the
+    /// defaults; and the indented writer. Does not run <see cref="ConfigValidator"/>.
     /// </summary>
     public static class ConfigDocument
     {
         /// <summary>
-        /// True when the bytes may be parsed; otherwise adds the reason at "(document)". A UTF-8
-        /// byte order mark is allowed (editors on Windows write one); <paramref name="bodyOffset"/>
-        /// is where the JSON starts.
+        /// The document's JSON tree, or null with the reason in <paramref name="report"/> (at
+        /// "(document)", or at the path of a key that appears twice). A UTF-8 byte order mark is
+        /// allowed (editors on Windows write one). Never throws.
         /// </summary>
-        public static bool Precheck(byte[] buffer, int offset, int count, ValidationReport report, out int bodyOffset)
+        public static JsonNode Parse(byte[] buffer, int offset, int count, ValidationReport report)
         {
-            bodyOffset = offset;
             if (buffer == null || count <= 0)
             {
                 report.AddError(ValidationReport.DocumentPath, "The config is empty.");
-                return false;
+                return null;
             }
 
             if (count > ConfigDefaults.MaxDocumentBytes)
             {
                 report.AddError(ValidationReport.DocumentPath, "The config is " + count.ToString() + " bytes; the most Pigeon accepts is "
                     + ConfigDefaults.MaxDocumentBytes.ToString() + " bytes. It was not read.");
-                return false;
+                return null;
             }
 
+            int body = offset;
             if (count >= 3 && buffer[offset] == 0xEF && buffer[offset + 1] == 0xBB && buffer[offset + 2] == 0xBF)
             {
-                bodyOffset = offset + 3;
+                body = offset + 3;
             }
 
-            int end = offset + count;
-            int bad = Utf8.FindInvalid(buffer, bodyOffset, end - bodyOffset);
-            if (bad >= 0)
+            JsonError error;
+            JsonNode root = JsonReader.Parse(buffer, body, count - (body - offset), ConfigDefaults.MaxDocumentDepth, out error);
+            if (root == null)
             {
-                report.AddError(ValidationReport.DocumentPath, "The config is not UTF-8 text (bad byte at offset "
-                    + (bad + bodyOffset - offset).ToString() + "). Save it as UTF-8.");
-                return false;
+                if (error.Path != null)
+                {
+                    report.AddError(error.Path, error.Reason);
+                }
+                else
+                {
+                    report.AddError(ValidationReport.DocumentPath, "The config is not valid JSON (line " + error.Line.ToString() + ", column "
+                        + error.Column.ToString() + "): " + error.Reason + ".");
+                }
+
+                return null;
             }
 
-            // Depth scan: brackets outside strings. A string's backslash escapes the next byte.
-            int depth = 0;
-            bool inString = false;
-            for (int i = bodyOffset; i < end; i++)
+            if (root.Kind != JsonKind.Object)
             {
-                byte b = buffer[i];
-                if (inString)
-                {
-                    if (b == (byte)'\\')
-                    {
-                        i++;
-                    }
-                    else if (b == (byte)'"')
-                    {
-                        inString = false;
-                    }
-                }
-                else if (b == (byte)'"')
-                {
-                    inString = true;
-                }
-                else if (b == (byte)'{' || b == (byte)'[')
-                {
-                    depth++;
-                    if (depth > ConfigDefaults.MaxDocumentDepth)
-                    {
-                        report.AddError(ValidationReport.DocumentPath, "The config nests deeper than "
-                            + ConfigDefaults.MaxDocumentDepth.ToString() + " levels of { } and [ ]; Pigeon's config never needs that many.");
-                        return false;
-                    }
-                }
-                else if (b == (byte)'}' || b == (byte)']')
-                {
-                    depth--;
-                }
+                report.AddError(ValidationReport.DocumentPath, "The config must be a JSON object: { ... }.");
+                return null;
             }
 
-            int errorAt;
-            string reason;
-            if (!JsonSyntax.Check(buffer, bodyOffset, end, out errorAt, out reason))
+            return root;
+        }
+
+        /// <summary>
+        /// Parses, migrates and maps a document over the defaults; unknown keys become warnings
+        /// and are kept. Null when the document cannot be read at all (errors in the report).
+        /// <paramref name="fromVersion"/> is the document's schema version (-1 when unreadable).
+        /// </summary>
+        public static PigeonConfig Read(byte[] buffer, int offset, int count, bool device, ValidationReport report, out int fromVersion)
+        {
+            fromVersion = -1;
+            JsonNode tree = Parse(buffer, offset, count, report);
+            if (tree == null)
             {
-                report.AddError(ValidationReport.DocumentPath, "The config is not valid JSON (at byte " + (errorAt + bodyOffset - offset + 1).ToString() + "): " + reason + ".");
-                return false;
+                return null;
             }
 
-            return true;
+            int version;
+            if (!ConfigMigration.Migrate(tree, report, out version))
+            {
+                return null;
+            }
+
+            fromVersion = version;
+            int errorsBefore = report.ErrorCount;
+            PigeonConfig config = ConfigMapper.FromTree(tree, device, report);
+            return report.ErrorCount > errorsBefore ? null : config;
+        }
+
+        /// <summary>See <see cref="Read(byte[], int, int, bool, ValidationReport, out int)"/>.</summary>
+        public static PigeonConfig Read(byte[] buffer, int offset, int count, bool device, ValidationReport report)
+        {
+            int version;
+            return Read(buffer, offset, count, device, report, out version);
+        }
+
+        /// <summary>The config as an indented UTF-8 document ending in a line feed: the same bytes on both platforms.</summary>
+        public static byte[] Write(PigeonConfig config)
+        {
+            return JsonWriter.Indented(2048).Value(ConfigMapper.ToTree(config)).ToUtf8();
         }
     }
 }

@@ -1,189 +1,59 @@
+using Pigeon.Json;
+
 namespace Pigeon.Config
 {
     /// <summary>
-    /// Maps a (migrated) JSON tree to a <see cref="PigeonConfig"/> and back. Reading starts from
-    /// the defaults, so any section or field left out keeps its default; a value of the wrong type
-    /// is an error at its path; an unknown key is a warning and is kept in the object's
-    /// <c>UnknownKeys</c>, written back after the known keys, sorted by name (so the host and the
-    /// board, whose JSON library does not keep member order, write the same bytes).
+    /// Maps a (migrated) JSON tree to a <see cref="PigeonConfig"/> and back, with each section's
+    /// fields listed once for both directions (<see cref="FieldMap"/>). Reading starts from the
+    /// defaults, or from a copy of the current config for a change; any section or field left
+    /// out keeps its value; a value of the wrong type is an error at its path; an unknown key is a
+    /// warning and is kept in the object's <c>UnknownKeys</c>, written back after the known keys,
+    /// sorted by name. (Writing fills a missing section of the config with an empty one.)
     /// </summary>
     public static class ConfigMapper
     {
         /// <summary>The key that holds the schema version.</summary>
         public const string SchemaVersionKey = "schemaVersion";
 
-        private const string UnknownKeyMessage = "Pigeon does not know this setting (it may come from another firmware version); it is kept as it is but not used.";
-
         /// <summary>Reads a tree (already migrated to the current schema) over the defaults.</summary>
-        public static PigeonConfig FromTree(ConfigNode root, bool device, ValidationReport report)
+        public static PigeonConfig FromTree(JsonNode root, bool device, ValidationReport report)
         {
             PigeonConfig config = ConfigDefaults.Create(device);
-            if (root == null || root.Kind != ConfigNodeKind.Object)
-            {
-                report.AddError(ValidationReport.DocumentPath, "The config must be a JSON object: { ... }.");
-                return config;
-            }
-
-            for (int i = 0; i < root.Count; i++)
-            {
-                string name = root.GetName(i);
-                ConfigNode value = root.GetValue(i);
-                switch (name)
-                {
-                    case ConfigSeal.ChecksumKey:
-                        break; // the store's seal; a hand-edited copy may still carry one mid-document
-                    case SchemaVersionKey:
-                        config.SchemaVersion = Int(value, name, report, config.SchemaVersion);
-                        break;
-                    case "wifi":
-                        if (IsObject(value, name, report))
-                        {
-                            ReadWifi(value, config.Wifi, report);
-                        }
-
-                        break;
-                    case "setupAp":
-                        if (IsObject(value, name, report))
-                        {
-                            ReadSetupAp(value, config.SetupAp, report);
-                        }
-
-                        break;
-                    case "admin":
-                        if (IsObject(value, name, report))
-                        {
-                            ReadAdmin(value, config.Admin, report);
-                        }
-
-                        break;
-                    case "relay":
-                        if (IsObject(value, name, report))
-                        {
-                            ReadRelay(value, config.Relay, report);
-                        }
-
-                        break;
-                    case "time":
-                        if (IsObject(value, name, report))
-                        {
-                            ReadTime(value, config.Time, report);
-                        }
-
-                        break;
-                    case "portal":
-                        if (IsObject(value, name, report))
-                        {
-                            ReadPortal(value, config.Portal, report);
-                        }
-
-                        break;
-                    case "network":
-                        if (IsObject(value, name, report))
-                        {
-                            ReadNetwork(value, config.Network, report);
-                        }
-
-                        break;
-                    default:
-                        config.UnknownKeys = Keep(config.UnknownKeys, name, value, name, report);
-                        break;
-                }
-            }
-
+            Read(root, config, report);
             return config;
         }
 
-        /// <summary>The config as a JSON tree (known keys in a fixed order, then the unknown ones).</summary>
-        public static ConfigNode ToTree(PigeonConfig config)
+        /// <summary>
+        /// Reads the members of <paramref name="root"/> onto <paramref name="config"/>: what the tree
+        /// holds replaces what the config had, what it leaves out stays. Over the defaults this
+        /// reads a document; over a copy of the current config it applies a change (the portal's),
+        /// with the same types, messages and paths.
+        /// </summary>
+        public static void Read(JsonNode root, PigeonConfig config, ValidationReport report)
         {
-            ConfigNode root = ConfigNode.NewObject();
-            root.Add(SchemaVersionKey, ConfigNode.FromInt(ConfigDefaults.SchemaVersion));
-
-            WifiConfig wifi = config.Wifi ?? new WifiConfig();
-            ConfigNode w = ConfigNode.NewObject();
-            w.Add("ssid", S(wifi.Ssid));
-            w.Add("password", S(wifi.Password));
-            w.Add("staticAddress", S(wifi.StaticAddress));
-            w.Add("staticNetmask", S(wifi.StaticNetmask));
-            w.Add("staticGateway", S(wifi.StaticGateway));
-            w.Add("staticDns", S(wifi.StaticDns));
-            root.Add("wifi", Unknown(w, wifi.UnknownKeys));
-
-            SetupApConfig ap = config.SetupAp ?? new SetupApConfig();
-            ConfigNode a = ConfigNode.NewObject();
-            a.Add("ssid", S(ap.Ssid));
-            a.Add("password", S(ap.Password));
-            a.Add("channel", ConfigNode.FromInt(ap.Channel));
-            root.Add("setupAp", Unknown(a, ap.UnknownKeys));
-
-            AdminConfig admin = config.Admin ?? new AdminConfig();
-            ConfigNode ad = ConfigNode.NewObject();
-            ad.Add("passwordHash", S(admin.PasswordHash));
-            ad.Add("passwordSalt", S(admin.PasswordSalt));
-            root.Add("admin", Unknown(ad, admin.UnknownKeys));
-
-            RelayConfig relay = config.Relay ?? new RelayConfig();
-            ConfigNode r = ConfigNode.NewObject();
-            r.Add("maxSessions", ConfigNode.FromInt(relay.MaxSessions));
-            r.Add("bufferBytes", ConfigNode.FromInt(relay.BufferBytes));
-            r.Add("maxHelloBytes", ConfigNode.FromInt(relay.MaxHelloBytes));
-            r.Add("helloTimeoutSeconds", ConfigNode.FromInt(relay.HelloTimeoutSeconds));
-            r.Add("connectTimeoutSeconds", ConfigNode.FromInt(relay.ConnectTimeoutSeconds));
-            r.Add("idleTimeoutSeconds", ConfigNode.FromInt(relay.IdleTimeoutSeconds));
-            r.Add("drainMilliseconds", ConfigNode.FromInt(relay.DrainMilliseconds));
-            r.Add("dnsCacheSeconds", ConfigNode.FromInt(relay.DnsCacheSeconds));
-            r.Add("maxSessionsPerClient", ConfigNode.FromInt(relay.MaxSessionsPerClient));
-            r.Add("evictIdleSeconds", ConfigNode.FromInt(relay.EvictIdleSeconds));
-            r.Add("decoyPage", S(relay.DecoyPage));
-            r.Add("tlsCertificateFile", S(relay.TlsCertificateFile));
-            r.Add("tlsKeyFile", S(relay.TlsKeyFile));
-            ConfigNode routes = ConfigNode.NewArray();
-            RouteConfig[] list = relay.Routes ?? new RouteConfig[0];
-            for (int i = 0; i < list.Length; i++)
+            if (root == null || root.Kind != JsonKind.Object)
             {
-                RouteConfig route = list[i] ?? ConfigDefaults.NewRoute();
-                ConfigNode n = ConfigNode.NewObject();
-                n.Add("name", S(route.Name));
-                n.Add("listenAddress", S(route.ListenAddress));
-                n.Add("listenPort", ConfigNode.FromInt(route.ListenPort));
-                n.Add("upstreamHost", S(route.UpstreamHost));
-                n.Add("upstreamPort", ConfigNode.FromInt(route.UpstreamPort));
-                n.Add("fallbackHost", S(route.FallbackHost));
-                n.Add("proxyProtocol", route.ProxyProtocol && route.ProxyProtocolVersion == 2 ? ConfigNode.FromString("v2") : ConfigNode.FromBool(route.ProxyProtocol));
-                n.Add("allowedSni", Strings(route.AllowedSni));
-                n.Add("upstreamFromSni", ConfigNode.FromBool(route.UpstreamFromSni));
-                n.Add("allowTls", ConfigNode.FromBool(route.AllowTls));
-                n.Add("terminateTls", ConfigNode.FromBool(route.TerminateTls));
-                n.Add("acceptProxy", ConfigNode.FromBool(route.AcceptProxy));
-                n.Add("chatOpeningCheck", ConfigNode.FromBool(route.ChatOpeningCheck));
-                routes.AddItem(Unknown(n, route.UnknownKeys));
+                report.AddError(ValidationReport.DocumentPath, "The config must be a JSON object: { ... }.");
+                return;
             }
 
-            r.Add("routes", routes);
-            root.Add("relay", Unknown(r, relay.UnknownKeys));
+            Config(FieldMap.Reading(root, string.Empty, report), config);
+        }
 
-            TimeConfig time = config.Time ?? new TimeConfig();
-            ConfigNode t = ConfigNode.NewObject();
-            t.Add("ntpServers", Strings(time.NtpServers));
-            root.Add("time", Unknown(t, time.UnknownKeys));
+        /// <summary>The config as a JSON tree (known keys in a fixed order, then the unknown ones).</summary>
+        public static JsonNode ToTree(PigeonConfig config)
+        {
+            FieldMap map = FieldMap.Writing();
+            Config(map, config);
+            return map.Node;
+        }
 
-            PortalConfig portal = config.Portal ?? new PortalConfig();
-            ConfigNode p = ConfigNode.NewObject();
-            p.Add("listenAddress", S(portal.ListenAddress));
-            p.Add("port", ConfigNode.FromInt(portal.Port));
-            root.Add("portal", Unknown(p, portal.UnknownKeys));
-
-            NetworkConfig network = config.Network ?? new NetworkConfig();
-            ConfigNode nw = ConfigNode.NewObject();
-            nw.Add("publicHost", S(network.PublicHost));
-            nw.Add("portMapping", ConfigNode.FromBool(network.PortMapping));
-            nw.Add("dynDnsUrl", S(network.DynDnsUrl));
-            nw.Add("dynDnsUser", S(network.DynDnsUser));
-            nw.Add("dynDnsPassword", S(network.DynDnsPassword));
-            nw.Add("metricsToken", S(network.MetricsToken));
-            root.Add("network", Unknown(nw, network.UnknownKeys));
-
-            return Unknown(root, config.UnknownKeys);
+        /// <summary>One route as a tree (every key, then its unknown ones).</summary>
+        public static JsonNode RouteTree(RouteConfig route)
+        {
+            FieldMap map = FieldMap.Writing();
+            Route(map, route);
+            return map.Node;
         }
 
         /// <summary>A deep copy (through the tree, so it copies exactly what a save would keep).</summary>
@@ -193,363 +63,174 @@ namespace Pigeon.Config
             return FromTree(ToTree(config), device, ignored);
         }
 
-        private static void ReadWifi(ConfigNode node, WifiConfig target, ValidationReport report)
+        private static void Config(FieldMap m, PigeonConfig c)
         {
-            for (int i = 0; i < node.Count; i++)
+            int version = m.Number(SchemaVersionKey, m.IsWriting ? ConfigDefaults.SchemaVersion : c.SchemaVersion);
+            if (!m.IsWriting)
             {
-                string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
-                string path = "wifi." + name;
-                switch (name)
-                {
-                    case "ssid": target.Ssid = Str(v, path, report, target.Ssid); break;
-                    case "password": target.Password = Str(v, path, report, target.Password); break;
-                    case "staticAddress": target.StaticAddress = Str(v, path, report, target.StaticAddress); break;
-                    case "staticNetmask": target.StaticNetmask = Str(v, path, report, target.StaticNetmask); break;
-                    case "staticGateway": target.StaticGateway = Str(v, path, report, target.StaticGateway); break;
-                    case "staticDns": target.StaticDns = Str(v, path, report, target.StaticDns); break;
-                    default: target.UnknownKeys = Keep(target.UnknownKeys, name, v, path, report); break;
-                }
+                c.SchemaVersion = version; // written as the current version, whatever the object says
             }
+
+            m.Ignore(ConfigSeal.ChecksumKey); // the store's seal; a hand-edited copy may still carry one mid-document
+            FieldMap s = m.Section("wifi");
+            if (s != null)
+            {
+                Wifi(s, c.Wifi ?? (c.Wifi = new WifiConfig()));
+            }
+
+            s = m.Section("setupAp");
+            if (s != null)
+            {
+                SetupAp(s, c.SetupAp ?? (c.SetupAp = new SetupApConfig()));
+            }
+
+            s = m.Section("admin");
+            if (s != null)
+            {
+                Admin(s, c.Admin ?? (c.Admin = new AdminConfig()));
+            }
+
+            s = m.Section("relay");
+            if (s != null)
+            {
+                Relay(s, c.Relay ?? (c.Relay = new RelayConfig()));
+            }
+
+            s = m.Section("time");
+            if (s != null)
+            {
+                TimeConfig time = c.Time ?? (c.Time = new TimeConfig());
+                time.NtpServers = s.Texts("ntpServers", time.NtpServers);
+                time.UnknownKeys = s.Unknown(time.UnknownKeys);
+            }
+
+            s = m.Section("portal");
+            if (s != null)
+            {
+                PortalConfig portal = c.Portal ?? (c.Portal = new PortalConfig());
+                portal.ListenAddress = s.Text("listenAddress", portal.ListenAddress);
+                portal.Port = s.Number("port", portal.Port);
+                portal.UnknownKeys = s.Unknown(portal.UnknownKeys);
+            }
+
+            s = m.Section("network");
+            if (s != null)
+            {
+                Network(s, c.Network ?? (c.Network = new NetworkConfig()));
+            }
+
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }
 
-        private static void ReadSetupAp(ConfigNode node, SetupApConfig target, ValidationReport report)
+        private static void Wifi(FieldMap m, WifiConfig c)
         {
-            for (int i = 0; i < node.Count; i++)
-            {
-                string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
-                string path = "setupAp." + name;
-                switch (name)
-                {
-                    case "ssid": target.Ssid = Str(v, path, report, target.Ssid); break;
-                    case "password": target.Password = Str(v, path, report, target.Password); break;
-                    case "channel": target.Channel = Int(v, path, report, target.Channel); break;
-                    default: target.UnknownKeys = Keep(target.UnknownKeys, name, v, path, report); break;
-                }
-            }
+            c.Ssid = m.Text("ssid", c.Ssid);
+            c.Password = m.Text("password", c.Password);
+            c.StaticAddress = m.Text("staticAddress", c.StaticAddress);
+            c.StaticNetmask = m.Text("staticNetmask", c.StaticNetmask);
+            c.StaticGateway = m.Text("staticGateway", c.StaticGateway);
+            c.StaticDns = m.Text("staticDns", c.StaticDns);
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }
 
-        private static void ReadAdmin(ConfigNode node, AdminConfig target, ValidationReport report)
+        private static void SetupAp(FieldMap m, SetupApConfig c)
         {
-            for (int i = 0; i < node.Count; i++)
-            {
-                string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
-                string path = "admin." + name;
-                switch (name)
-                {
-                    case "passwordHash": target.PasswordHash = Str(v, path, report, target.PasswordHash); break;
-                    case "passwordSalt": target.PasswordSalt = Str(v, path, report, target.PasswordSalt); break;
-                    default: target.UnknownKeys = Keep(target.UnknownKeys, name, v, path, report); break;
-                }
-            }
+            c.Ssid = m.Text("ssid", c.Ssid);
+            c.Password = m.Text("password", c.Password);
+            c.Channel = m.Number("channel", c.Channel);
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }
 
-        private static void ReadRelay(ConfigNode node, RelayConfig target, ValidationReport report)
+        private static void Admin(FieldMap m, AdminConfig c)
         {
-            for (int i = 0; i < node.Count; i++)
-            {
-                string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
-                string path = "relay." + name;
-                switch (name)
-                {
-                    case "maxSessions": target.MaxSessions = Int(v, path, report, target.MaxSessions); break;
-                    case "bufferBytes": target.BufferBytes = Int(v, path, report, target.BufferBytes); break;
-                    case "maxHelloBytes": target.MaxHelloBytes = Int(v, path, report, target.MaxHelloBytes); break;
-                    case "helloTimeoutSeconds": target.HelloTimeoutSeconds = Int(v, path, report, target.HelloTimeoutSeconds); break;
-                    case "connectTimeoutSeconds": target.ConnectTimeoutSeconds = Int(v, path, report, target.ConnectTimeoutSeconds); break;
-                    case "idleTimeoutSeconds": target.IdleTimeoutSeconds = Int(v, path, report, target.IdleTimeoutSeconds); break;
-                    case "drainMilliseconds": target.DrainMilliseconds = Int(v, path, report, target.DrainMilliseconds); break;
-                    case "dnsCacheSeconds": target.DnsCacheSeconds = Int(v, path, report, target.DnsCacheSeconds); break;
-                    case "maxSessionsPerClient": target.MaxSessionsPerClient = Int(v, path, report, target.MaxSessionsPerClient); break;
-                    case "evictIdleSeconds": target.EvictIdleSeconds = Int(v, path, report, target.EvictIdleSeconds); break;
-                    case "decoyPage": target.DecoyPage = Str(v, path, report, target.DecoyPage); break;
-                    case "tlsCertificateFile": target.TlsCertificateFile = Str(v, path, report, target.TlsCertificateFile); break;
-                    case "tlsKeyFile": target.TlsKeyFile = Str(v, path, report, target.TlsKeyFile); break;
-                    case "routes":
-                        if (v.Kind != ConfigNodeKind.Array)
-                        {
-                            report.AddError(path, "must be a list of routes: [ { ... }, ... ]");
-                            break;
-                        }
-
-                        RouteConfig[] routes = new RouteConfig[v.Count];
-                        for (int r = 0; r < v.Count; r++)
-                        {
-                            routes[r] = ReadRoute(v.GetValue(r), path + "[" + r.ToString() + "]", report);
-                        }
-
-                        target.Routes = routes;
-                        break;
-                    default: target.UnknownKeys = Keep(target.UnknownKeys, name, v, path, report); break;
-                }
-            }
+            c.PasswordHash = m.Text("passwordHash", c.PasswordHash);
+            c.PasswordSalt = m.Text("passwordSalt", c.PasswordSalt);
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }
 
-        private static RouteConfig ReadRoute(ConfigNode node, string path, ValidationReport report)
+        private static void Relay(FieldMap m, RelayConfig c)
         {
-            RouteConfig route = ConfigDefaults.NewRoute();
-            if (!IsObject(node, path, report))
+            c.MaxSessions = m.Number("maxSessions", c.MaxSessions);
+            c.BufferBytes = m.Number("bufferBytes", c.BufferBytes);
+            c.MaxHelloBytes = m.Number("maxHelloBytes", c.MaxHelloBytes);
+            c.HelloTimeoutSeconds = m.Number("helloTimeoutSeconds", c.HelloTimeoutSeconds);
+            c.ConnectTimeoutSeconds = m.Number("connectTimeoutSeconds", c.ConnectTimeoutSeconds);
+            c.IdleTimeoutSeconds = m.Number("idleTimeoutSeconds", c.IdleTimeoutSeconds);
+            c.DrainMilliseconds = m.Number("drainMilliseconds", c.DrainMilliseconds);
+            c.DnsCacheSeconds = m.Number("dnsCacheSeconds", c.DnsCacheSeconds);
+            c.MaxSessionsPerClient = m.Number("maxSessionsPerClient", c.MaxSessionsPerClient);
+            c.EvictIdleSeconds = m.Number("evictIdleSeconds", c.EvictIdleSeconds);
+            c.DecoyPage = m.Text("decoyPage", c.DecoyPage);
+            c.TlsCertificateFile = m.Text("tlsCertificateFile", c.TlsCertificateFile);
+            c.TlsKeyFile = m.Text("tlsKeyFile", c.TlsKeyFile);
+            RouteConfig[] old = c.Routes ?? new RouteConfig[0];
+            FieldMap[] items = m.Items("routes", old.Length, "routes");
+            if (items != null)
             {
-                return route;
-            }
-
-            for (int i = 0; i < node.Count; i++)
-            {
-                string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
-                string at = path + "." + name;
-                switch (name)
+                RouteConfig[] routes = new RouteConfig[items.Length];
+                for (int i = 0; i < routes.Length; i++)
                 {
-                    case "name": route.Name = Str(v, at, report, route.Name); break;
-                    case "listenAddress": route.ListenAddress = Str(v, at, report, route.ListenAddress); break;
-                    case "listenPort": route.ListenPort = Int(v, at, report, route.ListenPort); break;
-                    case "upstreamHost": route.UpstreamHost = Str(v, at, report, route.UpstreamHost); break;
-                    case "upstreamPort": route.UpstreamPort = Int(v, at, report, route.UpstreamPort); break;
-                    case "fallbackHost": route.FallbackHost = Str(v, at, report, route.FallbackHost); break;
-                    case "proxyProtocol": ReadProxyProtocol(v, at, report, route); break;
-                    case "allowedSni": route.AllowedSni = StrArray(v, at, report, route.AllowedSni); break;
-                    case "upstreamFromSni": route.UpstreamFromSni = Bool(v, at, report, route.UpstreamFromSni); break;
-                    case "allowTls": route.AllowTls = Bool(v, at, report, route.AllowTls); break;
-                    case "terminateTls": route.TerminateTls = Bool(v, at, report, route.TerminateTls); break;
-                    case "acceptProxy": route.AcceptProxy = Bool(v, at, report, route.AcceptProxy); break;
-                    case "chatOpeningCheck": route.ChatOpeningCheck = Bool(v, at, report, route.ChatOpeningCheck); break;
-                    default: route.UnknownKeys = Keep(route.UnknownKeys, name, v, at, report); break;
+                    routes[i] = m.IsWriting && old[i] != null ? old[i] : ConfigDefaults.NewRoute();
+                    if (items[i] != null)
+                    {
+                        Route(items[i], routes[i]);
+                    }
                 }
+
+                c.Routes = m.IsWriting ? c.Routes : routes;
             }
 
-            return route;
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
+        }
+
+        private static void Route(FieldMap m, RouteConfig c)
+        {
+            c.Name = m.Text("name", c.Name);
+            c.ListenAddress = m.Text("listenAddress", c.ListenAddress);
+            c.ListenPort = m.Number("listenPort", c.ListenPort);
+            c.UpstreamHost = m.Text("upstreamHost", c.UpstreamHost);
+            c.UpstreamPort = m.Number("upstreamPort", c.UpstreamPort);
+            c.FallbackHost = m.Text("fallbackHost", c.FallbackHost);
+            ProxyProtocol(m, c);
+            c.AllowedSni = m.Texts("allowedSni", c.AllowedSni);
+            c.UpstreamFromSni = m.Flag("upstreamFromSni", c.UpstreamFromSni);
+            c.AllowTls = m.Flag("allowTls", c.AllowTls);
+            c.TerminateTls = m.Flag("terminateTls", c.TerminateTls);
+            c.AcceptProxy = m.Flag("acceptProxy", c.AcceptProxy);
+            c.ChatOpeningCheck = m.Flag("chatOpeningCheck", c.ChatOpeningCheck);
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }
 
         // true/false (true = the v1 line, as before v2 existed), or "v1"/"v2".
-        private static void ReadProxyProtocol(ConfigNode v, string path, ValidationReport report, RouteConfig route)
+        private static void ProxyProtocol(FieldMap m, RouteConfig c)
         {
-            if (v.Kind == ConfigNodeKind.String && (v.Text == "v1" || v.Text == "v2"))
+            bool v2 = c.ProxyProtocol && c.ProxyProtocolVersion == 2;
+            JsonNode found = m.Raw("proxyProtocol", v2 ? JsonNode.FromString("v2") : JsonNode.FromBool(c.ProxyProtocol));
+            if (found != null && found.Kind == JsonKind.String && (found.Text == "v1" || found.Text == "v2"))
             {
-                route.ProxyProtocol = true;
-                route.ProxyProtocolVersion = v.Text == "v2" ? 2 : 1;
-                return;
+                c.ProxyProtocol = true;
+                c.ProxyProtocolVersion = found.Text == "v2" ? 2 : 1;
             }
-
-            if (v.Kind == ConfigNodeKind.String)
+            else if (found != null && found.Kind == JsonKind.String)
             {
-                report.AddError(path, "must be true, false, \"v1\" or \"v2\"");
-                return;
+                m.Error("proxyProtocol", "must be true, false, \"v1\" or \"v2\"");
             }
-
-            route.ProxyProtocol = Bool(v, path, report, route.ProxyProtocol);
-            route.ProxyProtocolVersion = 1;
-        }
-
-        private static void ReadTime(ConfigNode node, TimeConfig target, ValidationReport report)
-        {
-            for (int i = 0; i < node.Count; i++)
+            else if (found != null)
             {
-                string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
-                string path = "time." + name;
-                switch (name)
-                {
-                    case "ntpServers": target.NtpServers = StrArray(v, path, report, target.NtpServers); break;
-                    default: target.UnknownKeys = Keep(target.UnknownKeys, name, v, path, report); break;
-                }
+                c.ProxyProtocol = m.Flag(found, "proxyProtocol", c.ProxyProtocol);
+                c.ProxyProtocolVersion = 1;
             }
         }
 
-        private static void ReadPortal(ConfigNode node, PortalConfig target, ValidationReport report)
+        private static void Network(FieldMap m, NetworkConfig c)
         {
-            for (int i = 0; i < node.Count; i++)
-            {
-                string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
-                string path = "portal." + name;
-                switch (name)
-                {
-                    case "listenAddress": target.ListenAddress = Str(v, path, report, target.ListenAddress); break;
-                    case "port": target.Port = Int(v, path, report, target.Port); break;
-                    default: target.UnknownKeys = Keep(target.UnknownKeys, name, v, path, report); break;
-                }
-            }
-        }
-
-        private static void ReadNetwork(ConfigNode node, NetworkConfig target, ValidationReport report)
-        {
-            for (int i = 0; i < node.Count; i++)
-            {
-                string name = node.GetName(i);
-                ConfigNode v = node.GetValue(i);
-                string path = "network." + name;
-                switch (name)
-                {
-                    case "publicHost": target.PublicHost = Str(v, path, report, target.PublicHost); break;
-                    case "portMapping": target.PortMapping = Bool(v, path, report, target.PortMapping); break;
-                    case "dynDnsUrl": target.DynDnsUrl = Str(v, path, report, target.DynDnsUrl); break;
-                    case "dynDnsUser": target.DynDnsUser = Str(v, path, report, target.DynDnsUser); break;
-                    case "dynDnsPassword": target.DynDnsPassword = Str(v, path, report, target.DynDnsPassword); break;
-                    case "metricsToken": target.MetricsToken = Str(v, path, report, target.MetricsToken); break;
-                    default: target.UnknownKeys = Keep(target.UnknownKeys, name, v, path, report); break;
-                }
-            }
-        }
-
-        private static ConfigNode Keep(ConfigNode unknown, string name, ConfigNode value, string path, ValidationReport report)
-        {
-            report.AddWarning(path, UnknownKeyMessage);
-            if (unknown == null)
-            {
-                unknown = ConfigNode.NewObject();
-            }
-
-            unknown.Set(name, value.Clone());
-            return unknown;
-        }
-
-        private static ConfigNode Unknown(ConfigNode known, ConfigNode unknown)
-        {
-            if (unknown != null && unknown.Kind == ConfigNodeKind.Object)
-            {
-                ConfigNode sorted = unknown.SortedClone();
-                for (int i = 0; i < sorted.Count; i++)
-                {
-                    // A known key never appears twice, even if someone put it in UnknownKeys by hand.
-                    known.Add(sorted.GetName(i), sorted.GetValue(i));
-                }
-            }
-
-            return known;
-        }
-
-        private static bool IsObject(ConfigNode node, string path, ValidationReport report)
-        {
-            if (node.Kind == ConfigNodeKind.Object)
-            {
-                return true;
-            }
-
-            report.AddError(path, "must be a group of settings in braces: { ... }");
-            return false;
-        }
-
-        private static ConfigNode S(string value)
-        {
-            return ConfigNode.FromString(value ?? "");
-        }
-
-        private static ConfigNode Strings(string[] values)
-        {
-            ConfigNode array = ConfigNode.NewArray();
-            if (values != null)
-            {
-                for (int i = 0; i < values.Length; i++)
-                {
-                    array.AddItem(S(values[i]));
-                }
-            }
-
-            return array;
-        }
-
-        private static string Str(ConfigNode node, string path, ValidationReport report, string fallback)
-        {
-            if (node.Kind == ConfigNodeKind.String)
-            {
-                return node.Text;
-            }
-
-            report.AddError(path, "must be text in double quotes");
-            return fallback;
-        }
-
-        private static bool Bool(ConfigNode node, string path, ValidationReport report, bool fallback)
-        {
-            if (node.Kind == ConfigNodeKind.Boolean)
-            {
-                return node.Text == "true";
-            }
-
-            report.AddError(path, "must be true or false (without quotes)");
-            return fallback;
-        }
-
-        private static string[] StrArray(ConfigNode node, string path, ValidationReport report, string[] fallback)
-        {
-            if (node.Kind != ConfigNodeKind.Array)
-            {
-                report.AddError(path, "must be a list of text values: [\"...\", \"...\"]");
-                return fallback;
-            }
-
-            string[] values = new string[node.Count];
-            for (int i = 0; i < node.Count; i++)
-            {
-                values[i] = Str(node.GetValue(i), path + "[" + i.ToString() + "]", report, "");
-            }
-
-            return values;
-        }
-
-        /// <summary>Reads a whole number; an error (and the fallback) for anything else.</summary>
-        public static int Int(ConfigNode node, string path, ValidationReport report, int fallback)
-        {
-            int value;
-            if (node.Kind == ConfigNodeKind.Number && TryParseInt(node.Text, out value))
-            {
-                return value;
-            }
-
-            report.AddError(path, node.Kind == ConfigNodeKind.Number
-                ? "must be a whole number between -2147483648 and 2147483647"
-                : "must be a whole number (without quotes)");
-            return fallback;
-        }
-
-        /// <summary>Parses a JSON integer ("-12"); false for fractions, exponents, or out of int range.</summary>
-        public static bool TryParseInt(string text, out int value)
-        {
-            value = 0;
-            if (text == null || text.Length == 0 || text.Length > 11)
-            {
-                return false;
-            }
-
-            int i = 0;
-            bool negative = text[0] == '-';
-            if (negative)
-            {
-                i = 1;
-            }
-
-            if (i >= text.Length)
-            {
-                return false;
-            }
-
-            long result = 0;
-            for (; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (c < '0' || c > '9')
-                {
-                    return false;
-                }
-
-                result = (result * 10) + (c - '0');
-            }
-
-            if (negative)
-            {
-                result = -result;
-            }
-
-            if (result < int.MinValue || result > int.MaxValue)
-            {
-                return false;
-            }
-
-            value = (int)result;
-            return true;
+            c.PublicHost = m.Text("publicHost", c.PublicHost);
+            c.PortMapping = m.Flag("portMapping", c.PortMapping);
+            c.DynDnsUrl = m.Text("dynDnsUrl", c.DynDnsUrl);
+            c.DynDnsUser = m.Text("dynDnsUser", c.DynDnsUser);
+            c.DynDnsPassword = m.Text("dynDnsPassword", c.DynDnsPassword);
+            c.MetricsToken = m.Text("metricsToken", c.MetricsToken);
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Pigeon.Json;
+
 namespace Pigeon.Config
 {
     /// <summary>
@@ -23,20 +25,20 @@ namespace Pigeon.Config
         /// "schemaVersion") when the version is not a whole number, is negative, or is newer than
         /// this firmware.
         /// </summary>
-        public static bool Migrate(ConfigNode root, ValidationReport report, out int fromVersion)
+        public static bool Migrate(JsonNode root, ValidationReport report, out int fromVersion)
         {
             fromVersion = OldestVersion;
-            if (root == null || root.Kind != ConfigNodeKind.Object)
+            if (root == null || root.Kind != JsonKind.Object)
             {
                 report.AddError(ValidationReport.DocumentPath, "The config must be a JSON object: { ... }.");
                 return false;
             }
 
-            ConfigNode versionNode = root.Find(ConfigMapper.SchemaVersionKey);
+            JsonNode versionNode = root.Get(ConfigMapper.SchemaVersionKey);
             if (versionNode != null)
             {
                 int version;
-                if (versionNode.Kind != ConfigNodeKind.Number || !ConfigMapper.TryParseInt(versionNode.Text, out version))
+                if (!versionNode.TryGetInt(out version))
                 {
                     report.AddError(ConfigMapper.SchemaVersionKey, "must be a whole number (without quotes), e.g. " + ConfigDefaults.SchemaVersion.ToString());
                     return false;
@@ -62,14 +64,14 @@ namespace Pigeon.Config
             for (int v = fromVersion; v < ConfigDefaults.SchemaVersion; v++)
             {
                 Step(v, root);
-                root.Set(ConfigMapper.SchemaVersionKey, ConfigNode.FromInt(v + 1));
+                root.Set(ConfigMapper.SchemaVersionKey, JsonNode.FromInt(v + 1));
             }
 
             return true;
         }
 
         /// <summary>Applies the single step from <paramref name="version"/> to version + 1.</summary>
-        public static void Step(int version, ConfigNode root)
+        public static void Step(int version, JsonNode root)
         {
             switch (version)
             {
@@ -85,7 +87,7 @@ namespace Pigeon.Config
         // today) and had no "schemaVersion". Version 1 adds the other sections, all optional with
         // defaults, so the step only stamps the version (done by the caller): a version 0 file
         // keeps its relay settings and everything else takes its default.
-        private static void Step0To1(ConfigNode root)
+        private static void Step0To1(JsonNode root)
         {
             root.Remove(ConfigMapper.SchemaVersionKey);
         }

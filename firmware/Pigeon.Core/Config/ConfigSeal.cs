@@ -26,7 +26,7 @@ namespace Pigeon.Config
         private const string Close = "\n}\n";
         private const int Tolerance = 4;
 
-        /// <summary>Adds the seal to a document written by <see cref="ConfigJsonWriter"/> (which ends with "\n}\n").</summary>
+        /// <summary>Adds the seal to a document written by <see cref="ConfigDocument.Write"/> (which ends with "\n}\n").</summary>
         public static byte[] Seal(byte[] document)
         {
             int body = document.Length - Close.Length; // drop "\n}\n"

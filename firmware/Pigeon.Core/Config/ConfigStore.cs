@@ -1,4 +1,5 @@
 using System;
+using Pigeon.Text;
 
 namespace Pigeon.Config
 {
@@ -35,7 +36,6 @@ namespace Pigeon.Config
 
         private readonly object _sync = new object();
         private readonly IFileStore _files;
-        private readonly IConfigCodec _codec;
         private readonly bool _device;
         private readonly string _name;
         private readonly string _backup;
@@ -46,16 +46,15 @@ namespace Pigeon.Config
         private bool _currentInPending; // the config in use lives only in .new (its switch could not be finished)
 
         /// <summary>A store of "config.json" in <paramref name="files"/>.</summary>
-        public ConfigStore(IFileStore files, IConfigCodec codec, bool device)
-            : this(files, codec, device, DefaultFileName)
+        public ConfigStore(IFileStore files, bool device)
+            : this(files, device, DefaultFileName)
         {
         }
 
         /// <summary>A store of <paramref name="fileName"/> (with ".bak" and ".new" beside it).</summary>
-        public ConfigStore(IFileStore files, IConfigCodec codec, bool device, string fileName)
+        public ConfigStore(IFileStore files, bool device, string fileName)
         {
             _files = files;
-            _codec = codec;
             _device = device;
             _name = fileName;
             _backup = fileName + ".bak";
@@ -172,16 +171,16 @@ namespace Pigeon.Config
         }
 
         /// <summary>
-        /// Validates <paramref name="config"/> and, when it has no error and differs from the
-        /// current config, stores it (see the class remarks). False with the errors in
-        /// <paramref name="report"/> when it is invalid or the storage failed; the last good copy
-        /// is kept either way. Never throws.
+        /// Validates <paramref name="config"/> and, when <paramref name="report"/> then holds no
+        /// error (a caller's own findings count: the portal's come back together with the
+        /// validator's) and the config differs from the current one, stores it (see the class
+        /// remarks). False with the errors in <paramref name="report"/> when it is invalid or the
+        /// storage failed; the last good copy is kept either way. Never throws.
         /// </summary>
         public bool Save(PigeonConfig config, ValidationReport report)
         {
-            int errorsBefore = report.ErrorCount;
             ConfigValidator.Validate(config, _device, report);
-            if (report.ErrorCount > errorsBefore)
+            if (report.ErrorCount > 0)
             {
                 return false;
             }
@@ -189,7 +188,7 @@ namespace Pigeon.Config
             byte[] document;
             try
             {
-                document = _codec.Write(config);
+                document = ConfigDocument.Write(config);
             }
             catch (Exception)
             {
@@ -206,7 +205,7 @@ namespace Pigeon.Config
 
             lock (_sync)
             {
-                if (_currentDocument != null && SameBytes(_currentDocument, document))
+                if (_currentDocument != null && FixedTime.Equal(_currentDocument, document))
                 {
                     return true; // nothing changed: no flash write
                 }
@@ -215,7 +214,7 @@ namespace Pigeon.Config
                 {
                     // Whatever step failed, cur may no longer be the good copy: re-check it on the next save.
                     byte[] onDisk;
-                    _currentFileGood = ConfigSeal.Open(SafeRead(_name), out onDisk) == ConfigSealResult.Verified && _currentDocument != null && SameBytes(onDisk, _currentDocument);
+                    _currentFileGood = ConfigSeal.Open(SafeRead(_name), out onDisk) == ConfigSealResult.Verified && _currentDocument != null && FixedTime.Equal(onDisk, _currentDocument);
                     _currentDocument = _currentFileGood ? _currentDocument : null;
                     return false;
                 }
@@ -224,7 +223,7 @@ namespace Pigeon.Config
                 _currentFileGood = true;
                 ValidationReport ignored = new ValidationReport();
                 int fromVersion;
-                PigeonConfig stored = ConfigCodec.Read(_codec, document, 0, document.Length, _device, ignored, out fromVersion);
+                PigeonConfig stored = ConfigDocument.Read(document, 0, document.Length, _device, ignored, out fromVersion);
                 _current = stored ?? ConfigMapper.Copy(config, _device);
                 return true;
             }
@@ -243,7 +242,7 @@ namespace Pigeon.Config
             lock (_sync)
             {
                 PigeonConfig defaults = ConfigDefaults.Create(_device);
-                byte[] document = _codec.Write(defaults);
+                byte[] document = ConfigDocument.Write(defaults);
                 byte[] sealedCopy = ConfigSeal.Seal(document);
 
                 // .new first: a cut before cur is deleted still loads the old config (press the
@@ -348,7 +347,7 @@ namespace Pigeon.Config
             PigeonConfig config;
             try
             {
-                config = ConfigCodec.Read(_codec, document, 0, document.Length, _device, report, out fromVersion);
+                config = ConfigDocument.Read(document, 0, document.Length, _device, report, out fromVersion);
             }
             catch (Exception)
             {
@@ -396,24 +395,6 @@ namespace Pigeon.Config
         private static string Join(string a, string b)
         {
             return a.Length == 0 ? b : a + "; " + b;
-        }
-
-        private static bool SameBytes(byte[] a, byte[] b)
-        {
-            if (a.Length != b.Length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         private byte[] SafeRead(string name)

@@ -41,7 +41,7 @@ namespace Pigeon.Config
         /// Why a board refuses terminateTls (docs/device.md, "TLS on a board"): the reasons read from
         /// nanoFramework's source at the pinned firmware.
         /// </summary>
-        public const string BoardTlsRefusal = "is not available on a board: its TLS handshake blocks the whole relay while a client is slow, "
+        public const string BoardTlsRefusal = "is not available on a board: its TLS handshake blocks the whole relay (and its watchdog) while a client is slow, "
             + "and each TLS session needs tens of KB the board does not have. Use chat port 5222 with TLS off in the app, "
             + "or run Pigeon on a server for TLS on 443";
 
@@ -263,19 +263,31 @@ namespace Pigeon.Config
                 }
             }
 
-            Address(route.ListenAddress, path + ".listenAddress", true, report);
-            if (Port(route.ListenPort, path + ".listenPort", report))
+            ValidateRoute(route, path, report);
+            if (device && route.TerminateTls)
             {
-                for (int j = 0; j < index; j++)
-                {
-                    if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
-                    {
-                        report.AddError(path + ".listenPort", "port " + route.ListenPort.ToString() + " is already used by relay.routes[" + j.ToString() + "]; each route needs its own port");
-                        break;
-                    }
-                }
+                report.AddError(path + ".terminateTls", BoardTlsRefusal);
             }
 
+            for (int j = 0; j < index && route.ListenPort >= 1 && route.ListenPort <= 65535; j++)
+            {
+                if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
+                {
+                    report.AddError(path + ".listenPort", "port " + route.ListenPort.ToString() + " is already used by relay.routes[" + j.ToString() + "] (\"" + routes[j].Name + "\"); each route needs its own port");
+                    break;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The rules of one route on its own (not its name, nor what it shares with the others),
+        /// each problem at <paramref name="path"/> + ".field": what a route needs to run at all,
+        /// so <see cref="Pigeon.Routing.Route.Build"/> asks here too.
+        /// </summary>
+        public static void ValidateRoute(RouteConfig route, string path, ValidationReport report)
+        {
+            Address(route.ListenAddress, path + ".listenAddress", true, report);
+            Port(route.ListenPort, path + ".listenPort", report);
             Port(route.UpstreamPort, path + ".upstreamPort", report);
             string[] sni = route.AllowedSni;
             int sniCount = sni == null ? 0 : sni.Length;
@@ -318,9 +330,20 @@ namespace Pigeon.Config
 
                 for (int k = 0; k < sni.Length; k++)
                 {
-                    if (HostPattern.Parse(sni[k]) == null)
+                    string at = path + ".allowedSni[" + k.ToString() + "]";
+                    bool valid = HostPattern.Parse(sni[k]) != null;
+                    string tooWide = valid ? TooWide(sni[k]) : null;
+                    if (!valid)
                     {
-                        report.AddError(path + ".allowedSni[" + k.ToString() + "]", "must be a host name (whatsapp.net) or a wildcard for its subdomains (*.whatsapp.net)");
+                        report.AddError(at, "must be a host name (whatsapp.net) or a wildcard for its subdomains (*.whatsapp.net)");
+                    }
+                    else if (tooWide != null && route.UpstreamFromSni)
+                    {
+                        report.AddError(at, tooWide + "; with upstreamFromSni the relay would connect to whatever such name a client asks for");
+                    }
+                    else if (tooWide != null)
+                    {
+                        report.AddWarning(at, tooWide + "; the route lets every such name through");
                     }
                 }
             }
@@ -335,24 +358,38 @@ namespace Pigeon.Config
                 report.AddError(path + ".proxyProtocol", "must be true, false, \"v1\" or \"v2\"");
             }
 
-            if (route.TerminateTls)
+            if (route.TerminateTls && (sniCount > 0 || route.UpstreamFromSni || route.AllowTls))
             {
-                if (sniCount > 0 || route.UpstreamFromSni || route.AllowTls)
-                {
-                    report.AddError(path + ".terminateTls", "a route that takes the app's TLS off is a chat route: remove "
-                        + (sniCount > 0 ? "allowedSni" : route.UpstreamFromSni ? "upstreamFromSni" : "allowTls") + " (media routes pass TLS through untouched)");
-                }
-
-                if (device)
-                {
-                    report.AddError(path + ".terminateTls", BoardTlsRefusal);
-                }
+                report.AddError(path + ".terminateTls", "a route that takes the app's TLS off is a chat route: remove "
+                    + (sniCount > 0 ? "allowedSni" : route.UpstreamFromSni ? "upstreamFromSni" : "allowTls") + " (media routes pass TLS through untouched)");
             }
 
             if (route.ChatOpeningCheck && sniCount > 0)
             {
                 report.AddWarning(path + ".chatOpeningCheck", "only applies to chat routes; this route reads a ClientHello");
             }
+        }
+
+        // An allow-list entry that reaches more than a domain: one whose last label could be read
+        // as an address (HostName.IsAddressLike, the rule the relay dials by: SNI never holds an
+        // address, RFC 6066 section 3, and no top-level domain is all digits, RFC 3696 section 2),
+        // or one with a single label: a whole top-level domain (*.net) or a name on the local
+        // network (localhost). Null when the pattern names a domain.
+        private static string TooWide(string pattern)
+        {
+            string name = pattern.StartsWith("*.") ? pattern.Substring(2) : pattern;
+            if (HostName.IsAddressLike(Ascii.GetBytes(name), 0, name.Length))
+            {
+                return "can match an IP address (its last label does not start with a letter), which a TLS server name never is (RFC 6066); name a domain, like *.whatsapp.net";
+            }
+
+            if (name.IndexOf('.') < 0)
+            {
+                return (name.Length == pattern.Length ? "is a single-label name, which can name a machine on the local network" : "covers a whole top-level domain")
+                    + "; name a domain, like *.whatsapp.net";
+            }
+
+            return null;
         }
 
         private static void ValidateTime(TimeConfig time, ValidationReport report)
@@ -399,7 +436,7 @@ namespace Pigeon.Config
             {
                 if (routes[i] != null && routes[i].ListenPort == portal.Port)
                 {
-                    report.AddError("portal.port", "port " + portal.Port.ToString() + " is already used by relay.routes[" + i.ToString() + "]; the portal needs a port of its own");
+                    report.AddError("portal.port", "port " + portal.Port.ToString() + " is already used by relay.routes[" + i.ToString() + "] (\"" + routes[i].Name + "\"); the portal needs a port of its own");
                     break;
                 }
             }
@@ -511,6 +548,7 @@ namespace Pigeon.Config
             }
         }
 
+        // A secret is never echoed in a message; like other text it may not hold control characters.
         private static void Secret(string value, string path, ValidationReport report)
         {
             if (value == null)
@@ -520,6 +558,10 @@ namespace Pigeon.Config
             else if (value.Length > MaxTextLength)
             {
                 report.AddError(path, "is too long (at most " + MaxTextLength.ToString() + " characters)");
+            }
+            else if (HasControl(value))
+            {
+                report.AddError(path, "must not contain control characters");
             }
         }
 
@@ -563,7 +605,7 @@ namespace Pigeon.Config
 
         private static void Host(string text, string path, ValidationReport report)
         {
-            if (text == null || (!IPv4.IsLiteral(text) && !HostName.IsValid(text)))
+            if (!HostName.IsHostOrIPv4(text))
             {
                 report.AddError(path, "must be a host name (letters, digits, hyphens and dots, like pool.ntp.org) or an IPv4 address");
             }

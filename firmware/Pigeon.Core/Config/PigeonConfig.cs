@@ -1,3 +1,5 @@
+using Pigeon.Json;
+
 namespace Pigeon.Config
 {
     /// <summary>The whole config document (see docs/config.md). Keys are camelCase in JSON.</summary>
@@ -32,6 +34,6 @@ namespace Pigeon.Config
         /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
         /// Null when there are none.
         /// </summary>
-        public ConfigNode UnknownKeys { get; set; }
+        public JsonNode UnknownKeys { get; set; }
     }
 }

@@ -1,3 +1,5 @@
+using Pigeon.Json;
+
 namespace Pigeon.Config
 {
     /// <summary>The "portal" section: where the setup/status page listens in run mode.</summary>
@@ -14,6 +16,6 @@ namespace Pigeon.Config
         /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
         /// Null when there are none.
         /// </summary>
-        public ConfigNode UnknownKeys { get; set; }
+        public JsonNode UnknownKeys { get; set; }
     }
 }

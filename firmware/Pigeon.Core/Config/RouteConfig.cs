@@ -1,8 +1,10 @@
+using Pigeon.Json;
+
 namespace Pigeon.Config
 {
     /// <summary>
-    /// One relay route as stored in the JSON config (camelCase keys). Public properties and arrays
-    /// only: nanoFramework.Json maps exactly these, and has no generic lists.
+    /// One relay route as stored in the JSON config (camelCase keys; ConfigMapper reads and
+    /// writes it). Arrays, not lists: the board has no generics.
     /// </summary>
     public class RouteConfig
     {
@@ -66,6 +68,6 @@ namespace Pigeon.Config
         /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
         /// Null when there are none.
         /// </summary>
-        public ConfigNode UnknownKeys { get; set; }
+        public JsonNode UnknownKeys { get; set; }
     }
 }

@@ -1,3 +1,5 @@
+using Pigeon.Json;
+
 namespace Pigeon.Config
 {
     /// <summary>The "time" section: where the board sets its clock from.</summary>
@@ -11,6 +13,6 @@ namespace Pigeon.Config
         /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
         /// Null when there are none.
         /// </summary>
-        public ConfigNode UnknownKeys { get; set; }
+        public JsonNode UnknownKeys { get; set; }
     }
 }

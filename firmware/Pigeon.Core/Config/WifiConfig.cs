@@ -1,3 +1,5 @@
+using Pigeon.Json;
+
 namespace Pigeon.Config
 {
     /// <summary>The "wifi" section: the home network the board joins in run mode.</summary>
@@ -26,6 +28,6 @@ namespace Pigeon.Config
         /// save (e.g. after a downgrade) does not lose them; written back after the known keys.
         /// Null when there are none.
         /// </summary>
-        public ConfigNode UnknownKeys { get; set; }
+        public JsonNode UnknownKeys { get; set; }
     }
 }

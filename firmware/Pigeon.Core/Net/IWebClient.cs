@@ -1,9 +1,10 @@
 namespace Pigeon.Net
 {
     /// <summary>
-    /// HTTPS GET for the dynamic DNS update: the host implements it with HttpClient, the board
-    /// with its own HTTP(S) stack (nanoFramework.System.Net.Http's HttpClient over SslStream).
-    /// Implementations verify the server's certificate, follow no redirects, and read at most
+    /// HTTPS GET for the dynamic DNS update: the host implements it with HttpClient; the board has
+    /// none (its pinned packages hold no HTTPS client, so its ReachSetup.Web is null and dynamic
+    /// DNS does not run there: docs/device.md). An implementation verifies the server's
+    /// certificate, follows no redirects, and reads at most
     /// <paramref name="maxBytes"/> of the body. Never throws.
     /// </summary>
     public interface IWebClient

@@ -1,3 +1,4 @@
+using Pigeon.Text;
 using Pigeon.Tls;
 
 namespace Pigeon.Reach
@@ -138,7 +139,7 @@ namespace Pigeon.Reach
                 int digits = 0;
                 for (int i = read; i < lineEnd && buffer[i] != (byte)';'; i++)
                 {
-                    int v = HexValue(buffer[i]);
+                    int v = Hex.Value(buffer[i]);
                     if (v < 0 || ++digits > 7)
                     {
                         return -1; // 7 hex digits = 256 MB: far beyond any cap here
@@ -280,26 +281,6 @@ namespace Pigeon.Reach
             }
 
             return digits > 0;
-        }
-
-        private static int HexValue(byte b)
-        {
-            if (b >= (byte)'0' && b <= (byte)'9')
-            {
-                return b - '0';
-            }
-
-            if (b >= (byte)'a' && b <= (byte)'f')
-            {
-                return b - 'a' + 10;
-            }
-
-            if (b >= (byte)'A' && b <= (byte)'F')
-            {
-                return b - 'A' + 10;
-            }
-
-            return -1;
         }
     }
 }

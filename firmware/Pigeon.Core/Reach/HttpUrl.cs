@@ -1,4 +1,5 @@
 using Pigeon.Net;
+using Pigeon.Text;
 
 namespace Pigeon.Reach
 {
@@ -123,23 +124,7 @@ namespace Pigeon.Reach
         private static bool TryParsePort(string text, out int port)
         {
             port = 0;
-            if (text.Length == 0 || text.Length > 5)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (c < '0' || c > '9')
-                {
-                    return false;
-                }
-
-                port = (port * 10) + (c - '0');
-            }
-
-            return port >= 1 && port <= 65535;
+            return text.Length <= 5 && Integer.TryParse(text, out port) && port >= 1 && port <= 65535;
         }
 
         private static bool IsPathText(string path)

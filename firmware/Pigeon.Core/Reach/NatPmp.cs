@@ -73,11 +73,9 @@ namespace Pigeon.Reach
             buffer[offset + 1] = 2;
             buffer[offset + 2] = 0;
             buffer[offset + 3] = 0;
-            buffer[offset + 4] = (byte)(internalPort >> 8);
-            buffer[offset + 5] = (byte)internalPort;
-            buffer[offset + 6] = (byte)(externalPort >> 8);
-            buffer[offset + 7] = (byte)externalPort;
-            WriteUInt32(buffer, offset + 8, (uint)lifetimeSeconds);
+            BigEndian.WriteUInt16(buffer, offset + 4, internalPort);
+            BigEndian.WriteUInt16(buffer, offset + 6, externalPort);
+            BigEndian.WriteUInt32(buffer, offset + 8, (uint)lifetimeSeconds);
         }
 
         /// <summary>Reads an address answer; never throws.</summary>
@@ -96,7 +94,7 @@ namespace Pigeon.Reach
 
             NatPmpResult result = new NatPmpResult();
             result.Ok = true;
-            result.ExternalAddress = ReadUInt32(buffer, offset + 8);
+            result.ExternalAddress = BigEndian.ReadUInt32(buffer, offset + 8);
             return result;
         }
 
@@ -114,7 +112,7 @@ namespace Pigeon.Reach
                 return NatPmpResult.Fail(-1, false, "the router's NAT-PMP answer was too short; ignored");
             }
 
-            int inside = (buffer[offset + 8] << 8) | buffer[offset + 9];
+            int inside = BigEndian.ReadUInt16(buffer, offset + 8);
             if (inside != internalPort)
             {
                 return NatPmpResult.Fail(-1, false, "the router's NAT-PMP answer was for another port; ignored");
@@ -122,8 +120,8 @@ namespace Pigeon.Reach
 
             NatPmpResult result = new NatPmpResult();
             result.Ok = true;
-            result.ExternalPort = (buffer[offset + 10] << 8) | buffer[offset + 11];
-            uint lifetime = ReadUInt32(buffer, offset + 12);
+            result.ExternalPort = BigEndian.ReadUInt16(buffer, offset + 10);
+            uint lifetime = BigEndian.ReadUInt32(buffer, offset + 12);
             result.LifetimeSeconds = lifetime > 0x7FFFFFFF ? 0x7FFFFFFF : (int)lifetime;
             return result;
         }
@@ -177,26 +175,13 @@ namespace Pigeon.Reach
                     : NatPmpResult.Fail(-1, false, "the router's NAT-PMP answer was of another kind; ignored");
             }
 
-            int code = (buffer[offset + 2] << 8) | buffer[offset + 3];
+            int code = BigEndian.ReadUInt16(buffer, offset + 2);
             if (code != 0)
             {
                 return NatPmpResult.Fail(code, false, Explain(code));
             }
 
             return null;
-        }
-
-        private static uint ReadUInt32(byte[] buffer, int offset)
-        {
-            return ((uint)buffer[offset] << 24) | ((uint)buffer[offset + 1] << 16) | ((uint)buffer[offset + 2] << 8) | buffer[offset + 3];
-        }
-
-        private static void WriteUInt32(byte[] buffer, int offset, uint value)
-        {
-            buffer[offset] = (byte)(value >> 24);
-            buffer[offset + 1] = (byte)(value >> 16);
-            buffer[offset + 2] = (byte)(value >> 8);
-            buffer[offset + 3] = (byte)value;
         }
     }
 }

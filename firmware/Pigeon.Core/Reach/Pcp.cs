@@ -80,16 +80,14 @@ namespace Pigeon.Reach
 
             buffer[offset] = Version;
             buffer[offset + 1] = OpMap;
-            WriteUInt32(buffer, offset + 4, (uint)lifetimeSeconds);
+            BigEndian.WriteUInt32(buffer, offset + 4, (uint)lifetimeSeconds);
             buffer[offset + 18] = 0xFF; // ::ffff:a.b.c.d, RFC 6887 5 (IPv4-mapped, RFC 4291 2.5.5.2)
             buffer[offset + 19] = 0xFF;
-            WriteUInt32(buffer, offset + 20, client);
+            BigEndian.WriteUInt32(buffer, offset + 20, client);
             System.Array.Copy(nonce, 0, buffer, offset + 24, NonceLength);
             buffer[offset + 36] = TcpProtocol;
-            buffer[offset + 40] = (byte)(internalPort >> 8);
-            buffer[offset + 41] = (byte)internalPort;
-            buffer[offset + 42] = (byte)(externalPort >> 8);
-            buffer[offset + 43] = (byte)externalPort;
+            BigEndian.WriteUInt16(buffer, offset + 40, internalPort);
+            BigEndian.WriteUInt16(buffer, offset + 42, externalPort);
             buffer[offset + 54] = 0xFF; // ::ffff:0.0.0.0 = no preferred external address
             buffer[offset + 55] = 0xFF;
         }
@@ -135,7 +133,7 @@ namespace Pigeon.Reach
                 return NatPmpResult.Fail(code, false, Explain(code));
             }
 
-            int inside = (buffer[offset + 40] << 8) | buffer[offset + 41];
+            int inside = BigEndian.ReadUInt16(buffer, offset + 40);
             if (buffer[offset + 36] != TcpProtocol || inside != internalPort)
             {
                 return NatPmpResult.Fail(-1, false, "the router's PCP answer was for another port; ignored");
@@ -156,10 +154,10 @@ namespace Pigeon.Reach
 
             NatPmpResult result = new NatPmpResult();
             result.Ok = true;
-            uint lifetime = ReadUInt32(buffer, offset + 4);
+            uint lifetime = BigEndian.ReadUInt32(buffer, offset + 4);
             result.LifetimeSeconds = lifetime > 0x7FFFFFFF ? 0x7FFFFFFF : (int)lifetime;
-            result.ExternalPort = (buffer[offset + 42] << 8) | buffer[offset + 43];
-            result.ExternalAddress = ReadUInt32(buffer, offset + 56);
+            result.ExternalPort = BigEndian.ReadUInt16(buffer, offset + 42);
+            result.ExternalAddress = BigEndian.ReadUInt32(buffer, offset + 56);
             return result;
         }
 
@@ -269,19 +267,6 @@ namespace Pigeon.Reach
 
             _noncePorts = ports;
             _nonces = nonces;
-        }
-
-        private static uint ReadUInt32(byte[] buffer, int offset)
-        {
-            return ((uint)buffer[offset] << 24) | ((uint)buffer[offset + 1] << 16) | ((uint)buffer[offset + 2] << 8) | buffer[offset + 3];
-        }
-
-        private static void WriteUInt32(byte[] buffer, int offset, uint value)
-        {
-            buffer[offset] = (byte)(value >> 24);
-            buffer[offset + 1] = (byte)(value >> 16);
-            buffer[offset + 2] = (byte)(value >> 8);
-            buffer[offset + 3] = (byte)value;
         }
     }
 }

@@ -1,5 +1,5 @@
-using System.Threading;
 using Pigeon.Net;
+using Pigeon.Text;
 
 namespace Pigeon.Reach
 {
@@ -17,9 +17,6 @@ namespace Pigeon.Reach
         private readonly ITransport _transport;
         private readonly int _maxResponseBytes;
         private readonly int _timeoutMs;
-        private readonly object _lock = new object();
-        private IConnection _active;
-        private bool _timedOut;
 
         /// <summary>
         /// <paramref name="maxResponseBytes"/>: the most an answer may be. A router's device
@@ -72,24 +69,18 @@ namespace Pigeon.Reach
             }
 
             IConnection connection = _transport.CreateConnection();
-            lock (_lock)
-            {
-                _active = connection;
-                _timedOut = false;
-            }
-
-            Timer deadline = new Timer(OnDeadline, connection, _timeoutMs, Timeout.Infinite);
+            Deadline deadline = Deadline.Start(connection, _timeoutMs);
             try
             {
                 if (!connection.Connect(url.Address, url.Port))
                 {
-                    return RouterResponse.Failed(TimedOut() ? HttpOutcome.Timeout : HttpOutcome.ConnectFailed);
+                    return RouterResponse.Failed(deadline.Expired ? HttpOutcome.Timeout : HttpOutcome.ConnectFailed);
                 }
 
                 uint local = connection.LocalAddress;
                 if (!connection.Send(request.Bytes, 0, request.Length))
                 {
-                    return RouterResponse.Failed(TimedOut() ? HttpOutcome.Timeout : HttpOutcome.SendFailed);
+                    return RouterResponse.Failed(deadline.Expired ? HttpOutcome.Timeout : HttpOutcome.SendFailed);
                 }
 
                 byte[] buffer = new byte[_maxResponseBytes < InitialBufferBytes ? _maxResponseBytes : InitialBufferBytes];
@@ -120,7 +111,7 @@ namespace Pigeon.Reach
                     int n = connection.Receive(buffer, length, buffer.Length - length);
                     if (n < 0)
                     {
-                        if (TimedOut())
+                        if (deadline.Expired)
                         {
                             return RouterResponse.Failed(HttpOutcome.Timeout);
                         }
@@ -151,38 +142,9 @@ namespace Pigeon.Reach
             }
             finally
             {
-                deadline.Dispose();
-                lock (_lock)
-                {
-                    _active = null;
-                }
-
+                deadline.Cancel();
                 connection.Close();
             }
-        }
-
-        private bool TimedOut()
-        {
-            lock (_lock)
-            {
-                return _timedOut;
-            }
-        }
-
-        private void OnDeadline(object state)
-        {
-            IConnection connection = (IConnection)state;
-            lock (_lock)
-            {
-                if (_active != connection)
-                {
-                    return;
-                }
-
-                _timedOut = true;
-            }
-
-            connection.Close();
         }
     }
 }

@@ -1,3 +1,5 @@
+using Pigeon.Text;
+
 namespace Pigeon.Reach
 {
     /// <summary>
@@ -124,19 +126,10 @@ namespace Pigeon.Reach
         private static bool TryParseCode(string text, out int code)
         {
             code = 0;
-            if (text == null || text.Length == 0 || text.Length > 4)
+            if (text == null || text.Length > 4 || !Integer.TryParse(text, out code) || code < 0)
             {
+                code = 0;
                 return false;
-            }
-
-            for (int i = 0; i < text.Length; i++)
-            {
-                if (text[i] < '0' || text[i] > '9')
-                {
-                    return false;
-                }
-
-                code = (code * 10) + (text[i] - '0');
             }
 
             return true;

@@ -32,12 +32,8 @@ namespace Pigeon.Relay
         {
             _transport = transport;
             Backlog = BoardBacklog;
-            int buffer = 2 * BufferBytes;
-            if (NeedsHelloBuffer && MaxHelloBytes > buffer)
-            {
-                buffer = MaxHelloBytes;
-            }
-
+            // The budget's own figure (SessionBudget.BufferBytesPerSession): what it counts is what is made.
+            int buffer = SessionBudget.BufferBytesPerSession(BufferBytes, NeedsHelloBuffer ? MaxHelloBytes : 0);
             _slots = new ThreadedSession[MaxSessions];
             for (int i = 0; i < _slots.Length; i++)
             {

@@ -69,8 +69,9 @@ namespace Pigeon.Routing
         public RouteCounters Counters { get; private set; }
 
         /// <summary>
-        /// Builds a route from its config. Returns null with a plain reason when the route cannot
-        /// run (the full validation of the config store reports the same problems with paths).
+        /// Builds a route from its config. Returns null with the first problem ("listenPort: must
+        /// be ...") when the route cannot run: the config validator's own rules for one route
+        /// (<see cref="ConfigValidator.ValidateRoute(RouteConfig, string, ValidationReport)"/>).
         /// </summary>
         public static Route Build(RouteConfig config, int index, out string error)
         {
@@ -81,68 +82,22 @@ namespace Pigeon.Routing
                 return null;
             }
 
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.ValidateRoute(config, string.Empty, report);
+            if (!report.IsValid)
+            {
+                error = report.GetError(0).Path.Substring(1) + ": " + report.GetError(0).Message;
+                return null;
+            }
+
             uint listen;
-            string listenText = config.ListenAddress == null || config.ListenAddress.Length == 0 ? "0.0.0.0" : config.ListenAddress;
-            if (!IPv4.TryParse(listenText, out listen))
-            {
-                error = "listenAddress: \"" + listenText + "\" is not an IPv4 address";
-                return null;
-            }
-
-            if (config.ListenPort < 1 || config.ListenPort > 65535)
-            {
-                error = "listenPort: must be 1-65535";
-                return null;
-            }
-
-            if (config.UpstreamPort < 1 || config.UpstreamPort > 65535)
-            {
-                error = "upstreamPort: must be 1-65535";
-                return null;
-            }
-
-            bool hasAllowList = config.AllowedSni != null && config.AllowedSni.Length > 0;
-            if (config.UpstreamFromSni && !hasAllowList)
-            {
-                error = "upstreamFromSni: needs an allowedSni list, or the relay would be an open proxy";
-                return null;
-            }
-
-            if (!config.UpstreamFromSni && !IsHostOrLiteral(config.UpstreamHost))
-            {
-                error = "upstreamHost: \"" + config.UpstreamHost + "\" is not a host name or IPv4 address";
-                return null;
-            }
-
-            if (config.TerminateTls && (hasAllowList || config.AllowTls))
-            {
-                error = "terminateTls: a route that terminates TLS is a chat route: it cannot also have allowedSni, upstreamFromSni or allowTls";
-                return null;
-            }
-
-            if (config.ProxyProtocol && config.ProxyProtocolVersion != 1 && config.ProxyProtocolVersion != 2)
-            {
-                error = "proxyProtocol: must be true, false, \"v1\" or \"v2\"";
-                return null;
-            }
-
+            IPv4.TryParse(config.ListenAddress, out listen);
             string fallback = config.FallbackHost == null || config.FallbackHost.Length == 0 ? null : config.FallbackHost;
-            if (fallback != null && !IsHostOrLiteral(fallback))
-            {
-                error = "fallbackHost: \"" + fallback + "\" is not a host name or IPv4 address";
-                return null;
-            }
-
             HostAllowList allow = null;
-            if (hasAllowList)
+            if (config.AllowedSni.Length > 0)
             {
                 string patternError;
                 allow = HostAllowList.Parse(config.AllowedSni, out patternError);
-                if (allow == null)
-                {
-                    error = "allowedSni: " + patternError;
-                    return null;
-                }
             }
 
             Route route = new Route();
@@ -162,11 +117,6 @@ namespace Pigeon.Routing
             route.AllowTls = config.AllowTls;
             route.Counters = new RouteCounters();
             return route;
-        }
-
-        private static bool IsHostOrLiteral(string text)
-        {
-            return IPv4.IsLiteral(text) || Pigeon.Tls.HostName.IsValid(text);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Threading;
 using Pigeon.Net;
 
 namespace Pigeon.Routing
@@ -106,7 +105,7 @@ namespace Pigeon.Routing
             }
 
             IConnection connection = _transport.CreateConnection();
-            Timer deadline = new Timer(CloseOnTimeout, connection, _timeoutMs, Timeout.Infinite);
+            Deadline deadline = Deadline.Start(connection, _timeoutMs);
             bool connected;
             try
             {
@@ -114,7 +113,7 @@ namespace Pigeon.Routing
             }
             finally
             {
-                deadline.Dispose();
+                deadline.Cancel();
                 connection.Close();
             }
 
@@ -135,9 +134,5 @@ namespace Pigeon.Routing
             return IPv4.TryParse(host, out address) && (address >> 24) == 127;
         }
 
-        private static void CloseOnTimeout(object state)
-        {
-            ((IConnection)state).Close();
-        }
     }
 }

@@ -2,7 +2,7 @@ namespace Pigeon.Text
 {
     /// <summary>
     /// Strict UTF-8 (RFC 3629) without System.Text, which the board's mscorlib lacks; the one
-    /// codec the config store and the portal share. Decoding refuses
+    /// codec the JSON reader and writer, the config store and the portal share. Decoding refuses
     /// overlong forms, surrogates (U+D800-DFFF), code points above U+10FFFF and cut sequences.
     /// </summary>
     /// <remarks>
@@ -156,31 +156,41 @@ namespace Pigeon.Text
                     i++;
                 }
 
-                if (c < 0x80)
-                {
-                    bytes[n++] = (byte)c;
-                }
-                else if (c < 0x800)
-                {
-                    bytes[n++] = (byte)(0xC0 | (c >> 6));
-                    bytes[n++] = (byte)(0x80 | (c & 0x3F));
-                }
-                else if (c < 0x10000)
-                {
-                    bytes[n++] = (byte)(0xE0 | (c >> 12));
-                    bytes[n++] = (byte)(0x80 | ((c >> 6) & 0x3F));
-                    bytes[n++] = (byte)(0x80 | (c & 0x3F));
-                }
-                else
-                {
-                    bytes[n++] = (byte)(0xF0 | (c >> 18));
-                    bytes[n++] = (byte)(0x80 | ((c >> 12) & 0x3F));
-                    bytes[n++] = (byte)(0x80 | ((c >> 6) & 0x3F));
-                    bytes[n++] = (byte)(0x80 | (c & 0x3F));
-                }
+                n += EncodeCodePoint(c, bytes, n);
             }
 
             return n - offset;
+        }
+
+        /// <summary>Writes one code point (1-4 bytes) at <paramref name="offset"/>; returns the bytes written.</summary>
+        public static int EncodeCodePoint(int c, byte[] bytes, int offset)
+        {
+            if (c < 0x80)
+            {
+                bytes[offset] = (byte)c;
+                return 1;
+            }
+
+            if (c < 0x800)
+            {
+                bytes[offset] = (byte)(0xC0 | (c >> 6));
+                bytes[offset + 1] = (byte)(0x80 | (c & 0x3F));
+                return 2;
+            }
+
+            if (c < 0x10000)
+            {
+                bytes[offset] = (byte)(0xE0 | (c >> 12));
+                bytes[offset + 1] = (byte)(0x80 | ((c >> 6) & 0x3F));
+                bytes[offset + 2] = (byte)(0x80 | (c & 0x3F));
+                return 3;
+            }
+
+            bytes[offset] = (byte)(0xF0 | (c >> 18));
+            bytes[offset + 1] = (byte)(0x80 | ((c >> 12) & 0x3F));
+            bytes[offset + 2] = (byte)(0x80 | ((c >> 6) & 0x3F));
+            bytes[offset + 3] = (byte)(0x80 | (c & 0x3F));
+            return 4;
         }
 
         /// <summary>How many bytes <see cref="GetBytes"/> makes (an SSID is limited in bytes, not characters).</summary>
@@ -204,7 +214,11 @@ namespace Pigeon.Text
             return count;
         }
 
-        private static int CodePointAt(string text, int i)
+        /// <summary>
+        /// The code point at <paramref name="i"/>: a surrogate pair gives one code point (the
+        /// caller skips the low half), an unpaired surrogate U+FFFD.
+        /// </summary>
+        public static int CodePointAt(string text, int i)
         {
             char c = text[i];
             if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.Length && text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF)

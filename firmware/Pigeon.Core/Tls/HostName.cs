@@ -1,3 +1,5 @@
+using Pigeon.Net;
+
 namespace Pigeon.Tls
 {
     /// <summary>
@@ -56,6 +58,15 @@ namespace Pigeon.Tls
 
             byte[] bytes = Ascii.GetBytes(text);
             return bytes != null && IsValid(bytes, 0, bytes.Length);
+        }
+
+        /// <summary>
+        /// True for a host name or an IPv4 address ("pool.ntp.org", "192.168.1.1"): the one check
+        /// wherever the config names a host (upstreams, fallbacks, NTP servers, the public host).
+        /// </summary>
+        public static bool IsHostOrIPv4(string text)
+        {
+            return text != null && (IPv4.IsLiteral(text) || IsValid(text));
         }
 
         /// <summary>

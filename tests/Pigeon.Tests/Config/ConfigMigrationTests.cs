@@ -1,5 +1,6 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Tests.Support;
 using Pigeon.Text;
 #if NANOFRAMEWORK_1_0
@@ -19,8 +20,8 @@ namespace Pigeon.Tests.Config
             ValidationReport report = new ValidationReport();
             byte[] bytes = Utf8.GetBytes(ConfigFixtures.Version0);
             int from;
-            PigeonConfig c = ConfigCodec.Read(ConfigCodecs.Create(), bytes, 0, bytes.Length, false, report, out from);
-            Assert.IsNotNull(c, ConfigCodecs.Describe(report));
+            PigeonConfig c = ConfigDocument.Read(bytes, 0, bytes.Length, false, report, out from);
+            Assert.IsNotNull(c, ConfigText.Describe(report));
             Assert.AreEqual(0, from);
             Assert.AreEqual(ConfigDefaults.SchemaVersion, c.SchemaVersion);
             Assert.AreEqual(3, c.Relay.MaxSessions);
@@ -29,30 +30,30 @@ namespace Pigeon.Tests.Config
             Assert.IsTrue(c.Relay.Routes[0].ProxyProtocol);
             Assert.AreEqual(ConfigDefaults.IdleTimeoutSeconds, c.Relay.IdleTimeoutSeconds);
             Assert.AreEqual(8080, c.Portal.Port);
-            Assert.AreEqual(0, report.ErrorCount + report.WarningCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, report.ErrorCount + report.WarningCount, ConfigText.Describe(report));
             ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
         }
 
         [TestMethod]
         public void Migrate_Version0Tree_StampedWithCurrentVersion()
         {
-            ConfigNode root = ConfigNode.NewObject();
-            root.Add("relay", ConfigNode.NewObject());
+            JsonNode root = JsonNode.NewObject();
+            root.Add("relay", JsonNode.NewObject());
             ValidationReport report = new ValidationReport();
             int from;
             Assert.IsTrue(ConfigMigration.Migrate(root, report, out from));
             Assert.AreEqual(0, from);
-            Assert.AreEqual(ConfigDefaults.SchemaVersion.ToString(), root.Find(ConfigMapper.SchemaVersionKey).Text);
+            Assert.AreEqual(ConfigDefaults.SchemaVersion.ToString(), root.Get(ConfigMapper.SchemaVersionKey).Text);
         }
 
         [TestMethod]
         public void Migrate_CurrentVersion_Unchanged()
         {
             ValidationReport report = new ValidationReport();
-            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Full, false, report);
+            PigeonConfig c = ConfigText.Read(ConfigFixtures.Full, false, report);
             Assert.IsNotNull(c);
-            Assert.AreEqual(ConfigFixtures.Full, ConfigCodecs.Write(c));
+            Assert.AreEqual(ConfigFixtures.Full, ConfigText.Write(c));
         }
 
         [TestMethod]
@@ -61,8 +62,8 @@ namespace Pigeon.Tests.Config
         public void Migrate_NewerVersion_RefusedWithClearMessage(string json)
         {
             ValidationReport report = new ValidationReport();
-            Assert.IsNull(ConfigCodecs.Read(json, false, report));
-            Assert.AreEqual(1, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.IsNull(ConfigText.Read(json, false, report));
+            Assert.AreEqual(1, report.ErrorCount, ConfigText.Describe(report));
             Assert.AreEqual("schemaVersion", report.GetError(0).Path);
             Assert.IsTrue(report.GetError(0).Message.IndexOf("newer Pigeon") >= 0);
         }
@@ -75,21 +76,21 @@ namespace Pigeon.Tests.Config
         public void Migrate_BadVersion_Refused(string json)
         {
             ValidationReport report = new ValidationReport();
-            Assert.IsNull(ConfigCodecs.Read(json, false, report));
-            Assert.IsTrue(report.HasErrorAt("schemaVersion"), ConfigCodecs.Describe(report));
+            Assert.IsNull(ConfigText.Read(json, false, report));
+            Assert.IsTrue(report.HasErrorAt("schemaVersion"), ConfigText.Describe(report));
         }
 
         [TestMethod]
         public void Migrate_Version0_WrittenBackAsCurrent()
         {
             ValidationReport report = new ValidationReport();
-            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Version0, false, report);
-            string written = ConfigCodecs.Write(c);
+            PigeonConfig c = ConfigText.Read(ConfigFixtures.Version0, false, report);
+            string written = ConfigText.Write(c);
             Assert.IsTrue(written.IndexOf("\"schemaVersion\": " + ConfigDefaults.SchemaVersion.ToString()) > 0);
             ValidationReport again = new ValidationReport();
             int from;
             byte[] bytes = Utf8.GetBytes(written);
-            Assert.IsNotNull(ConfigCodec.Read(ConfigCodecs.Create(), bytes, 0, bytes.Length, false, again, out from));
+            Assert.IsNotNull(ConfigDocument.Read(bytes, 0, bytes.Length, false, again, out from));
             Assert.AreEqual(ConfigDefaults.SchemaVersion, from);
         }
     }

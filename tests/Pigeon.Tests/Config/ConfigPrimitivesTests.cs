@@ -68,20 +68,6 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
-        public void TryParseInt_Bounds()
-        {
-            int v;
-            Assert.IsTrue(ConfigMapper.TryParseInt("2147483647", out v));
-            Assert.AreEqual(int.MaxValue, v);
-            Assert.IsTrue(ConfigMapper.TryParseInt("-2147483648", out v));
-            Assert.AreEqual(int.MinValue, v);
-            Assert.IsFalse(ConfigMapper.TryParseInt("2147483648", out v));
-            Assert.IsFalse(ConfigMapper.TryParseInt("1e3", out v));
-            Assert.IsFalse(ConfigMapper.TryParseInt("-", out v));
-            Assert.IsFalse(ConfigMapper.TryParseInt("", out v));
-        }
-
-        [TestMethod]
         public void AdminPassword_SetVerify_WithTestHasher()
         {
             AdminConfig admin = new AdminConfig();
@@ -115,10 +101,10 @@ namespace Pigeon.Tests.Config
         [TestMethod]
         public void FixedTimeEquals_Cases()
         {
-            Assert.IsTrue(AdminPassword.FixedTimeEquals(new byte[] { 1, 2 }, new byte[] { 1, 2 }));
-            Assert.IsFalse(AdminPassword.FixedTimeEquals(new byte[] { 1, 2 }, new byte[] { 1, 3 }));
-            Assert.IsFalse(AdminPassword.FixedTimeEquals(new byte[] { 1, 2 }, new byte[] { 1 }));
-            Assert.IsFalse(AdminPassword.FixedTimeEquals(null, new byte[] { 1 }));
+            Assert.IsTrue(FixedTime.Equal(new byte[] { 1, 2 }, new byte[] { 1, 2 }));
+            Assert.IsFalse(FixedTime.Equal(new byte[] { 1, 2 }, new byte[] { 1, 3 }));
+            Assert.IsFalse(FixedTime.Equal(new byte[] { 1, 2 }, new byte[] { 1 }));
+            Assert.IsFalse(FixedTime.Equal(null, new byte[] { 1 }));
         }
     }
 }

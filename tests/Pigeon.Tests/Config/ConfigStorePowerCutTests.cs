@@ -23,16 +23,16 @@ namespace Pigeon.Tests.Config
             // Scenarios: 0 = first save over nothing (old = defaults, no file: only here may a
             // load give defaults); 1 = main file and backup good; 2 = main file damaged, backup
             // good; 3 = only a main file.
-            string oldText = ConfigCodecs.Write(scenario == 0 ? ConfigDefaults.Create(true) : ConfigStoreTests.Sample(scenario == 2 ? 1 : 2));
-            string newText = ConfigCodecs.Write(ConfigStoreTests.Sample(7));
+            string oldText = ConfigText.Write(scenario == 0 ? ConfigDefaults.Create(true) : ConfigStoreTests.Sample(scenario == 2 ? 1 : 2));
+            string newText = ConfigText.Write(ConfigStoreTests.Sample(7));
 
             // Count the steps of an uninterrupted save.
             MemoryFileStore probe = Scenario(scenario);
-            ConfigStore probeStore = new ConfigStore(probe, ConfigCodecs.Create(), true);
+            ConfigStore probeStore = new ConfigStore(probe, true);
             probeStore.Load();
             probe.ResetSteps();
             ValidationReport report = new ValidationReport();
-            Assert.IsTrue(probeStore.Save(ConfigStoreTests.Sample(7), report), ConfigCodecs.Describe(report));
+            Assert.IsTrue(probeStore.Save(ConfigStoreTests.Sample(7), report), ConfigText.Describe(report));
             int total = probe.Steps;
             Assert.IsTrue(total > 1000, "a save writes the whole document byte by byte: " + total.ToString());
 
@@ -48,14 +48,14 @@ namespace Pigeon.Tests.Config
 
                 tried++;
                 MemoryFileStore files = Scenario(scenario);
-                ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+                ConfigStore store = new ConfigStore(files, true);
                 store.Load();
                 files.CutAfter(cut);
                 store.Save(ConfigStoreTests.Sample(7), new ValidationReport());
                 files.PowerOn();
 
-                ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
-                string loaded = ConfigCodecs.Write(result.Config);
+                ConfigLoadResult result = new ConfigStore(files, true).Load();
+                string loaded = ConfigText.Write(result.Config);
                 if (loaded == newText)
                 {
                     sawNew++;
@@ -68,10 +68,10 @@ namespace Pigeon.Tests.Config
                 }
 
                 // The store is usable afterwards: the next save and load give exactly that config.
-                ConfigStore after = new ConfigStore(files, ConfigCodecs.Create(), true);
+                ConfigStore after = new ConfigStore(files, true);
                 after.Load();
                 Assert.IsTrue(after.Save(ConfigStoreTests.Sample(8), new ValidationReport()));
-                Assert.AreEqual(ConfigCodecs.Write(ConfigStoreTests.Sample(8)), ConfigCodecs.Write(new ConfigStore(files, ConfigCodecs.Create(), true).Load().Config),
+                Assert.AreEqual(ConfigText.Write(ConfigStoreTests.Sample(8)), ConfigText.Write(new ConfigStore(files, true).Load().Config),
                     "save after cut " + cut.ToString());
             }
 
@@ -88,33 +88,33 @@ namespace Pigeon.Tests.Config
             // must give the config of the last completed operation or the one being saved.
             int points = 0;
             MemoryFileStore probe = Scenario(1);
-            ConfigStore probeStore = new ConfigStore(probe, ConfigCodecs.Create(), true);
+            ConfigStore probeStore = new ConfigStore(probe, true);
             probeStore.Load();
             probe.ResetSteps();
             probeStore.Save(ConfigStoreTests.Sample(7), new ValidationReport());
             int total = probe.Steps;
-            string s2 = ConfigCodecs.Write(ConfigStoreTests.Sample(2));
-            string s7 = ConfigCodecs.Write(ConfigStoreTests.Sample(7));
-            string s9 = ConfigCodecs.Write(ConfigStoreTests.Sample(9));
+            string s2 = ConfigText.Write(ConfigStoreTests.Sample(2));
+            string s7 = ConfigText.Write(ConfigStoreTests.Sample(7));
+            string s9 = ConfigText.Write(ConfigStoreTests.Sample(9));
             for (int first = 0; first <= total; first += 37 * TestScale.PowerCutStride)
             {
                 for (int second = 0; second <= total; second += 53 * TestScale.PowerCutStride)
                 {
                     MemoryFileStore files = Scenario(1);
-                    ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+                    ConfigStore store = new ConfigStore(files, true);
                     store.Load();
                     files.CutAfter(first);
                     store.Save(ConfigStoreTests.Sample(7), new ValidationReport());
                     files.PowerOn();
 
-                    ConfigStore second1 = new ConfigStore(files, ConfigCodecs.Create(), true);
-                    string before = ConfigCodecs.Write(second1.Load().Config);
+                    ConfigStore second1 = new ConfigStore(files, true);
+                    string before = ConfigText.Write(second1.Load().Config);
                     Assert.IsTrue(before == s2 || before == s7);
                     files.CutAfter(second);
                     second1.Save(ConfigStoreTests.Sample(9), new ValidationReport());
                     files.PowerOn();
 
-                    string loaded = ConfigCodecs.Write(new ConfigStore(files, ConfigCodecs.Create(), true).Load().Config);
+                    string loaded = ConfigText.Write(new ConfigStore(files, true).Load().Config);
                     Assert.IsTrue(loaded == before || loaded == s9, "cuts " + first.ToString() + "/" + second.ToString() + ": " + files.List());
                     points++;
                 }
@@ -126,10 +126,10 @@ namespace Pigeon.Tests.Config
         [TestMethod]
         public void FactoryReset_CutAtEveryStep_OldOrDefaults()
         {
-            string oldText = ConfigCodecs.Write(ConfigStoreTests.Sample(2));
-            string defaults = ConfigCodecs.Write(ConfigDefaults.Create(true));
+            string oldText = ConfigText.Write(ConfigStoreTests.Sample(2));
+            string defaults = ConfigText.Write(ConfigDefaults.Create(true));
             MemoryFileStore probe = ConfigStoreTests.SavedTwice();
-            ConfigStore probeStore = new ConfigStore(probe, ConfigCodecs.Create(), true);
+            ConfigStore probeStore = new ConfigStore(probe, true);
             probeStore.Load();
             probe.ResetSteps();
             probeStore.FactoryReset();
@@ -142,12 +142,12 @@ namespace Pigeon.Tests.Config
                 }
 
                 MemoryFileStore files = ConfigStoreTests.SavedTwice();
-                ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+                ConfigStore store = new ConfigStore(files, true);
                 store.Load();
                 files.CutAfter(cut);
                 store.FactoryReset();
                 files.PowerOn();
-                string loaded = ConfigCodecs.Write(new ConfigStore(files, ConfigCodecs.Create(), true).Load().Config);
+                string loaded = ConfigText.Write(new ConfigStore(files, true).Load().Config);
                 Assert.IsTrue(loaded == oldText || loaded == defaults, "cut " + cut.ToString());
             }
         }
@@ -155,7 +155,7 @@ namespace Pigeon.Tests.Config
         [TestMethod]
         public void Load_EveryByteOfMainCopyFlipped_DetectedFallsBack()
         {
-            string previous = ConfigCodecs.Write(ConfigStoreTests.Sample(1));
+            string previous = ConfigText.Write(ConfigStoreTests.Sample(1));
             MemoryFileStore files = ConfigStoreTests.SavedTwice();
             byte[] good = files.Read("config.json");
             int flips = 0;
@@ -163,10 +163,10 @@ namespace Pigeon.Tests.Config
             {
                 byte[] damaged = files.Raw("config.json");
                 damaged[i] ^= (byte)(1 << (i % 8));
-                ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+                ConfigLoadResult result = new ConfigStore(files, true).Load();
                 Assert.AreEqual(ConfigSource.Backup, result.Source, "flip at byte " + i.ToString());
                 Assert.IsTrue(result.FellBack);
-                Assert.AreEqual(previous, ConfigCodecs.Write(result.Config));
+                Assert.AreEqual(previous, ConfigText.Write(result.Config));
                 damaged[i] = good[i];
                 flips++;
             }
@@ -190,7 +190,7 @@ namespace Pigeon.Tests.Config
                 damaged[i] ^= 0xFF;
                 copy.Put("config.json.new", damaged);
                 copy.Put("config.json.bak", files.Read("config.json.bak"));
-                ConfigLoadResult result = new ConfigStore(copy, ConfigCodecs.Create(), true).Load();
+                ConfigLoadResult result = new ConfigStore(copy, true).Load();
                 Assert.AreEqual(ConfigSource.Backup, result.Source, "flip at byte " + i.ToString());
             }
         }
@@ -199,10 +199,10 @@ namespace Pigeon.Tests.Config
         public void SaveAndLoad_Concurrent_NeverTorn()
         {
             MemoryFileStore files = new MemoryFileStore();
-            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(files, true);
             store.Load();
-            string a = ConfigCodecs.Write(ConfigStoreTests.Sample(1));
-            string b = ConfigCodecs.Write(ConfigStoreTests.Sample(2));
+            string a = ConfigText.Write(ConfigStoreTests.Sample(1));
+            string b = ConfigText.Write(ConfigStoreTests.Sample(2));
             store.Save(ConfigStoreTests.Sample(1), new ValidationReport());
             PigeonConfig ca = ConfigStoreTests.Sample(1);
             PigeonConfig cb = ConfigStoreTests.Sample(2);
@@ -221,7 +221,7 @@ namespace Pigeon.Tests.Config
             int reads = 0;
             while (done[0] == 0 || reads < 20)
             {
-                string seen = (reads % 2) == 0 ? ConfigCodecs.Write(store.Current) : ConfigCodecs.Write(store.Load().Config);
+                string seen = (reads % 2) == 0 ? ConfigText.Write(store.Current) : ConfigText.Write(store.Load().Config);
                 if (seen != a && seen != b)
                 {
                     bad[0]++;

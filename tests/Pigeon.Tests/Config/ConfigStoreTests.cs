@@ -16,36 +16,36 @@ namespace Pigeon.Tests.Config
         [TestMethod]
         public void Load_NoFiles_DefaultsSetupModeFirstStart()
         {
-            ConfigStore store = new ConfigStore(new MemoryFileStore(), ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(new MemoryFileStore(), true);
             ConfigLoadResult result = store.Load();
             Assert.IsTrue(result.UsedDefaults);
             Assert.IsTrue(result.SetupMode);
             Assert.IsTrue(result.FirstStart);
             Assert.IsFalse(result.FellBack);
-            Assert.AreEqual(ConfigCodecs.Write(ConfigDefaults.Create(true)), ConfigCodecs.Write(result.Config));
+            Assert.AreEqual(ConfigText.Write(ConfigDefaults.Create(true)), ConfigText.Write(result.Config));
         }
 
         [TestMethod]
         public void Save_ThenLoad_SameConfigFromPrimary()
         {
             MemoryFileStore files = new MemoryFileStore();
-            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(files, true);
             store.Load();
             PigeonConfig c = Sample(1);
             ValidationReport report = new ValidationReport();
-            Assert.IsTrue(store.Save(c, report), ConfigCodecs.Describe(report));
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            Assert.IsTrue(store.Save(c, report), ConfigText.Describe(report));
+            ConfigLoadResult result = new ConfigStore(files, true).Load();
             Assert.AreEqual(ConfigSource.Primary, result.Source);
             Assert.AreEqual("config.json", result.FileUsed);
             Assert.IsFalse(result.SetupMode);
-            Assert.AreEqual(ConfigCodecs.Write(c), ConfigCodecs.Write(result.Config));
+            Assert.AreEqual(ConfigText.Write(c), ConfigText.Write(result.Config));
         }
 
         [TestMethod]
         public void Save_Invalid_FalseWithErrorsAndNothingWritten()
         {
             MemoryFileStore files = new MemoryFileStore();
-            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(files, true);
             store.Load();
             PigeonConfig c = Sample(1);
             c.Relay.MaxSessions = 0;
@@ -60,7 +60,7 @@ namespace Pigeon.Tests.Config
         public void Save_Unchanged_NoFlashWrite()
         {
             MemoryFileStore files = new MemoryFileStore();
-            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(files, true);
             store.Load();
             ValidationReport report = new ValidationReport();
             Assert.IsTrue(store.Save(Sample(1), report));
@@ -69,7 +69,7 @@ namespace Pigeon.Tests.Config
             Assert.AreEqual(0, files.Writes);
 
             // also after a restart: the loaded copy is compared, not the object
-            ConfigStore restarted = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore restarted = new ConfigStore(files, true);
             restarted.Load();
             Assert.IsTrue(restarted.Save(restarted.Current, report));
             Assert.AreEqual(0, files.Writes);
@@ -80,7 +80,7 @@ namespace Pigeon.Tests.Config
         [TestMethod]
         public void Current_IsACopy_ChangesNeedSave()
         {
-            ConfigStore store = new ConfigStore(new MemoryFileStore(), ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(new MemoryFileStore(), true);
             store.Load();
             PigeonConfig c = store.Current;
             c.Wifi.Ssid = "changed";
@@ -92,12 +92,12 @@ namespace Pigeon.Tests.Config
         {
             MemoryFileStore files = SavedTwice();
             files.Raw("config.json")[10] ^= 0x01;
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            ConfigLoadResult result = new ConfigStore(files, true).Load();
             Assert.AreEqual(ConfigSource.Backup, result.Source);
             Assert.IsTrue(result.FellBack);
             Assert.IsTrue(result.PrimaryDamaged);
             Assert.IsTrue(result.FallbackReason.IndexOf("checksum") >= 0, result.FallbackReason);
-            Assert.AreEqual(ConfigCodecs.Write(Sample(1)), ConfigCodecs.Write(result.Config));
+            Assert.AreEqual(ConfigText.Write(Sample(1)), ConfigText.Write(result.Config));
         }
 
         [TestMethod]
@@ -106,7 +106,7 @@ namespace Pigeon.Tests.Config
             MemoryFileStore files = SavedTwice();
             files.Raw("config.json")[10] ^= 0x01;
             files.Raw("config.json.bak")[20] ^= 0x80;
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            ConfigLoadResult result = new ConfigStore(files, true).Load();
             Assert.IsTrue(result.UsedDefaults);
             Assert.IsTrue(result.SetupMode);
             Assert.IsTrue(result.FellBack);
@@ -118,12 +118,12 @@ namespace Pigeon.Tests.Config
         {
             MemoryFileStore files = SavedTwice();
             files.Raw("config.json")[10] ^= 0x01;
-            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(files, true);
             store.Load();
             ValidationReport report = new ValidationReport();
             Assert.IsTrue(store.Save(Sample(3), report));
-            Assert.AreEqual(ConfigCodecs.Write(Sample(1)), ConfigCodecs.Write(LoadOnly(files, "config.json.bak")));
-            Assert.AreEqual(ConfigCodecs.Write(Sample(3)), ConfigCodecs.Write(new ConfigStore(files, ConfigCodecs.Create(), true).Load().Config));
+            Assert.AreEqual(ConfigText.Write(Sample(1)), ConfigText.Write(LoadOnly(files, "config.json.bak")));
+            Assert.AreEqual(ConfigText.Write(Sample(3)), ConfigText.Write(new ConfigStore(files, true).Load().Config));
         }
 
         [TestMethod]
@@ -131,7 +131,7 @@ namespace Pigeon.Tests.Config
         {
             MemoryFileStore files = new MemoryFileStore();
             files.Put("config.json", Utf8.GetBytes(ConfigFixtures.Full));
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            ConfigLoadResult result = new ConfigStore(files, true).Load();
             Assert.AreEqual(ConfigSource.Primary, result.Source);
             Assert.AreEqual(2, result.Report.WarningCount);
         }
@@ -141,7 +141,7 @@ namespace Pigeon.Tests.Config
         {
             MemoryFileStore files = new MemoryFileStore();
             files.Put("config.json", Utf8.GetBytes("{\"relay\":{\"maxSessions\":0},\"portal\":{\"port\":443}}"));
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), false).Load();
+            ConfigLoadResult result = new ConfigStore(files, false).Load();
             Assert.IsTrue(result.UsedDefaults);
             Assert.IsTrue(result.PrimaryRejected);
             Assert.IsFalse(result.PrimaryDamaged);
@@ -157,7 +157,7 @@ namespace Pigeon.Tests.Config
         {
             MemoryFileStore files = SavedTwice();
             files.Put("config.json", Utf8.GetBytes(content));
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            ConfigLoadResult result = new ConfigStore(files, true).Load();
             Assert.AreEqual(ConfigSource.Backup, result.Source);
             Assert.IsTrue(result.RejectedReport.ErrorCount > 0);
         }
@@ -166,7 +166,7 @@ namespace Pigeon.Tests.Config
         public void FactoryReset_SecretsGoneDefaultsStored()
         {
             MemoryFileStore files = SavedTwice();
-            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(files, true);
             store.Load();
             store.FactoryReset();
             Assert.IsFalse(files.Exists("config.json.bak"));
@@ -176,11 +176,11 @@ namespace Pigeon.Tests.Config
             Assert.AreEqual(-1, stored.IndexOf("dyn-secret"));
             Assert.AreEqual(-1, stored.IndexOf("metrics-secret"));
             Assert.AreEqual(-1, stored.IndexOf("pbkdf2"));
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            ConfigLoadResult result = new ConfigStore(files, true).Load();
             Assert.AreEqual(ConfigSource.Primary, result.Source);
             Assert.IsTrue(result.SetupMode);
             Assert.IsFalse(AdminPassword.IsSet(result.Config.Admin));
-            Assert.AreEqual(ConfigCodecs.Write(ConfigDefaults.Create(true)), ConfigCodecs.Write(result.Config));
+            Assert.AreEqual(ConfigText.Write(ConfigDefaults.Create(true)), ConfigText.Write(result.Config));
             Assert.AreEqual("", store.Current.Wifi.Password);
         }
 
@@ -188,21 +188,21 @@ namespace Pigeon.Tests.Config
         public void Save_StorageFull_FalseAndOldKept()
         {
             MemoryFileStore files = SavedTwice();
-            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(files, true);
             store.Load();
             files.CutAfter(100); // the write fails part-way, as on a full or failing flash
             ValidationReport report = new ValidationReport();
             Assert.IsFalse(store.Save(Sample(3), report));
             Assert.IsTrue(report.ErrorCount > 0);
             files.PowerOn();
-            Assert.AreEqual(ConfigCodecs.Write(Sample(2)), ConfigCodecs.Write(new ConfigStore(files, ConfigCodecs.Create(), true).Load().Config));
+            Assert.AreEqual(ConfigText.Write(Sample(2)), ConfigText.Write(new ConfigStore(files, true).Load().Config));
         }
 
         /// <summary>A valid board config that differs with <paramref name="n"/> and carries secrets.</summary>
         public static PigeonConfig Sample(int n)
         {
             ValidationReport report = new ValidationReport();
-            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Full, true, report);
+            PigeonConfig c = ConfigText.Read(ConfigFixtures.Full, true, report);
             c.Relay.IdleTimeoutSeconds = 100 + n;
             c.Wifi.Ssid = "home-" + n.ToString();
             return c;
@@ -212,11 +212,11 @@ namespace Pigeon.Tests.Config
         public static MemoryFileStore SavedTwice()
         {
             MemoryFileStore files = new MemoryFileStore();
-            ConfigStore store = new ConfigStore(files, ConfigCodecs.Create(), true);
+            ConfigStore store = new ConfigStore(files, true);
             store.Load();
             ValidationReport report = new ValidationReport();
-            Assert.IsTrue(store.Save(Sample(1), report), ConfigCodecs.Describe(report));
-            Assert.IsTrue(store.Save(Sample(2), report), ConfigCodecs.Describe(report));
+            Assert.IsTrue(store.Save(Sample(1), report), ConfigText.Describe(report));
+            Assert.IsTrue(store.Save(Sample(2), report), ConfigText.Describe(report));
             return files;
         }
 
@@ -224,7 +224,7 @@ namespace Pigeon.Tests.Config
         {
             MemoryFileStore single = new MemoryFileStore();
             single.Put("config.json", files.Read(name));
-            ConfigLoadResult result = new ConfigStore(single, ConfigCodecs.Create(), true).Load();
+            ConfigLoadResult result = new ConfigStore(single, true).Load();
             Assert.AreEqual(ConfigSource.Primary, result.Source);
             return result.Config;
         }

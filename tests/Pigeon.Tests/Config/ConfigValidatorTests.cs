@@ -19,7 +19,7 @@ namespace Pigeon.Tests.Config
         {
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(ConfigDefaults.Create(device), device, report);
-            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -28,9 +28,9 @@ namespace Pigeon.Tests.Config
         public void Validate_FullGolden_NoError(bool device)
         {
             ValidationReport report = new ValidationReport();
-            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Full, device, report);
+            PigeonConfig c = ConfigText.Read(ConfigFixtures.Full, device, report);
             ConfigValidator.Validate(c, device, report);
-            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
         }
 
         // Boundaries: the value just inside each limit passes, just outside fails, at the path.
@@ -107,10 +107,10 @@ namespace Pigeon.Tests.Config
             SetNumber(c, path, value);
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, device, report);
-            Assert.AreEqual(!valid, report.HasErrorAt(path), path + "=" + value.ToString() + "\n" + ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt(path), path + "=" + value.ToString() + "\n" + ConfigText.Describe(report));
             if (valid)
             {
-                Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+                Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
             }
         }
 
@@ -128,7 +128,7 @@ namespace Pigeon.Tests.Config
             c.Wifi.Ssid = ssid;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, true, report);
-            Assert.AreEqual(!valid, report.HasErrorAt("wifi.ssid"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("wifi.ssid"), ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -147,7 +147,7 @@ namespace Pigeon.Tests.Config
             c.SetupAp.Password = password;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, true, report);
-            Assert.AreEqual(!valid, report.HasErrorAt("wifi.password"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("wifi.password"), ConfigText.Describe(report));
             Assert.AreEqual(!valid, report.HasErrorAt("setupAp.password"));
         }
 
@@ -174,7 +174,7 @@ namespace Pigeon.Tests.Config
             c.Relay.Routes[2].ListenPort = 443;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.IsTrue(report.HasErrorAt("relay.routes[2].listenPort"), ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("relay.routes[2].listenPort"), ConfigText.Describe(report));
             Assert.IsFalse(report.HasErrorAt("relay.routes[0].listenPort"));
             Assert.IsTrue(report.GetError(0).Message.IndexOf("relay.routes[0]") > 0);
         }
@@ -186,7 +186,7 @@ namespace Pigeon.Tests.Config
             c.Portal.Port = 5222;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.IsTrue(report.HasErrorAt("portal.port"), ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("portal.port"), ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -202,7 +202,7 @@ namespace Pigeon.Tests.Config
             c.Relay.Routes[0].UpstreamHost = host;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[0].upstreamHost"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[0].upstreamHost"), ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -218,7 +218,37 @@ namespace Pigeon.Tests.Config
             c.Relay.Routes[2].AllowedSni = new string[] { "whatsapp.net", pattern };
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[2].allowedSni[1]"), ConfigCodecs.Describe(report));
+            Assert.AreEqual(!valid, report.HasErrorAt("relay.routes[2].allowedSni[1]"), ConfigText.Describe(report));
+        }
+
+        [TestMethod]
+        [DataRow("127.0.0.1", true, true)]
+        [DataRow("*.0.0.1", true, true)]
+        [DataRow("*.1", true, true)]
+        [DataRow("10.0.0.7", false, true)]
+        [DataRow("*.0x7f", true, true)]
+        [DataRow("*.net", true, true)]
+        [DataRow("*.com", false, true)]
+        [DataRow("localhost", true, true)]
+        [DataRow("*.whatsapp.net", true, false)]
+        [DataRow("whatsapp.net", true, false)]
+        [DataRow("mmg.whatsapp.net", false, false)]
+        [DataRow("1.example.org", true, false)]
+        public void Validate_SniPatternThatReachesAnAddressOrAWholeTld_ErrorWithUpstreamFromSniElseWarning(string pattern, bool upstreamFromSni, bool refused)
+        {
+            // Issue 13, item 5: with "*.0.0.1" and upstreamFromSni, SNI "127.0.0.1" made the relay
+            // connect to 127.0.0.1. SNI is a host name (RFC 6066 section 3: no IP literals) and no
+            // top-level domain is all digits (RFC 3696 section 2); a pattern over a whole TLD or a
+            // single-label name lets the relay reach anything there.
+            PigeonConfig c = ConfigDefaults.Create(false);
+            c.Relay.Routes[2].AllowedSni = new string[] { "whatsapp.net", pattern };
+            c.Relay.Routes[2].UpstreamFromSni = upstreamFromSni;
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.Validate(c, false, report);
+            string path = "relay.routes[2].allowedSni[1]";
+            Assert.AreEqual(refused && upstreamFromSni, report.HasErrorAt(path), ConfigText.Describe(report));
+            Assert.AreEqual(refused && !upstreamFromSni, report.HasWarningAt(path), ConfigText.Describe(report));
+            Assert.IsFalse(report.HasErrorAt("relay.routes[2].allowedSni[0]") || report.HasWarningAt("relay.routes[2].allowedSni[0]"));
         }
 
         [TestMethod]
@@ -239,10 +269,10 @@ namespace Pigeon.Tests.Config
             c.Relay.Routes = new RouteConfig[] { four[0], four[1], four[2], four[3], ConfigDefaults.ChatRoute(8443) };
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, true, report);
-            Assert.IsTrue(report.HasErrorAt("relay.maxSessions"), ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("relay.maxSessions"), ConfigText.Describe(report));
             ValidationReport host = new ValidationReport();
             ConfigValidator.Validate(c, false, host);
-            Assert.AreEqual(0, host.ErrorCount, ConfigCodecs.Describe(host));
+            Assert.AreEqual(0, host.ErrorCount, ConfigText.Describe(host));
         }
 
         [TestMethod]
@@ -287,7 +317,7 @@ namespace Pigeon.Tests.Config
             c.Time.NtpServers = new string[] { "pool.ntp.org", "no spaces allowed" };
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(6, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(6, report.ErrorCount, ConfigText.Describe(report));
             Assert.IsTrue(report.HasErrorAt("relay.maxSessions"));
             Assert.IsTrue(report.HasErrorAt("relay.routes[1].listenPort"));
             Assert.IsTrue(report.HasErrorAt("relay.routes[3].upstreamHost"));
@@ -346,7 +376,7 @@ namespace Pigeon.Tests.Config
 
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.IsTrue(report.HasErrorAt("relay.routes[0].terminateTls"), ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("relay.routes[0].terminateTls"), ConfigText.Describe(report));
         }
 
         [TestMethod]
@@ -356,14 +386,14 @@ namespace Pigeon.Tests.Config
             host.Relay.Routes[0].TerminateTls = true;
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(host, false, report);
-            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
 
             PigeonConfig board = ConfigDefaults.Create(true);
             board.Relay.Routes[0].TerminateTls = true;
             report = new ValidationReport();
             ConfigValidator.Validate(board, true, report);
-            Assert.IsTrue(report.HasErrorAt("relay.routes[0].terminateTls"), ConfigCodecs.Describe(report));
-            Assert.IsTrue(ConfigCodecs.Describe(report).IndexOf("TLS off") >= 0, "the message says what to do instead");
+            Assert.IsTrue(report.HasErrorAt("relay.routes[0].terminateTls"), ConfigText.Describe(report));
+            Assert.IsTrue(ConfigText.Describe(report).IndexOf("TLS off") >= 0, "the message says what to do instead");
         }
 
         [TestMethod]
@@ -373,26 +403,26 @@ namespace Pigeon.Tests.Config
             c.Relay.TlsCertificateFile = "/etc/pigeon/cert.pem";
             ValidationReport report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.IsTrue(report.HasErrorAt("relay.tlsKeyFile"), ConfigCodecs.Describe(report));
+            Assert.IsTrue(report.HasErrorAt("relay.tlsKeyFile"), ConfigText.Describe(report));
             c.Relay.TlsKeyFile = "/etc/pigeon/key.pem";
             report = new ValidationReport();
             ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(0, report.ErrorCount, ConfigCodecs.Describe(report));
+            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
         }
 
         [TestMethod]
         public void Read_ProxyProtocolForms_V1V2BoolAndErrors()
         {
             ValidationReport report = new ValidationReport();
-            PigeonConfig c = ConfigCodecs.Read("{\"schemaVersion\":1,\"relay\":{\"routes\":[{\"name\":\"a\",\"listenPort\":1,\"upstreamHost\":\"x.example\",\"upstreamPort\":2,\"proxyProtocol\":\"v2\"},"
+            PigeonConfig c = ConfigText.Read("{\"schemaVersion\":1,\"relay\":{\"routes\":[{\"name\":\"a\",\"listenPort\":1,\"upstreamHost\":\"x.example\",\"upstreamPort\":2,\"proxyProtocol\":\"v2\"},"
                 + "{\"name\":\"b\",\"listenPort\":3,\"upstreamHost\":\"x.example\",\"upstreamPort\":2,\"proxyProtocol\":true}]}}", false, report);
-            Assert.IsNotNull(c, ConfigCodecs.Describe(report));
+            Assert.IsNotNull(c, ConfigText.Describe(report));
             Assert.IsTrue(c.Relay.Routes[0].ProxyProtocol);
             Assert.AreEqual(2, c.Relay.Routes[0].ProxyProtocolVersion);
             Assert.AreEqual(1, c.Relay.Routes[1].ProxyProtocolVersion);
             report = new ValidationReport();
-            ConfigCodecs.Read("{\"schemaVersion\":1,\"relay\":{\"routes\":[{\"name\":\"c\",\"listenPort\":4,\"upstreamHost\":\"x.example\",\"upstreamPort\":2,\"proxyProtocol\":\"v3\"}]}}", false, report);
-            Assert.IsTrue(report.HasErrorAt("relay.routes[0].proxyProtocol"), ConfigCodecs.Describe(report));
+            ConfigText.Read("{\"schemaVersion\":1,\"relay\":{\"routes\":[{\"name\":\"c\",\"listenPort\":4,\"upstreamHost\":\"x.example\",\"upstreamPort\":2,\"proxyProtocol\":\"v3\"}]}}", false, report);
+            Assert.IsTrue(report.HasErrorAt("relay.routes[0].proxyProtocol"), ConfigText.Describe(report));
         }
 
         private static void SetNumber(PigeonConfig c, string path, int value)

@@ -146,6 +146,9 @@ namespace Pigeon.Tests.Portal
         [DataRow("b34201000001000000000000c0100001000100")] // forward pointer
         [DataRow("b34201000001000000000000c0")] // pointer cut short
         [DataRow("b3420100000100000000000041610000010001")] // 0x40 label type
+        [DataRow("000001000001000000000000c00000010001")] // pointer to offset 0: the header (ID 00 00 read as the root name)
+        [DataRow("b34201000001000000000000c00500010001")] // pointer into the header's counts
+        [DataRow("b34201000001000000000000c00b00010001")] // pointer to the header's last byte
         public void Answer_Malformed_IsDropped(string hex)
         {
             byte[] query = Bytes.Hex(hex);
@@ -198,6 +201,16 @@ namespace Pigeon.Tests.Portal
             query[at + 3] = 1;
             byte[] answer = new byte[CaptiveDns.MaxAnswerBytes];
             Assert.AreEqual(12 + 255 + 4 + 16, CaptiveDns.Answer(query, 0, query.Length, Ap, answer, 0));
+        }
+
+        [TestMethod]
+        public void Answer_PointerIntoHeader_IsNoAnswerForTheRootName()
+        {
+            // Issue 13, item 7: QNAME "\xc0\x00" points at offset 0; with ID 0x0000 the header's
+            // first byte reads as the root name, and an A record for "." came back.
+            byte[] query = Bytes.Hex("000001000001000000000000c00000010001");
+            byte[] answer = new byte[CaptiveDns.MaxAnswerBytes];
+            Assert.AreEqual(0, CaptiveDns.Answer(query, 0, query.Length, Ap, answer, 0));
         }
 
         [TestMethod]

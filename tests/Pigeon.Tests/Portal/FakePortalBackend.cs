@@ -3,26 +3,44 @@ using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Relay;
+using Pigeon.Tests.Support;
 
 namespace Pigeon.Tests.Portal
 {
-    /// <summary>An in-memory <see cref="IPortalBackend"/> for the API tests (plain-text password: tests only).</summary>
-    public sealed class FakePortalBackend : IPortalBackend, IClock, IRandomBytes
+    /// <summary>
+    /// The shared <see cref="StoreBackend"/> (the real config store and validator) over memory
+    /// with a test hasher, and a made-up radio, clock and random source, for the API tests.
+    /// </summary>
+    public sealed class FakePortalBackend : StoreBackend, IClock, IRandomBytes
     {
-        private PigeonConfig _config = ConfigDefaults.Create(true);
-        private string _password;
         private int _randomCounter;
 
-        /// <summary>Saves that reached the store.</summary>
+        /// <summary>A board's defaults in an empty memory store.</summary>
+        public FakePortalBackend()
+            : this(new MemoryFileStore())
+        {
+        }
+
+        private FakePortalBackend(MemoryFileStore files)
+            : base(new ConfigStore(files, true), new TestPasswordHasher())
+        {
+            Files = files;
+            Store.Load();
+        }
+
+        /// <summary>The memory the store writes to (a test can cut its power).</summary>
+        public MemoryFileStore Files { get; private set; }
+
+        /// <summary>Settings saves that reached the store.</summary>
         public int Saves { get; private set; }
 
         /// <summary>Factory resets done.</summary>
         public int Resets { get; private set; }
 
-        /// <summary>The stored config itself (tests read it; the API only gets copies).</summary>
+        /// <summary>The stored config (a copy).</summary>
         public PigeonConfig Stored
         {
-            get { return _config; }
+            get { return Store.Current; }
         }
 
         /// <summary>The scan list returned.</summary>
@@ -38,81 +56,47 @@ namespace Pigeon.Tests.Portal
         }
 
         /// <inheritdoc />
-        public bool IsAdminPasswordSet
-        {
-            get { return _password != null; }
-        }
-
-        /// <inheritdoc />
-        public bool WifiScanIsFake
+        public override bool WifiScanIsFake
         {
             get { return false; }
         }
 
-        /// <inheritdoc />
-        public bool IsSetupMode { get; set; }
+        /// <summary>Setup mode, as a test sets it.</summary>
+        public bool SetupMode { get; set; }
 
         /// <inheritdoc />
-        public RelayServer Relay
+        public override bool IsSetupMode
+        {
+            get { return SetupMode; }
+        }
+
+        /// <inheritdoc />
+        public override RelayServer Relay
         {
             get { return null; }
         }
 
         /// <inheritdoc />
-        public int WifiRssi
+        public override int WifiRssi
         {
             get { return -60; }
         }
 
         /// <inheritdoc />
-        public string BestAddress
+        public override string BestAddress
         {
             get { return "192.168.1.20"; }
         }
 
         /// <inheritdoc />
-        public PigeonConfig LoadConfig()
+        public override void FactoryReset()
         {
-            return Copy(_config);
-        }
-
-        /// <inheritdoc />
-        public bool SaveConfig(PigeonConfig config, FieldErrors errors)
-        {
-            if (config.Network != null && config.Network.PublicHost == "refused.example")
-            {
-                errors.Add("network.publicHost", "refused by the store");
-                return false;
-            }
-
-            _config = Copy(config);
-            Saves++;
-            return true;
-        }
-
-        /// <inheritdoc />
-        public void FactoryReset()
-        {
-            _config = ConfigDefaults.Create(true);
-            _password = null;
+            base.FactoryReset();
             Resets++;
         }
 
         /// <inheritdoc />
-        public bool SetAdminPassword(string password, FieldErrors errors)
-        {
-            _password = password;
-            return true;
-        }
-
-        /// <inheritdoc />
-        public bool VerifyAdminPassword(string password)
-        {
-            return _password != null && password == _password;
-        }
-
-        /// <inheritdoc />
-        public int ScanWifi(WifiNetwork[] into)
+        public override int ScanWifi(WifiNetwork[] into)
         {
             if (Networks == null)
             {
@@ -137,37 +121,10 @@ namespace Pigeon.Tests.Portal
             }
         }
 
-        private static PigeonConfig Copy(PigeonConfig c)
+        /// <inheritdoc />
+        protected override void Saved()
         {
-            PigeonConfig copy = ConfigDefaults.Create(true);
-            copy.Wifi.Ssid = c.Wifi.Ssid;
-            copy.Wifi.Password = c.Wifi.Password;
-            copy.SetupAp.Ssid = c.SetupAp.Ssid;
-            copy.SetupAp.Password = c.SetupAp.Password;
-            copy.SetupAp.Channel = c.SetupAp.Channel;
-            copy.Network.PublicHost = c.Network.PublicHost;
-            copy.Network.PortMapping = c.Network.PortMapping;
-            copy.Network.DynDnsUrl = c.Network.DynDnsUrl;
-            copy.Network.DynDnsUser = c.Network.DynDnsUser;
-            copy.Network.DynDnsPassword = c.Network.DynDnsPassword;
-            copy.Portal.ListenAddress = c.Portal.ListenAddress;
-            copy.Portal.Port = c.Portal.Port;
-            RouteConfig[] routes = new RouteConfig[c.Relay.Routes.Length];
-            for (int i = 0; i < routes.Length; i++)
-            {
-                RouteConfig r = c.Relay.Routes[i];
-                routes[i] = ConfigDefaults.NewRoute();
-                routes[i].Name = r.Name;
-                routes[i].ListenPort = r.ListenPort;
-                routes[i].UpstreamHost = r.UpstreamHost;
-                routes[i].UpstreamPort = r.UpstreamPort;
-                routes[i].FallbackHost = r.FallbackHost;
-                routes[i].ProxyProtocol = r.ProxyProtocol;
-                routes[i].AllowedSni = r.AllowedSni;
-            }
-
-            copy.Relay.Routes = routes;
-            return copy;
+            Saves++;
         }
     }
 }

@@ -1,6 +1,7 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Portal;
-using Pigeon.Reach;
+using Pigeon.Json;
+using Pigeon.Text;
 
 namespace Pigeon.Tests.Portal
 {
@@ -18,9 +19,11 @@ namespace Pigeon.Tests.Portal
         }
 
         /// <inheritdoc />
-        public void WriteStatus(TextBuffer text)
+        public void WriteStatus(JsonWriter json)
         {
-            text.Append(_json);
+            byte[] bytes = Utf8.GetBytes(_json);
+            JsonError error;
+            json.Value(JsonReader.Parse(bytes, 0, bytes.Length, 8, out error));
         }
 
         /// <inheritdoc />

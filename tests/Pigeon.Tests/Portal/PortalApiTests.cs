@@ -1,5 +1,6 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Portal;
 using Pigeon.Tests.Support;
 using Pigeon.Text;
@@ -54,6 +55,18 @@ namespace Pigeon.Tests.Portal
             return response;
         }
 
+        private static HttpResponse PostBytes(PortalApi api, string path, byte[] body, string cookie, string csrf)
+        {
+            string head = "POST " + path + " HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.Length.ToString() + "\r\nCookie: " + cookie + "\r\nX-CSRF-Token: " + csrf + "\r\n\r\n";
+            ScriptedConnection c = new ScriptedConnection(0).Then(Bytes.Ascii(head)).Then(body);
+            HttpRequest request = new HttpRequest();
+            Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(c, request));
+            HttpResponse response = new HttpResponse();
+            api.Handle(request, response);
+            return response;
+        }
+
         private static HttpResponse Get(PortalApi api, string path, string cookie)
         {
             return Call(api, "GET", path, null, cookie, null, null);
@@ -69,9 +82,19 @@ namespace Pigeon.Tests.Portal
             return Utf8.Decode(response.Body, 0, response.BodyLength);
         }
 
-        private static JsonValue Json(HttpResponse response)
+        private static JsonNode Json(HttpResponse response)
         {
-            return JsonReader.Parse(response.Body, 0, response.BodyLength);
+            JsonError error;
+            JsonNode node = JsonReader.Parse(response.Body, 0, response.BodyLength, 8, out error);
+            Assert.IsNotNull(node, Text(response));
+            return node;
+        }
+
+        private static int Int(JsonNode number)
+        {
+            int value;
+            Assert.IsTrue(number.TryGetInt(out value), number.Text);
+            return value;
         }
 
         private static string CookieOf(HttpResponse response)
@@ -97,14 +120,14 @@ namespace Pigeon.Tests.Portal
         public void Status_BeforePassword_IsOpenAndSaysSo()
         {
             FakePortalBackend b = new FakePortalBackend();
-            b.IsSetupMode = true;
+            b.SetupMode = true;
             HttpResponse r = Get(NewApi(b), "/api/status", null);
             Assert.AreEqual(200, r.Status);
-            JsonValue j = Json(r);
-            Assert.IsFalse(j.Get("passwordSet").BoolValue);
+            JsonNode j = Json(r);
+            Assert.IsFalse(j.Get("passwordSet").IsTrue);
             Assert.AreEqual("setup", j.Get("mode").Text);
-            Assert.IsFalse(j.Get("relay").Get("up").BoolValue);
-            Assert.AreEqual(-60, j.Get("wifi").Get("rssi").IntValue);
+            Assert.IsFalse(j.Get("relay").Get("up").IsTrue);
+            Assert.AreEqual(-60, Int(j.Get("wifi").Get("rssi")));
         }
 
         [TestMethod]
@@ -115,7 +138,7 @@ namespace Pigeon.Tests.Portal
             SetUp(api);
             HttpResponse r = Get(api, "/api/status", null);
             Assert.AreEqual(401, r.Status);
-            Assert.IsTrue(Json(r).Get("passwordSet").BoolValue);
+            Assert.IsTrue(Json(r).Get("passwordSet").IsTrue);
             Assert.AreEqual(401, Get(api, "/api/config", null).Status);
             Assert.AreEqual(401, Get(api, "/api/wifi/scan", null).Status);
             Assert.AreEqual(401, Get(api, "/api/status", "pigeon_session=00000000000000000000000000000000").Status);
@@ -127,11 +150,11 @@ namespace Pigeon.Tests.Portal
             FakePortalBackend b = new FakePortalBackend();
             PortalApi api = NewApi(b);
             string[] s = SetUp(api);
-            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("192.168.1.20", share.Get("host").Text);
             Assert.AreEqual("best-known", share.Get("hostSource").Text);
-            Assert.AreEqual(5222, share.Get("chatPort").IntValue);
-            Assert.AreEqual(7777, share.Get("mediaPort").IntValue);
+            Assert.AreEqual(5222, Int(share.Get("chatPort")));
+            Assert.AreEqual(7777, Int(share.Get("mediaPort")));
             Assert.AreEqual("https://wa.me/proxy?host=192.168.1.20&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
         }
 
@@ -142,12 +165,24 @@ namespace Pigeon.Tests.Portal
             PortalApi api = NewApi(b);
             api.Reach = new FakeReachStatus("{\"shareHost\":\"81.2.69.160\"}", "81.2.69.160");
             string[] s = SetUp(api);
-            JsonValue status = Json(Get(api, "/api/status", s[0]));
-            JsonValue share = status.Get("share");
+            JsonNode status = Json(Get(api, "/api/status", s[0]));
+            JsonNode share = status.Get("share");
             Assert.AreEqual("81.2.69.160", share.Get("host").Text);
             Assert.AreEqual("public", share.Get("hostSource").Text);
             Assert.AreEqual("https://wa.me/proxy?host=81.2.69.160&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
             Assert.AreEqual("81.2.69.160", status.Get("reach").Get("shareHost").Text);
+        }
+
+        [TestMethod]
+        public void Status_DailySummary_IsTheLineWhenSetAndAbsentWithout()
+        {
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Assert.IsNull(Json(Get(api, "/api/status", s[0])).Get("last24h"), "no summary source: no member");
+            const string Line = "last 24 h: 41 sessions served, 230.5 MB relayed, 3 refused (mostly: relay full)";
+            api.Summary = new FakeDailySummary(Line);
+            Assert.AreEqual(Line, Json(Get(api, "/api/status", s[0])).Get("last24h").Text);
         }
 
         [TestMethod]
@@ -157,7 +192,7 @@ namespace Pigeon.Tests.Portal
             PortalApi api = NewApi(b);
             api.Reach = new FakeReachStatus("{\"shareHost\":null}", null);
             string[] s = SetUp(api);
-            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("192.168.1.20", share.Get("host").Text);
             Assert.AreEqual("best-known", share.Get("hostSource").Text);
         }
@@ -170,7 +205,7 @@ namespace Pigeon.Tests.Portal
             api.Reach = new FakeReachStatus("{}", "81.2.69.160");
             string[] s = SetUp(api);
             Assert.AreEqual(200, Post(api, "/api/config", "{\"network\":{\"publicHost\":\"relay.example.org\"}}", s[0], s[1]).Status);
-            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("relay.example.org", share.Get("host").Text);
             Assert.AreEqual("configured", share.Get("hostSource").Text);
         }
@@ -182,7 +217,7 @@ namespace Pigeon.Tests.Portal
             PortalApi api = NewApi(b);
             string[] s = SetUp(api);
             Assert.AreEqual(200, Post(api, "/api/config", "{\"network\":{\"publicHost\":\"relay.example.org\"},\"relay\":{\"chatPorts\":[5222],\"mediaPorts\":[7777]}}", s[0], s[1]).Status);
-            JsonValue share = Json(Get(api, "/api/status", s[0])).Get("share");
+            JsonNode share = Json(Get(api, "/api/status", s[0])).Get("share");
             Assert.AreEqual("configured", share.Get("hostSource").Text);
             Assert.AreEqual("https://wa.me/proxy?host=relay.example.org&chatPort=5222&mediaPort=7777&chatTLS=false", share.Get("link").Text);
         }
@@ -298,13 +333,73 @@ namespace Pigeon.Tests.Portal
         {
             LoginLimiter limiter = new LoginLimiter();
             int wait;
-            for (int i = 0; i < 30; i++)
+            for (int i = 0; i < 20; i++)
             {
-                limiter.Failed(0);
+                limiter.Failed(7, 0);
             }
 
-            Assert.IsFalse(limiter.IsAllowed(LoginLimiter.MaxLockMs - 1, out wait));
-            Assert.IsTrue(limiter.IsAllowed(LoginLimiter.MaxLockMs, out wait));
+            Assert.IsFalse(limiter.IsAllowed(7, LoginLimiter.MaxLockMs - 1, out wait));
+            Assert.AreEqual(1, wait);
+            Assert.IsTrue(limiter.IsAllowed(7, LoginLimiter.MaxLockMs, out wait));
+        }
+
+        [TestMethod]
+        public void Login_LockIsPerAddress_RightPasswordClearsOnlyItsOwn()
+        {
+            LoginLimiter limiter = new LoginLimiter();
+            int wait;
+            for (int i = 0; i < LoginLimiter.FreeAttempts; i++)
+            {
+                Assert.IsTrue(limiter.IsAllowed(0x7F000003, 1000, out wait));
+                limiter.Failed(0x7F000003, 1000);
+            }
+
+            Assert.IsFalse(limiter.IsAllowed(0x7F000003, 1000, out wait), "the guesser waits");
+            Assert.AreEqual(LoginLimiter.FirstLockMs / 1000, wait);
+            Assert.IsTrue(limiter.IsAllowed(0x7F000002, 1000, out wait), "the owner does not");
+            limiter.Succeeded(0x7F000002, 1000);
+            Assert.IsFalse(limiter.IsAllowed(0x7F000003, 1000, out wait), "the owner's success clears only the owner");
+        }
+
+        [TestMethod]
+        public void Login_ManyAddresses_StopAtTheGlobalCeilingUntilTheWindowEnds()
+        {
+            LoginLimiter limiter = new LoginLimiter();
+            int wait;
+            for (int i = 0; i < LoginLimiter.GlobalCeiling; i++)
+            {
+                limiter.Failed((uint)(0x0A000000 + (i / 3)), 5000); // three guesses from each of ten addresses
+            }
+
+            Assert.IsFalse(limiter.IsAllowed(0x7F000002, 5000, out wait), "every login waits once the ceiling is reached");
+            Assert.AreEqual(LoginLimiter.GlobalWindowMs / 1000, wait);
+            Assert.IsTrue(limiter.IsAllowed(0x7F000002, 5000 + LoginLimiter.GlobalWindowMs, out wait));
+        }
+
+        [TestMethod]
+        public void Login_Addresses_AreForgottenWhenTheirLimitIsOver()
+        {
+            LoginLimiter limiter = new LoginLimiter();
+            int wait;
+            for (int i = 0; i < LoginLimiter.FreeAttempts; i++)
+            {
+                limiter.Failed(9, 0);
+            }
+
+            // More addresses than the table holds (and fewer wrong passwords than the global
+            // ceiling): unlocked records make room, the locked one stays.
+            for (int a = 0; a < LoginLimiter.Tracked + 4; a++)
+            {
+                limiter.Failed((uint)(100 + a), 1);
+            }
+
+            Assert.IsFalse(limiter.IsAllowed(9, LoginLimiter.FirstLockMs - 1, out wait), "address 9 is still locked");
+            Assert.IsTrue(limiter.IsAllowed(9, LoginLimiter.FirstLockMs, out wait), "address 9's lock is over");
+
+            // Long after its last wrong password the address is forgotten: its count starts again.
+            long later = LoginLimiter.MaxLockMs + LoginLimiter.GlobalWindowMs;
+            limiter.Failed(9, later);
+            Assert.IsTrue(limiter.IsAllowed(9, later, out wait), "one wrong password, not six");
         }
 
         [TestMethod]
@@ -365,6 +460,37 @@ namespace Pigeon.Tests.Portal
         }
 
         [TestMethod]
+        public void Config_DuplicateKey_IsRefusedLikeTheConfigFile()
+        {
+            // Issue 13, item 7: {"ssid":"a","ssid":"b"} was saved as "b"; the config file reader refuses it.
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse r = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"a\",\"ssid\":\"b\"}}", s[0], s[1]);
+            Assert.AreEqual(400, r.Status);
+            Assert.AreEqual(0, b.Saves);
+            Assert.IsTrue(Json(r).Get("error").Text.IndexOf("twice") >= 0, Text(r));
+        }
+
+        [TestMethod]
+        public void Config_LoneSurrogate_EscapedOrRaw_IsRefusedAlike()
+        {
+            // Issue 13, item 7: "\ud800" was saved as U+FFFD while the raw bytes ED A0 80 got 400.
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse escaped = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"a\\ud800b\"}}", s[0], s[1]);
+            HttpResponse raw = PostBytes(api, "/api/config", Bytes.Concat(Bytes.Ascii("{\"wifi\":{\"ssid\":\"a"), Bytes.Concat(Bytes.Hex("ED A0 80"), Bytes.Ascii("b\"}}"))), s[0], s[1]);
+            HttpResponse lowFirst = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"\\udc00\\ud800\"}}", s[0], s[1]);
+            Assert.AreEqual(400, raw.Status);
+            Assert.AreEqual(400, escaped.Status);
+            Assert.AreEqual(400, lowFirst.Status);
+            Assert.AreEqual(0, b.Saves);
+            HttpResponse pair = Post(api, "/api/config", "{\"wifi\":{\"ssid\":\"\\ud83d\\udc26\"}}", s[0], s[1]);
+            Assert.AreEqual(200, pair.Status, Text(pair));
+        }
+
+        [TestMethod]
         public void Config_Save_ChangesSsidPasswordAndPorts()
         {
             FakePortalBackend b = new FakePortalBackend();
@@ -408,14 +534,46 @@ namespace Pigeon.Tests.Portal
             HttpResponse r = Post(api, "/api/config", body, s[0], s[1]);
             Assert.AreEqual(422, r.Status);
             Assert.AreEqual(0, b.Saves);
-            FieldErrors errors = ErrorsOf(r);
-            Assert.IsNotNull(errors.Find("wifi.ssid"));
-            Assert.IsNotNull(errors.Find("wifi.password"));
-            Assert.IsNotNull(errors.Find("relay.chatPorts[1]"));
-            Assert.IsNotNull(errors.Find("relay.mediaPorts[0]"));
-            Assert.IsNotNull(errors.Find("network.publicHost"));
-            Assert.IsNotNull(errors.Find("portal.listenAddress"));
-            Assert.IsNotNull(errors.Find("bogus"));
+            ValidationReport errors = ErrorsOf(r);
+            Assert.IsNotNull(MessageAt(errors, "wifi.ssid"));
+            Assert.IsNotNull(MessageAt(errors, "wifi.password"));
+            Assert.IsNotNull(MessageAt(errors, "relay.chatPorts[1]"));
+            Assert.IsNotNull(MessageAt(errors, "relay.mediaPorts[0]"));
+            Assert.IsNotNull(MessageAt(errors, "network.publicHost"));
+            Assert.IsNotNull(MessageAt(errors, "portal.listenAddress"));
+            Assert.IsNotNull(MessageAt(errors, "bogus"));
+        }
+
+        [TestMethod]
+        [DataRow("{\"wifi\":{\"password\":\"short\"}}", "{\"wifi\":{\"ssid\":\"x\",\"password\":\"short\"}}", "wifi.password")]
+        [DataRow("{\"setupAp\":{\"channel\":\"6\"}}", "{\"setupAp\":{\"channel\":\"6\"}}", "setupAp.channel")]
+        [DataRow("{\"network\":{\"metricsToken\":\"too-short\"}}", "{\"network\":{\"metricsToken\":\"too-short\"}}", "network.metricsToken")]
+        [DataRow("{\"network\":{\"dynDnsPassword\":\"a\\u0007b\"}}", "{\"network\":{\"dynDnsPassword\":\"a\\u0007b\"}}", "network.dynDnsPassword")]
+        [DataRow("{\"network\":{\"publicHost\":\"bad host!\"}}", "{\"network\":{\"publicHost\":\"bad host!\"}}", "network.publicHost")]
+        public void Config_OneRuleOneMessage_AsTheConfigFileSays(string body, string file, string path)
+        {
+            // The portal's change is read by the config's mapper and checked by its validator: the
+            // same mistake gets the same message at the same path as in config.json.
+            ValidationReport fromFile = new ValidationReport();
+            PigeonConfig c = ConfigText.Read(file, true, fromFile);
+            if (c != null)
+            {
+                ConfigValidator.Validate(c, true, fromFile);
+            }
+
+            FakePortalBackend b = new FakePortalBackend();
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            HttpResponse r = Post(api, "/api/config", body, s[0], s[1]);
+            string expected = null;
+            for (int i = 0; i < fromFile.ErrorCount && expected == null; i++)
+            {
+                expected = fromFile.GetError(i).Path == path ? fromFile.GetError(i).Message : null;
+            }
+
+            Assert.IsNotNull(expected, ConfigText.Describe(fromFile));
+            Assert.AreEqual(expected, MessageAt(ErrorsOf(r), path), Text(r));
+            Assert.AreEqual(0, b.Saves);
         }
 
         [TestMethod]
@@ -424,10 +582,10 @@ namespace Pigeon.Tests.Portal
             FakePortalBackend b = new FakePortalBackend();
             PortalApi api = NewApi(b);
             string[] s = SetUp(api);
-            FieldErrors dup = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443],\"mediaPorts\":[443]}}", s[0], s[1]));
-            Assert.IsNotNull(dup.Find("relay.mediaPorts[0]"));
-            FieldErrors portal = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[80]}}", s[0], s[1]));
-            Assert.IsNotNull(portal.Find("relay.chatPorts[0]"));
+            ValidationReport dup = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443],\"mediaPorts\":[443]}}", s[0], s[1]));
+            Assert.IsNotNull(MessageAt(dup, "relay.mediaPorts[0]"), Text(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443],\"mediaPorts\":[443]}}", s[0], s[1])));
+            ValidationReport portal = ErrorsOf(Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[80]}}", s[0], s[1]));
+            Assert.IsTrue(MessageAt(portal, "portal.port").IndexOf("port 80 is already used by relay.routes[0] (\"chat-80\")") == 0, MessageAt(portal, "portal.port"));
             Assert.AreEqual(0, b.Saves);
         }
 
@@ -437,9 +595,13 @@ namespace Pigeon.Tests.Portal
             FakePortalBackend b = new FakePortalBackend();
             PortalApi api = NewApi(b);
             string[] s = SetUp(api);
-            HttpResponse r = Post(api, "/api/config", "{\"network\":{\"publicHost\":\"refused.example\"}}", s[0], s[1]);
+            b.Files.CutAfter(0); // the storage fails every write
+            HttpResponse r = Post(api, "/api/config", "{\"network\":{\"publicHost\":\"relay.example.org\"}}", s[0], s[1]);
+            b.Files.PowerOn();
             Assert.AreEqual(422, r.Status);
-            Assert.AreEqual("refused by the store", ErrorsOf(r).Find("network.publicHost"));
+            Assert.IsTrue(MessageAt(ErrorsOf(r), "").IndexOf("could not be written to storage") >= 0, Text(r));
+            Assert.AreEqual(0, b.Saves);
+            Assert.AreEqual("", b.Stored.Network.PublicHost);
         }
 
         [TestMethod]
@@ -456,13 +618,13 @@ namespace Pigeon.Tests.Portal
             Assert.IsTrue(text.IndexOf("ap-secret-22") < 0);
             Assert.IsTrue(text.IndexOf("dyn-secret-333") < 0);
             Assert.IsTrue(text.IndexOf(Password) < 0);
-            JsonValue j = Json(r);
-            Assert.IsTrue(j.Get("wifi").Get("passwordSet").BoolValue);
-            Assert.IsTrue(j.Get("setupAp").Get("passwordSet").BoolValue);
-            Assert.IsTrue(j.Get("network").Get("dynDnsPasswordSet").BoolValue);
+            JsonNode j = Json(r);
+            Assert.IsTrue(j.Get("wifi").Get("passwordSet").IsTrue);
+            Assert.IsTrue(j.Get("setupAp").Get("passwordSet").IsTrue);
+            Assert.IsTrue(j.Get("network").Get("dynDnsPasswordSet").IsTrue);
             Assert.IsNull(j.Get("wifi").Get("password"));
-            Assert.AreEqual(5222, j.Get("relay").Get("chatPorts")[0].IntValue);
-            Assert.AreEqual(7777, j.Get("relay").Get("mediaPorts")[0].IntValue);
+            Assert.AreEqual(5222, Int(j.Get("relay").Get("chatPorts")[0]));
+            Assert.AreEqual(7777, Int(j.Get("relay").Get("mediaPorts")[0]));
         }
 
         [TestMethod]
@@ -497,7 +659,7 @@ namespace Pigeon.Tests.Portal
             Assert.IsFalse(b.IsAdminPasswordSet);
             Assert.IsTrue(r.SetCookie.IndexOf("Max-Age=0") > 0);
             Assert.AreEqual(200, Get(api, "/api/status", null).Status); // back to first-run
-            Assert.IsFalse(Json(Get(api, "/api/status", s[0])).Get("loggedIn").BoolValue);
+            Assert.IsFalse(Json(Get(api, "/api/status", s[0])).Get("loggedIn").IsTrue);
         }
 
         [TestMethod]
@@ -529,17 +691,30 @@ namespace Pigeon.Tests.Portal
             Assert.AreEqual(404, Get(NewApi(b), "/api/nothing", null).Status);
         }
 
-        private static FieldErrors ErrorsOf(HttpResponse r)
+        private static ValidationReport ErrorsOf(HttpResponse r)
         {
             Assert.AreEqual(422, r.Status);
-            FieldErrors errors = new FieldErrors();
-            JsonValue list = Json(r).Get("errors");
+            ValidationReport errors = new ValidationReport();
+            JsonNode list = Json(r).Get("errors");
             for (int i = 0; i < list.Count; i++)
             {
-                errors.Add(list[i].Get("path").Text, list[i].Get("message").Text);
+                errors.AddError(list[i].GetString("path"), list[i].GetString("message"));
             }
 
             return errors;
+        }
+
+        private static string MessageAt(ValidationReport errors, string path)
+        {
+            for (int i = 0; i < errors.ErrorCount; i++)
+            {
+                if (errors.GetError(i).Path == path)
+                {
+                    return errors.GetError(i).Message;
+                }
+            }
+
+            return null;
         }
     }
 }

@@ -41,7 +41,7 @@ namespace Pigeon.Tests.Portal
         private static HttpResponse Serve(bool setupMode, string raw)
         {
             FakePortalBackend backend = new FakePortalBackend();
-            backend.IsSetupMode = setupMode;
+            backend.SetupMode = setupMode;
             PortalSite site = new PortalSite(backend, new TwoFiles(), new PortalApi(backend, backend, backend), new string[] { "192.168.4.1" }, "http://192.168.4.1/");
             HttpRequest request = new HttpRequest();
             Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(new ScriptedConnection(0).Then(raw), request));
@@ -96,6 +96,26 @@ namespace Pigeon.Tests.Portal
             HttpResponse r = Serve(true, "GET /api/status HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n");
             Assert.AreEqual(200, r.Status);
             Assert.AreEqual("application/json; charset=utf-8", r.ContentType);
+        }
+
+        [TestMethod]
+        [DataRow("/api")]
+        [DataRow("/api/")]
+        [DataRow("/api/nothing")]
+        public void Handle_UnknownApiPath_IsNotFoundNeverThePage(string path)
+        {
+            HttpResponse r = Serve(false, "GET " + path + " HTTP/1.1\r\nHost: 192.168.1.20\r\n\r\n");
+            Assert.AreEqual(404, r.Status);
+            Assert.AreEqual("application/json; charset=utf-8", r.ContentType);
+        }
+
+        [TestMethod]
+        public void Handle_Metrics_IsAlwaysTheMetricsRouteNeverThePage()
+        {
+            // Without a token or a session: refused, whether or not reachability runs (issue 12).
+            HttpResponse r = Serve(false, "GET /metrics HTTP/1.1\r\nHost: 192.168.1.20\r\n\r\n");
+            Assert.AreEqual(401, r.Status);
+            Assert.AreEqual("text/plain; charset=utf-8", r.ContentType);
         }
 
         [TestMethod]

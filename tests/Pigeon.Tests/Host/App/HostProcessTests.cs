@@ -13,7 +13,8 @@ namespace Pigeon.Tests.Host.App
     [DoNotParallelize]
     public class HostProcessTests
     {
-        internal static Process Start(string args, string workingDirectory)
+        /// <summary>Starts Pigeon.Host; with <paramref name="notifySocket"/>, as systemd would (NOTIFY_SOCKET).</summary>
+        internal static Process Start(string args, string workingDirectory, string notifySocket = null)
         {
             string dll = Path.Combine(AppContext.BaseDirectory, "Pigeon.Host.dll");
             // --no-reach: these tests must not search the LAN for a router or probe upstreams.
@@ -25,6 +26,11 @@ namespace Pigeon.Tests.Host.App
                 WorkingDirectory = workingDirectory,
                 UseShellExecute = false,
             };
+            if (notifySocket != null)
+            {
+                psi.Environment["NOTIFY_SOCKET"] = notifySocket;
+            }
+
             return Process.Start(psi);
         }
 

@@ -64,11 +64,11 @@ namespace Pigeon.Tests.Host.Config
             string file = Path.Combine(Path.GetTempPath(), "pigeon-budget-" + Guid.NewGuid().ToString("N") + ".json");
             try
             {
-                // Four routes and a ceiling of 3: the config wins.
+                // Four routes (443 plain: a board cannot terminate TLS) and a ceiling of 3: the config wins.
                 PigeonConfig config = ConfigDefaults.Create(true);
-                config.Relay.Routes = ConfigDefaults.WhatsAppRoutes();
+                config.Relay.Routes = new RouteConfig[] { ConfigDefaults.ChatRoute(443), ConfigDefaults.ChatRoute(5222), ConfigDefaults.MediaRoute(587), ConfigDefaults.MediaRoute(7777) };
                 config.Relay.MaxSessions = 3;
-                File.WriteAllBytes(file, new JsonConfigCodec().Write(config));
+                File.WriteAllBytes(file, ConfigDocument.Write(config));
                 var r = Run(file, "--board", "esp32-devkitc");
                 Assert.AreEqual(0, r.Code, r.Err + r.Out);
                 StringAssert.StartsWith(r.Out, "sessions: 3 (sockets allow 4, ");

@@ -24,7 +24,7 @@ namespace Pigeon.Tests.Host.Config
             big[0] = (byte)'{';
             big[big.Length - 1] = (byte)'}';
             ValidationReport report = new ValidationReport();
-            Assert.IsNull(ConfigCodecs.Create().Read(big, 0, big.Length, false, report));
+            Assert.IsNull(ConfigDocument.Read(big, 0, big.Length, false, report));
             Assert.AreEqual(1, report.ErrorCount);
             Assert.IsTrue(report.GetError(0).Message.IndexOf("1048576 bytes") >= 0);
         }
@@ -40,7 +40,7 @@ namespace Pigeon.Tests.Host.Config
             }
 
             files.Put("config.json", big);
-            ConfigLoadResult result = new ConfigStore(files, ConfigCodecs.Create(), true).Load();
+            ConfigLoadResult result = new ConfigStore(files, true).Load();
             Assert.AreEqual(ConfigSource.Backup, result.Source);
             Assert.IsTrue(result.FallbackReason.IndexOf("8192") >= 0, result.FallbackReason);
         }

@@ -62,7 +62,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void AdminPassword_GoldenHash_VerifiesWithHostPbkdf2()
         {
-            PigeonConfig c = ConfigCodecs.Read(ConfigFixtures.Full, false, new ValidationReport());
+            PigeonConfig c = ConfigText.Read(ConfigFixtures.Full, false, new ValidationReport());
             IPasswordHasher hasher = new Pbkdf2PasswordHasher();
             Assert.IsTrue(AdminPassword.Verify(c.Admin, "pigeon-admin-1", hasher));
             Assert.IsFalse(AdminPassword.Verify(c.Admin, "pigeon-admin-2", hasher));
@@ -95,7 +95,7 @@ namespace Pigeon.Tests.Host.Config
         public void Codec_DuplicateKey_PathNamed()
         {
             ValidationReport report = new ValidationReport();
-            Assert.IsNull(ConfigCodecs.Read("{\"relay\":{\"routes\":[{\"name\":\"a\",\"name\":\"b\"}]}}", false, report));
+            Assert.IsNull(ConfigText.Read("{\"relay\":{\"routes\":[{\"name\":\"a\",\"name\":\"b\"}]}}", false, report));
             Assert.AreEqual("relay.routes[0].name", report.GetError(0).Path);
         }
 
@@ -105,7 +105,7 @@ namespace Pigeon.Tests.Host.Config
             string dir = TempDir();
             try
             {
-                var store = new ConfigStore(new FolderFileStore(dir), new JsonConfigCodec(), false);
+                var store = new ConfigStore(new FolderFileStore(dir), false);
                 Assert.IsTrue(store.Load().FirstStart);
                 PigeonConfig c = ConfigDefaults.Create(false);
                 c.Wifi.Ssid = "one";
@@ -121,7 +121,7 @@ namespace Pigeon.Tests.Host.Config
                     // the stored copy is still plain JSON
                 }
 
-                ConfigLoadResult loaded = new ConfigStore(new FolderFileStore(dir), new JsonConfigCodec(), false).Load();
+                ConfigLoadResult loaded = new ConfigStore(new FolderFileStore(dir), false).Load();
                 Assert.AreEqual(ConfigSource.Primary, loaded.Source);
                 Assert.AreEqual("two", loaded.Config.Wifi.Ssid);
             }
@@ -230,7 +230,7 @@ namespace Pigeon.Tests.Host.Config
             string dir = TempDir();
             try
             {
-                var store = new ConfigStore(new FolderFileStore(dir), new JsonConfigCodec(), false);
+                var store = new ConfigStore(new FolderFileStore(dir), false);
                 store.Load();
                 Assert.IsTrue(store.Save(ConfigDefaults.Create(false), new ValidationReport()));
                 string file = Path.Combine(dir, "config.json");

@@ -94,7 +94,7 @@ namespace Pigeon.Tests.Host.Device
             }
 
             Assert.IsTrue(listed.ContainsKey("nanoFramework.CoreLibrary"), relative);
-            if (!relative.StartsWith("firmware/Pigeon.Core.Board/") && !relative.StartsWith("firmware/Pigeon.Reach.Board/"))
+            if (!relative.EndsWith(".Board/packages.config"))
             {
                 Assert.IsTrue(listed.ContainsKey("nanoFramework.System.Net") && listed.ContainsKey("nanoFramework.System.Device.Wifi"), relative);
             }
@@ -120,9 +120,11 @@ namespace Pigeon.Tests.Host.Device
         [TestMethod]
         [DataRow("Pigeon.Core.Board")]
         [DataRow("Pigeon.Reach.Board")]
+        [DataRow("Pigeon.Portal.Board")]
         public void BoardCoreLibraries_ListOnlyTheCoreLibrary(string library)
         {
-            // The core's libraries reference nothing of nanoFramework but mscorlib (NanoGateTests); a
+            // The core's libraries and the portal reference nothing of nanoFramework but mscorlib
+            // (NanoGateTests); a
             // second package here would be a native declaration the library does not need to match.
             CollectionAssert.AreEqual(new[] { "nanoFramework.CoreLibrary" }, PackagesConfig("firmware/" + library + "/packages.config").Keys.ToArray());
             string text = File.ReadAllText(Path.Combine(Root, "firmware", library, library + ".nfproj"));
@@ -192,22 +194,25 @@ namespace Pigeon.Tests.Host.Device
         [TestMethod]
         public void DeviceTests_CodeUnderTest_IsTheAppSourcesAsLibrariesLikeOnTheBoard()
         {
-            // The code under test is the board's two assemblies: Pigeon.Core.Board (the core without
-            // Portal) and a library of the app's sources without Program.cs (one entry point).
+            // The code under test is the board's assemblies: Pigeon.Core.Board, Pigeon.Reach.Board,
+            // Pigeon.Portal.Board and a library of the app's sources without Program.cs (one entry point).
             string shared = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.props"));
             StringAssert.Contains(shared, "<ProjectReference Include=\"$(MSBuildThisFileDirectory)Pigeon.DeviceTests.Target\\Pigeon.DeviceTests.Target.nfproj\" />");
             StringAssert.Contains(shared, "<ProjectReference Include=\"$(MSBuildThisFileDirectory)..\\firmware\\Pigeon.Core.Board\\Pigeon.Core.Board.nfproj\" />");
+            StringAssert.Contains(shared, "<ProjectReference Include=\"$(MSBuildThisFileDirectory)..\\firmware\\Pigeon.Portal.Board\\Pigeon.Portal.Board.nfproj\" />");
             foreach (object[] row in BoardProjects())
             {
                 Assert.IsFalse(ProjectText((string)row[0]).Contains("firmware\\Pigeon.Core\\**"), row[0] + ": the core comes from Pigeon.Core.Board, not compiled in again");
+                Assert.IsFalse(ProjectText((string)row[0]).Contains("firmware\\Pigeon.Portal\\**"), row[0] + ": the portal comes from Pigeon.Portal.Board, not compiled in again");
             }
 
             string target = File.ReadAllText(Path.Combine(Root, "tests", "Pigeon.DeviceTests.Target", "Pigeon.DeviceTests.Target.nfproj"));
             StringAssert.Contains(target, "<OutputType>Library</OutputType>");
             StringAssert.Contains(target, "firmware\\Pigeon.Device\\Program.cs;");
-            StringAssert.Contains(target, "<Compile Include=\"..\\..\\firmware\\Pigeon.Core\\Portal\\**\\*.cs\"");
             StringAssert.Contains(target, "firmware\\Pigeon.Sockets\\*.cs");
             StringAssert.Contains(target, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Core.Board\\Pigeon.Core.Board.nfproj\" />");
+            StringAssert.Contains(target, "<ProjectReference Include=\"..\\..\\firmware\\Pigeon.Portal.Board\\Pigeon.Portal.Board.nfproj\" />");
+            Assert.IsFalse(target.Contains("firmware\\Pigeon.Core\\") || target.Contains("firmware\\Pigeon.Portal\\"), "the core and the portal come from their board libraries, not compiled in again");
         }
 
         [TestMethod]

@@ -16,7 +16,7 @@ namespace Pigeon.Tests.Host.Gate
     /// compiled against nanoFramework's real mscorlib with every test build): no generics, which
     /// nanoCLR 1.x cannot run; no attribute types C# 11+ emits; references only to mscorlib 1.17.11,
     /// the other board assemblies and the nanoFramework libraries the project pins; the core
-    /// library (Pigeon.Core) to mscorlib alone.
+    /// library (Pigeon.Core) to mscorlib alone, Reach to it, the portal to both.
     /// </summary>
     [TestClass]
     public class NanoGateTests
@@ -68,6 +68,11 @@ namespace Pigeon.Tests.Host.Gate
                 if (project == "firmware/Pigeon.Reach.Board/Pigeon.Reach.Board.nfproj")
                 {
                     CollectionAssert.AreEquivalent(new[] { "mscorlib", "Pigeon.Core" }, refs, "Reach references mscorlib and the core library only: " + string.Join(", ", refs));
+                }
+
+                if (project == "firmware/Pigeon.Portal.Board/Pigeon.Portal.Board.nfproj")
+                {
+                    CollectionAssert.AreEquivalent(new[] { "mscorlib", "Pigeon.Core", "Pigeon.Reach" }, refs, "the portal references mscorlib, the core library and Reach only: " + string.Join(", ", refs));
                 }
             }
         }

@@ -30,8 +30,8 @@ namespace Pigeon.Tests.Host.Portal
         /// <summary>tests/Pigeon.Tests/bin/&lt;Configuration&gt;/net10.0/screenshots.</summary>
         public static string ScreenshotDir => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-        /// <summary>Starts Chromium with a 390x844 (phone-sized) viewport.</summary>
-        public static BrowserSession Start()
+        /// <summary>Starts Chromium with a 390x844 (phone-sized) viewport, and any extra command-line switches.</summary>
+        public static BrowserSession Start(params string[] extraArguments)
         {
             if (!File.Exists(ChromiumPath) || !File.Exists(DriverPath))
             {
@@ -50,6 +50,7 @@ namespace Pigeon.Tests.Host.Portal
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
                 "--window-size=390,844", "--hide-scrollbars");
+            options.AddArguments(extraArguments);
             options.SetLoggingPreference(LogType.Browser, LogLevel.All);
             options.EnableMobileEmulation(new ChromiumMobileEmulationDeviceSettings
             {

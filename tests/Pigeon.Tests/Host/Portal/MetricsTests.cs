@@ -12,6 +12,7 @@ using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
+using Pigeon.Text;
 using Pigeon.Tests.Host.Reach;
 using Pigeon.Tests.Support;
 
@@ -158,65 +159,6 @@ namespace Pigeon.Tests.Host.Portal
             Assert.ThrowsExactly<FormatException>(() => PromText.Parse("a{b-c=\"x\"} 1\n"));
             Assert.ThrowsExactly<FormatException>(() => PromText.Parse("a x\n"));
             Assert.AreEqual(2, PromText.Parse("# HELP a x\\ny\n# TYPE a gauge\na{b=\"q\\\"\"} 1\na{b=\"r\"} 2.5e3 1700000000000\n").Samples.Count);
-        }
-
-        [TestMethod]
-        public void MetricsServer_TokenRules_OverRealSocket()
-        {
-            int mediaPort;
-            RelayServer relay = Relay(out mediaPort);
-            MetricsServer server = new MetricsServer(() =>
-            {
-                TextBuffer text = new TextBuffer(4096, 1 << 20);
-                MetricsWriter.Write(text, relay, null, null, null, null);
-                return text;
-            }, Token);
-            string error;
-            Assert.IsTrue(server.Start(IPAddress.Loopback, 0, out error), error);
-            try
-            {
-                string ok = Get(server.Port, "/metrics", "Authorization: Bearer " + Token + "\r\n");
-                StringAssert.StartsWith(ok, "HTTP/1.1 200 OK\r\n");
-                StringAssert.Contains(ok, "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n");
-                PromText page = PromText.Parse(ok.Substring(ok.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
-                Assert.AreEqual(4, page.Value("pigeon_sessions_max"));
-
-                string basic = Get(server.Port, "/metrics", "Authorization: Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("prometheus:" + Token)) + "\r\n");
-                StringAssert.StartsWith(basic, "HTTP/1.1 200 OK\r\n");
-
-                StringAssert.StartsWith(Get(server.Port, "/metrics", string.Empty), "HTTP/1.1 401 ");
-                StringAssert.StartsWith(Get(server.Port, "/metrics", "Authorization: Bearer wrong-token-0123456789\r\n"), "HTTP/1.1 401 ");
-                StringAssert.StartsWith(Get(server.Port, "/", "Authorization: Bearer " + Token + "\r\n"), "HTTP/1.1 404 ");
-                string refused = Get(server.Port, "/metrics", string.Empty);
-                Assert.IsFalse(refused.Contains(Token, StringComparison.Ordinal));
-            }
-            finally
-            {
-                server.Stop();
-            }
-        }
-
-        [TestMethod]
-        public void MetricsServer_NoTokenConfigured_Forbidden()
-        {
-            MetricsServer server = new MetricsServer(() => new TextBuffer(16, 16), string.Empty);
-            byte[] request = Encoding.ASCII.GetBytes("GET /metrics HTTP/1.1\r\nAuthorization: Bearer \r\n\r\n");
-            string response = Encoding.ASCII.GetString(server.Respond(request, request.Length));
-            StringAssert.StartsWith(response, "HTTP/1.1 403 ");
-            StringAssert.Contains(response, "network.metricsToken");
-        }
-
-        private static string Get(int port, string path, string headers)
-        {
-            using TcpClient client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            client.ReceiveTimeout = 5000;
-            NetworkStream stream = client.GetStream();
-            byte[] request = Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n");
-            stream.Write(request, 0, request.Length);
-            using System.IO.MemoryStream all = new System.IO.MemoryStream();
-            stream.CopyTo(all);
-            return Encoding.ASCII.GetString(all.ToArray());
         }
     }
 }

@@ -237,6 +237,38 @@ namespace Pigeon.Tests.Host.Portal
             b.AssertNoConsoleErrors("reachability");
         }
 
+        [TestMethod]
+        public void Status_Last24hLine_AndPlainHttpWarningOnlyWhenOpenedBeyondLoopback()
+        {
+            using PortalTestHost host = new PortalTestHost();
+            SetPasswordAndPublicHost(host);
+            using (BrowserSession b = BrowserSession.Start())
+            {
+                b.Driver.Navigate().GoToUrl(host.BaseUrl); // 127.0.0.1: this machine, or an SSH tunnel to it
+                b.WaitVisible("#view-login");
+                Assert.IsFalse(b.Driver.FindElement(By.Id("plain-http")).Displayed, "no warning on loopback");
+                b.Type("login-password", AdminPassword);
+                b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
+                b.WaitVisible("#st-day");
+                Assert.AreEqual("last 24 h: 0 sessions served, 0.0 MB relayed, 0 refused", b.Driver.FindElement(By.Id("st-day")).Text);
+                b.AssertNoHorizontalScroll("status with the 24-hour line");
+            }
+
+            // The same page under a name that is not loopback (Chromium maps it to 127.0.0.1):
+            // what a visitor over the network sees.
+            using (BrowserSession b = BrowserSession.Start("--host-resolver-rules=MAP pigeon.test 127.0.0.1"))
+            {
+                b.Driver.Navigate().GoToUrl("http://pigeon.test:" + host.PortalPort + "/");
+                b.WaitVisible("#view-login");
+                IWebElement warning = b.WaitVisible("#plain-http");
+                StringAssert.Contains(warning.Text, "This page is plain HTTP");
+                StringAssert.Contains(warning.Text, "SSH tunnel");
+                b.Screenshot("10-plain-http-warning");
+                b.AssertNoHorizontalScroll("plain-HTTP warning");
+                b.AssertNoConsoleErrors("plain-HTTP warning");
+            }
+        }
+
         private static int ChatPort(PortalTestHost host)
         {
             using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(host.ConfigPath));

@@ -75,7 +75,7 @@ namespace Pigeon.Tests.Host.Portal
         }
 
         [TestMethod]
-        public void SlowClient_IsCutOffByHeaderTimeout()
+        public void SlowClient_IsCutOffByRequestTimeout()
         {
             using PortalTestHost host = new PortalTestHost();
             using TcpClient tcp = new TcpClient();
@@ -95,7 +95,8 @@ namespace Pigeon.Tests.Host.Portal
             }
 
             Assert.AreEqual(0, n, "nothing is answered to an unfinished request");
-            Assert.IsTrue(watch.ElapsedMilliseconds >= 9000 && watch.ElapsedMilliseconds < 15000, "cut off after " + watch.ElapsedMilliseconds + " ms");
+            long limit = global::Pigeon.Portal.PortalServer.RequestTimeoutMs;
+            Assert.IsTrue(watch.ElapsedMilliseconds >= limit - 500 && watch.ElapsedMilliseconds < limit + 3000, "cut off after " + watch.ElapsedMilliseconds + " ms");
         }
 
         [TestMethod]
@@ -123,44 +124,6 @@ namespace Pigeon.Tests.Host.Portal
             s.ReadTimeout = 5000;
             string answer = new StreamReader(s).ReadToEnd();
             StringAssert.StartsWith(answer, "HTTP/1.1 431 ");
-        }
-
-        [TestMethod]
-        public void AllSlotsBusy_NextClientGets503AtOnce()
-        {
-            using PortalTestHost host = new PortalTestHost();
-            TcpClient[] idle = new TcpClient[global::Pigeon.Host.PortalHost.HostSlots];
-            try
-            {
-                for (int i = 0; i < idle.Length; i++)
-                {
-                    idle[i] = new TcpClient();
-                    idle[i].Connect(IPAddress.Loopback, host.PortalPort);
-                    idle[i].GetStream().Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n")); // holds a slot until the header timeout
-                }
-
-                System.Threading.Thread.Sleep(300);
-                using TcpClient extra = new TcpClient();
-                extra.Connect(IPAddress.Loopback, host.PortalPort);
-                NetworkStream s = extra.GetStream();
-                s.ReadTimeout = 3000;
-                Stopwatch watch = Stopwatch.StartNew();
-                string answer = new StreamReader(s).ReadToEnd();
-                StringAssert.StartsWith(answer, "HTTP/1.1 503 ");
-                Assert.IsTrue(watch.ElapsedMilliseconds < 2000, "refused at once, not after a timeout");
-            }
-            finally
-            {
-                foreach (TcpClient c in idle)
-                {
-                    c?.Dispose();
-                }
-            }
-
-            // the slots come back once those clients are gone
-            System.Threading.Thread.Sleep(300);
-            using HttpClient client = Client(false);
-            Assert.AreEqual(HttpStatusCode.OK, client.GetAsync(host.BaseUrl + "api/status").Result.StatusCode);
         }
 
         [TestMethod]

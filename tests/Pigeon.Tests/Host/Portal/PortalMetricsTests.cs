@@ -49,6 +49,8 @@ namespace Pigeon.Tests.Host.Portal
 
                 StringAssert.StartsWith(Get(portal, "/metrics", string.Empty), "HTTP/1.1 401");
                 StringAssert.StartsWith(Get(portal, "/metrics", "Authorization: Bearer not-the-token-at-all\r\n"), "HTTP/1.1 401");
+                string basic = "Authorization: Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("prometheus:" + Token)) + "\r\n";
+                StringAssert.StartsWith(Get(portal, "/metrics", basic), "HTTP/1.1 200");
                 Assert.IsFalse(log.Lines.Exists(l => l.Contains(Token, StringComparison.Ordinal)), "the token was logged");
 
                 string status = Get(portal, "/api/status", string.Empty);
@@ -58,6 +60,48 @@ namespace Pigeon.Tests.Host.Portal
                 Assert.AreEqual(0, reach.GetProperty("portMapping").GetProperty("ports").GetArrayLength(), "a loopback route is not mapped");
                 Assert.AreEqual("none", reach.GetProperty("publicAddress").GetProperty("kind").GetString());
                 Assert.IsFalse(status.Contains(Token, StringComparison.Ordinal));
+            }
+            finally
+            {
+                app.Stop();
+                Directory.Delete(dir, true);
+            }
+        }
+
+        [TestMethod]
+        public void Metrics_WithoutReach_StillTheRelayCountersNeverThePage()
+        {
+            // Issue 12: with --no-reach, GET /metrics answered 200 with the setup page's HTML
+            // because the metrics came from the reach service. The relay's counters need no router.
+            string dir = Path.Combine(Path.GetTempPath(), "pigeon-metrics-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            int portal = PortalTestHost.FreeTcpPort();
+            int chat = PortalTestHost.FreeTcpPort();
+            File.WriteAllText(Path.Combine(dir, "config.json"),
+                "{\"relay\":{\"routes\":[{\"name\":\"chat\",\"listenAddress\":\"127.0.0.1\",\"listenPort\":" + chat + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9}]},"
+                + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + portal + "},"
+                + "\"network\":{\"metricsToken\":\"" + Token + "\"}}");
+            HostApp app = new HostApp(new HostOptions { DataDir = dir, Reach = false }, new ListLog());
+            List<string> errors = new List<string>();
+            Assert.IsTrue(app.Load(errors), string.Join("; ", errors));
+            app.Start();
+            try
+            {
+                Assert.IsNull(app.Reach, "--no-reach");
+                string ok = Get(portal, "/metrics", "Authorization: Bearer " + Token + "\r\n");
+                StringAssert.StartsWith(ok, "HTTP/1.1 200");
+                StringAssert.Contains(ok, "text/plain; version=0.0.4");
+                PromText page = PromText.Parse(ok.Substring(ok.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
+                Assert.AreEqual(1, page.Value("pigeon_route_listening", "route", "chat", "port", chat.ToString()));
+                Assert.AreEqual(0, page.Samples.FindAll(s => s.Name == "pigeon_port_mapped").Count, "no mapper without reach");
+                StringAssert.StartsWith(Get(portal, "/metrics", string.Empty), "HTTP/1.1 401");
+
+                foreach (string path in new[] { "/api", "/api/", "/api/nothing", "/api/status/x" })
+                {
+                    string answer = Get(portal, path, string.Empty);
+                    StringAssert.StartsWith(answer, "HTTP/1.1 404", path);
+                    StringAssert.Contains(answer, "application/json", path);
+                }
             }
             finally
             {

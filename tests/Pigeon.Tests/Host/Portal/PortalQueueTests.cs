@@ -32,7 +32,7 @@ namespace Pigeon.Tests.Host.Portal
         [TestMethod]
         public void QueueWhenBusy_ClientWaitsForTheSlotAndIsServedNotRefused()
         {
-            PortalServer server = new PortalServer(new SocketTransport(), new HostClock(), new ListLog(), new Ok(), 1);
+            PortalServer server = new PortalServer(new SocketTransport(), new HostClock(), new ListLog(), new Ok(), 1, 1);
             server.QueueWhenBusy = true;
             int port = PortalTestHost.FreeTcpPort();
             Assert.IsTrue(server.Start(IPv4.Loopback, port, out string error), error);

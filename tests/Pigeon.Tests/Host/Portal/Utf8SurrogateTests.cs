@@ -1,5 +1,5 @@
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using Pigeon.Portal;
+using Pigeon.Json;
 using Pigeon.Text;
 
 namespace Pigeon.Tests.Host.Portal
@@ -20,6 +20,19 @@ namespace Pigeon.Tests.Host.Portal
             Assert.AreEqual(10, bytes.Length);
             Assert.AreEqual(0xF0, (int)bytes[6]);
             Assert.AreEqual(text, Utf8.Decode(bytes, 0, bytes.Length));
+        }
+
+        [TestMethod]
+        public void JsonReader_SurrogatePair_EscapedOrRaw_IsOneCharacter()
+        {
+            byte[] escaped = Utf8.GetBytes("[\"\\ud83d\\udc26\", \"\ud83d\udc26\"]");
+            JsonNode list = JsonReader.Parse(escaped, 0, escaped.Length, 2, out JsonError error);
+            Assert.IsNull(error);
+            Assert.AreEqual("\ud83d\udc26", list[0].Text);
+            Assert.AreEqual("\ud83d\udc26", list[1].Text);
+            JsonWriter writer = new JsonWriter(16);
+            writer.Value(list);
+            Assert.AreEqual("[\"\ud83d\udc26\",\"\ud83d\udc26\"]", writer.ToString());
         }
     }
 }

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The server package (issue 11, docs/server.md), on this machine as root, with no systemd
+# running (a CI container): builds the Linux binaries and both Debian packages, installs the
+# amd64 one with dpkg -i, verifies its unit with systemd-analyze, runs the installed binary as
+# `nobody` holding only CAP_NET_BIND_SERVICE (it binds a port below 1024 on 127.0.0.1; without
+# the capability it cannot), checks READY=1 on a test NOTIFY_SOCKET arrives when the listeners
+# accept and STOPPING=1 on SIGTERM, the journal's line format, the ExecStartPre check, then
+# removes and purges the package. Last line: "N passed, N failed".
+#
+# CI builds linux-x64 and linux-arm64 only (the two packages); osx-arm64 and win-x64 are built
+# by the release workflow (.github/workflows/release.yml), which runs packaging/build.sh whole.
+# PIGEON_CI_TARGETS overrides the list (e.g. all four).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+passed=0
+failed=0
+ok() { echo "ok: $*"; passed=$((passed + 1)); }
+bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]; exit $?; }
+probe="$repo/tests/tools/service-probe.py"
+jq_get() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=eval("d"+sys.argv[2]); print(json.dumps(v) if not isinstance(v,str) else v)' "$1" "$2"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "needs root (dpkg -i, setpriv): run in CI or with sudo"
+  bad "running as root"
+  finish
+fi
+
+work=$(mktemp -d /tmp/pigeon-pkg-XXXXXX)
+chmod 755 "$work"
+export ARTIFACTS="$work/artifacts"
+version="0.0.0+ci.$(git rev-parse --short=10 HEAD 2>/dev/null || echo local)"
+
+# --- build --------------------------------------------------------------------------------------
+start=$(date +%s)
+if PIGEON_VERSION="$version" PIGEON_TARGETS="${PIGEON_CI_TARGETS:-linux-x64 linux-arm64}" bash packaging/build.sh > "$work/build.log" 2>&1; then
+  ok "packaging/build.sh in $(( $(date +%s) - start )) s"
+else
+  tail -40 "$work/build.log"
+  bad "packaging/build.sh"
+  finish
+fi
+grep '^== ' "$work/build.log"
+amd64="$ARTIFACTS/pigeon_${version}_amd64.deb"
+arm64="$ARTIFACTS/pigeon_${version}_arm64.deb"
+check "pigeon_${version}_amd64.deb and _arm64.deb built" '[ -s "$amd64" ] && [ -s "$arm64" ]'
+check "SHA256SUMS verifies every artifact" '(cd "$ARTIFACTS" && sha256sum --quiet -c SHA256SUMS) && [ "$(wc -l < "$ARTIFACTS/SHA256SUMS")" -ge 4 ]'
+check "the linux-x64 binary is an x86-64 ELF, the linux-arm64 one AArch64" \
+  'readelf -h "$ARTIFACTS/pigeon-$version-linux-x64/pigeon" | grep -q "X86-64" && readelf -h "$ARTIFACTS/pigeon-$version-linux-arm64/pigeon" | grep -q "AArch64"'
+check "the arm64 package holds the AArch64 binary" '[ "$(dpkg-deb -f "$arm64" Architecture)" = arm64 ] && dpkg-deb -x "$arm64" "$work/arm64" && readelf -h "$work/arm64/usr/bin/pigeon" | grep -q "AArch64"'
+contents=$(dpkg-deb -c "$amd64")
+check "the package holds /usr/bin/pigeon, the unit and /etc/default/pigeon" \
+  'grep -q " ./usr/bin/pigeon$" <<< "$contents" && grep -q " ./lib/systemd/system/pigeon.service$" <<< "$contents" && grep -q " ./etc/default/pigeon$" <<< "$contents"'
+
+# --- install ------------------------------------------------------------------------------------
+dpkg -P pigeon >/dev/null 2>&1 || true # a previous run's leftovers
+rm -rf /var/lib/private/pigeon /var/lib/pigeon
+if dpkg -i "$amd64" > "$work/dpkg-i.log" 2>&1; then ok "dpkg -i the amd64 package"; else cat "$work/dpkg-i.log"; bad "dpkg -i"; fi
+check "dpkg says pigeon $version is installed" '[ "$(dpkg-query -W -f="\${Status} \${Version}" pigeon 2>/dev/null)" = "install ok installed $version" ]'
+check "the service is enabled (multi-user.target.wants link)" '[ "$(readlink /etc/systemd/system/multi-user.target.wants/pigeon.service)" = "/lib/systemd/system/pigeon.service" ]'
+check "/usr/bin/pigeon runs (--help)" '/usr/bin/pigeon --help | grep -q "usage:"'
+
+unit=/lib/systemd/system/pigeon.service
+if out=$(systemd-analyze verify "$unit" 2>&1) && [ -z "$out" ]; then ok "systemd-analyze verify $unit: no findings"; else echo "$out"; bad "systemd-analyze verify"; fi
+exposure=$(systemd-analyze security --offline=true --no-pager "$unit" 2>/dev/null | sed -nE 's/.*Overall exposure level for pigeon.service: ([0-9.]+).*/\1/p')
+check "systemd-analyze security: exposure $exposure (at most 2.0, \"OK\")" 'awk -v e="$exposure" "BEGIN { exit !(e != \"\" && e <= 2.0) }"'
+check "the unit: DynamicUser, StateDirectory, Type=notify, ExecStartPre config check, only CAP_NET_BIND_SERVICE" \
+  'grep -qx "DynamicUser=yes" $unit && grep -qx "StateDirectory=pigeon" $unit && grep -qx "Type=notify" $unit && grep -qx "ExecStartPre=/usr/bin/pigeon config check --data-dir %S/pigeon" $unit && grep -qx "AmbientCapabilities=CAP_NET_BIND_SERVICE" $unit && grep -qx "CapabilityBoundingSet=CAP_NET_BIND_SERVICE" $unit'
+
+# --- the installed binary as nobody with only CAP_NET_BIND_SERVICE ------------------------------
+free_low_port() {
+  python3 - "$@" <<'PY'
+import socket, sys
+for port in (443, 587, 853, 993, 995, 636, 989, 990):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port)); print(port); break
+    except OSError:
+        pass
+    finally:
+        s.close()
+PY
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+low=$(free_low_port)
+high=$(free_port)
+tls=$(free_port)
+portal=$(free_port)
+data="$work/data"
+mkdir -p "$data"
+cat > "$data/config.json" <<JSON
+{ "relay": { "maxSessions": 8, "routes": [
+    { "name": "chat-low", "listenAddress": "127.0.0.1", "listenPort": $low, "upstreamHost": "127.0.0.1", "upstreamPort": 9 },
+    { "name": "chat-high", "listenAddress": "127.0.0.1", "listenPort": $high, "upstreamHost": "127.0.0.1", "upstreamPort": 9 },
+    { "name": "chat-tls", "listenAddress": "127.0.0.1", "listenPort": $tls, "upstreamHost": "127.0.0.1", "upstreamPort": 9, "terminateTls": true } ] },
+  "portal": { "listenAddress": "127.0.0.1", "port": $portal } }
+JSON
+chown -R nobody:nogroup "$data"
+as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --no-new-privs)
+one_cap=(--inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service --bounding-set=-all,+net_bind_service)
+
+check "ExecStartPre's check passes on this data folder (as nobody)" '"${as_nobody[@]}" /usr/bin/pigeon config check --data-dir "$data" > "$work/check.log" 2>&1'
+python3 "$probe" notify --port "$low" --port "$high" --port "$tls" --port "$portal" --http "http://127.0.0.1:$portal/" --tls "$tls" \
+  --post "http://127.0.0.1:$portal/api/admin-password" '{"password":"a long admin password"}' -- \
+  "${as_nobody[@]}" "${one_cap[@]}" /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/run.json"
+cat "$work/run.json"; echo
+check "READY=1 arrived on the test NOTIFY_SOCKET" '[ "$(jq_get "$work/run.json" "[\"ready\"]")" = true ]'
+check "at READY=1 every listener accepted ($low, $high, $tls, portal $portal)" '[ "$(jq_get "$work/run.json" "[\"accept_at_ready\"]")" = "{\"$low\": true, \"$high\": true, \"$tls\": true, \"$portal\": true}" ]'
+check "each listener accepted before READY=1 was sent" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (len(d[\"first_accept_ms\"]) == 4 and max(d[\"first_accept_ms\"].values()) <= d[\"ready_ms\"]))" "$work/run.json"'
+check "STATUS= says all routes listen" '[ "$(jq_get "$work/run.json" "[\"ready_message\"]")" = "READY=1
+STATUS=relaying on 3 of 3 routes; portal http://127.0.0.1:$portal/" ]'
+check "the trimmed binary terminates TLS on the terminateTls route (its own certificate, through libssl)" '[ "$(jq_get "$work/run.json" "[\"tls_version\"]")" = TLSv1.3 ]'
+check "it ran as nobody (uid 65534)" '[ "$(jq_get "$work/run.json" "[\"uid\"][0]")" = 65534 ]'
+check "its effective, permitted and bounding capabilities are CAP_NET_BIND_SERVICE only (0x400)" \
+  '[ "$(jq_get "$work/run.json" "[\"cap_eff\"]")" = 0000000000000400 ] && [ "$(jq_get "$work/run.json" "[\"cap_prm\"]")" = 0000000000000400 ] && [ "$(jq_get "$work/run.json" "[\"cap_bnd\"]")" = 0000000000000400 ]'
+check "it bound 127.0.0.1:$low (below 1024)" 'grep -q "route chat-low: listening on 127.0.0.1:$low" <<< "$(jq_get "$work/run.json" "[\"output\"]")"'
+check "the portal page answered 200" '[ "$(jq_get "$work/run.json" "[\"http_status\"]")" = 200 ]'
+check "setting the admin password answered 200 (PBKDF2 through the system's libssl, a save)" '[ "$(jq_get "$work/run.json" "[\"post_status\"]")" = 200 ]'
+check "STOPPING=1 on SIGTERM, then exit 0" '[ "$(jq_get "$work/run.json" "[\"stop_message\"]")" = STOPPING=1 ] && [ "$(jq_get "$work/run.json" "[\"exit_code\"]")" = 0 ]'
+check "config.json, config.json.bak (the hand-written 0644 copy, renamed), activity.json and tls-key.pem: nobody's, mode 0600" \
+  '( for f in config.json config.json.bak activity.json tls-key.pem; do [ "$(stat -c "%U %a" "$data/$f")" = "nobody 600" ] || exit 1; done )'
+# The probe's own connections (open, then close without a byte) are what the relay counted.
+check "pigeon status reads the stopped relay's 24-hour line (exit 3: not running)" \
+  '/usr/bin/pigeon status --data-dir "$data" > "$work/status.txt"; [ $? -eq 3 ] && grep -q "^pigeon: not running" "$work/status.txt" && grep -qE "^last 24 h: 0 sessions served, 0\.0 MB relayed, [1-9][0-9]* refused \(mostly: closed before sending anything\)$" "$work/status.txt"'
+
+# The control: the same command without the capability cannot open the low port.
+python3 "$probe" notify --port "$high" -- "${as_nobody[@]}" --inh-caps=-all --bounding-set=-all /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/nocap.json"
+check "without the capability: port $low skipped with 'permission denied', the rest runs" \
+  'grep -q "port $low skipped: permission denied" <<< "$(jq_get "$work/nocap.json" "[\"output\"]")" && [ "$(jq_get "$work/nocap.json" "[\"ready_message\"]" | tail -1)" = "STATUS=relaying on 2 of 3 routes; portal http://127.0.0.1:$portal/" ]'
+
+# The journal: stdout on a socket named by JOURNAL_STREAM gets syslog priorities, no time stamps.
+python3 "$probe" journal -- "${as_nobody[@]}" "${one_cap[@]}" /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/journal.json"
+check "journal lines carry <6> and no time stamp" \
+  'lines=$(jq_get "$work/journal.json" "[\"lines\"]") && grep -q "\"<6>relay up: 3 of 3 routes" <<< "$lines" && ! grep -q "\"20[0-9][0-9]-" <<< "$lines"'
+
+# ExecStartPre refuses a portal open to the network before an admin password exists.
+open="$work/open"
+mkdir -p "$open"
+echo "{ \"portal\": { \"listenAddress\": \"0.0.0.0\", \"port\": $portal } }" > "$open/config.json"
+/usr/bin/pigeon config check --data-dir "$open" > "$work/open.txt" 2>&1
+rc=$?
+check "config check refuses portal 0.0.0.0 without a password (exit 1, says why)" '[ $rc -eq 1 ] && grep -q "no admin password is set" "$work/open.txt"'
+
+# --- remove and purge ---------------------------------------------------------------------------
+# What the service leaves behind in a real run (DynamicUser keeps it under /var/lib/private).
+mkdir -p /var/lib/private/pigeon
+chmod 700 /var/lib/private/pigeon
+cp "$data/config.json" "$data/activity.json" /var/lib/private/pigeon/
+ln -sfn private/pigeon /var/lib/pigeon
+if dpkg -r pigeon > "$work/remove.log" 2>&1; then ok "dpkg -r pigeon"; else cat "$work/remove.log"; bad "dpkg -r pigeon"; fi
+check "after remove: no /usr/bin/pigeon, no unit; the config conffile and the state stay" \
+  '[ ! -e /usr/bin/pigeon ] && [ ! -e $unit ] && [ -e /etc/default/pigeon ] && [ -e /var/lib/pigeon/config.json ]'
+if dpkg -P pigeon > "$work/purge.log" 2>&1; then ok "dpkg -P pigeon"; else cat "$work/purge.log"; bad "dpkg -P pigeon"; fi
+check "after purge: the state, /etc/default/pigeon and the enable link are gone; dpkg knows no pigeon" \
+  '[ ! -e /var/lib/private/pigeon ] && [ ! -e /var/lib/pigeon ] && [ ! -e /etc/default/pigeon ] && [ ! -e /etc/systemd/system/multi-user.target.wants/pigeon.service ] && ! dpkg-query -W pigeon >/dev/null 2>&1'
+
+[ -n "${KEEP_TMP:-}" ] && echo "kept $work" || rm -rf "$work"
+finish

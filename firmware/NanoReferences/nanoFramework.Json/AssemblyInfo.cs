@@ -1,6 +1,0 @@
-// Reference declaration written for Pigeon: only what the board code calls, so `dotnet build` can
-// check it where nanoFramework's packages are not served (docs/device.md). Never deployed.
-using System.Reflection;
-
-[assembly: AssemblyTitle("nanoFramework.Json (reference declarations)")]
-[assembly: AssemblyVersion("2.2.213.0")]

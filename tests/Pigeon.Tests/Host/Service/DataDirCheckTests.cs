@@ -1,0 +1,121 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Pigeon.Config;
+using Pigeon.Host;
+
+namespace Pigeon.Tests.Host.Service
+{
+    /// <summary>`config check --data-dir DIR`, the service's ExecStartPre: what a start would use, unchanged.</summary>
+    [TestClass]
+    public class DataDirCheckTests
+    {
+        private static string TempDir()
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "pigeon-check-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+
+        private static int Check(string dir, out string output)
+        {
+            StringWriter o = new StringWriter();
+            StringWriter e = new StringWriter();
+            int code = HostConfig.RunCommand(new[] { "config", "check", "--data-dir", dir }, o, e);
+            output = o.ToString() + e.ToString();
+            return code;
+        }
+
+        private static ConfigStore Store(string dir)
+        {
+            ConfigStore store = new ConfigStore(new FolderFileStore(dir), false);
+            store.Load();
+            return store;
+        }
+
+        private static string[] Snapshot(string dir)
+        {
+            return Directory.GetFiles(dir).OrderBy(f => f).Select(f => Path.GetFileName(f) + ":" + Convert.ToHexString(File.ReadAllBytes(f))).ToArray();
+        }
+
+        [TestMethod]
+        public void EmptyFolder_Ok_TheFirstStartWritesTheDefaults()
+        {
+            string dir = TempDir();
+            Assert.AreEqual(0, Check(dir, out string output), output);
+            StringAssert.Contains(output, "none yet");
+            Assert.AreEqual(0, Directory.GetFiles(dir).Length, "nothing written");
+            Assert.AreEqual(0, Check(Path.Combine(dir, "missing"), out output), output);
+            Assert.IsFalse(Directory.Exists(Path.Combine(dir, "missing")), "not created by a check");
+        }
+
+        [TestMethod]
+        public void SavedConfig_Ok()
+        {
+            string dir = TempDir();
+            Assert.IsTrue(Store(dir).Save(ConfigDefaults.Create(false), new ValidationReport()));
+            Assert.AreEqual(0, Check(dir, out string output), output);
+            StringAssert.Contains(output, "OK, a start uses " + Path.Combine(dir, "config.json"));
+        }
+
+        [TestMethod]
+        public void HandEditWithErrors_Refused_EvenThoughABackupExists()
+        {
+            string dir = TempDir();
+            ConfigStore store = Store(dir);
+            PigeonConfig config = ConfigDefaults.Create(false);
+            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            config.Relay.MaxSessions = 100;
+            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            Assert.IsTrue(File.Exists(Path.Combine(dir, "config.json.bak")));
+            File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"relay\": { \"maxSessions\": 0 } }");
+            Assert.AreEqual(1, Check(dir, out string output), output);
+            StringAssert.Contains(output, "error: relay.maxSessions");
+            StringAssert.Contains(output, "does not fall back to config.json.bak");
+        }
+
+        [TestMethod]
+        public void DamagedCopy_OnlyAWarning_TheBackupIsUsed_NothingRenamed()
+        {
+            string dir = TempDir();
+            ConfigStore store = Store(dir);
+            PigeonConfig config = ConfigDefaults.Create(false);
+            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            config.Relay.MaxSessions = 100;
+            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            string main = Path.Combine(dir, "config.json");
+            byte[] bytes = File.ReadAllBytes(main);
+            bytes[20] ^= 0x01; // a power cut's damage: the seal no longer matches
+            File.WriteAllBytes(main, bytes);
+            string[] before = Snapshot(dir);
+            Assert.AreEqual(0, Check(dir, out string output), output);
+            StringAssert.Contains(output, "warning: config.json");
+            StringAssert.Contains(output, "a start uses " + Path.Combine(dir, "config.json.bak"));
+            CollectionAssert.AreEqual(before, Snapshot(dir), "a check changes nothing");
+        }
+
+        [TestMethod]
+        public void InterruptedSave_PendingCopyUsed_ButNotRenamedByTheCheck()
+        {
+            string dir = TempDir();
+            ConfigStore store = Store(dir);
+            Assert.IsTrue(store.Save(ConfigDefaults.Create(false), new ValidationReport()));
+            File.Move(Path.Combine(dir, "config.json"), Path.Combine(dir, "config.json.new")); // cut after step 3
+            string[] before = Snapshot(dir);
+            Assert.AreEqual(0, Check(dir, out string output), output);
+            CollectionAssert.AreEqual(before, Snapshot(dir));
+        }
+
+        [TestMethod]
+        public void PortalBeyondLoopbackWithoutPassword_Refused()
+        {
+            string dir = TempDir();
+            File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"portal\": { \"listenAddress\": \"0.0.0.0\", \"port\": 8080 } }", new UTF8Encoding(false));
+            Assert.AreEqual(1, Check(dir, out string output), output);
+            StringAssert.Contains(output, "no admin password is set");
+            StringAssert.Contains(output, "the start would be refused");
+        }
+    }
+}
