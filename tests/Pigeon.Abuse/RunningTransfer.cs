@@ -44,7 +44,7 @@ namespace Pigeon.Abuse
                     HandshakeMs = watch.Elapsed.TotalMilliseconds;
                     Result = Transfer.Run(ssl, () =>
                     {
-                        ssl.ShutdownAsync().GetAwaiter().GetResult(); // close_notify, then the FIN
+                        CloseNotify(ssl);
                         _socket.Shutdown(SocketShutdown.Send);
                     }, seed, upBytes, downBytes, () => Volatile.Read(ref _stop) == 0);
                 }
@@ -83,6 +83,25 @@ namespace Pigeon.Abuse
             RunningTransfer transfer = new RunningTransfer(Loopback.Connect(port, from), opening, seed, bytes, bytes, tls);
             transfer._thread.Start();
             return transfer;
+        }
+
+        // close_notify. OpenSSL refuses it ("shutdown while in init") in the instant the client's
+        // reader thread is taking in a post-handshake message (a TLS 1.3 session ticket): a race of
+        // this client, not the relay's doing, so the shutdown is tried again.
+        private static void CloseNotify(SslStream ssl)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    ssl.ShutdownAsync().GetAwaiter().GetResult();
+                    return;
+                }
+                catch (System.Security.Cryptography.CryptographicException) when (attempt < 5)
+                {
+                    Thread.Sleep(20);
+                }
+            }
         }
 
         /// <summary>A timed transfer: stop sending now (the upstream then stops too).</summary>
