@@ -12,8 +12,8 @@ namespace Pigeon.Abuse
     /// </summary>
     public static class HostileHttp
     {
-        /// <summary>Answers any hostile request may get: the portal's refusals, or the page itself.</summary>
-        public static readonly int[] AnyCorrect = { 0, 200, 302, 400, 401, 404, 405, 411, 413, 415, 431, 501, 505 };
+        /// <summary>Answers any hostile request may get: the portal's refusals (429 once a mutated login's wrong password locks its address), or the page itself.</summary>
+        public static readonly int[] AnyCorrect = { 0, 200, 302, 400, 401, 404, 405, 411, 413, 415, 429, 431, 501, 505 };
 
         /// <summary>The fixed list: (name, bytes, allowed answers).</summary>
         public static List<(string Name, byte[] Bytes, int[] Allowed)> Fixed(int port)

@@ -56,9 +56,11 @@ namespace Pigeon.Abuse
         {
             int wrong = 0;
             string firstWrong = null;
+            // From a stranger's address: the mutated logins' wrong passwords lock that address, not the owner's.
+            string stranger = Loopback.Address(9);
             foreach ((string name, byte[] bytes, int[] allowed) in HostileHttp.Fixed(port))
             {
-                HttpAnswer answer = HttpAnswer.Send(port, bytes, finish: true);
+                HttpAnswer answer = HttpAnswer.Send(port, bytes, stranger, finish: true);
                 leaks.Inspect(name, answer);
                 bool ok = Array.IndexOf(allowed, answer.Status) >= 0 && answer.Closed && answer.Answers <= 1 && !answer.Body.Contains("root:x:0", StringComparison.Ordinal);
                 if (!ok)
@@ -79,7 +81,7 @@ namespace Pigeon.Abuse
             for (int i = 0; i < scale.HostileRequests; i++)
             {
                 byte[] request = HostileHttp.Mutation(random, port);
-                HttpAnswer answer = HttpAnswer.Send(port, request, finish: true);
+                HttpAnswer answer = HttpAnswer.Send(port, request, stranger, finish: true);
                 leaks.Inspect("mutation " + i, answer);
                 statuses.TryGetValue(answer.Status, out int n);
                 statuses[answer.Status] = n + 1;
