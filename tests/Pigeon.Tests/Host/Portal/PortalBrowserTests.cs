@@ -169,11 +169,7 @@ namespace Pigeon.Tests.Host.Portal
             RefuseTlsOnPlainPort(host.ChatPort);
             Probe(host.TlsPort);
             using BrowserSession b = BrowserSession.Start();
-            b.Driver.Navigate().GoToUrl(host.BaseUrl);
-            b.WaitVisible("#view-login");
-            b.Type("login-password", AdminPassword);
-            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
-            b.WaitVisible("#view-status");
+            LogIn(b, host);
 
             string tls = "https://wa.me/proxy?host=relay.example.org&chatPort=" + host.TlsPort + "&mediaPort=" + host.MediaPort + "&chatTLS=true";
             string plain = "https://wa.me/proxy?host=relay.example.org&chatPort=" + host.ChatPort + "&mediaPort=" + host.MediaPort + "&chatTLS=false";
@@ -231,6 +227,16 @@ namespace Pigeon.Tests.Host.Portal
             b.WaitUntil(d => d.FindElement(By.Id("cert-sha")).Text == Colons(host.App.Tls.Fingerprint), "the page shows the new fingerprint");
             Assert.AreEqual(host.App.Tls.Name, b.Driver.FindElement(By.Id("cert-name")).Text);
             b.AssertNoConsoleErrors("two links and the certificate");
+        }
+
+        /// <summary>Opens the page and logs in; the status view is showing.</summary>
+        private static void LogIn(BrowserSession b, PortalTestHost host)
+        {
+            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            b.WaitVisible("#view-login");
+            b.Type("login-password", AdminPassword);
+            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
+            b.WaitVisible("#view-status");
         }
 
         /// <summary>The share links on the page, in order, separated by spaces.</summary>
@@ -291,11 +297,7 @@ namespace Pigeon.Tests.Host.Portal
             using PortalTestHost host = new PortalTestHost();
             SetPasswordAndPublicHost(host);
             using BrowserSession b = BrowserSession.Start();
-            b.Driver.Navigate().GoToUrl(host.BaseUrl);
-            b.WaitVisible("#view-login");
-            b.Type("login-password", AdminPassword);
-            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
-            b.WaitVisible("#view-status");
+            LogIn(b, host);
             b.Driver.FindElement(By.Id("to-settings")).Click();
             b.WaitVisible("#view-settings");
             Assert.AreEqual("relay.example.org", b.Driver.FindElement(By.Id("set-host")).GetAttribute("value"));
