@@ -12,110 +12,13 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Pigeon.Tests.Portal
 {
+    // Inside the namespace: Json and Text would otherwise name the namespaces Pigeon.Json and Pigeon.Text.
+    using static PortalCalls;
+
     /// <summary>Every API route: auth, CSRF, redaction, validation errors, rate limiting.</summary>
     [TestClass]
     public class PortalApiTests
     {
-        private const string Password = "correct horse";
-
-        private static HttpResponse Call(PortalApi api, string method, string path, string body, string cookie, string csrf, string extraHeaders)
-        {
-            string head = method + " " + path + " HTTP/1.1\r\nHost: 192.168.4.1\r\n";
-            if (body != null)
-            {
-                head += "Content-Type: application/json\r\nContent-Length: " + Utf8.ByteCount(body).ToString() + "\r\n";
-            }
-
-            if (cookie != null)
-            {
-                head += "Cookie: " + cookie + "\r\n";
-            }
-
-            if (csrf != null)
-            {
-                head += "X-CSRF-Token: " + csrf + "\r\n";
-            }
-
-            if (extraHeaders != null)
-            {
-                head += extraHeaders;
-            }
-
-            head += "\r\n";
-            ScriptedConnection c = new ScriptedConnection(0).Then(Bytes.Ascii(head));
-            if (body != null)
-            {
-                c.Then(Utf8.GetBytes(body));
-            }
-
-            HttpRequest request = new HttpRequest();
-            Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(c, request));
-            HttpResponse response = new HttpResponse();
-            api.Handle(request, response);
-            return response;
-        }
-
-        private static HttpResponse PostBytes(PortalApi api, string path, byte[] body, string cookie, string csrf)
-        {
-            string head = "POST " + path + " HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.Length.ToString() + "\r\nCookie: " + cookie + "\r\nX-CSRF-Token: " + csrf + "\r\n\r\n";
-            ScriptedConnection c = new ScriptedConnection(0).Then(Bytes.Ascii(head)).Then(body);
-            HttpRequest request = new HttpRequest();
-            Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(c, request));
-            HttpResponse response = new HttpResponse();
-            api.Handle(request, response);
-            return response;
-        }
-
-        private static HttpResponse Get(PortalApi api, string path, string cookie)
-        {
-            return Call(api, "GET", path, null, cookie, null, null);
-        }
-
-        private static HttpResponse Post(PortalApi api, string path, string body, string cookie, string csrf)
-        {
-            return Call(api, "POST", path, body, cookie, csrf, null);
-        }
-
-        private static string Text(HttpResponse response)
-        {
-            return Utf8.Decode(response.Body, 0, response.BodyLength);
-        }
-
-        private static JsonNode Json(HttpResponse response)
-        {
-            JsonError error;
-            JsonNode node = JsonReader.Parse(response.Body, 0, response.BodyLength, 8, out error);
-            Assert.IsNotNull(node, Text(response));
-            return node;
-        }
-
-        private static int Int(JsonNode number)
-        {
-            int value;
-            Assert.IsTrue(number.TryGetInt(out value), number.Text);
-            return value;
-        }
-
-        private static string CookieOf(HttpResponse response)
-        {
-            string set = response.SetCookie;
-            return set.Substring(0, set.IndexOf(';'));
-        }
-
-        private static PortalApi NewApi(FakePortalBackend backend)
-        {
-            return new PortalApi(backend, backend, backend);
-        }
-
-        /// <summary>Sets the first password; returns "cookie|csrf".</summary>
-        private static string[] SetUp(PortalApi api)
-        {
-            HttpResponse r = Post(api, "/api/admin-password", "{\"password\":\"" + Password + "\"}", null, null);
-            Assert.AreEqual(200, r.Status);
-            return new string[] { CookieOf(r), Json(r).Get("csrf").Text };
-        }
-
         [TestMethod]
         public void Status_BeforePassword_IsOpenAndSaysSo()
         {
