@@ -414,6 +414,30 @@ namespace Pigeon.Tests.Portal
         }
 
         [TestMethod]
+        public void Config_PortsInAnotherOrder_EachPortKeepsItsRoute()
+        {
+            // The host's defaults: chat 443 terminates TLS, 5222 is plain. Typing the ports the
+            // other way round must not move TLS to 5222.
+            FakePortalBackend b = new FakePortalBackend(false);
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Assert.AreEqual(200, Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[5222,443]}}", s[0], s[1]).Status);
+            RouteConfig[] routes = b.Stored.Relay.Routes;
+            Assert.AreEqual(5222, routes[0].ListenPort);
+            Assert.IsFalse(routes[0].TerminateTls, "5222 stays plain");
+            Assert.AreEqual(443, routes[1].ListenPort);
+            Assert.IsTrue(routes[1].TerminateTls, "443 keeps its TLS");
+
+            // A new port takes over the route whose port is gone (5222's settings), 443 stays.
+            Assert.AreEqual(200, Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443,5223]}}", s[0], s[1]).Status);
+            routes = b.Stored.Relay.Routes;
+            Assert.IsTrue(routes[0].TerminateTls);
+            Assert.AreEqual(5223, routes[1].ListenPort);
+            Assert.IsFalse(routes[1].TerminateTls);
+            Assert.AreEqual("chat-5223", routes[1].Name);
+        }
+
+        [TestMethod]
         public void Config_OmittedPassword_KeepsTheStoredOne()
         {
             FakePortalBackend b = new FakePortalBackend();
