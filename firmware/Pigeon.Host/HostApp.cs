@@ -237,6 +237,10 @@ namespace Pigeon.Host
             if (_portal != null)
             {
                 _portal.Api.Summary = _tally; // "last24h" on the status page
+                if (_tls != null)
+                {
+                    _portal.Api.Tls = new PortalCertificate(this); // "tls" on the status page, "new certificate"
+                }
             }
 
             return opened;

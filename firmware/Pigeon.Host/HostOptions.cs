@@ -50,7 +50,8 @@ namespace Pigeon.Host
 
         /// <summary>The usage text.</summary>
         public const string Usage =
-            "Pigeon.Host: a WhatsApp proxy relay (TLS passthrough; it never decrypts).\n\n"
+            "Pigeon.Host: a WhatsApp proxy relay. It never reads WhatsApp's own end-to-end encryption: media TLS\n"
+            + "passes through untouched, and on TLS chat routes only the app's outer wrapper is taken off.\n\n"
             + "usage: Pigeon.Host [--config FILE] [--data-dir DIR] [--stats-interval SECONDS] [--factory-reset]\n"
             + "       Pigeon.Host config check FILE [--device]\n"
             + "       Pigeon.Host config check [FILE] --board NAME\n"

@@ -27,7 +27,7 @@ namespace Pigeon.Portal
 
         private const int MaxScan = 24;
         private const string GetRoutes = " /api/status /api/config /api/wifi/scan ";
-        private const string PostRoutes = " /api/config /api/login /api/logout /api/admin-password /api/factory-reset ";
+        private const string PostRoutes = " /api/config /api/login /api/logout /api/admin-password /api/factory-reset /api/tls/new-certificate ";
         private readonly IPortalBackend _backend;
         private readonly IClock _clock;
         private readonly PortalSessions _sessions;
@@ -54,6 +54,12 @@ namespace Pigeon.Portal
 
         /// <summary>The last 24 hours in one line for /api/status ("last24h"); null = none (the board).</summary>
         public IDailySummary Summary { get; set; }
+
+        /// <summary>
+        /// The certificate of the routes that take the app's TLS off, for /api/status ("tls") and
+        /// POST /api/tls/new-certificate; null = no route terminates TLS (always on the board).
+        /// </summary>
+        public ITlsCertificate Tls { get; set; }
 
         /// <summary>True when the request carries a live admin session cookie (for /metrics in a browser).</summary>
         public bool IsAdmin(HttpRequest request)
@@ -180,6 +186,9 @@ namespace Pigeon.Portal
                     case "/api/config":
                         SaveConfig(response, body);
                         break;
+                    case "/api/tls/new-certificate":
+                        NewCertificate(response);
+                        break;
                     default:
                         FactoryReset(response, body);
                         break;
@@ -212,6 +221,38 @@ namespace Pigeon.Portal
                 reach.WriteStatus(json);
             }
 
+            ITlsCertificate tls = Tls;
+            if (tls != null)
+            {
+                json.Name("tls");
+                tls.WriteStatus(json);
+            }
+
+            json.EndObject();
+            response.SetJson(200, json);
+        }
+
+        // A new certificate for the TLS routes (admin only, like every POST). Phones keep working:
+        // WhatsApp does not pin the certificate. The caller logs it (name and fingerprint only).
+        private void NewCertificate(HttpResponse response)
+        {
+            ITlsCertificate tls = Tls;
+            if (tls == null)
+            {
+                response.SetError(404, "no route terminates TLS, so there is no certificate");
+                return;
+            }
+
+            string error;
+            if (!tls.Renew(out error))
+            {
+                response.SetError(409, error == null || error.Length == 0 ? "the certificate cannot be replaced" : error);
+                return;
+            }
+
+            JsonWriter json = new JsonWriter(256);
+            json.BeginObject().Member("ok", true).Name("tls");
+            tls.WriteStatus(json);
             json.EndObject();
             response.SetJson(200, json);
         }

@@ -204,6 +204,9 @@ namespace Pigeon.Portal
             return relay;
         }
 
+        // A port that already has a route of this kind keeps that route (and its settings: a
+        // TLS-terminating 443 stays one, whatever the order the ports are typed in); the other
+        // ports take over the remaining routes in order, and ports beyond them get the defaults.
         private static void AddKind(JsonNode routes, JsonNode section, string name, bool media, RouteConfig[] current, ValidationReport report)
         {
             JsonNode ports = section.Get(name);
@@ -214,30 +217,83 @@ namespace Pigeon.Portal
                 ports = null;
             }
 
-            int k = 0;
-            for (int i = 0; i < current.Length; i++)
+            RouteConfig[] kind = OfKind(current, media);
+            if (ports == null)
             {
-                if (current[i] == null || ShareLink.IsMedia(current[i]) != media)
+                for (int i = 0; i < kind.Length; i++)
+                {
+                    routes.AddItem(ConfigMapper.RouteTree(kind[i]));
+                }
+
+                return;
+            }
+
+            bool[] taken = new bool[kind.Length];
+            int[] route = new int[ports.Count];
+            for (int k = 0; k < ports.Count; k++)
+            {
+                route[k] = -1;
+                int number;
+                if (!ports[k].TryGetInt(out number))
                 {
                     continue;
                 }
 
-                if (ports == null)
+                for (int j = 0; j < kind.Length; j++)
                 {
-                    routes.AddItem(ConfigMapper.RouteTree(current[i]));
+                    if (!taken[j] && kind[j].ListenPort == number)
+                    {
+                        route[k] = j;
+                        taken[j] = true;
+                        break;
+                    }
                 }
-                else if (k < ports.Count)
-                {
-                    routes.AddItem(Moved(current[i], ports[k], media));
-                }
-
-                k++;
             }
 
-            for (; ports != null && k < ports.Count; k++)
+            int next = 0;
+            for (int k = 0; k < ports.Count; k++)
             {
-                routes.AddItem(Moved(media ? ConfigDefaults.MediaRoute(0) : ConfigDefaults.ChatRoute(0), ports[k], media));
+                if (route[k] < 0)
+                {
+                    while (next < kind.Length && taken[next])
+                    {
+                        next++;
+                    }
+
+                    if (next < kind.Length)
+                    {
+                        route[k] = next;
+                        taken[next] = true;
+                    }
+                }
+
+                RouteConfig source = route[k] >= 0 ? kind[route[k]] : (media ? ConfigDefaults.MediaRoute(0) : ConfigDefaults.ChatRoute(0));
+                routes.AddItem(Moved(source, ports[k], media));
             }
+        }
+
+        private static RouteConfig[] OfKind(RouteConfig[] current, bool media)
+        {
+            int count = 0;
+            for (int i = 0; i < current.Length; i++)
+            {
+                if (current[i] != null && ShareLink.IsMedia(current[i]) == media)
+                {
+                    count++;
+                }
+            }
+
+            RouteConfig[] kind = new RouteConfig[count];
+            int n = 0;
+            for (int i = 0; i < current.Length; i++)
+            {
+                if (current[i] != null && ShareLink.IsMedia(current[i]) == media)
+                {
+                    kind[n++] = current[i];
+                }
+            }
+
+            return kind;
         }
 
         private static JsonNode Moved(RouteConfig route, JsonNode port, bool media)

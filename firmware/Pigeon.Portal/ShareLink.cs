@@ -4,35 +4,53 @@ using Pigeon.Text;
 namespace Pigeon.Portal
 {
     /// <summary>
-    /// The link a volunteer shares: WhatsApp opens its proxy settings from
-    /// https://wa.me/proxy?host=ADDRESS&amp;chatPort=PORT&amp;mediaPort=PORT&amp;chatTLS=false.
-    /// chatTLS=false because a passthrough relay cannot serve the app's "use TLS" mode on the
-    /// chat port (docs/relay-protocols.md).
+    /// The links a volunteer shares: WhatsApp opens its proxy settings from
+    /// https://wa.me/proxy?host=ADDRESS&amp;chatPort=PORT&amp;mediaPort=PORT&amp;chatTLS=BOOL.
+    /// chatTLS=true only for a chat route that takes the app's TLS off (terminateTls, the host's
+    /// 443); a plain chat route cannot serve the app's "use TLS" mode (docs/relay-protocols.md).
+    /// A route that expects a PROXY header from a load balancer (acceptProxy) is never shared: a
+    /// phone dialling it directly would be refused.
     /// </summary>
     public static class ShareLink
     {
-        /// <summary>The link for a host and two ports.</summary>
+        /// <summary>The link for a host and two ports, TLS off on the chat port.</summary>
         public static string Build(string host, int chatPort, int mediaPort)
         {
+            return Build(host, chatPort, mediaPort, false);
+        }
+
+        /// <summary>The link for a host, two ports and the chat port's TLS.</summary>
+        public static string Build(string host, int chatPort, int mediaPort, bool chatTls)
+        {
             return "https://wa.me/proxy?host=" + Escape(host) + "&chatPort=" + chatPort.ToString()
-                + "&mediaPort=" + mediaPort.ToString() + "&chatTLS=false";
+                + "&mediaPort=" + mediaPort.ToString() + "&chatTLS=" + (chatTls ? "true" : "false");
         }
 
         /// <summary>
-        /// The first port of a chat route (no SNI allow-list) or, with <paramref name="media"/>,
-        /// of a media route (with one); 0 when there is none.
+        /// The port of the first shareable chat route that terminates TLS (<paramref name="tls"/>)
+        /// or is plain (not <paramref name="tls"/>); 0 when there is none.
         /// </summary>
-        public static int FirstPort(RouteConfig[] routes, bool media)
+        public static int FirstChatPort(RouteConfig[] routes, bool tls)
         {
-            if (routes == null)
-            {
-                return 0;
-            }
-
-            for (int i = 0; i < routes.Length; i++)
+            for (int i = 0; routes != null && i < routes.Length; i++)
             {
                 RouteConfig r = routes[i];
-                if (r != null && IsMedia(r) == media)
+                if (r != null && !IsMedia(r) && !r.AcceptProxy && r.TerminateTls == tls)
+                {
+                    return r.ListenPort;
+                }
+            }
+
+            return 0;
+        }
+
+        /// <summary>The port of the first shareable media route (with an SNI allow-list); 0 when there is none.</summary>
+        public static int FirstMediaPort(RouteConfig[] routes)
+        {
+            for (int i = 0; routes != null && i < routes.Length; i++)
+            {
+                RouteConfig r = routes[i];
+                if (r != null && IsMedia(r) && !r.AcceptProxy)
                 {
                     return r.ListenPort;
                 }

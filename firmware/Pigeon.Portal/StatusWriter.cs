@@ -7,8 +7,8 @@ namespace Pigeon.Portal
 {
     /// <summary>
     /// The status document (GET /api/status): mode, relay up/down, sessions of the limit,
-    /// refusals by reason, bytes each way, uptime, Wi-Fi signal, and what to share. No client
-    /// address and no secret is in it.
+    /// refusals by reason, bytes each way, uptime, Wi-Fi signal, and what to share (the links in
+    /// the order to try them). No client address and no secret is in it.
     /// </summary>
     public static class StatusWriter
     {
@@ -46,24 +46,74 @@ namespace Pigeon.Portal
             bool configured = publicHost != null && publicHost.Length > 0;
             bool reached = !configured && reachHost != null && reachHost.Length > 0;
             string host = configured ? publicHost : reached ? reachHost : backend.BestAddress;
-            RouteConfig[] routes = config.Relay == null ? null : config.Relay.Routes;
-            int chat = ShareLink.FirstPort(routes, false);
-            int media = ShareLink.FirstPort(routes, true);
-            json.Name("share").BeginObject();
-            json.Member("host", host == null ? string.Empty : host);
-            json.Member("hostSource", configured ? "configured" : reached ? "public" : "best-known");
-            json.Member("chatPort", chat);
-            json.Member("mediaPort", media);
-            if (host != null && host.Length > 0 && chat > 0 && media > 0)
+            RouteConfig[] routes = Open(config.Relay == null ? null : config.Relay.Routes, backend.Relay);
+            WriteShare(json, host == null ? string.Empty : host, configured ? "configured" : reached ? "public" : "best-known", routes);
+        }
+
+        // The configured routes minus those whose port the running relay could not open (443
+        // without the right to bind it, say): a link to a closed port helps no one. The page says
+        // why from relay.routes[].error.
+        private static RouteConfig[] Open(RouteConfig[] routes, RelayServer relay)
+        {
+            if (routes == null || relay == null)
             {
-                json.Member("link", ShareLink.Build(host, chat, media));
-            }
-            else
-            {
-                json.Name("link").Null();
+                return routes;
             }
 
+            RouteConfig[] open = new RouteConfig[routes.Length];
+            for (int i = 0; i < routes.Length; i++)
+            {
+                open[i] = routes[i];
+                for (int k = 0; open[i] != null && k < relay.RouteCount; k++)
+                {
+                    RouteListener listener = relay.GetListener(k);
+                    if (relay.GetRoute(k).ListenPort == open[i].ListenPort && !listener.IsListening && listener.Error != null)
+                    {
+                        open[i] = null;
+                    }
+                }
+            }
+
+            return open;
+        }
+
+        // "share": the first choice at the top (link, chatPort, mediaPort, tls: what API users have
+        // always read) and every choice, first first, in "links": TLS on (a chat route that takes
+        // the app's TLS off, the host's 443), then TLS off (a plain chat route). Both use the first
+        // media route. No host or no route of a kind: link null, links empty.
+        private static void WriteShare(JsonWriter json, string host, string source, RouteConfig[] routes)
+        {
+            int tlsChat = ShareLink.FirstChatPort(routes, true);
+            int plainChat = ShareLink.FirstChatPort(routes, false);
+            int media = ShareLink.FirstMediaPort(routes);
+            bool tls = tlsChat > 0;
+            int chat = tls ? tlsChat : plainChat;
+            bool linked = host.Length > 0 && chat > 0 && media > 0;
+            json.Name("share").BeginObject();
+            json.Member("host", host);
+            json.Member("hostSource", source);
+            json.Member("chatPort", chat);
+            json.Member("mediaPort", media);
+            json.Member("tls", tls);
+            json.Member("link", linked ? ShareLink.Build(host, chat, media, tls) : null);
+            json.Name("links").BeginArray();
+            if (linked)
+            {
+                WriteChoice(json, host, tlsChat, media, true);
+                WriteChoice(json, host, plainChat, media, false);
+            }
+
+            json.EndArray();
             json.EndObject();
+        }
+
+        private static void WriteChoice(JsonWriter json, string host, int chat, int media, bool tls)
+        {
+            if (chat > 0)
+            {
+                json.BeginObject().Member("tls", tls).Member("chatPort", chat).Member("mediaPort", media)
+                    .Member("link", ShareLink.Build(host, chat, media, tls)).EndObject();
+            }
         }
 
         private static void WriteRelay(JsonWriter json, RelayServer relay)
@@ -110,6 +160,7 @@ namespace Pigeon.Portal
                 json.Member("name", route.Name);
                 json.Member("port", route.ListenPort);
                 json.Member("kind", route.InspectsSni ? "media" : "chat");
+                json.Member("tls", route.TerminateTls);
                 json.Member("listening", listener.IsListening);
                 if (listener.Error != null && listener.Error.Length > 0)
                 {

@@ -290,7 +290,7 @@ namespace Pigeon.Sockets
             // by compiling against its source): read the four bytes. Called once per accepted
             // connection, not per read.
             byte[] b = address.GetAddressBytes();
-            return ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
+            return BigEndian.ReadUInt32(b, 0);
 #else
             // IPAddress.Address holds the four bytes in network order on a little-endian long:
             // 127.0.0.1 is 0x0100007F. It allocates nothing, unlike GetAddressBytes().

@@ -197,9 +197,12 @@
   }
 
   var reasons = {
-    full: 'relay full (all sessions busy)', helloTimeout: 'too slow to start', notTls: 'not TLS on a media port',
-    sniNotAllowed: 'asked for a server other than WhatsApp', malformed: 'malformed TLS', tlsOnChatPort: 'TLS on (app setting)',
-    closedEarly: 'closed before sending anything'
+    full: 'relay full (all sessions busy)', helloTimeout: 'too slow to start', notTls: 'not TLS on a TLS port',
+    sniNotAllowed: 'asked for a server other than WhatsApp', malformed: 'malformed TLS', tlsOnChatPort: 'TLS on (app setting) on a TLS-off chat port',
+    closedEarly: 'closed before sending anything', clientLimit: 'too many at once from one address',
+    evicted: 'idle connection closed to make room', tlsFailed: 'TLS handshake failed',
+    probe: 'web request on the TLS port (answered with a plain page)', badProxyHeader: 'no valid PROXY header from the load balancer',
+    notChatClient: 'not a WhatsApp chat client'
   };
 
   function bytes(n) {
@@ -240,31 +243,128 @@
       }
     }
     if (!any) { var none = document.createElement('li'); none.textContent = 'None'; list.appendChild(none); }
-    $('st-tls').hidden = !refusals.tlsOnChatPort;
-    renderReach(st.reach);
     var share = st.share || {};
-    var haveLink = !!share.link;
-    $('st-share').hidden = !haveLink;
-    $('st-noshare').hidden = haveLink;
-    if (haveLink) {
-      var a = $('st-link');
-      a.textContent = share.link;
-      a.href = share.link;
-      $('st-hand1').textContent = 'Proxy host: ' + share.host;
-      $('st-hand2').textContent = 'Chat port: ' + share.chatPort + ' · Media port: ' + share.mediaPort + ' · TLS: off';
-      $('st-hostnote').textContent = share.hostSource === 'configured'
-        ? 'This is the public host set in the settings.'
-        : share.hostSource === 'public'
-          ? 'This is the public address the router reports. It may change: a public host name (dynamic DNS) keeps the link working.'
-          : 'Guessed address (it may only work on this network): set a public host name in the settings to share the relay beyond it.';
-      drawQr(share.link);
-    }
+    var links = share.links || [];
+    var tlsLink = null;
+    for (var j = 0; j < links.length; j++) { if (links[j].tls) { tlsLink = links[j]; } }
+    $('st-tls').hidden = !refusals.tlsOnChatPort;
+    var plain = chatPorts(r.routes, false);
+    $('st-tls').textContent = tlsLink
+      ? 'Some people have TLS on in WhatsApp but use a chat port that takes TLS off' + (plain ? ' (' + plain + ')' : '')
+        + '. Give them the first link (TLS on, chat port ' + tlsLink.chatPort + '), or tell them to switch TLS off.'
+      : 'Some people have TLS on: tell them to switch TLS off in WhatsApp\'s proxy settings.';
+    renderReach(st.reach);
+    renderShare(share, links, r.routes || []);
+    renderCert(st.tls);
     if (!wasVisible) {
       refreshTimer = setInterval(function () {
         api('GET', '/api/status').then(function (res) { if (res.status === 200) { renderStatus(res.json); } });
       }, 5000);
     }
   }
+
+  // ---- share links (first choice first) --------------------------------------------------
+  var shareKey = '';
+
+  function chatPorts(routes, tls) {
+    var out = [];
+    for (var i = 0; routes && i < routes.length; i++) {
+      if (routes[i].kind === 'chat' && !!routes[i].tls === tls) { out.push(routes[i].port); }
+    }
+    return out.join(', ');
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text) { e.textContent = text; }
+    return e;
+  }
+
+  function renderShare(share, links, routes) {
+    var have = links.length > 0;
+    $('st-share').hidden = !have;
+    $('st-noshare').hidden = have;
+    var closed = [];
+    for (var i = 0; i < routes.length; i++) {
+      var rt = routes[i];
+      if (rt.error && !rt.listening) { closed.push((rt.kind === 'media' ? 'Media' : 'Chat') + ' port ' + rt.port + (rt.tls ? ' (TLS on)' : '') + ': ' + rt.error); }
+    }
+    $('st-closed').hidden = !closed.length;
+    $('st-closed').textContent = closed.length ? 'Not open, so not in the links: ' + closed.join('; ') + '.' : '';
+    if (!have) { shareKey = ''; return; }
+    $('st-hostnote').textContent = share.hostSource === 'configured'
+      ? 'This is the public host set in the settings.'
+      : share.hostSource === 'public'
+        ? 'This is the public address the router reports. It may change: a public host name (dynamic DNS) keeps the link working.'
+        : 'Guessed address (it may only work on this network): set a public host name in the settings to share the relay beyond it.';
+    var key = share.host;
+    for (i = 0; i < links.length; i++) { key += ' ' + links[i].link; }
+    if (key === shareKey) { return; }
+    shareKey = key;
+    $('st-share-intro').textContent = links.length > 1
+      ? 'Two ways in. Send both: WhatsApp users try the first, and the second if the first does not connect.'
+      : 'Send this link to someone who needs the relay:';
+    var box = $('st-links');
+    box.textContent = '';
+    for (i = 0; i < links.length; i++) { box.appendChild(choice(links[i], i, links.length, share.host)); }
+  }
+
+  function choice(l, i, count, host) {
+    var div = el('div', 'choice');
+    div.setAttribute('data-tls', l.tls ? 'on' : 'off');
+    div.appendChild(el('h4', '', (count > 1 ? (i === 0 ? 'First choice: ' : 'Second choice: ') : '')
+      + 'chat port ' + l.chatPort + ', TLS ' + (l.tls ? 'on' : 'off')));
+    var why = l.tls
+      ? 'Looks like an ordinary secure website (HTTPS), so it gets through where WhatsApp is blocked or slowed down.'
+        + (l.chatPort === 443 ? ' It is also what WhatsApp uses when someone types only the host.' : '')
+      : count > 1 ? 'The fallback, when the first does not connect. Easier for a censor to recognise as WhatsApp.' : '';
+    if (why) { div.appendChild(el('p', 'note', why)); }
+    var a = el('a', 'link', l.link);
+    a.rel = 'noreferrer';
+    a.href = l.link;
+    var p = el('p');
+    p.appendChild(a);
+    div.appendChild(p);
+    var canvas = el('canvas');
+    canvas.setAttribute('aria-label', 'QR code of the link with TLS ' + (l.tls ? 'on' : 'off'));
+    div.appendChild(canvas);
+    drawQr(canvas, l.link);
+    div.appendChild(el('p', '', 'Or enter it by hand in WhatsApp (Settings → Storage and data → Proxy):'));
+    div.appendChild(el('p', 'mono', 'Proxy host: ' + host));
+    div.appendChild(el('p', 'mono', 'Chat port: ' + l.chatPort + ' · Media port: ' + l.mediaPort));
+    div.appendChild(el('p', 'mono', 'TLS: ' + (l.tls ? 'on' : 'off')));
+    return div;
+  }
+
+  // ---- the TLS certificate ("tls" in /api/status) -------------------------------------------
+  function renderCert(c) {
+    $('st-cert').hidden = !c;
+    if (!c) { return; }
+    $('cert-name').textContent = c.name;
+    $('cert-sha').textContent = String(c.sha256).toUpperCase().replace(/(..)(?!$)/g, '$1:');
+    var days = Math.floor((Date.parse(c.notAfter) - Date.now()) / 86400000);
+    $('cert-until').textContent = String(c.notAfter).slice(0, 10)
+      + (days >= 0 ? ' (' + days + ' days left)' : ' (expired: WhatsApp does not mind, but a new one looks more ordinary)');
+    $('cert-made').textContent = c.made ? 'Pigeon (kept in its data folder)'
+      : 'the config\'s own files (relay.tlsCertificateFile): replace them there to change it';
+    $('cert-ask').hidden = !c.made;
+  }
+
+  $('cert-ask').addEventListener('click', function () {
+    $('cert-confirm').hidden = false;
+    $('cert-done').hidden = true;
+    $('cert-error').textContent = '';
+  });
+  $('cert-no').addEventListener('click', function () { $('cert-confirm').hidden = true; });
+  $('cert-yes').addEventListener('click', function () {
+    api('POST', '/api/tls/new-certificate', {}).then(function (res) {
+      $('cert-confirm').hidden = true;
+      if (res.status === 200) { renderCert(res.json.tls); $('cert-done').hidden = false; return; }
+      if (res.status === 401) { show('view-login'); return; }
+      $('cert-error').textContent = res.json.error || ('Error ' + res.status);
+    });
+  });
 
   // ---- reachability ("reach" in /api/status, docs/reachability.md) --------------------------
   var kinds = { 'public': 'public', cgnat: 'CGNAT: shared by the provider', 'private': 'private (behind another router)', unusable: 'not usable on the internet' };
@@ -333,8 +433,7 @@
     if (!ups.length) { item(list, 'none', '', 'not checked yet'); }
   }
 
-  function drawQr(text) {
-    var canvas = $('qr');
+  function drawQr(canvas, text) {
     if (canvas.getAttribute('data-text') === text || typeof qrcode !== 'function') { return; }
     var qr = qrcode(0, 'M');
     qr.addData(text);

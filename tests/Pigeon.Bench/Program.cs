@@ -383,29 +383,7 @@ namespace Pigeon.Bench
             }
 
             // Allocation through the TLS: status lines around one steady stream.
-            TimeSpan wait = TimeSpan.FromSeconds(5);
-            long bytes0 = 0, bytes1 = 0, alloc0 = 0, alloc1 = 0;
-            System.Threading.Thread measure = new System.Threading.Thread(() =>
-            {
-                System.Threading.Thread.Sleep(700);
-                JsonElement s0 = pigeon.NextStats(wait);
-                JsonElement s1 = s0;
-                for (int i = 0; i < Math.Max(2, (int)(seconds * 2)); i++)
-                {
-                    s1 = pigeon.NextStats(wait);
-                }
-
-                bytes0 = Moved(s0);
-                bytes1 = Moved(s1);
-                alloc0 = RelayAllocated(s0);
-                alloc1 = RelayAllocated(s1);
-            });
-            measure.Start();
-            TlsLoad.Throughput(pigeon.DiscardPort, discard, Math.Max(2, (int)(seconds * 2)) + 2.5, pigeon, out _);
-            measure.Join();
-            double mb = (bytes1 - bytes0) / 1048576.0;
-            result["pigeon_tls_alloc_mb_measured"] = Round(mb);
-            result["pigeon_tls_alloc_bytes_per_mb"] = mb > 0 ? Round((alloc1 - alloc0) / mb) : -1;
+            AllocationPerMB(pigeon, seconds, "pigeon_tls_", result, span => TlsLoad.Throughput(pigeon.DiscardPort, discard, span, pigeon, out _));
         }
 
         /// <summary>
@@ -457,33 +435,7 @@ namespace Pigeon.Bench
             JsonElement idle2 = pigeon.NextStats(wait);
             result[own + "alloc_bytes_idle_per_s"] = Round((RelayAllocated(idle2) - RelayAllocated(idle0)) / 2.0);
 
-            // Steady transfer on one long session: the first status line is taken after the
-            // session is set up (Throughput warms up first), the last before it ends.
-            long bytes0 = 0;
-            long bytes1 = 0;
-            long alloc0 = 0;
-            long alloc1 = 0;
-            System.Threading.Thread measure = new System.Threading.Thread(() =>
-            {
-                System.Threading.Thread.Sleep(700);
-                JsonElement s0 = pigeon.NextStats(wait);
-                JsonElement s1 = s0;
-                for (int i = 0; i < Math.Max(2, (int)(seconds * 2)); i++)
-                {
-                    s1 = pigeon.NextStats(wait);
-                }
-
-                bytes0 = Moved(s0);
-                bytes1 = Moved(s1);
-                alloc0 = RelayAllocated(s0);
-                alloc1 = RelayAllocated(s1);
-            });
-            measure.Start();
-            Load.Throughput(pigeon.DiscardPort, pigeon.Discard, 1, Math.Max(2, (int)(seconds * 2)) + 2.5);
-            measure.Join();
-            double mb = (bytes1 - bytes0) / 1048576.0;
-            result[prefix + "alloc_mb_measured"] = Round(mb);
-            result[prefix + "alloc_bytes_per_mb"] = mb > 0 ? Round((alloc1 - alloc0) / mb) : -1;
+            AllocationPerMB(pigeon, seconds, prefix, result, span => Load.Throughput(pigeon.DiscardPort, pigeon.Discard, 1, span));
 
             // Connection churn: what one relayed connection costs, the runtime's sockets included.
             System.Threading.Thread.Sleep(1500);
@@ -540,6 +492,39 @@ namespace Pigeon.Bench
             }
 
             return sweep;
+        }
+
+        /// <summary>
+        /// Bytes Pigeon allocates per MB it relays during one steady transfer: the first status
+        /// line is taken after the session is set up (the transfer warms up first), the last
+        /// before it ends. Sets PREFIX + "alloc_mb_measured" and PREFIX + "alloc_bytes_per_mb".
+        /// </summary>
+        private static void AllocationPerMB(PigeonRelay pigeon, double seconds, string prefix, Dictionary<string, object> result, Action<double> transfer)
+        {
+            TimeSpan wait = TimeSpan.FromSeconds(5);
+            int lines = Math.Max(2, (int)(seconds * 2));
+            long bytes0 = 0, bytes1 = 0, alloc0 = 0, alloc1 = 0;
+            System.Threading.Thread measure = new System.Threading.Thread(() =>
+            {
+                System.Threading.Thread.Sleep(700);
+                JsonElement s0 = pigeon.NextStats(wait);
+                JsonElement s1 = s0;
+                for (int i = 0; i < lines; i++)
+                {
+                    s1 = pigeon.NextStats(wait);
+                }
+
+                bytes0 = Moved(s0);
+                bytes1 = Moved(s1);
+                alloc0 = RelayAllocated(s0);
+                alloc1 = RelayAllocated(s1);
+            });
+            measure.Start();
+            transfer(lines + 2.5);
+            measure.Join();
+            double mb = (bytes1 - bytes0) / 1048576.0;
+            result[prefix + "alloc_mb_measured"] = Round(mb);
+            result[prefix + "alloc_bytes_per_mb"] = mb > 0 ? Round((alloc1 - alloc0) / mb) : -1;
         }
 
         private static long RelayAllocated(JsonElement stats)

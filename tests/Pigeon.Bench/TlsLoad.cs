@@ -24,60 +24,13 @@ namespace Pigeon.Bench
         /// </summary>
         public static double Handshakes(int port, int clients, double seconds, out long failures)
         {
-            bool stop = false;
-            long done = 0;
-            long failed = 0;
-            Thread[] threads = new Thread[clients];
-            for (int i = 0; i < clients; i++)
+            return Load.Cycles(clients, seconds, out failures, () =>
             {
-                threads[i] = new Thread(() =>
-                {
-                    byte[] opening = { (byte)'W', (byte)'A', 6, 5 };
-                    byte[] back = new byte[4];
-                    while (!Volatile.Read(ref stop))
-                    {
-                        try
-                        {
-                            using SslStream tls = Open(port);
-                            tls.Write(opening);
-                            if (ReadAll(tls, back))
-                            {
-                                Interlocked.Increment(ref done);
-                            }
-                            else
-                            {
-                                Interlocked.Increment(ref failed);
-                            }
-                        }
-                        catch (Exception e) when (e is IOException || e is SocketException || e is AuthenticationException)
-                        {
-                            Interlocked.Increment(ref failed);
-                            if (Program.Verbose)
-                            {
-                                Console.Error.WriteLine("TLS cycle failed: " + e.Message);
-                            }
-                        }
-                    }
-                }) { IsBackground = true };
-            }
-
-            Stopwatch watch = Stopwatch.StartNew();
-            foreach (Thread thread in threads)
-            {
-                thread.Start();
-            }
-
-            Thread.Sleep(TimeSpan.FromSeconds(seconds));
-            Volatile.Write(ref stop, true);
-            long count = Interlocked.Read(ref done);
-            double elapsed = watch.Elapsed.TotalSeconds;
-            foreach (Thread thread in threads)
-            {
-                thread.Join(6000);
-            }
-
-            failures = Interlocked.Read(ref failed);
-            return count / elapsed;
+                byte[] opening = { (byte)'W', (byte)'A', 6, 5 };
+                using SslStream tls = Open(port);
+                tls.Write(opening);
+                return ReadAll(tls, opening);
+            });
         }
 
         private static bool ReadAll(SslStream tls, byte[] buffer)

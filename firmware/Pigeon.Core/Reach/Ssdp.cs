@@ -162,7 +162,7 @@ namespace Pigeon.Reach
                     break;
                 }
 
-                string line = Pigeon.Tls.Ascii.GetString(buffer, lineStart, lineEnd - lineStart);
+                string line = Ascii.GetString(buffer, lineStart, lineEnd - lineStart);
                 int colon = line.IndexOf(':');
                 if (colon > 0)
                 {

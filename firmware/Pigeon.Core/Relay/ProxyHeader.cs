@@ -62,15 +62,12 @@ namespace Pigeon.Relay
 
             buffer[p++] = 0x21;
             buffer[p++] = 0x11;
-            buffer[p++] = 0x00;
-            buffer[p++] = 0x0C;
-            p = PutUInt(sourceAddress, buffer, p);
-            p = PutUInt(destinationAddress, buffer, p);
-            buffer[p++] = (byte)(sourcePort >> 8);
-            buffer[p++] = (byte)sourcePort;
-            buffer[p++] = (byte)(destinationPort >> 8);
-            buffer[p++] = (byte)destinationPort;
-            return p - offset;
+            BigEndian.WriteUInt16(buffer, p, 12);
+            BigEndian.WriteUInt32(buffer, p + 2, sourceAddress);
+            BigEndian.WriteUInt32(buffer, p + 6, destinationAddress);
+            BigEndian.WriteUInt16(buffer, p + 10, sourcePort);
+            BigEndian.WriteUInt16(buffer, p + 12, destinationPort);
+            return p + 14 - offset;
         }
 
         /// <summary>Writes the header of <paramref name="version"/> (1 or 2); 0 writes nothing.</summary>
@@ -82,15 +79,6 @@ namespace Pigeon.Relay
             }
 
             return version == 1 ? Write(sourceAddress, sourcePort, destinationAddress, destinationPort, buffer, offset) : 0;
-        }
-
-        private static int PutUInt(uint value, byte[] buffer, int p)
-        {
-            buffer[p] = (byte)(value >> 24);
-            buffer[p + 1] = (byte)(value >> 16);
-            buffer[p + 2] = (byte)(value >> 8);
-            buffer[p + 3] = (byte)value;
-            return p + 4;
         }
     }
 }

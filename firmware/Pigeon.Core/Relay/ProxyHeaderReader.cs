@@ -1,5 +1,6 @@
 using Pigeon.Net;
 using Pigeon.Tls;
+using Pigeon.Text;
 
 namespace Pigeon.Relay
 {
@@ -98,7 +99,7 @@ namespace Pigeon.Relay
 
             int versionCommand = b[offset + 12];
             int family = b[offset + 13];
-            int length = (b[offset + 14] << 8) | b[offset + 15];
+            int length = BigEndian.ReadUInt16(b, offset + 14);
             if ((versionCommand >> 4) != 2 || (versionCommand & 0x0F) > 1 || 16 + length > MaxV2Length)
             {
                 return Invalid;
@@ -118,10 +119,10 @@ namespace Pigeon.Relay
             if (proxy && family == 0x11)
             {
                 int p = offset + 16;
-                SourceAddress = GetUInt(b, p);
-                DestinationAddress = GetUInt(b, p + 4);
-                SourcePort = (b[p + 8] << 8) | b[p + 9];
-                DestinationPort = (b[p + 10] << 8) | b[p + 11];
+                SourceAddress = BigEndian.ReadUInt32(b, p);
+                DestinationAddress = BigEndian.ReadUInt32(b, p + 4);
+                SourcePort = BigEndian.ReadUInt16(b, p + 8);
+                DestinationPort = BigEndian.ReadUInt16(b, p + 10);
                 HasAddresses = true;
             }
 
@@ -258,9 +259,5 @@ namespace Pigeon.Relay
             return true;
         }
 
-        private static uint GetUInt(byte[] b, int p)
-        {
-            return ((uint)b[p] << 24) | ((uint)b[p + 1] << 16) | ((uint)b[p + 2] << 8) | b[p + 3];
-        }
     }
 }

@@ -6,12 +6,6 @@ namespace Pigeon.Relay
         /// <summary>The number of <see cref="RefusalReason"/> values.</summary>
         public const int Count = 13;
 
-        private static readonly string[] s_labels = new string[]
-        {
-            "full", "hello_timeout", "not_tls", "sni_not_allowed", "malformed", "tls_on_chat_port", "closed_early",
-            "client_limit", "evicted", "tls_failed", "probe", "bad_proxy_header", "not_chat_client",
-        };
-
         private static readonly string[] s_names = new string[]
         {
             "full", "helloTimeout", "notTls", "sniNotAllowed", "malformed", "tlsOnChatPort", "closedEarly",
@@ -21,13 +15,31 @@ namespace Pigeon.Relay
         /// <summary>The camelCase name of a reason, as the status JSON uses it ("sniNotAllowed").</summary>
         public static string Name(int reason)
         {
-            return reason >= 0 && reason < s_names.Length ? s_names[reason] : "reason" + reason.ToString();
+            return reason >= 0 && reason < s_names.Length ? s_names[reason] : "reason_" + reason.ToString();
         }
 
-        /// <summary>The snake_case label of a reason ("sni_not_allowed"); "reason_N" for an unknown value.</summary>
+        /// <summary>
+        /// The snake_case label of a reason for /metrics ("sni_not_allowed"), made from its
+        /// camelCase name; "reason_N" for an unknown value. Made at each scrape, never on the data path.
+        /// </summary>
         public static string Label(int reason)
         {
-            return reason >= 0 && reason < s_labels.Length ? s_labels[reason] : "reason_" + reason.ToString();
+            string name = Name(reason);
+            char[] label = new char[name.Length * 2];
+            int n = 0;
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                if (c >= 'A' && c <= 'Z')
+                {
+                    label[n++] = '_';
+                    c = (char)(c + ('a' - 'A'));
+                }
+
+                label[n++] = c;
+            }
+
+            return new string(label, 0, n);
         }
     }
 }

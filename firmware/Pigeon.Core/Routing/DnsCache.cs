@@ -1,5 +1,6 @@
 using Pigeon.Net;
 using Pigeon.Tls;
+using Pigeon.Text;
 
 namespace Pigeon.Routing
 {

@@ -1,4 +1,5 @@
 using Pigeon.Tls;
+using Pigeon.Text;
 
 namespace Pigeon.Routing
 {

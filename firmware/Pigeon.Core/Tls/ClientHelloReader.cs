@@ -1,3 +1,5 @@
+using Pigeon.Net;
+
 namespace Pigeon.Tls
 {
     /// <summary>
@@ -516,7 +518,7 @@ namespace Pigeon.Tls
                 return false;
             }
 
-            int length = (_buffer[_pos + 3] << 8) | _buffer[_pos + 4];
+            int length = BigEndian.ReadUInt16(_buffer, _pos + 3);
             if (length == 0 || length > MaxRecordLength)
             {
                 _stop = StopMalformed; // RFC 8446 §5.1: no empty handshake fragments

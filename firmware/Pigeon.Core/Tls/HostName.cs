@@ -1,4 +1,5 @@
 using Pigeon.Net;
+using Pigeon.Text;
 
 namespace Pigeon.Tls
 {

@@ -10,7 +10,7 @@ namespace Pigeon.Host.Pump
     /// ClientHello admission looked at), then the socket itself: what SslStream needs to run the
     /// handshake the relay has already started reading. Writes go straight to the socket.
     /// </summary>
-    internal sealed class PrefixedStream : Stream
+    internal sealed class PrefixedStream : ForwardStream
     {
         private readonly byte[] _prefix;
         private readonly Stream _inner;
@@ -24,20 +24,6 @@ namespace Pigeon.Host.Pump
 
         /// <summary>True once the socket side ended (0 bytes: the peer closed) or failed (reset).</summary>
         public bool PeerGone { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -108,10 +94,6 @@ namespace Pigeon.Host.Pump
         {
             return _inner.FlushAsync(cancellationToken);
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -44,27 +44,13 @@ namespace Pigeon.Host.Tls
         }
 
         /// <summary>A blocking <see cref="Stream"/> over an <see cref="IConnection"/> (what SslStream reads and writes).</summary>
-        private sealed class ConnectionStream : Stream
+        private sealed class ConnectionStream : ForwardStream
         {
             private readonly IConnection _connection;
 
             public ConnectionStream(IConnection connection)
             {
                 _connection = connection;
-            }
-
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => true;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position
-            {
-                get => throw new NotSupportedException();
-                set => throw new NotSupportedException();
             }
 
             public override int Read(byte[] buffer, int offset, int count)
@@ -91,13 +77,6 @@ namespace Pigeon.Host.Tls
                 }
             }
 
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
         }
 
         /// <summary>The decrypted stream as an <see cref="IConnection"/>, for the blocking pump.</summary>

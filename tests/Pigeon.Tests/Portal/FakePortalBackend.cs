@@ -17,12 +17,18 @@ namespace Pigeon.Tests.Portal
 
         /// <summary>A board's defaults in an empty memory store.</summary>
         public FakePortalBackend()
-            : this(new MemoryFileStore())
+            : this(new MemoryFileStore(), true)
         {
         }
 
-        private FakePortalBackend(MemoryFileStore files)
-            : base(new ConfigStore(files, true), new TestPasswordHasher())
+        /// <summary>A board's (<paramref name="device"/>) or a host's defaults in an empty memory store.</summary>
+        public FakePortalBackend(bool device)
+            : this(new MemoryFileStore(), device)
+        {
+        }
+
+        private FakePortalBackend(MemoryFileStore files, bool device)
+            : base(new ConfigStore(files, device), new TestPasswordHasher())
         {
             Files = files;
             Store.Load();

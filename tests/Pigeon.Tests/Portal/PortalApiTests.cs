@@ -12,110 +12,13 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Pigeon.Tests.Portal
 {
+    // Inside the namespace: Json and Text would otherwise name the namespaces Pigeon.Json and Pigeon.Text.
+    using static PortalCalls;
+
     /// <summary>Every API route: auth, CSRF, redaction, validation errors, rate limiting.</summary>
     [TestClass]
     public class PortalApiTests
     {
-        private const string Password = "correct horse";
-
-        private static HttpResponse Call(PortalApi api, string method, string path, string body, string cookie, string csrf, string extraHeaders)
-        {
-            string head = method + " " + path + " HTTP/1.1\r\nHost: 192.168.4.1\r\n";
-            if (body != null)
-            {
-                head += "Content-Type: application/json\r\nContent-Length: " + Utf8.ByteCount(body).ToString() + "\r\n";
-            }
-
-            if (cookie != null)
-            {
-                head += "Cookie: " + cookie + "\r\n";
-            }
-
-            if (csrf != null)
-            {
-                head += "X-CSRF-Token: " + csrf + "\r\n";
-            }
-
-            if (extraHeaders != null)
-            {
-                head += extraHeaders;
-            }
-
-            head += "\r\n";
-            ScriptedConnection c = new ScriptedConnection(0).Then(Bytes.Ascii(head));
-            if (body != null)
-            {
-                c.Then(Utf8.GetBytes(body));
-            }
-
-            HttpRequest request = new HttpRequest();
-            Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(c, request));
-            HttpResponse response = new HttpResponse();
-            api.Handle(request, response);
-            return response;
-        }
-
-        private static HttpResponse PostBytes(PortalApi api, string path, byte[] body, string cookie, string csrf)
-        {
-            string head = "POST " + path + " HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.Length.ToString() + "\r\nCookie: " + cookie + "\r\nX-CSRF-Token: " + csrf + "\r\n\r\n";
-            ScriptedConnection c = new ScriptedConnection(0).Then(Bytes.Ascii(head)).Then(body);
-            HttpRequest request = new HttpRequest();
-            Assert.AreEqual((int)HttpReadResult.Ok, (int)HttpRequestReader.Read(c, request));
-            HttpResponse response = new HttpResponse();
-            api.Handle(request, response);
-            return response;
-        }
-
-        private static HttpResponse Get(PortalApi api, string path, string cookie)
-        {
-            return Call(api, "GET", path, null, cookie, null, null);
-        }
-
-        private static HttpResponse Post(PortalApi api, string path, string body, string cookie, string csrf)
-        {
-            return Call(api, "POST", path, body, cookie, csrf, null);
-        }
-
-        private static string Text(HttpResponse response)
-        {
-            return Utf8.Decode(response.Body, 0, response.BodyLength);
-        }
-
-        private static JsonNode Json(HttpResponse response)
-        {
-            JsonError error;
-            JsonNode node = JsonReader.Parse(response.Body, 0, response.BodyLength, 8, out error);
-            Assert.IsNotNull(node, Text(response));
-            return node;
-        }
-
-        private static int Int(JsonNode number)
-        {
-            int value;
-            Assert.IsTrue(number.TryGetInt(out value), number.Text);
-            return value;
-        }
-
-        private static string CookieOf(HttpResponse response)
-        {
-            string set = response.SetCookie;
-            return set.Substring(0, set.IndexOf(';'));
-        }
-
-        private static PortalApi NewApi(FakePortalBackend backend)
-        {
-            return new PortalApi(backend, backend, backend);
-        }
-
-        /// <summary>Sets the first password; returns "cookie|csrf".</summary>
-        private static string[] SetUp(PortalApi api)
-        {
-            HttpResponse r = Post(api, "/api/admin-password", "{\"password\":\"" + Password + "\"}", null, null);
-            Assert.AreEqual(200, r.Status);
-            return new string[] { CookieOf(r), Json(r).Get("csrf").Text };
-        }
-
         [TestMethod]
         public void Status_BeforePassword_IsOpenAndSaysSo()
         {
@@ -508,6 +411,30 @@ namespace Pigeon.Tests.Portal
             Assert.AreEqual("g.whatsapp.net", c.Relay.Routes[2].UpstreamHost);
             Assert.AreEqual(587, c.Relay.Routes[3].ListenPort);
             Assert.IsTrue(c.Relay.Routes[3].AllowedSni.Length > 0);
+        }
+
+        [TestMethod]
+        public void Config_PortsInAnotherOrder_EachPortKeepsItsRoute()
+        {
+            // The host's defaults: chat 443 terminates TLS, 5222 is plain. Typing the ports the
+            // other way round must not move TLS to 5222.
+            FakePortalBackend b = new FakePortalBackend(false);
+            PortalApi api = NewApi(b);
+            string[] s = SetUp(api);
+            Assert.AreEqual(200, Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[5222,443]}}", s[0], s[1]).Status);
+            RouteConfig[] routes = b.Stored.Relay.Routes;
+            Assert.AreEqual(5222, routes[0].ListenPort);
+            Assert.IsFalse(routes[0].TerminateTls, "5222 stays plain");
+            Assert.AreEqual(443, routes[1].ListenPort);
+            Assert.IsTrue(routes[1].TerminateTls, "443 keeps its TLS");
+
+            // A new port takes over the route whose port is gone (5222's settings), 443 stays.
+            Assert.AreEqual(200, Post(api, "/api/config", "{\"relay\":{\"chatPorts\":[443,5223]}}", s[0], s[1]).Status);
+            routes = b.Stored.Relay.Routes;
+            Assert.IsTrue(routes[0].TerminateTls);
+            Assert.AreEqual(5223, routes[1].ListenPort);
+            Assert.IsFalse(routes[1].TerminateTls);
+            Assert.AreEqual("chat-5223", routes[1].Name);
         }
 
         [TestMethod]

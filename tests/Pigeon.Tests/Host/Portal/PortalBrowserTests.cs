@@ -1,10 +1,15 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using OpenQA.Selenium;
+using Pigeon.Tests.Host.Relay;
 using ZXing;
 using ZXing.Common;
 
@@ -74,7 +79,7 @@ namespace Pigeon.Tests.Host.Portal
             // Status with the share link
             b.WaitVisible("#view-status");
             string link = "https://wa.me/proxy?host=relay.example.org&chatPort=5222&mediaPort=7777&chatTLS=false";
-            b.WaitUntil(d => d.FindElement(By.Id("st-link")).Text == link, "share link shown");
+            b.WaitUntil(d => LinkTexts(d) == link, "share link shown");
             b.Screenshot("04-status-after-setup");
             b.AssertNoHorizontalScroll("status");
             b.AssertNoConsoleErrors("first run");
@@ -140,18 +145,117 @@ namespace Pigeon.Tests.Host.Portal
             b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
             b.WaitVisible("#view-status");
             string link = "https://wa.me/proxy?host=relay.example.org&chatPort=" + ChatPort(host) + "&mediaPort=" + MediaPort(host) + "&chatTLS=false";
-            b.WaitUntil(d => d.FindElement(By.Id("st-link")).Text == link, "share link");
-            Assert.AreEqual(link, b.Driver.FindElement(By.Id("st-link")).GetAttribute("href"));
-            StringAssert.Contains(b.Driver.FindElement(By.Id("st-hand1")).Text, "relay.example.org");
-            StringAssert.Contains(b.Driver.FindElement(By.Id("st-hand2")).Text, "TLS: off");
-            b.WaitUntil(d => ((IJavaScriptExecutor)d).ExecuteScript("return document.getElementById('qr').getAttribute('data-text');") as string == link, "QR drawn");
+            b.WaitUntil(d => LinkTexts(d) == link, "share link");
+            IWebElement choice = b.Driver.FindElement(By.CssSelector("#st-links .choice"));
+            Assert.AreEqual(link, choice.FindElement(By.CssSelector("a.link")).GetAttribute("href"));
+            string hand = choice.Text;
+            StringAssert.Contains(hand, "Proxy host: relay.example.org");
+            StringAssert.Contains(hand, "TLS: off");
+            Assert.IsFalse(hand.Contains("First choice"), "one link: no choices to rank");
+            b.WaitUntil(d => ((IJavaScriptExecutor)d).ExecuteScript("return document.querySelector('#st-links canvas').getAttribute('data-text');") as string == link, "QR drawn");
             b.Screenshot("07-status-share-link-and-qr");
             b.AssertNoHorizontalScroll("status");
 
             // Read the canvas pixels and decode them: the QR must carry exactly the link.
+            Assert.AreEqual(link, DecodeQr(b, choice.FindElement(By.TagName("canvas"))));
+        }
+
+        [TestMethod]
+        public void Status_TlsAndPlainLinks_InOrderWithQr_CertificateAndItsRenewal()
+        {
+            using PortalTestHost host = new PortalTestHost(tlsChat: true);
+            SetPasswordAndPublicHost(host);
+            // A phone with TLS on at the plain chat port, and a prober's web request inside TLS.
+            RefuseTlsOnPlainPort(host.ChatPort);
+            Probe(host.TlsPort);
+            using BrowserSession b = BrowserSession.Start();
+            LogIn(b, host);
+
+            string tls = "https://wa.me/proxy?host=relay.example.org&chatPort=" + host.TlsPort + "&mediaPort=" + host.MediaPort + "&chatTLS=true";
+            string plain = "https://wa.me/proxy?host=relay.example.org&chatPort=" + host.ChatPort + "&mediaPort=" + host.MediaPort + "&chatTLS=false";
+            b.WaitUntil(d => LinkTexts(d) == tls + " " + plain, "both links, TLS first");
+            var choices = b.Driver.FindElements(By.CssSelector("#st-links .choice"));
+            Assert.AreEqual("on", choices[0].GetAttribute("data-tls"));
+            StringAssert.StartsWith(choices[0].FindElement(By.TagName("h4")).Text, "First choice: chat port " + host.TlsPort + ", TLS on");
+            StringAssert.Contains(choices[0].Text, "ordinary secure website (HTTPS)");
+            StringAssert.Contains(choices[0].Text, "Proxy host: relay.example.org");
+            StringAssert.Contains(choices[0].Text, "Chat port: " + host.TlsPort + " · Media port: " + host.MediaPort);
+            StringAssert.Contains(choices[0].Text, "TLS: on");
+            Assert.AreEqual("off", choices[1].GetAttribute("data-tls"));
+            StringAssert.StartsWith(choices[1].FindElement(By.TagName("h4")).Text, "Second choice: chat port " + host.ChatPort + ", TLS off");
+            StringAssert.Contains(choices[1].Text, "when the first does not connect");
+            StringAssert.Contains(choices[1].Text, "Chat port: " + host.ChatPort + " · Media port: " + host.MediaPort);
+            StringAssert.Contains(choices[1].Text, "TLS: off");
+            b.WaitUntil(d => ((IJavaScriptExecutor)d).ExecuteScript("return document.querySelectorAll('#st-links canvas[data-text]').length;") is long n && n == 2, "both QR codes drawn");
+            Assert.AreEqual(tls, DecodeQr(b, choices[0].FindElement(By.TagName("canvas"))));
+            Assert.AreEqual(plain, DecodeQr(b, choices[1].FindElement(By.TagName("canvas"))));
+
+            // The refusals, in words, and the hint for TLS on the plain port points to the TLS link.
+            b.WaitUntil(d => d.FindElement(By.Id("st-refusals")).Text.Contains("web request on the TLS port"), "probe counted");
+            string refusals = b.Driver.FindElement(By.Id("st-refusals")).Text;
+            StringAssert.Contains(refusals, "TLS on (app setting) on a TLS-off chat port: 1");
+            StringAssert.Contains(refusals, "web request on the TLS port (answered with a plain page): 1");
+            string hint = b.WaitVisible("#st-tls").Text;
+            StringAssert.Contains(hint, "chat port that takes TLS off (" + host.ChatPort + ")");
+            StringAssert.Contains(hint, "first link (TLS on, chat port " + host.TlsPort + ")");
+
+            // The certificate: name, fingerprint as openssl prints it, expiry.
+            b.WaitVisible("#st-cert");
+            Assert.AreEqual(host.App.Tls.Name, b.Driver.FindElement(By.Id("cert-name")).Text);
+            Assert.AreEqual(Colons(host.App.Tls.Fingerprint), b.Driver.FindElement(By.Id("cert-sha")).Text);
+            StringAssert.StartsWith(b.Driver.FindElement(By.Id("cert-until")).Text, host.App.Tls.Certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd") + " (");
+            b.Driver.ExecuteScript("document.getElementById('st-links').scrollIntoView();");
+            b.Screenshot("11-status-tls-and-plain-links");
+            b.AssertNoHorizontalScroll("two links");
+
+            // New certificate: nothing before the confirmation, Cancel changes nothing.
+            string first = host.App.Tls.Fingerprint;
+            b.Driver.ExecuteScript("document.getElementById('st-cert').scrollIntoView();");
+            b.Driver.FindElement(By.Id("cert-ask")).Click();
+            IWebElement confirm = b.WaitVisible("#cert-confirm");
+            StringAssert.Contains(confirm.Text, "WhatsApp does not pin the certificate");
+            b.Screenshot("12-new-certificate-confirmation");
+            b.AssertNoHorizontalScroll("certificate");
+            b.Driver.FindElement(By.Id("cert-no")).Click();
+            Assert.IsFalse(confirm.Displayed);
+            Assert.AreEqual(first, host.App.Tls.Fingerprint, "cancel makes nothing");
+            b.Driver.FindElement(By.Id("cert-ask")).Click();
+            b.WaitVisible("#cert-confirm");
+            b.Driver.FindElement(By.Id("cert-yes")).Click();
+            b.WaitVisible("#cert-done");
+            Assert.AreNotEqual(first, host.App.Tls.Fingerprint, "a new certificate");
+            b.WaitUntil(d => d.FindElement(By.Id("cert-sha")).Text == Colons(host.App.Tls.Fingerprint), "the page shows the new fingerprint");
+            Assert.AreEqual(host.App.Tls.Name, b.Driver.FindElement(By.Id("cert-name")).Text);
+            b.AssertNoConsoleErrors("two links and the certificate");
+        }
+
+        /// <summary>Opens the page and logs in; the status view is showing.</summary>
+        private static void LogIn(BrowserSession b, PortalTestHost host)
+        {
+            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            b.WaitVisible("#view-login");
+            b.Type("login-password", AdminPassword);
+            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
+            b.WaitVisible("#view-status");
+        }
+
+        /// <summary>The share links on the page, in order, separated by spaces.</summary>
+        private static string LinkTexts(IWebDriver d)
+        {
+            return string.Join(" ", d.FindElements(By.CssSelector("#st-links .choice a.link")).Select(a => a.Text));
+        }
+
+        private static string Colons(string hex)
+        {
+            return string.Join(":", Enumerable.Range(0, hex.Length / 2).Select(i => hex.Substring(i * 2, 2).ToUpperInvariant()));
+        }
+
+        /// <summary>Reads a canvas's pixels and decodes the QR code in them (ZXing).</summary>
+        private static string DecodeQr(BrowserSession b, IWebElement canvas)
+        {
             string base64 = (string)b.Driver.ExecuteScript(
-                "var c = document.getElementById('qr'); var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-                + "var s = ''; for (var i = 0; i < d.length; i++) { s += String.fromCharCode(d[i]); } return c.width + ':' + btoa(s);");
+                "var c = arguments[0]; var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + "var s = ''; for (var i = 0; i < d.length; i++) { s += String.fromCharCode(d[i]); } return c.width + ':' + btoa(s);", canvas);
             int colon = base64.IndexOf(':');
             int width = int.Parse(base64.Substring(0, colon));
             byte[] rgba = Convert.FromBase64String(base64.Substring(colon + 1));
@@ -159,7 +263,32 @@ namespace Pigeon.Tests.Host.Portal
             Result result = new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
                 new System.Collections.Generic.Dictionary<DecodeHintType, object> { { DecodeHintType.POSSIBLE_FORMATS, new[] { BarcodeFormat.QR_CODE } }, { DecodeHintType.TRY_HARDER, true } });
             Assert.IsNotNull(result, "the QR code did not decode");
-            Assert.AreEqual(link, result.Text);
+            return result.Text;
+        }
+
+        // A WhatsApp app with "use TLS" on at a plain chat port: refused (tlsOnChatPort).
+        private static void RefuseTlsOnPlainPort(int port)
+        {
+            using Socket raw = LoopbackRig.Connect(port);
+            try
+            {
+                using SslStream client = LoopbackRig.TlsClient(raw, "g.whatsapp.net");
+                Assert.Fail("a plain chat port finished a TLS handshake");
+            }
+            catch (Exception e) when (e is IOException || e is AuthenticationException)
+            {
+                // refused: what the count is for
+            }
+        }
+
+        // A prober's web request inside TLS: answered with the decoy page (probe), never relayed.
+        private static void Probe(int port)
+        {
+            using Socket raw = LoopbackRig.Connect(port);
+            using SslStream client = LoopbackRig.TlsClient(raw, "example.org");
+            client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"));
+            using StreamReader reader = new StreamReader(client, Encoding.ASCII);
+            StringAssert.StartsWith(reader.ReadLine(), "HTTP/1.1 ");
         }
 
         [TestMethod]
@@ -168,11 +297,7 @@ namespace Pigeon.Tests.Host.Portal
             using PortalTestHost host = new PortalTestHost();
             SetPasswordAndPublicHost(host);
             using BrowserSession b = BrowserSession.Start();
-            b.Driver.Navigate().GoToUrl(host.BaseUrl);
-            b.WaitVisible("#view-login");
-            b.Type("login-password", AdminPassword);
-            b.Driver.FindElement(By.CssSelector("#form-login button[type=submit]")).Click();
-            b.WaitVisible("#view-status");
+            LogIn(b, host);
             b.Driver.FindElement(By.Id("to-settings")).Click();
             b.WaitVisible("#view-settings");
             Assert.AreEqual("relay.example.org", b.Driver.FindElement(By.Id("set-host")).GetAttribute("value"));

@@ -17,17 +17,25 @@ namespace Pigeon.Tests.Host.Portal
     {
         private readonly HostApp _app;
 
-        public PortalTestHost(bool withDns = false, string fakeWifiJson = null)
+        /// <summary>
+        /// <paramref name="tlsChat"/> puts a chat route that takes the app's TLS off (terminateTls,
+        /// on 127.0.0.1) before the plain one; <paramref name="relayFields"/> are more members of the
+        /// "relay" object (JSON text ending with a comma); <paramref name="tlsPort"/> the TLS route's
+        /// port (0: a free one).
+        /// </summary>
+        public PortalTestHost(bool withDns = false, string fakeWifiJson = null, bool tlsChat = false, string relayFields = null, int tlsPort = 0)
         {
             DataDir = Path.Combine(Path.GetTempPath(), "pigeon-portal-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(DataDir);
             PortalPort = FreeTcpPort();
-            int chat = FreeTcpPort();
-            int media = FreeTcpPort();
+            ChatPort = FreeTcpPort();
+            MediaPort = FreeTcpPort();
+            TlsPort = !tlsChat ? 0 : tlsPort > 0 ? tlsPort : FreeTcpPort();
             File.WriteAllText(ConfigPath,
-                "{\"relay\":{\"routes\":["
-                + "{\"name\":\"chat-" + chat + "\",\"listenPort\":" + chat + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9},"
-                + "{\"name\":\"media-" + media + "\",\"listenPort\":" + media + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"allowedSni\":[\"whatsapp.net\",\"*.whatsapp.net\"]}]},"
+                "{\"relay\":{" + relayFields + "\"routes\":["
+                + (tlsChat ? "{\"name\":\"chat-tls\",\"listenAddress\":\"127.0.0.1\",\"listenPort\":" + TlsPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"terminateTls\":true}," : string.Empty)
+                + "{\"name\":\"chat-" + ChatPort + "\",\"listenPort\":" + ChatPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9},"
+                + "{\"name\":\"media-" + MediaPort + "\",\"listenPort\":" + MediaPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"allowedSni\":[\"whatsapp.net\",\"*.whatsapp.net\"]}]},"
                 + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + PortalPort + "}}");
             HostOptions options = new HostOptions { DataDir = DataDir, DnsPort = withDns ? 0 : -1 };
             if (fakeWifiJson != null)
@@ -36,7 +44,7 @@ namespace Pigeon.Tests.Host.Portal
                 File.WriteAllText(options.FakeWifiPath, fakeWifiJson);
             }
 
-            _app = new HostApp(options, new SilentLog());
+            _app = new HostApp(options, Log);
             List<string> errors = new List<string>();
             Assert.IsTrue(_app.Load(errors), string.Join("; ", errors));
             _app.Start();
@@ -44,6 +52,19 @@ namespace Pigeon.Tests.Host.Portal
         }
 
         public string DataDir { get; }
+
+        /// <summary>Every line the host logged.</summary>
+        public RecordingLog Log { get; } = new RecordingLog();
+
+        /// <summary>The host app (its relay and certificate).</summary>
+        public HostApp App => _app;
+
+        public int ChatPort { get; }
+
+        public int MediaPort { get; }
+
+        /// <summary>The terminateTls chat route's port (0 without one).</summary>
+        public int TlsPort { get; }
 
         public string ConfigPath => Path.Combine(DataDir, "config.json");
 
@@ -75,14 +96,33 @@ namespace Pigeon.Tests.Host.Portal
             return port;
         }
 
-        private sealed class SilentLog : ILog
+        /// <summary>Keeps every line (a test reads them for secrets); warnings also go to stderr.</summary>
+        internal sealed class RecordingLog : ILog
         {
+            private readonly List<string> _lines = new List<string>();
+
+            public string[] Lines
+            {
+                get
+                {
+                    lock (_lines)
+                    {
+                        return _lines.ToArray();
+                    }
+                }
+            }
+
             public void Info(string message)
             {
+                lock (_lines)
+                {
+                    _lines.Add(message);
+                }
             }
 
             public void Warn(string message)
             {
+                Info(message);
                 Console.Error.WriteLine("host warning: " + message);
             }
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -169,6 +170,47 @@ namespace Pigeon.Tests.Host.Relay
             }
 
             return data;
+        }
+
+        /// <summary>Writes <paramref name="count"/> deterministic bytes and returns their SHA-256.</summary>
+        public static byte[] SendPattern(Stream s, int count, int seed)
+        {
+            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] chunk = new byte[64 * 1024];
+            new Random(seed).NextBytes(chunk);
+            int sent = 0;
+            while (sent < count)
+            {
+                int n = Math.Min(chunk.Length, count - sent);
+                chunk[0] = (byte)(sent >> 16); // vary the chunks so reordering would show
+                s.Write(chunk, 0, n);
+                hash.AppendData(chunk, 0, n);
+                sent += n;
+            }
+
+            s.Flush();
+            return hash.GetHashAndReset();
+        }
+
+        /// <summary>Reads exactly <paramref name="count"/> bytes and returns their SHA-256.</summary>
+        public static byte[] ReceiveHash(Stream s, int count)
+        {
+            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] buffer = new byte[64 * 1024];
+            int got = 0;
+            while (got < count)
+            {
+                int n = s.Read(buffer, 0, Math.Min(buffer.Length, count - got));
+                if (n == 0)
+                {
+                    throw new EndOfStreamException("closed after " + got + " bytes");
+                }
+
+                hash.AppendData(buffer, 0, n);
+                got += n;
+            }
+
+            return hash.GetHashAndReset();
         }
 
         public static X509Certificate2 Certificate()

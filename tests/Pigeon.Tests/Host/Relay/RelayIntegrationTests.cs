@@ -22,46 +22,6 @@ namespace Pigeon.Tests.Host.Relay
     {
         private const int FiftyMegabytes = 50 * 1024 * 1024;
 
-        /// <summary>Writes <paramref name="count"/> deterministic bytes and returns their SHA-256.</summary>
-        private static byte[] SendPattern(Stream s, int count, int seed)
-        {
-            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            byte[] chunk = new byte[64 * 1024];
-            new Random(seed).NextBytes(chunk);
-            int sent = 0;
-            while (sent < count)
-            {
-                int n = Math.Min(chunk.Length, count - sent);
-                chunk[0] = (byte)(sent >> 16); // vary the chunks so reordering would show
-                s.Write(chunk, 0, n);
-                hash.AppendData(chunk, 0, n);
-                sent += n;
-            }
-
-            s.Flush();
-            return hash.GetHashAndReset();
-        }
-
-        private static byte[] ReceiveHash(Stream s, int count)
-        {
-            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            byte[] buffer = new byte[64 * 1024];
-            int got = 0;
-            while (got < count)
-            {
-                int n = s.Read(buffer, 0, Math.Min(buffer.Length, count - got));
-                if (n == 0)
-                {
-                    throw new EndOfStreamException("closed after " + got + " bytes");
-                }
-
-                hash.AppendData(buffer, 0, n);
-                got += n;
-            }
-
-            return hash.GetHashAndReset();
-        }
-
         /// <summary>A TLS server that swaps <paramref name="count"/> bytes each way with one client.</summary>
         private static Task<(byte[] received, byte[] sent)> TlsExchangeServer(System.Net.Sockets.TcpListener upstream, int count)
         {

@@ -73,10 +73,10 @@ namespace Pigeon.Tests.Host.Relay
 
                 const int Size = 1024 * 1024;
                 using NetworkStream upStream = new NetworkStream(up, false);
-                Task<byte[]> fromClient = Task.Run(() => Hash(upStream, Size));
-                Task<byte[]> toUpstream = Task.Run(() => Pattern(client, Size, 1));
-                Task<byte[]> toClient = Task.Run(() => Pattern(upStream, Size, 2));
-                byte[] atClient = Hash(client, Size);
+                Task<byte[]> fromClient = Task.Run(() => ReceiveHash(upStream, Size));
+                Task<byte[]> toUpstream = Task.Run(() => SendPattern(client, Size, 1));
+                Task<byte[]> toClient = Task.Run(() => SendPattern(upStream, Size, 2));
+                byte[] atClient = ReceiveHash(client, Size);
                 CollectionAssert.AreEqual(toUpstream.Result, fromClient.Result, "client -> upstream intact");
                 CollectionAssert.AreEqual(toClient.Result, atClient, "upstream -> client intact, encrypted again");
                 Assert.AreEqual(0, relay.SnapshotTotal().RefusedTotal);
@@ -329,41 +329,7 @@ namespace Pigeon.Tests.Host.Relay
             }
         }
 
-        private static byte[] Pattern(Stream s, int count, int seed)
-        {
-            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            byte[] chunk = new byte[16384];
-            new Random(seed).NextBytes(chunk);
-            for (int sent = 0; sent < count; sent += chunk.Length)
-            {
-                chunk[0] = (byte)(sent >> 14);
-                s.Write(chunk, 0, chunk.Length);
-                hash.AppendData(chunk);
-            }
 
-            s.Flush();
-            return hash.GetHashAndReset();
-        }
-
-        private static byte[] Hash(Stream s, int count)
-        {
-            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            byte[] buffer = new byte[16384];
-            int got = 0;
-            while (got < count)
-            {
-                int n = s.Read(buffer, 0, Math.Min(buffer.Length, count - got));
-                if (n == 0)
-                {
-                    throw new EndOfStreamException("closed after " + got);
-                }
-
-                hash.AppendData(buffer, 0, n);
-                got += n;
-            }
-
-            return hash.GetHashAndReset();
-        }
 
         private static byte[] ReadAll(Stream s)
         {

@@ -1,4 +1,4 @@
-namespace Pigeon.Tls
+namespace Pigeon.Text
 {
     /// <summary>
     /// ASCII text to bytes and back. nanoFramework's mscorlib has no Encoding (it lives in a
