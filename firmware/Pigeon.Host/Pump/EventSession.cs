@@ -30,6 +30,9 @@ namespace Pigeon.Host.Pump
         private readonly EventRelay _owner;
         private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // PROXY header, decoy head
         private readonly Action _onRunCompleted;
+        /// <summary>How much one direction moves before it lets other sessions have the event loop (see PumpAsync).</summary>
+        private const int YieldBytes = 256 * 1024;
+
         private static readonly Func<object, bool> s_lookup = state => ((EventSession)state).LookupTarget();
         private readonly SocketOperation _forwardOp = new SocketOperation();
         private readonly SocketOperation _backwardOp = new SocketOperation();
@@ -370,6 +373,7 @@ namespace Pigeon.Host.Pump
         {
             BufferPool pool = _owner.Pool;
             byte[] buffer = null;
+            int burst = 0; // bytes moved since this pump last let the event loop go
             try
             {
                 while (true)
@@ -399,6 +403,18 @@ namespace Pigeon.Host.Pump
                         {
                             pool.Return(buffer); // drained for now
                             buffer = null;
+                        }
+
+                        // Socket continuations run on the event loop's own threads: a bulk
+                        // stream whose reads and writes keep completing at once would hold one
+                        // for as long as it flows, and every other session on it would wait
+                        // (measured: connections per second beside one bulk stream fell from
+                        // 4,265 to 434). Every YieldBytes it moves to the thread pool instead.
+                        burst += count;
+                        if (burst >= YieldBytes)
+                        {
+                            burst = 0;
+                            await Task.Yield();
                         }
 
                         continue;
