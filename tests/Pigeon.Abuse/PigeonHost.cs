@@ -1,0 +1,391 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Pigeon.Abuse
+{
+    /// <summary>
+    /// Pigeon.Host as a volunteer runs it: a child process (the built Pigeon.Host.dll) with
+    /// --no-reach, a generated config whose routes, upstreams and portal are on 127.0.0.1, and
+    /// the pump under test. Reads its counters from the portal (GET /api/status), its
+    /// descriptors and threads from /proc, and keeps every line it prints.
+    /// </summary>
+    public sealed class PigeonHost : IDisposable
+    {
+        private const int SigKill = 9;
+        private const int SigInt = 2;
+
+        private static readonly List<PigeonHost> s_running = new List<PigeonHost>();
+        private static bool s_hooked;
+
+        private readonly List<string> _lines = new List<string>();
+        private readonly string _pump;
+        private readonly bool _dns;
+        private readonly bool _ownsFolder;
+        private Process _process;
+
+        /// <summary>
+        /// A host named <paramref name="name"/> (its folder) for <paramref name="config"/>; the
+        /// portal section is set here (127.0.0.1, a free port). With <paramref name="folder"/>,
+        /// an existing data folder is used again and kept (the kill -9 loop restarts in it).
+        /// </summary>
+        public PigeonHost(string name, JsonObject config, string pump = "events", bool dns = false, string folder = null)
+        {
+            Name = name;
+            _pump = pump;
+            _dns = dns;
+            _ownsFolder = folder == null;
+            Folder = folder ?? Path.Combine(Path.GetTempPath(), "pigeon-abuse-" + Environment.ProcessId + "-" + name);
+            ConfigPath = Path.Combine(Folder, "config.json");
+            if (config != null)
+            {
+                PortalPort = WriteConfig(Folder, config);
+            }
+        }
+
+        /// <summary>Writes <paramref name="config"/> as FOLDER/config.json with a portal on 127.0.0.1 and a free port; returns the port.</summary>
+        public static int WriteConfig(string folder, JsonObject config)
+        {
+            int port = Loopback.FreePort();
+            config["portal"] = new JsonObject { ["listenAddress"] = "127.0.0.1", ["port"] = port };
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return port;
+        }
+
+        /// <summary>Keep the folders of finished hosts (--keep).</summary>
+        public static bool Keep { get; set; }
+
+        /// <summary>Print what the hosts say (--verbose).</summary>
+        public static bool Verbose { get; set; }
+
+        /// <summary>The built Pigeon.Host.dll (PIGEON_HOST_DLL overrides).</summary>
+        public static string HostDll
+        {
+            get
+            {
+                string fromEnv = Environment.GetEnvironmentVariable("PIGEON_HOST_DLL");
+                if (!string.IsNullOrEmpty(fromEnv))
+                {
+                    return fromEnv;
+                }
+
+                foreach (AssemblyMetadataAttribute a in typeof(PigeonHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
+                {
+                    if (a.Key == "HostDll")
+                    {
+                        return Path.GetFullPath(a.Value);
+                    }
+                }
+
+                throw new InvalidOperationException("Pigeon.Host.dll not known: set PIGEON_HOST_DLL");
+            }
+        }
+
+        /// <summary>The name the host was given (its folder, its log prefix).</summary>
+        public string Name { get; }
+
+        /// <summary>The data folder (--data-dir).</summary>
+        public string Folder { get; }
+
+        /// <summary>The config file (--config).</summary>
+        public string ConfigPath { get; }
+
+        /// <summary>The portal's port on 127.0.0.1.</summary>
+        public int PortalPort { get; set; }
+
+        /// <summary>The captive DNS port (with dns: true).</summary>
+        public int DnsPort { get; private set; }
+
+        /// <summary>The process id.</summary>
+        public int Pid => _process.Id;
+
+        /// <summary>True while the process runs.</summary>
+        public bool Alive => _process != null && !_process.HasExited;
+
+        /// <summary>The process's exit code (after it exited).</summary>
+        public int ExitCode => _process.ExitCode;
+
+        /// <summary>Every line the host printed so far (stdout and stderr).</summary>
+        public List<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return new List<string>(_lines);
+                }
+            }
+        }
+
+        /// <summary>Starts the process and waits until it says it runs; throws with its output when it does not.</summary>
+        public void Start(int timeoutMs = 90000)
+        {
+            lock (_lines)
+            {
+                _lines.Clear();
+            }
+
+            ProcessStartInfo start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string arg in new[] { HostDll, "--no-reach", "--config", ConfigPath, "--data-dir", Folder, "--pump", _pump })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            if (_dns)
+            {
+                DnsPort = Loopback.FreeUdpPort();
+                start.ArgumentList.Add("--dns-port");
+                start.ArgumentList.Add(DnsPort.ToString());
+            }
+
+            _process = Process.Start(start);
+            lock (s_running)
+            {
+                if (!s_hooked)
+                {
+                    // However the suite ends (an exception nobody caught, Ctrl+C), no host outlives it.
+                    AppDomain.CurrentDomain.ProcessExit += (s, e) => KillAll();
+                    AppDomain.CurrentDomain.UnhandledException += (s, e) => KillAll();
+                    s_hooked = true;
+                }
+
+                s_running.Add(this);
+            }
+
+            _process.OutputDataReceived += (s, e) => OnLine(e.Data);
+            _process.ErrorDataReceived += (s, e) => OnLine(e.Data);
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            if (!Loopback.WaitUntil(() => Said("press Ctrl+C to stop") || _process.HasExited, timeoutMs) || _process.HasExited)
+            {
+                string output = string.Join("\n", Lines);
+                Kill();
+                throw new InvalidOperationException(Name + ": Pigeon.Host did not start:\n" + output);
+            }
+        }
+
+        /// <summary>True when a line printed so far contains <paramref name="text"/>.</summary>
+        public bool Said(string text)
+        {
+            lock (_lines)
+            {
+                foreach (string line in _lines)
+                {
+                    if (line.Contains(text, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>GET /api/status (with a session cookie once an admin password is set).</summary>
+        public JsonElement Status(string cookie = null)
+        {
+            HttpAnswer answer = HttpAnswer.Json(PortalPort, "GET", "/api/status", null, cookie);
+            if (answer.Status != 200)
+            {
+                throw new InvalidOperationException(Name + ": GET /api/status answered " + answer.Status + ": " + answer.Raw);
+            }
+
+            using JsonDocument doc = JsonDocument.Parse(answer.Body);
+            return doc.RootElement.Clone();
+        }
+
+        /// <summary>The relay's counters now.</summary>
+        public Counters Counters()
+        {
+            return Abuse.Counters.FromStatus(Status());
+        }
+
+        /// <summary>Waits until no session is in use; the last reading either way.</summary>
+        public Counters WaitIdle(int ms)
+        {
+            Counters last = Counters();
+            Loopback.WaitUntil(() => (last = Counters()).Active == 0, ms);
+            return last;
+        }
+
+        /// <summary>Open descriptors of the process (/proc/PID/fd).</summary>
+        public int OpenFiles()
+        {
+            return Directory.GetFileSystemEntries("/proc/" + Pid + "/fd").Length;
+        }
+
+        /// <summary>
+        /// Open descriptors that are not files: sockets, pipes, epoll and event descriptors. The
+        /// runtime opens assemblies (and a pdb for its first stack trace) on first use and keeps
+        /// them: those are not leaks, sockets are.
+        /// </summary>
+        public int OpenNonFiles()
+        {
+            int count = 0;
+            foreach (KeyValuePair<string, int> kind in FileKinds())
+            {
+                count += kind.Key.StartsWith("/", StringComparison.Ordinal) ? 0 : kind.Value;
+            }
+
+            return count;
+        }
+
+        /// <summary>What the open descriptors are, counted by kind ("socket", "pipe", "anon_inode:[eventfd]", or the file's path).</summary>
+        public SortedDictionary<string, int> FileKinds()
+        {
+            SortedDictionary<string, int> kinds = new SortedDictionary<string, int>();
+            foreach (string fd in Directory.GetFileSystemEntries("/proc/" + Pid + "/fd"))
+            {
+                string target;
+                try
+                {
+                    target = new FileInfo(fd).LinkTarget ?? "?";
+                }
+                catch (IOException)
+                {
+                    continue; // closed meanwhile
+                }
+
+                int bracket = target.IndexOf(":[", StringComparison.Ordinal);
+                string kind = target.StartsWith("anon_inode:", StringComparison.Ordinal) ? target : bracket > 0 ? target.Substring(0, bracket) : target;
+                kinds.TryGetValue(kind, out int n);
+                kinds[kind] = n + 1;
+            }
+
+            return kinds;
+        }
+
+        /// <summary>The kinds other than files whose counts differ between two <see cref="FileKinds"/> readings ("socket 12 -> 14"); "none" when none.</summary>
+        public static string FileKindsChange(SortedDictionary<string, int> before, SortedDictionary<string, int> after)
+        {
+            SortedSet<string> all = new SortedSet<string>(before.Keys);
+            all.UnionWith(after.Keys);
+            List<string> changes = new List<string>();
+            foreach (string kind in all)
+            {
+                before.TryGetValue(kind, out int a);
+                after.TryGetValue(kind, out int b);
+                if (a != b && !kind.StartsWith("/", StringComparison.Ordinal))
+                {
+                    changes.Add(kind + " " + a + " -> " + b);
+                }
+            }
+
+            return changes.Count == 0 ? "none" : string.Join(", ", changes);
+        }
+
+        /// <summary>Threads of the process (/proc/PID/status).</summary>
+        public int Threads()
+        {
+            foreach (string line in File.ReadAllLines("/proc/" + Pid + "/status"))
+            {
+                if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                {
+                    return int.Parse(line.Substring(8).Trim());
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>kill -9: the process ends at once, mid-write or not.</summary>
+        public void Kill()
+        {
+            if (Alive)
+            {
+                kill(_process.Id, SigKill);
+                _process.WaitForExit(10000);
+            }
+        }
+
+        /// <summary>Ctrl+C (SIGINT), as the host says to stop it; the exit code, or -1 when it did not stop within <paramref name="ms"/>.</summary>
+        public int Stop(int ms = 15000)
+        {
+            if (!Alive)
+            {
+                return _process == null ? -1 : _process.ExitCode;
+            }
+
+            kill(_process.Id, SigInt);
+            if (!_process.WaitForExit(ms))
+            {
+                Kill();
+                return -1;
+            }
+
+            _process.WaitForExit(); // the output readers
+            return _process.ExitCode;
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            if (_process != null)
+            {
+                Kill();
+                lock (s_running)
+                {
+                    s_running.Remove(this);
+                }
+
+                _process.Dispose();
+                _process = null;
+            }
+
+            if (_ownsFolder && !Keep)
+            {
+                try
+                {
+                    Directory.Delete(Folder, true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
+        private static void KillAll()
+        {
+            lock (s_running)
+            {
+                foreach (PigeonHost host in s_running)
+                {
+                    try
+                    {
+                        host.Kill();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+                }
+            }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int kill(int pid, int sig);
+
+        private void OnLine(string line)
+        {
+            if (line == null)
+            {
+                return;
+            }
+
+            lock (_lines)
+            {
+                _lines.Add(line);
+            }
+
+            if (Verbose)
+            {
+                Console.Error.WriteLine("[" + Name + "] " + line);
+            }
+        }
+    }
+}
