@@ -57,7 +57,7 @@ namespace Pigeon.Abuse
         /// <summary>kill -9 during config saves.</summary>
         public int Kills { get; private set; }
 
-        /// <summary>The half-close cell with a slow reader after the client's FIN (soak only: it fails on the current relay, docs/reliability.md).</summary>
+        /// <summary>The half-close cell with a slow reader after the client's FIN (about 11 s a pump).</summary>
         public bool SlowReader { get; private set; }
 
         /// <summary>Adds the slow-reader cell to this run (--slow-reader).</summary>
@@ -87,6 +87,7 @@ namespace Pigeon.Abuse
                 SlowlorisMs = 4000,
                 JunkDns = 3000,
                 Kills = 10,
+                SlowReader = true,
             };
         }
 

@@ -1,3 +1,4 @@
+using System.Threading;
 using Pigeon.Routing;
 using Pigeon.Tls;
 
@@ -65,6 +66,7 @@ namespace Pigeon.Relay
         private int _targetPort;
         private bool _forwardDone;
         private bool _backwardDone;
+        private int _writing; // directions with a send under way (between Touched and Moved)
 
         /// <summary>A session of <paramref name="relay"/>.</summary>
         protected RelaySession(RelayServer relay)
@@ -160,6 +162,7 @@ namespace Pigeon.Relay
             _attempt = 0;
             _forwardDone = false;
             _backwardDone = false;
+            _writing = 0;
             route.Counters.OnAccepted();
             lock (_lock)
             {
@@ -382,15 +385,20 @@ namespace Pigeon.Relay
             }
         }
 
-        /// <summary>Bytes arrived from one side (before they are sent on): renews the idle and drain timers.</summary>
+        /// <summary>
+        /// Bytes arrived from one side and are about to be sent on: renews the idle and drain
+        /// timers, and marks a send under way until <see cref="Moved"/>.
+        /// </summary>
         public void Touched()
         {
             _lastActivity = _relay.Now;
+            Interlocked.Increment(ref _writing);
         }
 
-        /// <summary><paramref name="count"/> bytes were relayed in one direction.</summary>
+        /// <summary><paramref name="count"/> bytes were relayed in one direction (the send begun at <see cref="Touched"/> is done).</summary>
         public void Moved(bool forward, int count)
         {
+            Interlocked.Decrement(ref _writing);
             _lastActivity = _relay.Now;
             if (forward)
             {
@@ -494,7 +502,7 @@ namespace Pigeon.Relay
             }
             else if (phase == SessionPhase.HalfClosed)
             {
-                if (unchecked(now - _lastActivity) < _relay.DrainMs)
+                if (unchecked(now - _lastActivity) < DrainLimit())
                 {
                     return;
                 }
@@ -528,13 +536,22 @@ namespace Pigeon.Relay
                     CloseClientIO();
                     CloseUpstreamIO();
                 }
-                else if (phase == SessionPhase.HalfClosed && unchecked(now - _lastActivity) >= _relay.DrainMs)
+                else if (phase == SessionPhase.HalfClosed && unchecked(now - _lastActivity) >= DrainLimit())
                 {
                     _phase = SessionPhase.Closing;
                     CloseClientIO();
                     CloseUpstreamIO();
                 }
             }
+        }
+
+        // The drain time bounds a silent direction. A send still under way is a direction still
+        // moving, only slower than one relay write (a slow phone reading a big answer after its
+        // FIN: the whole write waits on its socket buffer for longer than the drain time), so it
+        // is bounded by the idle timeout instead.
+        private int DrainLimit()
+        {
+            return _writing > 0 ? _relay.IdleTimeoutMs : _relay.DrainMs;
         }
 
         /// <summary>Idle time of a relaying session, or -1 when it may not be evicted (still being admitted, closing).</summary>

@@ -49,6 +49,37 @@ namespace Pigeon.Tests.Relay
         }
 
         [TestMethod]
+        public void HalfClose_SendUnderWay_NotCutAtTheDrainTime_ButAtTheIdleTimeout()
+        {
+            // A slow reader after its FIN: one relay write waits on a full socket buffer for
+            // longer than the drain time. It is moving, only slowly; it must not be cut.
+            FakeClock clock = new FakeClock();
+            TestRelay relay = Relay(clock, 4);
+            TestSession s = relay.Accept(0, Phone);
+            Assert.IsTrue(s.StartRelay());
+            Assert.IsTrue(s.DirectionFinished(true));
+            s.Touched(); // the upstream's answer read, its send to the phone begun
+            clock.Advance(5000);
+            relay.Reap();
+            Assert.AreEqual(0, s.ClientCloses, "a send under way for 5 s is not silence");
+            s.Moved(false, 65536);
+            clock.Advance(1000);
+            relay.Reap();
+            Assert.AreEqual(1, s.ClientCloses, "silent for the drain time once the send is done");
+
+            TestSession stuck = relay.Accept(0, Other);
+            Assert.IsTrue(stuck.StartRelay());
+            Assert.IsTrue(stuck.DirectionFinished(true));
+            stuck.Touched();
+            clock.Advance(199999);
+            relay.Reap();
+            Assert.AreEqual(0, stuck.ClientCloses);
+            clock.Advance(1);
+            relay.Reap();
+            Assert.AreEqual(1, stuck.ClientCloses, "a send that never ends: the idle timeout");
+        }
+
+        [TestMethod]
         public void HalfClose_BothSidesFinish_CloseAtOnce()
         {
             TestRelay relay = Relay(new FakeClock(), 4);
