@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Security;
@@ -30,8 +31,10 @@ namespace Pigeon.Host.Pump
         private readonly EventRelay _owner;
         private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // PROXY header, decoy head
         private readonly Action _onRunCompleted;
-        /// <summary>How much one direction moves before it lets other sessions have the event loop (see PumpAsync).</summary>
-        private const int YieldBytes = 256 * 1024;
+        /// <summary>How long one direction may keep the event loop's thread before it lets others have it (see PumpAsync).</summary>
+        private const int YieldMilliseconds = 2;
+
+        private static readonly long s_yieldTicks = Stopwatch.Frequency * YieldMilliseconds / 1000;
 
         private static readonly Func<object, bool> s_lookup = state => ((EventSession)state).LookupTarget();
         private readonly SocketOperation _forwardOp = new SocketOperation();
@@ -373,7 +376,7 @@ namespace Pigeon.Host.Pump
         {
             BufferPool pool = _owner.Pool;
             byte[] buffer = null;
-            int burst = 0; // bytes moved since this pump last let the event loop go
+            long since = 0; // when this run of operations that all completed at once began (0: at the next one)
             try
             {
                 while (true)
@@ -381,7 +384,9 @@ namespace Pigeon.Host.Pump
                     if (buffer == null)
                     {
                         // Wait for data holding no buffer (an idle session costs its sockets only).
-                        if (await ReadAsync(forward, Memory<byte>.Empty).ConfigureAwait(false) < 0)
+                        ValueTask<int> wait = ReadAsync(forward, Memory<byte>.Empty);
+                        since = wait.IsCompleted ? since : 0;
+                        if (await wait.ConfigureAwait(false) < 0)
                         {
                             break;
                         }
@@ -389,11 +394,15 @@ namespace Pigeon.Host.Pump
                         buffer = pool.Rent();
                     }
 
-                    int count = await ReadAsync(forward, buffer).ConfigureAwait(false);
+                    ValueTask<int> read = ReadAsync(forward, buffer);
+                    since = read.IsCompleted ? since : 0;
+                    int count = await read.ConfigureAwait(false);
                     if (count > 0)
                     {
                         Touched();
-                        if (!await WriteAsync(forward, buffer.AsMemory(0, count)).ConfigureAwait(false))
+                        ValueTask<bool> write = WriteAsync(forward, buffer.AsMemory(0, count));
+                        since = write.IsCompleted ? since : 0;
+                        if (!await write.ConfigureAwait(false))
                         {
                             break;
                         }
@@ -405,15 +414,20 @@ namespace Pigeon.Host.Pump
                             buffer = null;
                         }
 
-                        // Socket continuations run on the event loop's own threads: a bulk
-                        // stream whose reads and writes keep completing at once would hold one
-                        // for as long as it flows, and every other session on it would wait
-                        // (measured: connections per second beside one bulk stream fell from
-                        // 4,265 to 434). Every YieldBytes it moves to the thread pool instead.
-                        burst += count;
-                        if (burst >= YieldBytes)
+                        // Socket continuations run on the event loop's own threads: a stream whose
+                        // reads and writes keep completing at once would hold one for as long as it
+                        // flows, and every other session on it would wait (measured: connections
+                        // per second beside one bulk stream fell from 4,265 to 434). After
+                        // YieldMilliseconds of that it moves to the thread pool; a direction that
+                        // waits now and then has let the loop go already and never pays for it.
+                        long now = Stopwatch.GetTimestamp();
+                        if (since == 0)
                         {
-                            burst = 0;
+                            since = now;
+                        }
+                        else if (now - since > s_yieldTicks)
+                        {
+                            since = 0;
                             await Task.Yield();
                         }
 
