@@ -31,6 +31,9 @@ namespace Pigeon.Host.Pump
         private readonly EventRelay _owner;
         private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // PROXY header, decoy head
         private readonly Action _onRunCompleted;
+        /// <summary>The most plaintext one TLS record carries (RFC 8446 §5.1).</summary>
+        private const int TlsRecordPlaintext = 16384;
+
         /// <summary>How long one direction may keep the event loop's thread before it lets others have it (see PumpAsync).</summary>
         private const int YieldMilliseconds = 2;
 
@@ -408,7 +411,7 @@ namespace Pigeon.Host.Pump
                         }
 
                         Moved(forward, count);
-                        if (count < buffer.Length)
+                        if (count < FullRead(forward, buffer))
                         {
                             pool.Return(buffer); // drained for now
                             buffer = null;
@@ -465,6 +468,14 @@ namespace Pigeon.Host.Pump
             }
 
             CloseAll(); // the other direction's pending call fails at once
+        }
+
+        // What one read gives when more is waiting: the whole buffer from a socket, one record's
+        // plaintext (RFC 8446 §5.1: at most 16 KB) from the TLS. Less means the source is drained
+        // for now, and the buffer goes back to the pool until the next zero-byte read wakes.
+        private int FullRead(bool forward, byte[] buffer)
+        {
+            return forward && _tls != null && buffer.Length > TlsRecordPlaintext ? TlsRecordPlaintext : buffer.Length;
         }
 
         // Each direction has its own operation: the forward one reads the client and writes the
