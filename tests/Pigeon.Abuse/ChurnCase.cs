@@ -77,8 +77,17 @@ namespace Pigeon.Abuse
                 double seconds = watch.Elapsed.TotalSeconds;
                 int made = (perRound / Workers) * Workers;
                 Counters end = host.WaitIdle(20000);
-                Loopback.WaitUntil(() => routes.Open == 0, 10000);
+                // The relay counts a session (and its bytes) when it ends; the upstream's accept
+                // thread may take a connection the relay dialled and already closed out of its
+                // backlog a moment later. Wait for the two sides to agree, then report what is.
                 Counters d = host.Counters().Minus(before);
+                Loopback.WaitUntil(() =>
+                {
+                    d = host.Counters().Minus(before);
+                    return routes.Open == 0
+                        && routes.Accepted - servedBefore == d.Accepted - d.RefusedInSession - d.UpstreamFailures
+                        && routes.Received - upBefore == d.BytesToUpstream;
+                }, 10000);
                 int served = routes.Accepted - servedBefore;
                 long upstreamGot = routes.Received - upBefore;
                 Thread.Sleep(500); // let the runtime close what it closes lazily
