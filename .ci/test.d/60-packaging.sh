@@ -123,7 +123,7 @@ check "config.json, config.json.bak (the hand-written 0644 copy, renamed), activ
   '( for f in config.json config.json.bak activity.json tls-key.pem; do [ "$(stat -c "%U %a" "$data/$f")" = "nobody 600" ] || exit 1; done )'
 # The probe's own connections (open, then close without a byte) are what the relay counted.
 check "pigeon status reads the stopped relay's 24-hour line (exit 3: not running)" \
-  '/usr/bin/pigeon status --data-dir "$data" > "$work/status.txt"; [ $? -eq 3 ] && grep -q "^pigeon: not running" "$work/status.txt" && grep -qE "^last 24 h: 0 sessions served, 0\.0 MB relayed, [1-9][0-9]* refused \(mostly: closed before sending anything\)$" "$work/status.txt"'
+  '/usr/bin/pigeon status --data-dir "$data" > "$work/status.txt"; rc=$?; sed "s/^/  status: /" "$work/status.txt"; [ $rc -eq 3 ] && grep -q "^pigeon: not running" "$work/status.txt" && grep -qE "^last 24 h: 0 sessions served, 0\.0 MB relayed, [1-9][0-9]* refused \(mostly: closed before sending anything\)$" "$work/status.txt"'
 
 # The control: the same command without the capability cannot open the low port.
 python3 "$probe" notify --port "$high" -- "${as_nobody[@]}" --inh-caps=-all --bounding-set=-all /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/nocap.json"

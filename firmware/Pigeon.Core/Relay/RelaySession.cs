@@ -381,8 +381,10 @@ namespace Pigeon.Relay
 
                 _lastActivity = _relay.Now;
                 _phase = SessionPhase.Relaying;
-                return true;
             }
+
+            _route.Counters.OnRelaying();
+            return true;
         }
 
         /// <summary>

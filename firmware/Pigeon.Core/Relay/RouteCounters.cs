@@ -18,6 +18,7 @@ namespace Pigeon.Relay
         private int _active;
         private int _accepted;
         private int _upstreamFailures;
+        private int _relayed;
         private long _bytesToUpstream;
         private long _bytesToClient;
 
@@ -37,6 +38,16 @@ namespace Pigeon.Relay
         public int UpstreamFailures
         {
             get { return _upstreamFailures; }
+        }
+
+        /// <summary>
+        /// Sessions that reached their upstream and began relaying (counted at that moment, so a
+        /// session still reading its hello or dialling is in none of Relayed, Refused or
+        /// UpstreamFailures yet).
+        /// </summary>
+        public int Relayed
+        {
+            get { return _relayed; }
         }
 
         /// <summary>Bytes relayed from clients to upstreams (finished sessions; see <see cref="RelayServer.Snapshot"/>).</summary>
@@ -93,6 +104,11 @@ namespace Pigeon.Relay
             Interlocked.Increment(ref _upstreamFailures);
         }
 
+        internal void OnRelaying()
+        {
+            Interlocked.Increment(ref _relayed);
+        }
+
         internal void AddBytes(long toUpstream, long toClient)
         {
             lock (_lock)
@@ -108,6 +124,7 @@ namespace Pigeon.Relay
             total._active += _active;
             total._accepted += _accepted;
             total._upstreamFailures += _upstreamFailures;
+            total._relayed += _relayed;
             for (int i = 0; i < ReasonCount; i++)
             {
                 total._refused[i] += _refused[i];
@@ -130,6 +147,7 @@ namespace Pigeon.Relay
             _active = 0;
             _accepted = 0;
             _upstreamFailures = 0;
+            _relayed = 0;
             for (int i = 0; i < ReasonCount; i++)
             {
                 _refused[i] = 0;

@@ -202,24 +202,14 @@ namespace Pigeon.Host.Service
         }
 
         /// <summary>
-        /// Sessions that got as far as relaying: every client given a session (Accepted), less
-        /// those refused after it and those whose upstream could not be reached. Full and
-        /// ClientLimit are counted without a session, and Evicted ends a session that was
-        /// relaying, so those three are not subtracted. A flood of junk connections is not "served".
+        /// Sessions that got as far as relaying (reached their upstream). Counted when relaying
+        /// begins, never derived from Accepted: a session still reading its hello when a sample
+        /// is taken must not count as served and then, a moment later, as refused as well.
+        /// A flood of junk connections is not "served".
         /// </summary>
         public static long Served(RouteCounters total)
         {
-            long served = total.Accepted - total.UpstreamFailures;
-            for (int r = 0; r < RouteCounters.ReasonCount; r++)
-            {
-                RefusalReason reason = (RefusalReason)r;
-                if (reason != RefusalReason.Full && reason != RefusalReason.ClientLimit && reason != RefusalReason.Evicted)
-                {
-                    served -= total.Refused(reason);
-                }
-            }
-
-            return served < 0 ? 0 : served;
+            return total.Relayed;
         }
 
         /// <summary>

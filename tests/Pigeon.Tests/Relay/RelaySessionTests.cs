@@ -80,6 +80,27 @@ namespace Pigeon.Tests.Relay
         }
 
         [TestMethod]
+        public void Relayed_CountedWhenRelayingBegins_NotAtAccept()
+        {
+            FakeClock clock = new FakeClock();
+            TestRelay relay = Relay(clock, 4);
+            TestSession s = relay.Accept(0, Phone);
+            Assert.AreEqual(1, relay.SnapshotTotal().Accepted);
+            Assert.AreEqual(0, relay.SnapshotTotal().Relayed, "still reading its hello: not relayed yet");
+            Assert.IsTrue(s.StartRelay());
+            Assert.AreEqual(1, relay.SnapshotTotal().Relayed);
+
+            TestSession waiting = relay.Accept(0, Other);
+            clock.Advance(10000);
+            relay.Reap(); // the hello never came
+            Assert.AreEqual(1, waiting.ClientCloses);
+            waiting.RefuseUnfinished(); // what the pump does once its read is cut
+            waiting.Finish();
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.HelloTimeout));
+            Assert.AreEqual(1, relay.SnapshotTotal().Relayed, "a refused session is never counted as relayed");
+        }
+
+        [TestMethod]
         public void HalfClose_BothSidesFinish_CloseAtOnce()
         {
             TestRelay relay = Relay(new FakeClock(), 4);

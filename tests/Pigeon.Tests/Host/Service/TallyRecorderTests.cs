@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Host.Service;
+using Pigeon.Tests.Host.Relay;
 using Pigeon.Tests.Host.Reach;
 using Pigeon.Tests.Support;
 
@@ -41,6 +42,42 @@ namespace Pigeon.Tests.Host.Service
             recorder.Tick();
             Assert.AreEqual(1, recorder.Sum().Sessions);
             Assert.AreEqual(3_000_000, recorder.Sum().Bytes);
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void Tick_WhileAClientIsStillSilent_CountsItOnlyOnceRefused_NeverAsServed()
+        {
+            // A sample taken while a session reads its first bytes (the status page asks for the
+            // line at any moment) must not count it as served and then, once refused, again.
+            using TallyRig rig = new TallyRig();
+            FakeClock clock = new FakeClock(Day0);
+            TallyRecorder recorder = new TallyRecorder(rig.Relay, clock, rig.Folder, new ListLog());
+            recorder.Load();
+            using (System.Net.Sockets.Socket silent = LoopbackRig.Connect(rig.SniPort))
+            {
+                DateTime end = DateTime.UtcNow.AddSeconds(10);
+                while (rig.Relay.ActiveSessions == 0 && DateTime.UtcNow < end)
+                {
+                    System.Threading.Thread.Sleep(10);
+                }
+
+                Assert.AreEqual(1, rig.Relay.ActiveSessions, "the silent client holds a session");
+                recorder.Tick();
+                Assert.AreEqual(0, recorder.Sum().Sessions, "a session still reading its hello is not served");
+                silent.Send(System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n\r\n"));
+                Assert.IsTrue(LoopbackRig.ClosedWithin(silent, 5000));
+            }
+
+            DateTime wait = DateTime.UtcNow.AddSeconds(10);
+            while (rig.Relay.ActiveSessions > 0 && DateTime.UtcNow < wait)
+            {
+                System.Threading.Thread.Sleep(10);
+            }
+
+            recorder.Tick();
+            Assert.AreEqual(0, recorder.Sum().Sessions);
+            Assert.AreEqual(1, recorder.Sum().Refused);
         }
 
         [TestMethod]
