@@ -63,20 +63,23 @@ namespace Pigeon.Tests.Host.Portal
         private sealed class SlowClients : IDisposable
         {
             private readonly TcpClient[] _clients;
+            private readonly Socket[] _sockets; // kept apart: TcpClient.Client is null once disposed, and the timer may still fire
             private readonly Timer _drip;
 
             public SlowClients(string[] from, int port)
             {
                 _clients = new TcpClient[from.Length];
+                _sockets = new Socket[from.Length];
                 for (int i = 0; i < from.Length; i++)
                 {
                     _clients[i] = From(from[i], port);
-                    Send(_clients[i], Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nX-Slow: "));
+                    _sockets[i] = _clients[i].Client;
+                    Send(_sockets[i], Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nX-Slow: "));
                 }
 
                 _drip = new Timer(_ =>
                 {
-                    foreach (TcpClient c in _clients)
+                    foreach (Socket c in _sockets)
                     {
                         Send(c, new byte[] { (byte)'z' });
                     }
@@ -107,18 +110,23 @@ namespace Pigeon.Tests.Host.Portal
 
             public void Dispose()
             {
-                _drip.Dispose();
+                using (ManualResetEvent stopped = new ManualResetEvent(false))
+                {
+                    _drip.Dispose(stopped);
+                    stopped.WaitOne(5000); // no drip still under way when the sockets close
+                }
+
                 foreach (TcpClient c in _clients)
                 {
                     c.Dispose();
                 }
             }
 
-            private static void Send(TcpClient client, byte[] bytes)
+            private static void Send(Socket socket, byte[] bytes)
             {
                 try
                 {
-                    client.Client.Send(bytes);
+                    socket.Send(bytes);
                 }
                 catch (SocketException)
                 {
