@@ -80,10 +80,7 @@ namespace Pigeon.Sockets
                 Socket old = _socket;
                 _socket = socket;
                 _endpointsRead = false;
-                if (old != null)
-                {
-                    old.Close();
-                }
+                CloseQuietly(old);
             }
         }
 
@@ -108,11 +105,7 @@ namespace Pigeon.Sockets
 
             lock (_lock)
             {
-                if (_socket != null)
-                {
-                    _socket.Close();
-                }
-
+                CloseQuietly(_socket);
                 _socket = socket; // visible to Close() so the reaper can abort a slow connect
                 _endpointsRead = false;
             }
@@ -214,16 +207,24 @@ namespace Pigeon.Sockets
                 _socket = null;
             }
 
-            if (socket != null)
+            CloseQuietly(socket);
+        }
+
+        /// <summary>Closes <paramref name="socket"/> if there is one; a socket already closed is not an error.</summary>
+        internal static void CloseQuietly(Socket socket)
+        {
+            if (socket == null)
             {
-                try
-                {
-                    socket.Close();
-                }
-                catch (Exception)
-                {
-                    // already gone
-                }
+                return;
+            }
+
+            try
+            {
+                socket.Close();
+            }
+            catch (Exception)
+            {
+                // already closed: what the caller wanted
             }
         }
 

@@ -46,11 +46,7 @@ namespace Pigeon.Sockets
             }
             catch (Exception e)
             {
-                if (socket != null)
-                {
-                    socket.Close();
-                }
-
+                SocketConnection.CloseQuietly(socket);
                 error = "cannot bind UDP port " + port.ToString() + ": " + e.Message;
                 return null;
             }
@@ -121,17 +117,7 @@ namespace Pigeon.Sockets
         {
             Socket socket = _socket;
             _socket = null;
-            if (socket != null)
-            {
-                try
-                {
-                    socket.Close();
-                }
-                catch (Exception)
-                {
-                    // already closed
-                }
-            }
+            SocketConnection.CloseQuietly(socket);
         }
     }
 }

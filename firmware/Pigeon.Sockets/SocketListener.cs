@@ -40,21 +40,13 @@ namespace Pigeon.Sockets
             }
             catch (SocketException e)
             {
-                if (socket != null)
-                {
-                    socket.Close();
-                }
-
+                SocketConnection.CloseQuietly(socket);
                 error = Describe(e, port);
                 return null;
             }
             catch (Exception e)
             {
-                if (socket != null)
-                {
-                    socket.Close();
-                }
-
+                SocketConnection.CloseQuietly(socket);
                 error = e.Message;
                 return null;
             }
@@ -104,17 +96,7 @@ namespace Pigeon.Sockets
         {
             Socket socket = _socket;
             _socket = null;
-            if (socket != null)
-            {
-                try
-                {
-                    socket.Close();
-                }
-                catch (Exception)
-                {
-                    // already closed
-                }
-            }
+            SocketConnection.CloseQuietly(socket);
         }
 
         internal static string Describe(SocketException e, int port)
