@@ -222,7 +222,7 @@ namespace Pigeon.Host
             }
 
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
-                + (_relay.BufferBytesPerSession / 1024) + " KB of buffers each");
+                + (_relay.BufferBytesPerSession / 1024) + " KB of buffers " + (_relay.LendsBuffers ? "lent to each session only while bytes move" : "each"));
             _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log);
             if (_options.StatsIntervalSeconds > 0)
             {

@@ -121,6 +121,15 @@ namespace Pigeon.Relay
         /// <summary>Buffer bytes one session holds while relaying (both directions), for the memory budget.</summary>
         public abstract int BufferBytesPerSession { get; }
 
+        /// <summary>
+        /// True when a session borrows its buffers only while bytes move (the host's event pump):
+        /// then <see cref="BufferBytesPerSession"/> is what a busy session holds, not every slot.
+        /// </summary>
+        public virtual bool LendsBuffers
+        {
+            get { return false; }
+        }
+
         /// <summary>Hello timeout in milliseconds.</summary>
         public int HelloTimeoutMs { get; private set; }
 

@@ -70,6 +70,12 @@ namespace Pigeon.Host.Pump
             get { return 2 * BufferBytes; }
         }
 
+        /// <inheritdoc />
+        public override bool LendsBuffers
+        {
+            get { return true; }
+        }
+
         internal static uint Pack(IPEndPoint endPoint)
         {
             return endPoint == null ? 0 : SocketConnection.FromIPAddress(endPoint.Address);
