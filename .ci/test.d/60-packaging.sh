@@ -28,7 +28,9 @@ if [ "$(id -u)" -ne 0 ]; then
   finish
 fi
 
-work=$(mktemp -d /tmp/pigeon-pkg-XXXXXX)
+# The system temporary folder ($TMPDIR, else /tmp); the service under test runs as nobody, so
+# the folder is opened to it.
+work=$(mktemp -d -t pigeon-pkg-XXXXXX)
 chmod 755 "$work"
 export ARTIFACTS="$work/artifacts"
 version="0.0.0+ci.$(git rev-parse --short=10 HEAD 2>/dev/null || echo local)"

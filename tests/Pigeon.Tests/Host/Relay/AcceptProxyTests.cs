@@ -25,29 +25,22 @@ namespace Pigeon.Tests.Host.Relay
             var upstream = Listen();
             int port = FreePort();
             RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream)));
-            try
-            {
-                using Socket lb = Connect(port);
-                byte[] header = new byte[ProxyHeader.MaxLength];
-                int n = ProxyHeader.Write(incoming == "v2" ? 2 : 1, 0xC6336407, 40001, 0xCB00710A, 8222, header, 0);
-                lb.Send(header, n, SocketFlags.None);
-                lb.Send(new byte[] { (byte)'W', (byte)'A', 6, 5 });
-                using Socket up = upstream.AcceptSocket();
-                up.ReceiveTimeout = 5000;
-                byte[] got = ReadExactly(up, ProxyHeader.V2Length + 4);
-                ProxyHeaderReader reader = new ProxyHeaderReader();
-                Assert.AreEqual(ProxyHeaderReader.Done, reader.Read(got, 0, got.Length));
-                Assert.AreEqual(0xC6336407u, reader.SourceAddress, "the original client, not the load balancer");
-                Assert.AreEqual(40001, reader.SourcePort);
-                Assert.AreEqual(0xCB00710Au, reader.DestinationAddress);
-                Assert.AreEqual(8222, reader.DestinationPort);
-                Assert.AreEqual("WA", Encoding.ASCII.GetString(got, ProxyHeader.V2Length, 2), "the client's bytes after it, the incoming header gone");
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket lb = Connect(port);
+            byte[] header = new byte[ProxyHeader.MaxLength];
+            int n = ProxyHeader.Write(incoming == "v2" ? 2 : 1, 0xC6336407, 40001, 0xCB00710A, 8222, header, 0);
+            lb.Send(header, n, SocketFlags.None);
+            lb.Send(new byte[] { (byte)'W', (byte)'A', 6, 5 });
+            using Socket up = upstream.AcceptSocket();
+            up.ReceiveTimeout = 5000;
+            byte[] got = ReadExactly(up, ProxyHeader.V2Length + 4);
+            ProxyHeaderReader reader = new ProxyHeaderReader();
+            Assert.AreEqual(ProxyHeaderReader.Done, reader.Read(got, 0, got.Length));
+            Assert.AreEqual(0xC6336407u, reader.SourceAddress, "the original client, not the load balancer");
+            Assert.AreEqual(40001, reader.SourcePort);
+            Assert.AreEqual(0xCB00710Au, reader.DestinationAddress);
+            Assert.AreEqual(8222, reader.DestinationPort);
+            Assert.AreEqual("WA", Encoding.ASCII.GetString(got, ProxyHeader.V2Length, 2), "the client's bytes after it, the incoming header gone");
         }
 
         [TestMethod]
@@ -59,25 +52,18 @@ namespace Pigeon.Tests.Host.Relay
             var upstream = Listen();
             int port = FreePort();
             RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream)));
-            try
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            string[] bad = { "WA\u0006\u0005", "PROXY TCP4 1.2.3.4 5.6.7.8 99999 1\r\n", "PROXY TCP4 1.2.3.4\r\n", "\r\n\r\n\u0000\r\nQUIT\n\u0031\u0011\u0000\u000c" };
+            foreach (string text in bad)
             {
-                string[] bad = { "WA\u0006\u0005", "PROXY TCP4 1.2.3.4 5.6.7.8 99999 1\r\n", "PROXY TCP4 1.2.3.4\r\n", "\r\n\r\n\u0000\r\nQUIT\n\u0031\u0011\u0000\u000c" };
-                foreach (string text in bad)
-                {
-                    using Socket lb = Connect(port);
-                    lb.Send(Encoding.Latin1.GetBytes(text));
-                    Assert.IsTrue(ClosedWithin(lb, 3000), text);
-                }
+                using Socket lb = Connect(port);
+                lb.Send(Encoding.Latin1.GetBytes(text));
+                Assert.IsTrue(ClosedWithin(lb, 3000), text);
+            }
 
-                Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().Refused(RefusalReason.BadProxyHeader) == bad.Length, 3000),
-                    "counted: " + relay.SnapshotTotal().Refused(RefusalReason.BadProxyHeader));
-                Assert.IsFalse(upstream.Pending(), "nothing dialled");
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().Refused(RefusalReason.BadProxyHeader) == bad.Length, 3000),
+                "counted: " + relay.SnapshotTotal().Refused(RefusalReason.BadProxyHeader));
+            Assert.IsFalse(upstream.Pending(), "nothing dialled");
         }
 
         private static RelayConfig Config(int port, int upstreamPort)

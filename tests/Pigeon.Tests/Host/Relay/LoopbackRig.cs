@@ -286,4 +286,26 @@ namespace Pigeon.Tests.Host.Relay
             return _table.TryGetValue(host, out ipv4);
         }
     }
+
+    /// <summary>
+    /// Stops a test's relay, then its upstream listener, when the test method ends: a using
+    /// declaration in place of a try/finally around the whole test.
+    /// </summary>
+    internal sealed class RelayStop : IDisposable
+    {
+        private readonly RelayServer _relay;
+        private readonly System.Net.Sockets.TcpListener _upstream;
+
+        public RelayStop(RelayServer relay, System.Net.Sockets.TcpListener upstream)
+        {
+            _relay = relay;
+            _upstream = upstream;
+        }
+
+        public void Dispose()
+        {
+            _relay.Stop();
+            _upstream.Stop();
+        }
+    }
 }

@@ -46,25 +46,18 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Sni(port, PortOf(upstream)) };
             RelayServer relay = StartRelay(pump, config);
-            try
-            {
-                var server = TlsExchangeServer(upstream, FiftyMegabytes);
-                using SslStream client = TlsClient(Connect(port), "mmg.whatsapp.net");
-                Task<byte[]> clientSent = Task.Run(() => SendPattern(client, FiftyMegabytes, 1));
-                byte[] clientReceived = ReceiveHash(client, FiftyMegabytes);
-                Assert.IsTrue(server.Wait(60000), "server finished");
-                CollectionAssert.AreEqual(clientSent.Result, server.Result.received, "client -> upstream bytes intact");
-                CollectionAssert.AreEqual(server.Result.sent, clientReceived, "upstream -> client bytes intact");
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            var server = TlsExchangeServer(upstream, FiftyMegabytes);
+            using SslStream client = TlsClient(Connect(port), "mmg.whatsapp.net");
+            Task<byte[]> clientSent = Task.Run(() => SendPattern(client, FiftyMegabytes, 1));
+            byte[] clientReceived = ReceiveHash(client, FiftyMegabytes);
+            Assert.IsTrue(server.Wait(60000), "server finished");
+            CollectionAssert.AreEqual(clientSent.Result, server.Result.received, "client -> upstream bytes intact");
+            CollectionAssert.AreEqual(server.Result.sent, clientReceived, "upstream -> client bytes intact");
 
-                RouteCounters total = relay.SnapshotTotal();
-                Assert.AreEqual(1, total.Accepted);
-                Assert.IsTrue(total.BytesToUpstream >= FiftyMegabytes && total.BytesToClient >= FiftyMegabytes, "byte counters count the payload");
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            RouteCounters total = relay.SnapshotTotal();
+            Assert.AreEqual(1, total.Accepted);
+            Assert.IsTrue(total.BytesToUpstream >= FiftyMegabytes && total.BytesToClient >= FiftyMegabytes, "byte counters count the payload");
         }
 
         [TestMethod]
@@ -235,27 +228,20 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Plain(port, PortOf(upstream), proxy: true) };
             RelayServer relay = StartRelay(pump, config);
-            try
-            {
-                using Socket client = Connect(port);
-                int clientPort = ((System.Net.IPEndPoint)client.LocalEndPoint).Port;
-                byte[] hello = new byte[] { 0x57, 0x41, 0x06, 0x02, 0x00, 0x00, 0x10 }; // "WA" chat prologue
-                client.Send(hello);
-                using Socket up = upstream.AcceptSocket();
-                up.ReceiveTimeout = 5000;
-                string expected = "PROXY TCP4 127.0.0.1 127.0.0.1 " + clientPort + " " + port + "\r\n";
-                byte[] got = ReadExactly(up, expected.Length + hello.Length);
-                Assert.AreEqual(expected, Encoding.ASCII.GetString(got, 0, expected.Length));
-                CollectionAssert.AreEqual(hello, got[expected.Length..]);
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket client = Connect(port);
+            int clientPort = ((System.Net.IPEndPoint)client.LocalEndPoint).Port;
+            byte[] hello = new byte[] { 0x57, 0x41, 0x06, 0x02, 0x00, 0x00, 0x10 }; // "WA" chat prologue
+            client.Send(hello);
+            using Socket up = upstream.AcceptSocket();
+            up.ReceiveTimeout = 5000;
+            string expected = "PROXY TCP4 127.0.0.1 127.0.0.1 " + clientPort + " " + port + "\r\n";
+            byte[] got = ReadExactly(up, expected.Length + hello.Length);
+            Assert.AreEqual(expected, Encoding.ASCII.GetString(got, 0, expected.Length));
+            CollectionAssert.AreEqual(hello, got[expected.Length..]);
 
-                up.Send(new byte[] { 42 });
-                Assert.AreEqual(42, ReadExactly(client, 1)[0]);
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            up.Send(new byte[] { 42 });
+            Assert.AreEqual(42, ReadExactly(client, 1)[0]);
         }
 
         [TestMethod]
@@ -358,34 +344,27 @@ namespace Pigeon.Tests.Host.Relay
             config.IdleTimeoutSeconds = 1;
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
             RelayServer relay = StartRelay(pump, config);
-            try
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket busy = Connect(port);
+            busy.Send(new byte[] { 1 });
+            using Socket busyUp = upstream.AcceptSocket();
+            using Socket idle = Connect(port);
+            idle.Send(new byte[] { 2 });
+            using Socket idleUp = upstream.AcceptSocket();
+            ReadExactly(busyUp, 1);
+            ReadExactly(idleUp, 1);
+            DateTime start = DateTime.UtcNow;
+            // Keep one session busy in one direction only: the idle clock covers both.
+            while ((DateTime.UtcNow - start).TotalMilliseconds < 2500)
             {
-                using Socket busy = Connect(port);
-                busy.Send(new byte[] { 1 });
-                using Socket busyUp = upstream.AcceptSocket();
-                using Socket idle = Connect(port);
-                idle.Send(new byte[] { 2 });
-                using Socket idleUp = upstream.AcceptSocket();
-                ReadExactly(busyUp, 1);
-                ReadExactly(idleUp, 1);
-                DateTime start = DateTime.UtcNow;
-                // Keep one session busy in one direction only: the idle clock covers both.
-                while ((DateTime.UtcNow - start).TotalMilliseconds < 2500)
-                {
-                    busyUp.Send(new byte[] { 3 });
-                    ReadExactly(busy, 1);
-                    Thread.Sleep(200);
-                }
+                busyUp.Send(new byte[] { 3 });
+                ReadExactly(busy, 1);
+                Thread.Sleep(200);
+            }
 
-                Assert.IsTrue(ClosedWithin(idle, 100), "idle session closed");
-                busy.Send(new byte[] { 4 });
-                Assert.AreEqual(4, ReadExactly(busyUp, 1)[0], "busy session kept");
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            Assert.IsTrue(ClosedWithin(idle, 100), "idle session closed");
+            busy.Send(new byte[] { 4 });
+            Assert.AreEqual(4, ReadExactly(busyUp, 1)[0], "busy session kept");
         }
 
         [TestMethod]
@@ -399,26 +378,19 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
             RelayServer relay = StartRelay(pump, config);
-            try
-            {
-                using Socket client = Connect(port);
-                client.Send(Encoding.ASCII.GetBytes("request"));
-                client.Shutdown(SocketShutdown.Send);
-                using Socket up = upstream.AcceptSocket();
-                up.ReceiveTimeout = 5000;
-                Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
-                Assert.AreEqual(0, up.Receive(new byte[1]), "the FIN was passed on (host)");
-                up.Send(Encoding.ASCII.GetBytes("reply"));
-                up.Shutdown(SocketShutdown.Send);
-                Assert.AreEqual("reply", Encoding.ASCII.GetString(ReadExactly(client, 5)));
-                Assert.IsTrue(ClosedWithin(client, 3000));
-                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket client = Connect(port);
+            client.Send(Encoding.ASCII.GetBytes("request"));
+            client.Shutdown(SocketShutdown.Send);
+            using Socket up = upstream.AcceptSocket();
+            up.ReceiveTimeout = 5000;
+            Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
+            Assert.AreEqual(0, up.Receive(new byte[1]), "the FIN was passed on (host)");
+            up.Send(Encoding.ASCII.GetBytes("reply"));
+            up.Shutdown(SocketShutdown.Send);
+            Assert.AreEqual("reply", Encoding.ASCII.GetString(ReadExactly(client, 5)));
+            Assert.IsTrue(ClosedWithin(client, 3000));
+            Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
         }
 
         [TestMethod]
@@ -433,41 +405,34 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
             RelayServer relay = StartRelay(pump, config);
-            try
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket client = Connect(port);
+            client.Send(Encoding.ASCII.GetBytes("request"));
+            client.Shutdown(SocketShutdown.Send);
+            using Socket up = upstream.AcceptSocket();
+            up.ReceiveTimeout = 5000;
+            Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
+            byte[] chunk = new byte[1024];
+            Task answer = Task.Run(() =>
             {
-                using Socket client = Connect(port);
-                client.Send(Encoding.ASCII.GetBytes("request"));
-                client.Shutdown(SocketShutdown.Send);
-                using Socket up = upstream.AcceptSocket();
-                up.ReceiveTimeout = 5000;
-                Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
-                byte[] chunk = new byte[1024];
-                Task answer = Task.Run(() =>
-                {
-                    for (int i = 0; i < 50; i++)
-                    {
-                        chunk[0] = (byte)i;
-                        up.Send(chunk);
-                        Thread.Sleep(50);
-                    }
-
-                    up.Shutdown(SocketShutdown.Send);
-                });
-                byte[] got = ReadExactly(client, 50 * 1024);
                 for (int i = 0; i < 50; i++)
                 {
-                    Assert.AreEqual((byte)i, got[i * 1024], "chunk " + i);
+                    chunk[0] = (byte)i;
+                    up.Send(chunk);
+                    Thread.Sleep(50);
                 }
 
-                Assert.IsTrue(ClosedWithin(client, 3000), "the upstream's FIN ends it");
-                answer.Wait(5000);
-                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
-            }
-            finally
+                up.Shutdown(SocketShutdown.Send);
+            });
+            byte[] got = ReadExactly(client, 50 * 1024);
+            for (int i = 0; i < 50; i++)
             {
-                relay.Stop();
-                upstream.Stop();
+                Assert.AreEqual((byte)i, got[i * 1024], "chunk " + i);
             }
+
+            Assert.IsTrue(ClosedWithin(client, 3000), "the upstream's FIN ends it");
+            answer.Wait(5000);
+            Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
         }
 
         [TestMethod]
@@ -481,35 +446,28 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config();
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
             RelayServer relay = StartRelay(pump, config);
-            try
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket client = Connect(port);
+            client.Send(new byte[] { 1 });
+            using Socket up = upstream.AcceptSocket();
+            up.ReceiveTimeout = 5000;
+            ReadExactly(up, 1);
+            up.Send(Encoding.ASCII.GetBytes("bye"));
+            up.Shutdown(SocketShutdown.Send);
+            Assert.AreEqual("bye", Encoding.ASCII.GetString(ReadExactly(client, 3)));
+            byte[] chunk = new byte[1024];
+            for (int i = 0; i < 40; i++)
             {
-                using Socket client = Connect(port);
-                client.Send(new byte[] { 1 });
-                using Socket up = upstream.AcceptSocket();
-                up.ReceiveTimeout = 5000;
-                ReadExactly(up, 1);
-                up.Send(Encoding.ASCII.GetBytes("bye"));
-                up.Shutdown(SocketShutdown.Send);
-                Assert.AreEqual("bye", Encoding.ASCII.GetString(ReadExactly(client, 3)));
-                byte[] chunk = new byte[1024];
-                for (int i = 0; i < 40; i++)
-                {
-                    chunk[0] = (byte)i;
-                    client.Send(chunk);
-                    Thread.Sleep(50);
-                }
+                chunk[0] = (byte)i;
+                client.Send(chunk);
+                Thread.Sleep(50);
+            }
 
-                byte[] got = ReadExactly(up, 40 * 1024);
-                Assert.AreEqual((byte)39, got[39 * 1024], "the last chunk of a 2 s upload after the upstream's FIN");
-                client.Shutdown(SocketShutdown.Send);
-                Assert.AreEqual(0, up.Receive(new byte[1]), "the client's FIN passed on");
-                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            byte[] got = ReadExactly(up, 40 * 1024);
+            Assert.AreEqual((byte)39, got[39 * 1024], "the last chunk of a 2 s upload after the upstream's FIN");
+            client.Shutdown(SocketShutdown.Send);
+            Assert.AreEqual(0, up.Receive(new byte[1]), "the client's FIN passed on");
+            Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
         }
 
         [TestMethod]
@@ -525,48 +483,41 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config(bufferBytes: 2048);
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
             RelayServer relay = StartRelay(pump, config);
-            try
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket client = Connect(port);
+            client.Send(new byte[] { 0 });
+            using Socket up = upstream.AcceptSocket();
+            ReadExactly(up, 1);
+            byte[] chunk = new byte[64 * 1024];
+            byte[] sink = new byte[64 * 1024];
+            void Transfer(int megabytes)
             {
-                using Socket client = Connect(port);
-                client.Send(new byte[] { 0 });
-                using Socket up = upstream.AcceptSocket();
-                ReadExactly(up, 1);
-                byte[] chunk = new byte[64 * 1024];
-                byte[] sink = new byte[64 * 1024];
-                void Transfer(int megabytes)
+                long total = megabytes * 1024L * 1024L;
+                Thread reader = new Thread(() =>
                 {
-                    long total = megabytes * 1024L * 1024L;
-                    Thread reader = new Thread(() =>
+                    long got = 0;
+                    while (got < total)
                     {
-                        long got = 0;
-                        while (got < total)
-                        {
-                            int n = up.Receive(sink, 0, sink.Length, SocketFlags.None);
-                            if (n <= 0) break;
-                            got += n;
-                        }
-                    });
-                    reader.Start();
-                    for (long sent = 0; sent < total; sent += chunk.Length)
-                    {
-                        client.Send(chunk, 0, chunk.Length, SocketFlags.None);
+                        int n = up.Receive(sink, 0, sink.Length, SocketFlags.None);
+                        if (n <= 0) break;
+                        got += n;
                     }
-
-                    reader.Join();
+                });
+                reader.Start();
+                for (long sent = 0; sent < total; sent += chunk.Length)
+                {
+                    client.Send(chunk, 0, chunk.Length, SocketFlags.None);
                 }
 
-                Transfer(8); // warm up: JIT, socket buffers
-                long before = GC.GetTotalAllocatedBytes(true);
-                Transfer(64);
-                long allocated = GC.GetTotalAllocatedBytes(true) - before;
-                Console.WriteLine("allocated during 64 MB through 2 KB buffers: " + allocated + " bytes (" + allocated / 64.0 + " per MB)");
-                Assert.IsTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes over 64 MB");
+                reader.Join();
             }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+
+            Transfer(8); // warm up: JIT, socket buffers
+            long before = GC.GetTotalAllocatedBytes(true);
+            Transfer(64);
+            long allocated = GC.GetTotalAllocatedBytes(true) - before;
+            Console.WriteLine("allocated during 64 MB through 2 KB buffers: " + allocated + " bytes (" + allocated / 64.0 + " per MB)");
+            Assert.IsTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes over 64 MB");
         }
 
         [TestMethod]
@@ -602,32 +553,25 @@ namespace Pigeon.Tests.Host.Relay
                 catch (InvalidOperationException) { }
             }) { IsBackground = true };
             echo.Start();
-            try
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            void Sessions(int count)
             {
-                void Sessions(int count)
+                for (int i = 0; i < count; i++)
                 {
-                    for (int i = 0; i < count; i++)
-                    {
-                        using Socket c = Connect(port);
-                        c.Send(new byte[] { 5 });
-                        Assert.AreEqual(5, ReadExactly(c, 1)[0]);
-                    }
+                    using Socket c = Connect(port);
+                    c.Send(new byte[] { 5 });
+                    Assert.AreEqual(5, ReadExactly(c, 1)[0]);
                 }
+            }
 
-                Sessions(50);
-                long before = GC.GetTotalAllocatedBytes(true);
-                Sessions(300);
-                long perSession = (GC.GetTotalAllocatedBytes(true) - before) / 300;
-                Console.WriteLine("allocated per session (test client, upstream echo and relay, runtime sockets included): " + perSession + " bytes");
-                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 5000));
-                Assert.AreEqual(350, relay.SnapshotTotal().Accepted);
-                Assert.AreEqual(0, relay.SnapshotTotal().RefusedTotal);
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            Sessions(50);
+            long before = GC.GetTotalAllocatedBytes(true);
+            Sessions(300);
+            long perSession = (GC.GetTotalAllocatedBytes(true) - before) / 300;
+            Console.WriteLine("allocated per session (test client, upstream echo and relay, runtime sockets included): " + perSession + " bytes");
+            Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 5000));
+            Assert.AreEqual(350, relay.SnapshotTotal().Accepted);
+            Assert.AreEqual(0, relay.SnapshotTotal().RefusedTotal);
         }
     }
 }

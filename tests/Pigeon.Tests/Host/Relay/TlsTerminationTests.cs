@@ -55,37 +55,30 @@ namespace Pigeon.Tests.Host.Relay
             var upstream = Listen();
             int port = FreePort();
             RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream), version), s_identity);
-            try
-            {
-                using Socket raw = Connect(port);
-                int clientPort = ((IPEndPoint)raw.LocalEndPoint).Port;
-                using SslStream client = TlsClient(raw, "anything.example");
-                Assert.AreEqual(s_identity.Fingerprint, Convert.ToHexString(client.RemoteCertificate.GetCertHash(HashAlgorithmName.SHA256)).ToLowerInvariant(), "the relay's own certificate");
-                byte[] opening = { (byte)'W', (byte)'A', 6, 5 };
-                client.Write(opening);
-                using Socket up = upstream.AcceptSocket();
-                up.ReceiveTimeout = 10000;
-                ProxyHeaderReader header = ReadHeader(up, version);
-                Assert.AreEqual(0x7F000001u, header.SourceAddress);
-                Assert.AreEqual(clientPort, header.SourcePort, "the client's own port");
-                Assert.AreEqual(port, header.DestinationPort, "the port the client dialled");
-                CollectionAssert.AreEqual(opening, ReadExactly(up, 4), "the decrypted opening follows the header");
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket raw = Connect(port);
+            int clientPort = ((IPEndPoint)raw.LocalEndPoint).Port;
+            using SslStream client = TlsClient(raw, "anything.example");
+            Assert.AreEqual(s_identity.Fingerprint, Convert.ToHexString(client.RemoteCertificate.GetCertHash(HashAlgorithmName.SHA256)).ToLowerInvariant(), "the relay's own certificate");
+            byte[] opening = { (byte)'W', (byte)'A', 6, 5 };
+            client.Write(opening);
+            using Socket up = upstream.AcceptSocket();
+            up.ReceiveTimeout = 10000;
+            ProxyHeaderReader header = ReadHeader(up, version);
+            Assert.AreEqual(0x7F000001u, header.SourceAddress);
+            Assert.AreEqual(clientPort, header.SourcePort, "the client's own port");
+            Assert.AreEqual(port, header.DestinationPort, "the port the client dialled");
+            CollectionAssert.AreEqual(opening, ReadExactly(up, 4), "the decrypted opening follows the header");
 
-                const int Size = 1024 * 1024;
-                using NetworkStream upStream = new NetworkStream(up, false);
-                Task<byte[]> fromClient = Task.Run(() => ReceiveHash(upStream, Size));
-                Task<byte[]> toUpstream = Task.Run(() => SendPattern(client, Size, 1));
-                Task<byte[]> toClient = Task.Run(() => SendPattern(upStream, Size, 2));
-                byte[] atClient = ReceiveHash(client, Size);
-                CollectionAssert.AreEqual(toUpstream.Result, fromClient.Result, "client -> upstream intact");
-                CollectionAssert.AreEqual(toClient.Result, atClient, "upstream -> client intact, encrypted again");
-                Assert.AreEqual(0, relay.SnapshotTotal().RefusedTotal);
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            const int Size = 1024 * 1024;
+            using NetworkStream upStream = new NetworkStream(up, false);
+            Task<byte[]> fromClient = Task.Run(() => ReceiveHash(upStream, Size));
+            Task<byte[]> toUpstream = Task.Run(() => SendPattern(client, Size, 1));
+            Task<byte[]> toClient = Task.Run(() => SendPattern(upStream, Size, 2));
+            byte[] atClient = ReceiveHash(client, Size);
+            CollectionAssert.AreEqual(toUpstream.Result, fromClient.Result, "client -> upstream intact");
+            CollectionAssert.AreEqual(toClient.Result, atClient, "upstream -> client intact, encrypted again");
+            Assert.AreEqual(0, relay.SnapshotTotal().RefusedTotal);
         }
 
         [TestMethod]
@@ -109,25 +102,18 @@ namespace Pigeon.Tests.Host.Relay
                     ReadToEnd(s);
                 }
             });
-            try
-            {
-                string openssl = Run("bash", "-c", "printf 'WA\\006\\005ping' | openssl s_client -connect 127.0.0.1:" + port + " -servername cdn.example -quiet -ign_eof 2>/dev/null");
-                Assert.AreEqual("pong", openssl, "openssl s_client got the upstream's answer");
-                string python = Run("python3", "-c",
-                    "import socket,ssl\n"
-                    + "c=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname=False; c.verify_mode=ssl.CERT_NONE\n"
-                    + "s=c.wrap_socket(socket.create_connection(('127.0.0.1'," + port + ")),server_hostname='cdn.example')\n"
-                    + "s.sendall(b'WA\\x06\\x05ping'); d=b''\n"
-                    + "while True:\n  b=s.recv(100)\n  if not b: break\n  d+=b\n"
-                    + "print(s.version()+' '+d.decode(),end='')");
-                Assert.AreEqual("TLSv1.3 pong", python, "Python's ssl, TLS 1.3");
-                Assert.IsTrue(server.Wait(10000));
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            string openssl = Run("bash", "-c", "printf 'WA\\006\\005ping' | openssl s_client -connect 127.0.0.1:" + port + " -servername cdn.example -quiet -ign_eof 2>/dev/null");
+            Assert.AreEqual("pong", openssl, "openssl s_client got the upstream's answer");
+            string python = Run("python3", "-c",
+                "import socket,ssl\n"
+                + "c=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname=False; c.verify_mode=ssl.CERT_NONE\n"
+                + "s=c.wrap_socket(socket.create_connection(('127.0.0.1'," + port + ")),server_hostname='cdn.example')\n"
+                + "s.sendall(b'WA\\x06\\x05ping'); d=b''\n"
+                + "while True:\n  b=s.recv(100)\n  if not b: break\n  d+=b\n"
+                + "print(s.version()+' '+d.decode(),end='')");
+            Assert.AreEqual("TLSv1.3 pong", python, "Python's ssl, TLS 1.3");
+            Assert.IsTrue(server.Wait(10000));
         }
 
         [TestMethod]
@@ -141,28 +127,21 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = Config(port, PortOf(upstream), 1);
             config.DecoyPage = "<html><body>Hello from a small site</body></html>";
             RelayServer relay = StartRelay(pump, config, s_identity);
-            try
-            {
-                using SslStream client = TlsClient(Connect(port), "probe.example");
-                client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: probe.example\r\nUser-Agent: curl/8.0\r\n\r\n"));
-                string answer = Encoding.ASCII.GetString(ReadAll(client));
-                StringAssert.StartsWith(answer, "HTTP/1.1 200 OK\r\n");
-                StringAssert.Contains(answer, "Content-Length: 49\r\n");
-                StringAssert.EndsWith(answer, "\r\n\r\n<html><body>Hello from a small site</body></html>");
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using SslStream client = TlsClient(Connect(port), "probe.example");
+            client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: probe.example\r\nUser-Agent: curl/8.0\r\n\r\n"));
+            string answer = Encoding.ASCII.GetString(ReadAll(client));
+            StringAssert.StartsWith(answer, "HTTP/1.1 200 OK\r\n");
+            StringAssert.Contains(answer, "Content-Length: 49\r\n");
+            StringAssert.EndsWith(answer, "\r\n\r\n<html><body>Hello from a small site</body></html>");
 
-                using SslStream other = TlsClient(Connect(port), "probe.example");
-                other.Write(Encoding.ASCII.GetBytes("GET /admin HTTP/1.1\r\n\r\n"));
-                StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(other)), "HTTP/1.1 404 Not Found\r\n");
+            using SslStream other = TlsClient(Connect(port), "probe.example");
+            other.Write(Encoding.ASCII.GetBytes("GET /admin HTTP/1.1\r\n\r\n"));
+            StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(other)), "HTTP/1.1 404 Not Found\r\n");
 
-                Assert.AreEqual(2, relay.SnapshotTotal().Refused(RefusalReason.Probe));
-                Assert.IsFalse(upstream.Pending(), "no upstream connection for a probe");
-                Assert.AreEqual(0, relay.SnapshotTotal().UpstreamFailures);
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            Assert.AreEqual(2, relay.SnapshotTotal().Refused(RefusalReason.Probe));
+            Assert.IsFalse(upstream.Pending(), "no upstream connection for a probe");
+            Assert.AreEqual(0, relay.SnapshotTotal().UpstreamFailures);
         }
 
         [TestMethod]
@@ -201,75 +180,68 @@ namespace Pigeon.Tests.Host.Relay
                 {
                 }
             });
-            try
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            byte[] hello = new HelloBuilder().Build();
+            using (SslStream warm = TlsClient(Connect(port), "ok.example"))
             {
-                byte[] hello = new HelloBuilder().Build();
-                using (SslStream warm = TlsClient(Connect(port), "ok.example"))
-                {
-                    warm.Write(new byte[] { (byte)'W', (byte)'A', 1, 2 });
-                    ReadExactlyFrom(warm, 4); // the process's first TLS handshake pays one-time setup
-                }
-
-                // A client that stalls mid-handshake holds its own session only.
-                using Socket stalled = Connect(port);
-                stalled.Send(hello, 0, 60, SocketFlags.None);
-                Stopwatch quick = Stopwatch.StartNew();
-                using (SslStream good = TlsClient(Connect(port), "ok.example"))
-                {
-                    good.Write(new byte[] { (byte)'W', (byte)'A', 1, 2 });
-                    ReadExactlyFrom(good, 4);
-                }
-
-                Assert.IsTrue(quick.ElapsedMilliseconds < 1500, "another client's handshake and data took " + quick.ElapsedMilliseconds + " ms beside the stalled one");
-                Assert.IsTrue(ClosedWithin(stalled, 5000), "the stalled client is dropped at the hello timeout");
-
-                // Garbage after 16 03.
-                using (Socket garbage = Connect(port))
-                {
-                    byte[] junk = new byte[37];
-                    new Random(7).NextBytes(junk);
-                    junk[0] = 0x16;
-                    junk[1] = 0x03;
-                    junk[2] = 0x01;
-                    junk[3] = 0x00;
-                    junk[4] = 0x20;
-                    garbage.Send(junk);
-                    Assert.IsTrue(ClosedWithin(garbage, 5000));
-                }
-
-                // Closed, and reset, mid-handshake.
-                using (Socket closes = Connect(port))
-                {
-                    closes.Send(hello, 0, 60, SocketFlags.None);
-                    closes.Shutdown(SocketShutdown.Send);
-                    ClosedWithin(closes, 3000);
-                }
-
-                using (Socket resets = Connect(port))
-                {
-                    resets.Send(hello, 0, 60, SocketFlags.None);
-                    Thread.Sleep(100);
-                    resets.LingerState = new LingerOption(true, 0);
-                    resets.Close();
-                }
-
-                // A TLS version and a cipher the relay does not offer.
-                Run("bash", "-c", "printf x | openssl s_client -connect 127.0.0.1:" + port + " -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' >/dev/null 2>&1; true");
-                Run("bash", "-c", "printf x | openssl s_client -connect 127.0.0.1:" + port + " -tls1_2 -cipher AES128-SHA >/dev/null 2>&1; true");
-
-                Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().RefusedTotal >= 6, 5000), "refusals: " + relay.SnapshotTotal().RefusedTotal);
-                RouteCounters total = relay.SnapshotTotal();
-                Assert.AreEqual(1, total.Refused(RefusalReason.HelloTimeout), "stalled");
-                Assert.AreEqual(2, total.Refused(RefusalReason.ClosedEarly), "closed and reset mid-handshake");
-                Assert.AreEqual(3, total.Refused(RefusalReason.TlsFailed), "garbage, TLS 1.1, no common cipher");
-                Assert.AreEqual(0, total.Refused(RefusalReason.NotTls));
-                Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 5000), "every session ended: " + relay.ActiveSessions);
+                warm.Write(new byte[] { (byte)'W', (byte)'A', 1, 2 });
+                ReadExactlyFrom(warm, 4); // the process's first TLS handshake pays one-time setup
             }
-            finally
+
+            // A client that stalls mid-handshake holds its own session only.
+            using Socket stalled = Connect(port);
+            stalled.Send(hello, 0, 60, SocketFlags.None);
+            Stopwatch quick = Stopwatch.StartNew();
+            using (SslStream good = TlsClient(Connect(port), "ok.example"))
             {
-                relay.Stop();
-                upstream.Stop();
+                good.Write(new byte[] { (byte)'W', (byte)'A', 1, 2 });
+                ReadExactlyFrom(good, 4);
             }
+
+            Assert.IsTrue(quick.ElapsedMilliseconds < 1500, "another client's handshake and data took " + quick.ElapsedMilliseconds + " ms beside the stalled one");
+            Assert.IsTrue(ClosedWithin(stalled, 5000), "the stalled client is dropped at the hello timeout");
+
+            // Garbage after 16 03.
+            using (Socket garbage = Connect(port))
+            {
+                byte[] junk = new byte[37];
+                new Random(7).NextBytes(junk);
+                junk[0] = 0x16;
+                junk[1] = 0x03;
+                junk[2] = 0x01;
+                junk[3] = 0x00;
+                junk[4] = 0x20;
+                garbage.Send(junk);
+                Assert.IsTrue(ClosedWithin(garbage, 5000));
+            }
+
+            // Closed, and reset, mid-handshake.
+            using (Socket closes = Connect(port))
+            {
+                closes.Send(hello, 0, 60, SocketFlags.None);
+                closes.Shutdown(SocketShutdown.Send);
+                ClosedWithin(closes, 3000);
+            }
+
+            using (Socket resets = Connect(port))
+            {
+                resets.Send(hello, 0, 60, SocketFlags.None);
+                Thread.Sleep(100);
+                resets.LingerState = new LingerOption(true, 0);
+                resets.Close();
+            }
+
+            // A TLS version and a cipher the relay does not offer.
+            Run("bash", "-c", "printf x | openssl s_client -connect 127.0.0.1:" + port + " -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' >/dev/null 2>&1; true");
+            Run("bash", "-c", "printf x | openssl s_client -connect 127.0.0.1:" + port + " -tls1_2 -cipher AES128-SHA >/dev/null 2>&1; true");
+
+            Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().RefusedTotal >= 6, 5000), "refusals: " + relay.SnapshotTotal().RefusedTotal);
+            RouteCounters total = relay.SnapshotTotal();
+            Assert.AreEqual(1, total.Refused(RefusalReason.HelloTimeout), "stalled");
+            Assert.AreEqual(2, total.Refused(RefusalReason.ClosedEarly), "closed and reset mid-handshake");
+            Assert.AreEqual(3, total.Refused(RefusalReason.TlsFailed), "garbage, TLS 1.1, no common cipher");
+            Assert.AreEqual(0, total.Refused(RefusalReason.NotTls));
+            Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 5000), "every session ended: " + relay.ActiveSessions);
         }
 
         [TestMethod]
@@ -281,18 +253,11 @@ namespace Pigeon.Tests.Host.Relay
             var upstream = Listen();
             int port = FreePort();
             RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream), 1), s_identity);
-            try
-            {
-                using Socket plain = Connect(port);
-                plain.Send(new byte[] { (byte)'W', (byte)'A', 6, 5 });
-                Assert.IsTrue(ClosedWithin(plain, 3000));
-                Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().Refused(RefusalReason.NotTls) == 1, 3000));
-            }
-            finally
-            {
-                relay.Stop();
-                upstream.Stop();
-            }
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket plain = Connect(port);
+            plain.Send(new byte[] { (byte)'W', (byte)'A', 6, 5 });
+            Assert.IsTrue(ClosedWithin(plain, 3000));
+            Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().Refused(RefusalReason.NotTls) == 1, 3000));
         }
 
         private static RelayConfig Config(int port, int upstreamPort, int proxyVersion)
