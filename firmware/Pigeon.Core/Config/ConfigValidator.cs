@@ -165,7 +165,11 @@ namespace Pigeon.Config
             }
         }
 
-        private static void ValidateRelay(RelayConfig relay, bool device, ValidationReport report)
+        /// <summary>
+        /// Validates the relay section alone (what <see cref="Pigeon.Relay.RelayServer"/> checks
+        /// before it runs one, so the relay keeps no floors or ceilings of its own).
+        /// </summary>
+        public static void ValidateRelay(RelayConfig relay, bool device, ValidationReport report)
         {
             if (Missing(relay, "relay", report))
             {

@@ -15,8 +15,17 @@ namespace Pigeon.Net
         /// <summary>Parses dotted-quad text ("192.0.2.1"); no leading zeros beyond "0", no spaces.</summary>
         public static bool TryParse(string text, out uint address)
         {
+            return TryParse(text, null, 0, text == null ? 0 : text.Length, out address);
+        }
+
+        /// <summary>
+        /// The one dotted-quad parser, over <paramref name="text"/> or, when it is null, ASCII
+        /// <paramref name="bytes"/> (a PROXY header, read in place): no allocation either way.
+        /// </summary>
+        public static bool TryParse(string text, byte[] bytes, int offset, int length, out uint address)
+        {
             address = 0;
-            if (text == null || text.Length < 7 || text.Length > 15)
+            if (length < 7 || length > 15)
             {
                 return false;
             }
@@ -25,9 +34,10 @@ namespace Pigeon.Net
             int octet = 0;
             int digits = 0;
             int parts = 0;
-            for (int i = 0; i <= text.Length; i++)
+            for (int i = 0; i <= length; i++)
             {
-                if (i == text.Length || text[i] == '.')
+                int c = i == length ? '.' : text != null ? text[i] : bytes[offset + i];
+                if (c == '.')
                 {
                     if (digits == 0 || octet > 255)
                     {
@@ -41,23 +51,13 @@ namespace Pigeon.Net
                     continue;
                 }
 
-                char c = text[i];
-                if (c < '0' || c > '9')
+                // "01": leading zeros read as octal by some stacks; refuse.
+                if (c < '0' || c > '9' || (digits > 0 && octet == 0) || ++digits > 3)
                 {
                     return false;
-                }
-
-                if (digits > 0 && octet == 0)
-                {
-                    return false; // "01": leading zeros read as octal by some stacks; refuse.
                 }
 
                 octet = (octet * 10) + (c - '0');
-                digits++;
-                if (digits > 3)
-                {
-                    return false;
-                }
             }
 
             if (parts != 4)

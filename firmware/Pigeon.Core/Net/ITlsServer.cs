@@ -13,8 +13,8 @@ namespace Pigeon.Net
         /// read into <paramref name="prefix"/>. Blocks until done; closing <paramref name="client"/>
         /// (the reaper, at the hello timeout) makes it fail. Returns the connection that reads and
         /// writes the bytes inside the TLS (closing it closes <paramref name="client"/>), or null
-        /// with <paramref name="refusal"/> set to a Pigeon.Relay.RefusalReason value.
+        /// with <paramref name="refusal"/> saying why.
         /// </summary>
-        IConnection Handshake(IConnection client, byte[] prefix, int offset, int count, out int refusal);
+        IConnection Handshake(IConnection client, byte[] prefix, int offset, int count, out Pigeon.Relay.RefusalReason refusal);
     }
 }

@@ -6,7 +6,7 @@ namespace Pigeon.Relay
     /// <summary>
     /// What a client's first bytes mean, route by route: every admission decision of the relay,
     /// as pure functions over the bytes read so far, shared by both pumps and tested without
-    /// sockets. Each returns a <see cref="Verdict"/> (or a <see cref="RefusalReason"/>).
+    /// sockets. Each returns a <see cref="Verdict"/>, and the <see cref="RefusalReason"/> of a refusal beside it.
     /// <code>
     ///   acceptProxy route      PROXY v1/v2 header first   (<see cref="ProxyHeaderReader"/>)
     ///   SNI route (media)      ClientHello, SNI in the allow-list            <see cref="Sni"/>
@@ -14,15 +14,17 @@ namespace Pigeon.Relay
     ///                          then inside the TLS: HTTP -> Decoy, else chat  <see cref="Inner"/>
     ///   plain route (chat)     anything but a TLS hello (unless allowTls)     <see cref="Plain"/>
     /// </code>
-    /// A newcomer adding a protocol adds a function here and a stage in <see cref="RelaySession.Admit"/>.
+    /// A newcomer adding a protocol adds a function here and a stage in <see cref="RelaySession.Admit"/>
+    /// (docs/architecture.md, "How to add a protocol").
     /// </summary>
     public static class Admission
     {
         private const byte HandshakeRecord = 0x16;
 
         /// <summary>A plain (chat) route's first bytes.</summary>
-        public static int Plain(Route route, byte[] buffer, int offset, int count)
+        public static Verdict Plain(Route route, byte[] buffer, int offset, int count, out RefusalReason reason)
         {
+            reason = RefusalReason.TlsOnChatPort;
             if (count < 1)
             {
                 return Verdict.NeedMore;
@@ -31,35 +33,37 @@ namespace Pigeon.Relay
             if (!route.AllowTls)
             {
                 int tls = TlsStart(buffer, offset, count);
-                if (tls == Verdict.NeedMore)
+                if (tls == TlsUndecided)
                 {
                     return Verdict.NeedMore;
                 }
 
-                if (tls == Verdict.Go)
+                if (tls == TlsYes)
                 {
-                    return (int)RefusalReason.TlsOnChatPort; // the app has "use TLS" on
+                    return Verdict.Refuse; // the app has "use TLS" on
                 }
             }
 
-            return route.ChatOpeningCheck ? ChatOpening.Check(buffer, offset, count) : Verdict.Go;
+            return route.ChatOpeningCheck ? ChatOpening.Check(buffer, offset, count, out reason) : Verdict.Go;
         }
 
         /// <summary>A terminateTls route's first bytes: a TLS handshake record starts the handshake.</summary>
-        public static int TlsRecord(byte[] buffer, int offset, int count)
+        public static Verdict TlsRecord(byte[] buffer, int offset, int count, out RefusalReason reason)
         {
+            reason = RefusalReason.NotTls;
             int tls = TlsStart(buffer, offset, count);
-            if (tls == Verdict.Go)
+            if (tls == TlsYes)
             {
                 return Verdict.StartTls;
             }
 
-            return tls == Verdict.NeedMore ? Verdict.NeedMore : (int)RefusalReason.NotTls;
+            return tls == TlsUndecided ? Verdict.NeedMore : Verdict.Refuse;
         }
 
         /// <summary>The first bytes inside the TLS of a terminateTls route.</summary>
-        public static int Inner(Route route, byte[] buffer, int offset, int count)
+        public static Verdict Inner(Route route, byte[] buffer, int offset, int count, out RefusalReason reason)
         {
+            reason = RefusalReason.NotChatClient;
             int http = HttpProbe.Classify(buffer, offset, count);
             if (http == HttpProbe.Http)
             {
@@ -71,12 +75,13 @@ namespace Pigeon.Relay
                 return Verdict.NeedMore;
             }
 
-            return route.ChatOpeningCheck ? ChatOpening.Check(buffer, offset, count) : Verdict.Go;
+            return route.ChatOpeningCheck ? ChatOpening.Check(buffer, offset, count, out reason) : Verdict.Go;
         }
 
         /// <summary>An SNI route's ClientHello so far, read by <paramref name="reader"/>.</summary>
-        public static int Sni(Route route, ClientHelloReader reader, byte[] buffer, int offset, int count)
+        public static Verdict Sni(Route route, ClientHelloReader reader, byte[] buffer, int offset, int count, out RefusalReason reason)
         {
+            reason = RefusalReason.SniNotAllowed;
             HelloResult result = reader.Read(buffer, offset, count);
             if (result == HelloResult.NeedMore)
             {
@@ -85,61 +90,64 @@ namespace Pigeon.Relay
 
             if (result == HelloResult.NotTls)
             {
-                return (int)RefusalReason.NotTls;
+                reason = RefusalReason.NotTls;
+                return Verdict.Refuse;
             }
 
             if (result == HelloResult.Malformed)
             {
-                return (int)RefusalReason.Malformed;
+                reason = RefusalReason.Malformed;
+                return Verdict.Refuse;
             }
 
             if (result == HelloResult.NoServerName)
             {
-                return (int)RefusalReason.SniNotAllowed;
+                return Verdict.Refuse;
             }
 
             // An address where a name belongs is refused whatever the patterns say: the relay
             // must never be steered to an address by the client (RFC 6066 §3 forbids them in SNI).
             if (HostName.IsAddressLike(reader.HostBuffer, reader.HostOffset, reader.HostLength))
             {
-                return (int)RefusalReason.SniNotAllowed;
+                return Verdict.Refuse;
             }
 
-            return route.AllowList.Allows(reader.HostBuffer, reader.HostOffset, reader.HostLength)
-                ? Verdict.Go
-                : (int)RefusalReason.SniNotAllowed;
+            return route.AllowList.Allows(reader.HostBuffer, reader.HostOffset, reader.HostLength) ? Verdict.Go : Verdict.Refuse;
         }
 
-        // 0x16 0x03 0x00-0x04 opens a TLS handshake record (SSL 3.0 to TLS 1.3 record versions):
-        // Go when it does, NeedMore while undecided, NotTls when it does not.
+        private const int TlsNo = 0;
+        private const int TlsYes = 1;
+        private const int TlsUndecided = 2;
+
+        // 0x16 0x03 0x00-0x04 opens a TLS handshake record (SSL 3.0 to TLS 1.3 record versions).
         private static int TlsStart(byte[] buffer, int offset, int count)
         {
             if (count < 1)
             {
-                return Verdict.NeedMore;
+                return TlsUndecided;
             }
 
             if (buffer[offset] != HandshakeRecord)
             {
-                return (int)RefusalReason.NotTls;
+                return TlsNo;
             }
 
             if (count < 2)
             {
-                return Verdict.NeedMore;
+                return TlsUndecided;
             }
 
             if (buffer[offset + 1] != 0x03)
             {
-                return (int)RefusalReason.NotTls;
+                return TlsNo;
             }
 
             if (count < 3)
             {
-                return Verdict.NeedMore;
+                return TlsUndecided;
             }
 
-            return buffer[offset + 2] <= 0x04 ? Verdict.Go : (int)RefusalReason.NotTls;
+            return buffer[offset + 2] <= 0x04 ? TlsYes : TlsNo;
         }
     }
 }

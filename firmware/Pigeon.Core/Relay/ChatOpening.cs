@@ -15,8 +15,9 @@ namespace Pigeon.Relay
     public static class ChatOpening
     {
         /// <summary><see cref="Verdict.Go"/>, <see cref="Verdict.NeedMore"/> or <see cref="RefusalReason.NotChatClient"/>.</summary>
-        public static int Check(byte[] buffer, int offset, int count)
+        public static Verdict Check(byte[] buffer, int offset, int count, out RefusalReason reason)
         {
+            reason = RefusalReason.NotChatClient;
             if (count < 1)
             {
                 return Verdict.NeedMore;
@@ -25,7 +26,7 @@ namespace Pigeon.Relay
             byte first = buffer[offset];
             if (first != (byte)'W' && first != (byte)'E')
             {
-                return (int)RefusalReason.NotChatClient;
+                return Verdict.Refuse;
             }
 
             if (count < 2)
@@ -36,7 +37,7 @@ namespace Pigeon.Relay
             byte second = buffer[offset + 1];
             return (first == (byte)'W' && second == (byte)'A') || (first == (byte)'E' && second == (byte)'D')
                 ? Verdict.Go
-                : (int)RefusalReason.NotChatClient;
+                : Verdict.Refuse;
         }
     }
 }

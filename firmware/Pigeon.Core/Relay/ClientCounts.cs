@@ -1,15 +1,16 @@
 namespace Pigeon.Relay
 {
     /// <summary>
-    /// How many live sessions each client address holds, for relay.maxSessionsPerClient. Only
+    /// How many live sessions each client holds (by <see cref="Pigeon.Net.NetAddress.ClientKey"/>: an IPv4
+    /// address, or an IPv6 /64), for relay.maxSessionsPerClient. Only
     /// addresses with a live session are in the table: an address leaves it when its last
-    /// session ends, so nothing about past clients is kept. An open-addressing table of packed
-    /// IPv4 addresses (no per-session allocation; it doubles when half full, which happens only
+    /// session ends, so nothing about past clients is kept. An open-addressing table of 64-bit
+    /// keys (no per-session allocation; it doubles when half full, which happens only
     /// while the relay fills up). Not thread-safe: the relay calls it under its lock.
     /// </summary>
     public sealed class ClientCounts
     {
-        private uint[] _keys;
+        private ulong[] _keys;
         private int[] _counts; // 0 = empty slot
         private int _used;
 
@@ -22,7 +23,7 @@ namespace Pigeon.Relay
                 size <<= 1;
             }
 
-            _keys = new uint[size];
+            _keys = new ulong[size];
             _counts = new int[size];
         }
 
@@ -33,7 +34,7 @@ namespace Pigeon.Relay
         }
 
         /// <summary>Sessions <paramref name="address"/> holds now.</summary>
-        public int CountOf(uint address)
+        public int CountOf(ulong address)
         {
             int i = Find(address);
             return i < 0 ? 0 : _counts[i];
@@ -43,7 +44,7 @@ namespace Pigeon.Relay
         /// Counts one more session for <paramref name="address"/> unless it already holds
         /// <paramref name="limit"/> (0 = no limit). Returns false, counting nothing, at the limit.
         /// </summary>
-        public bool TryAdd(uint address, int limit)
+        public bool TryAdd(ulong address, int limit)
         {
             int i = Find(address);
             if (i >= 0)
@@ -68,7 +69,7 @@ namespace Pigeon.Relay
         }
 
         /// <summary>One session of <paramref name="address"/> ended.</summary>
-        public void Remove(uint address)
+        public void Remove(ulong address)
         {
             int i = Find(address);
             if (i < 0)
@@ -109,7 +110,7 @@ namespace Pigeon.Relay
             _used--;
         }
 
-        private int Find(uint address)
+        private int Find(ulong address)
         {
             int mask = _keys.Length - 1;
             int i = Home(address, mask);
@@ -126,7 +127,7 @@ namespace Pigeon.Relay
             return -1;
         }
 
-        private void Insert(uint address, int count)
+        private void Insert(ulong address, int count)
         {
             int mask = _keys.Length - 1;
             int i = Home(address, mask);
@@ -141,9 +142,9 @@ namespace Pigeon.Relay
 
         private void Grow()
         {
-            uint[] keys = _keys;
+            ulong[] keys = _keys;
             int[] counts = _counts;
-            _keys = new uint[keys.Length * 2];
+            _keys = new ulong[keys.Length * 2];
             _counts = new int[keys.Length * 2];
             for (int i = 0; i < keys.Length; i++)
             {
@@ -155,9 +156,9 @@ namespace Pigeon.Relay
         }
 
         // Fibonacci hashing spreads neighbouring addresses (one subnet) over the table.
-        private static int Home(uint address, int mask)
+        private static int Home(ulong address, int mask)
         {
-            uint h = unchecked(address * 2654435769u);
+            uint h = unchecked((uint)(address ^ (address >> 32)) * 2654435769u);
             return (int)(h ^ (h >> 15)) & mask;
         }
     }

@@ -8,15 +8,17 @@ namespace Pigeon.Relay
     /// Reads the PROXY protocol header a load balancer sends before the client's bytes, on a
     /// route with acceptProxy (proxy-protocol.txt; WhatsApp's official ports 8080/8443/8222 do
     /// the same). Called again with all bytes so far until it answers Done or Invalid; never
-    /// throws, allocates only to parse a v1 address.
+    /// throws, never allocates.
     /// <code>
     /// v1 (§2.1): "PROXY " ( "TCP4 " src " " dst " " sport " " dport | "TCP6 " ... | "UNKNOWN" ... ) "\r\n"
     ///            at most 107 bytes with the CRLF
     /// v2 (§2.2): signature(12) | ver_cmd(1): 0x20 LOCAL, 0x21 PROXY | fam(1): 0x11 TCP4, ... |
     ///            len(2) | TCP4: src(4) dst(4) sport(2) dport(2) | TLVs (skipped) ...  16 + len bytes
+    ///                       0x21 TCP6: src(16) dst(16) sport(2) dport(2) | TLVs ...
     /// </code>
-    /// TCP6, UNKNOWN, LOCAL and other families are accepted without addresses: the relay then
-    /// uses the connection's own (Pigeon is IPv4 only).
+    /// TCP4 and TCP6 carry the client's address through (an IPv6 client behind a load balancer
+    /// stays itself, and the caps count it by its /64); UNKNOWN, LOCAL and other families are
+    /// accepted without addresses, and the relay then uses the connection's own.
     /// </summary>
     public sealed class ProxyHeaderReader
     {
@@ -40,21 +42,24 @@ namespace Pigeon.Relay
         public const int MaxV2Length = 512;
 
         private static readonly byte[] s_v1Start = new byte[] { (byte)'P', (byte)'R', (byte)'O', (byte)'X', (byte)'Y', (byte)' ' };
+        private static readonly byte[] s_unknown = new byte[] { (byte)'U', (byte)'N', (byte)'K', (byte)'N', (byte)'O', (byte)'W', (byte)'N' };
+        private static readonly byte[] s_tcp4 = new byte[] { (byte)'T', (byte)'C', (byte)'P', (byte)'4' };
+        private static readonly byte[] s_tcp6 = new byte[] { (byte)'T', (byte)'C', (byte)'P', (byte)'6' };
 
         /// <summary>After Done: the header's length in bytes (the client's own bytes follow it).</summary>
         public int Length { get; private set; }
 
-        /// <summary>After Done: true when the header carried a TCP4 client address.</summary>
+        /// <summary>After Done: true when the header carried a TCP4 or TCP6 client address.</summary>
         public bool HasAddresses { get; private set; }
 
         /// <summary>After Done with addresses: the original client's address.</summary>
-        public uint SourceAddress { get; private set; }
+        public NetAddress SourceAddress { get; private set; }
 
         /// <summary>After Done with addresses: the original client's port.</summary>
         public int SourcePort { get; private set; }
 
         /// <summary>After Done with addresses: the address the client connected to.</summary>
-        public uint DestinationAddress { get; private set; }
+        public NetAddress DestinationAddress { get; private set; }
 
         /// <summary>After Done with addresses: the port the client connected to.</summary>
         public int DestinationPort { get; private set; }
@@ -64,9 +69,9 @@ namespace Pigeon.Relay
         {
             Length = 0;
             HasAddresses = false;
-            SourceAddress = 0;
+            SourceAddress = new NetAddress();
             SourcePort = 0;
-            DestinationAddress = 0;
+            DestinationAddress = new NetAddress();
             DestinationPort = 0;
             if (count < 1)
             {
@@ -106,9 +111,9 @@ namespace Pigeon.Relay
             }
 
             bool proxy = (versionCommand & 0x0F) == 1;
-            if (proxy && family == 0x11 && length < 12)
+            if (proxy && ((family == 0x11 && length < 12) || (family == 0x21 && length < 36)))
             {
-                return Invalid; // TCP4 with no room for its addresses
+                return Invalid; // TCP4 or TCP6 with no room for its addresses
             }
 
             if (count < 16 + length)
@@ -116,13 +121,21 @@ namespace Pigeon.Relay
                 return NeedMore;
             }
 
+            int p = offset + 16;
             if (proxy && family == 0x11)
             {
-                int p = offset + 16;
-                SourceAddress = BigEndian.ReadUInt32(b, p);
-                DestinationAddress = BigEndian.ReadUInt32(b, p + 4);
+                SourceAddress = NetAddress.FromIPv4(BigEndian.ReadUInt32(b, p));
+                DestinationAddress = NetAddress.FromIPv4(BigEndian.ReadUInt32(b, p + 4));
                 SourcePort = BigEndian.ReadUInt16(b, p + 8);
                 DestinationPort = BigEndian.ReadUInt16(b, p + 10);
+                HasAddresses = true;
+            }
+            else if (proxy && family == 0x21)
+            {
+                SourceAddress = NetAddress.FromIPv6Bytes(b, p);
+                DestinationAddress = NetAddress.FromIPv6Bytes(b, p + 16);
+                SourcePort = BigEndian.ReadUInt16(b, p + 32);
+                DestinationPort = BigEndian.ReadUInt16(b, p + 34);
                 HasAddresses = true;
             }
 
@@ -172,62 +185,105 @@ namespace Pigeon.Relay
                 return Invalid;
             }
 
-            // Fields between "PROXY " and "\r\n".
-            string line = Ascii.GetString(b, offset + s_v1Start.Length, end - 1 - s_v1Start.Length);
-            string[] fields = line.Split(' ');
-            if (fields.Length >= 1 && fields[0] == "UNKNOWN")
+            // Fields between "PROXY " and "\r\n", read in place: a family, then for TCP4 and
+            // TCP6 two addresses and two ports, each separated by one space (§2.1).
+            int at = offset + s_v1Start.Length;
+            int stop = offset + end - 1;
+            int field = FieldEnd(b, at, stop);
+            int familyLength = field - at;
+            if (familyLength == 7 && Same(b, at, s_unknown))
             {
                 Length = end + 1;
-                return Done;
+                return Done; // UNKNOWN: the rest of the line is ignored (§2.1)
             }
 
-            if (fields.Length != 5 || (fields[0] != "TCP4" && fields[0] != "TCP6"))
+            bool tcp4 = familyLength == 4 && Same(b, at, s_tcp4);
+            if (!tcp4 && !(familyLength == 4 && Same(b, at, s_tcp6)))
             {
                 return Invalid;
             }
 
-            int sourcePort = Port(fields[3]);
-            int destinationPort = Port(fields[4]);
-            if (sourcePort < 0 || destinationPort < 0)
+            NetAddress source;
+            NetAddress destination;
+            int sourcePort;
+            int destinationPort;
+            int a = field + 1;
+            int aEnd = FieldEnd(b, a, stop);
+            int d = aEnd + 1;
+            int dEnd = FieldEnd(b, d, stop);
+            int sp = dEnd + 1;
+            int spEnd = FieldEnd(b, sp, stop);
+            int dp = spEnd + 1;
+            int dpEnd = FieldEnd(b, dp, stop);
+            if (dpEnd != stop || !NetAddress.TryParse(b, a, aEnd - a, out source) || !NetAddress.TryParse(b, d, dEnd - d, out destination)
+                || HasColon(b, a, aEnd) == tcp4 || HasColon(b, d, dEnd) == tcp4
+                || (sourcePort = Port(b, sp, spEnd)) < 0 || (destinationPort = Port(b, dp, dpEnd)) < 0)
             {
                 return Invalid;
             }
 
-            if (fields[0] == "TCP4")
-            {
-                uint source;
-                uint destination;
-                if (!IPv4.TryParse(fields[1], out source) || !IPv4.TryParse(fields[2], out destination))
-                {
-                    return Invalid;
-                }
-
-                SourceAddress = source;
-                DestinationAddress = destination;
-                SourcePort = sourcePort;
-                DestinationPort = destinationPort;
-                HasAddresses = true;
-            }
-            else if (!LooksLikeIPv6(fields[1]) || !LooksLikeIPv6(fields[2]))
-            {
-                return Invalid;
-            }
-
+            SourceAddress = source;
+            DestinationAddress = destination;
+            SourcePort = sourcePort;
+            DestinationPort = destinationPort;
+            HasAddresses = true;
             Length = end + 1;
             return Done;
         }
 
-        private static int Port(string text)
+        // Where the field starting at from ends: the next space, or stop.
+        private static int FieldEnd(byte[] b, int from, int stop)
         {
-            if (text.Length < 1 || text.Length > 5 || (text.Length > 1 && text[0] == '0'))
+            int i = from;
+            while (i < stop && b[i] != (byte)' ')
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        // TCP4 fields are dotted IPv4; TCP6 fields are IPv6 text (an IPv4 client of a dual-stack
+        // balancer as ::ffff:a.b.c.d).
+        private static bool HasColon(byte[] b, int from, int to)
+        {
+            for (int i = from; i < to; i++)
+            {
+                if (b[i] == (byte)':')
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Same(byte[] b, int at, byte[] word)
+        {
+            for (int i = 0; i < word.Length; i++)
+            {
+                if (b[at + i] != word[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // A decimal port without leading zeros, 0-65535; -1 otherwise.
+        private static int Port(byte[] b, int from, int to)
+        {
+            int length = to - from;
+            if (length < 1 || length > 5 || (length > 1 && b[from] == (byte)'0'))
             {
                 return -1;
             }
 
             int value = 0;
-            for (int i = 0; i < text.Length; i++)
+            for (int i = from; i < to; i++)
             {
-                char c = text[i];
+                int c = b[i];
                 if (c < '0' || c > '9')
                 {
                     return -1;
@@ -238,26 +294,5 @@ namespace Pigeon.Relay
 
             return value > 65535 ? -1 : value;
         }
-
-        private static bool LooksLikeIPv6(string text)
-        {
-            if (text.Length < 2 || text.Length > 45)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                bool ok = c == ':' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-                if (!ok)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
     }
 }

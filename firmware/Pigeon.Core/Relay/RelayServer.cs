@@ -26,6 +26,9 @@ namespace Pigeon.Relay
         /// <summary>How long a new client may wait for the slot of a session evicted for it.</summary>
         public const int EvictionWaitMs = 1000;
 
+        /// <summary>How often a client waiting for an evicted session's place asks again: such a session closes within milliseconds.</summary>
+        public const int EvictionPollMs = 5;
+
         private readonly Route[] _routes;
         private readonly RouteListener[] _listeners;
         private readonly IClock _clock;
@@ -52,20 +55,30 @@ namespace Pigeon.Relay
                 throw new ArgumentNullException();
             }
 
+            // The validator holds every rule of the relay section; a relay is never built from a
+            // config it refuses (the callers validated it already: this is the backstop).
+            ValidationReport report = new ValidationReport();
+            ConfigValidator.ValidateRelay(config, false, report);
+            if (!report.IsValid)
+            {
+                ValidationIssue first = report.GetError(0);
+                throw new ArgumentException(first.Path + ": " + first.Message);
+            }
+
             Log = log;
             _clock = clock;
             _epoch = clock.NowMilliseconds;
-            MaxSessions = config.MaxSessions < 1 ? 1 : config.MaxSessions;
-            MaxSessionsPerClient = config.MaxSessionsPerClient < 0 ? 0 : config.MaxSessionsPerClient;
-            EvictIdleMs = config.EvictIdleSeconds <= 0 ? 0 : Seconds(config.EvictIdleSeconds);
-            HelloTimeoutMs = Seconds(config.HelloTimeoutSeconds);
-            ConnectTimeoutMs = Seconds(config.ConnectTimeoutSeconds);
-            IdleTimeoutMs = Seconds(config.IdleTimeoutSeconds);
-            DrainMs = config.DrainMilliseconds < 0 ? 0 : config.DrainMilliseconds;
+            MaxSessions = config.MaxSessions;
+            MaxSessionsPerClient = config.MaxSessionsPerClient;
+            EvictIdleMs = config.EvictIdleSeconds * 1000;
+            HelloTimeoutMs = config.HelloTimeoutSeconds * 1000;
+            ConnectTimeoutMs = config.ConnectTimeoutSeconds * 1000;
+            IdleTimeoutMs = config.IdleTimeoutSeconds * 1000;
+            DrainMs = config.DrainMilliseconds;
             Dns = new DnsCache(resolver, clock, config.DnsCacheSeconds, 8);
             Decoy = new DecoyPage(config.DecoyPage);
-            BufferBytes = config.BufferBytes < ProxyHeader.MaxLength ? ProxyHeader.MaxLength : config.BufferBytes;
-            MaxHelloBytes = config.MaxHelloBytes < 64 ? 64 : config.MaxHelloBytes;
+            BufferBytes = config.BufferBytes;
+            MaxHelloBytes = config.MaxHelloBytes;
 
             RouteConfig[] routeConfigs = config.Routes ?? new RouteConfig[0];
             _routes = new Route[routeConfigs.Length];
@@ -244,6 +257,47 @@ namespace Pigeon.Relay
         }
 
         /// <summary>
+        /// The accept loop of route <paramref name="index"/>, as both pumps run it: Accept while
+        /// the listener is open, Reopen after <paramref name="waitMs"/> (1 s doubling to 30 s)
+        /// when it is closed or failed, Stop when the relay stops or the route can never listen.
+        /// </summary>
+        public AcceptStep NextAcceptStep(int index, out int waitMs)
+        {
+            waitMs = 0;
+            RouteListener listener = _listeners[index];
+            if (_stopping || listener.Impossible)
+            {
+                return AcceptStep.Stop;
+            }
+
+            if (listener.IsListening)
+            {
+                return AcceptStep.Accept;
+            }
+
+            waitMs = listener.NextRetryMs();
+            return AcceptStep.Reopen;
+        }
+
+        /// <summary>The pump opened route <paramref name="index"/>'s listener (<paramref name="again"/>: after a failure).</summary>
+        protected void ListenerOpened(int index, bool again)
+        {
+            _listeners[index].Opened(again);
+            if (again)
+            {
+                Log.Info("route " + _routes[index].Name + ": listening again on port " + _routes[index].ListenPort.ToString());
+            }
+        }
+
+        /// <summary>Route <paramref name="index"/>'s listening socket failed (the network went away, say): the pump closes it and the loop reopens it.</summary>
+        protected void ListenerBroke(int index, string detail)
+        {
+            RouteListener listener = _listeners[index];
+            listener.Failed("the listening socket failed; reopening");
+            Log.Warn("route " + _routes[index].Name + ": " + listener.Error + (detail == null ? string.Empty : " (" + detail + ")"));
+        }
+
+        /// <summary>
         /// Counters of one route at this moment, including the bytes of its live sessions.
         /// Allocates (one object): for the status page, not the data path.
         /// </summary>
@@ -269,23 +323,22 @@ namespace Pigeon.Relay
         }
 
         /// <summary>
-        /// Admits a newly accepted client of <paramref name="route"/> from <paramref name="clientAddress"/>:
-        /// <see cref="Verdict.Go"/> when a place was reserved (and the address counted; the pump
-        /// then begins a session with <paramref name="clientAddress"/> as the counted one, or 0 on
-        /// acceptProxy routes, whose client is known only from its header), a
-        /// <see cref="RefusalReason"/> (ClientLimit, Full: counted here) otherwise, or
-        /// <see cref="Verdict.NeedMore"/> when a session idle long enough was evicted for it: call
+        /// Admits a newly accepted client of <paramref name="route"/> from <paramref name="client"/>:
+        /// Go when a place was reserved (the pump then begins a session counted under
+        /// <see cref="CountedKey"/>), Refuse when it was turned away (counted here: ClientLimit or
+        /// Full), or NeedMore when a session idle long enough was evicted for it: call
         /// <see cref="TryReserveAfterEviction"/> until its place is free.
         /// </summary>
-        public int TryAdmit(Route route, uint clientAddress)
+        public Verdict TryAdmit(Route route, NetAddress client)
         {
-            bool counts = !route.AcceptProxy && clientAddress != 0;
+            _listeners[route.Index].Accepted();
+            ulong key = CountedKey(route, client);
             lock (_lock)
             {
-                if (counts && !_clients.TryAdd(clientAddress, MaxSessionsPerClient))
+                if (key != 0 && !_clients.TryAdd(key, MaxSessionsPerClient))
                 {
                     route.Counters.OnRefused(RefusalReason.ClientLimit);
-                    return (int)RefusalReason.ClientLimit;
+                    return Verdict.Refuse;
                 }
 
                 if (_reserved < MaxSessions)
@@ -294,9 +347,9 @@ namespace Pigeon.Relay
                     return Verdict.Go;
                 }
 
-                if (counts)
+                if (key != 0)
                 {
-                    _clients.Remove(clientAddress);
+                    _clients.Remove(key);
                 }
             }
 
@@ -306,20 +359,20 @@ namespace Pigeon.Relay
             }
 
             route.Counters.OnRefused(RefusalReason.Full); // counted before the client can see the close
-            return (int)RefusalReason.Full;
+            return Verdict.Refuse;
         }
 
         /// <summary>
         /// After <see cref="TryAdmit"/> answered NeedMore: reserves the evicted session's place
-        /// once it is free. Go, NeedMore (wait a few ms and call again), or Full after
-        /// <see cref="EvictionWaitMs"/> since <paramref name="since"/> (counted).
+        /// once it is free. Go, NeedMore (wait a few ms and call again), or Refuse (Full, counted)
+        /// after <see cref="EvictionWaitMs"/> since <paramref name="since"/>.
         /// </summary>
-        public int TryReserveAfterEviction(Route route, uint clientAddress, int since)
+        public Verdict TryReserveAfterEviction(Route route, NetAddress client, int since)
         {
-            bool counts = !route.AcceptProxy && clientAddress != 0;
+            ulong key = CountedKey(route, client);
             lock (_lock)
             {
-                if (_reserved < MaxSessions && (!counts || _clients.TryAdd(clientAddress, MaxSessionsPerClient)))
+                if (_reserved < MaxSessions && (key == 0 || _clients.TryAdd(key, MaxSessionsPerClient)))
                 {
                     _reserved++;
                     return Verdict.Go;
@@ -332,34 +385,54 @@ namespace Pigeon.Relay
             }
 
             route.Counters.OnRefused(RefusalReason.Full);
-            return (int)RefusalReason.Full;
+            return Verdict.Refuse;
+        }
+
+        /// <summary>
+        /// The key a client admitted on <paramref name="route"/> is counted under for the per-client
+        /// cap (<see cref="NetAddress.ClientKey"/>), or 0 for none: acceptProxy routes count the
+        /// client their PROXY header names, known only later.
+        /// </summary>
+        public static ulong CountedKey(Route route, NetAddress client)
+        {
+            return route.AcceptProxy || client.IsNone ? 0 : client.ClientKey;
         }
 
         /// <summary>Gives back a place reserved by <see cref="TryAdmit"/> for a client that never began a session.</summary>
-        public void Unreserve(uint countedAddress)
+        public void Unreserve(ulong countedKey)
         {
             lock (_lock)
             {
                 _reserved--;
-                if (countedAddress != 0)
+                if (countedKey != 0)
                 {
-                    _clients.Remove(countedAddress);
+                    _clients.Remove(countedKey);
                 }
             }
         }
 
-        /// <summary>Counts a client known only from its PROXY header against the per-client cap; false at the cap.</summary>
-        internal bool TryCountClient(uint address)
+        /// <summary>
+        /// Counts a client known only from its PROXY header against the per-client cap: false at
+        /// the cap; otherwise true with the key it was counted under (0: unknown, not counted).
+        /// </summary>
+        internal bool TryCountClient(NetAddress address, out ulong key)
         {
-            if (address == 0)
+            key = 0;
+            if (address.IsNone)
             {
-                return true; // unknown (a LOCAL or IPv6 header): not counted
+                return true; // unknown (a LOCAL or UNKNOWN header): not counted
             }
 
             lock (_lock)
             {
-                return _clients.TryAdd(address, MaxSessionsPerClient);
+                if (!_clients.TryAdd(address.ClientKey, MaxSessionsPerClient))
+                {
+                    return false;
+                }
             }
+
+            key = address.ClientKey;
+            return true;
         }
 
         /// <summary>
@@ -412,7 +485,7 @@ namespace Pigeon.Relay
             }
         }
 
-        internal void Unregister(RelaySession session, uint countedAddress)
+        internal void Unregister(RelaySession session, ulong countedKey)
         {
             lock (_lock)
             {
@@ -426,9 +499,9 @@ namespace Pigeon.Relay
                 }
 
                 session.TableIndex = -1;
-                if (countedAddress != 0)
+                if (countedKey != 0)
                 {
-                    _clients.Remove(countedAddress);
+                    _clients.Remove(countedKey);
                 }
             }
         }
@@ -540,16 +613,6 @@ namespace Pigeon.Relay
                 Thread.Sleep(ReaperIntervalMs);
                 Reap();
             }
-        }
-
-        private static int Seconds(int seconds)
-        {
-            if (seconds < 1)
-            {
-                seconds = 1;
-            }
-
-            return seconds > 2000000 ? 2000000000 : seconds * 1000;
         }
     }
 }

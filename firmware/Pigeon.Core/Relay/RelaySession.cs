@@ -1,26 +1,31 @@
 using System.Threading;
+using Pigeon.Net;
 using Pigeon.Routing;
 using Pigeon.Tls;
 
 namespace Pigeon.Relay
 {
     /// <summary>
-    /// Everything a session decides, whatever moves its bytes: admission of the first bytes,
-    /// the upstream to dial and in what order, the PROXY header, every timeout, half-close,
-    /// eviction and the counters. A pump (<see cref="ThreadedSession"/>: blocking threads, on the
-    /// board; the host's event-driven one) derives from it, does the I/O, and asks it at each
-    /// step; it closes the pump's sockets through <see cref="CloseClientIO"/> and
-    /// <see cref="CloseUpstreamIO"/> when a deadline passes.
+    /// A session: the one sequence of its steps and everything it decides, whatever moves its
+    /// bytes. The sequence (admission of the first bytes, the TLS stage, the probe answer, the
+    /// dial through the <see cref="UpstreamDialer"/>, the opening bytes and the replay) hands its
+    /// pump one <see cref="SessionStep"/> at a time; the pump carries it out and reports with
+    /// <see cref="Completed"/>. Then the pump relays both directions and reports each chunk
+    /// (<see cref="Touched"/>, <see cref="Moved"/>, <see cref="DirectionFinished"/>); the session
+    /// enforces every timeout, eviction and the counters. Three pumps carry the steps out: the
+    /// board's blocking one (Pigeon.Pumps.Threaded), the host's event-driven one
+    /// (Pigeon.Pumps.Events) and the tests' scripted one; none decides anything.
     /// </summary>
     /// <remarks>
     /// <code>
-    ///   Begin ─► Hello: Admit(bytes) until Go ─┬─ StartTls ─► pump's TLS handshake ─► TlsStarted ─► Admit(inner bytes)
-    ///                                          └─ Decoy ───► pump answers WriteDecoyHead, closes
-    ///          ─► Connecting: NextTarget [Lookup] connect, per attempt (connect timeout)
-    ///          ─► WriteProxyHeader, replay Payload ─► StartRelaying
-    ///          ─► Relaying: Moved(...) per chunk (idle timeout)
-    ///          ─► DirectionFinished(one side) ─► HalfClosed (the other runs until it ends or idles
-    ///             for the drain time) ─► both finished or Failed ─► End
+    ///   Begin ─► WaitClient ─► ReadClient ... Admit(bytes so far) ─┬─ NeedMore ─► ReadClient (a bigger buffer once full, if the pump has one)
+    ///                                                              ├─ Refuse ──► Done (counted)
+    ///                                                              ├─ StartTls ► Handshake ─► ReadClient (inside the TLS) ... Admit
+    ///                                                              ├─ Decoy ───► ReadClient (rest of the head) ─► SendClient head, body ─► ShutdownClient ─► Done
+    ///                                                              └─ Go ──────► dial
+    ///   dial: UpstreamDialer.Next ─► [Resolve] ─► Connect (deadline per attempt; a failure tries the next) ─► SendUpstream opening (PROXY header)
+    ///         ─► SendUpstream replay of the client's bytes ─► Relay: Touched/Moved per chunk (idle timeout)
+    ///         ─► DirectionFinished(one side) ─► HalfClosed (the other runs until it ends or idles for the drain time) ─► End
     /// </code>
     /// One object serves many clients in turn (a board slot, a pooled host session): nothing is
     /// allocated per session. Phase changes happen under the session's lock; the byte and
@@ -28,23 +33,31 @@ namespace Pigeon.Relay
     /// </remarks>
     public abstract class RelaySession
     {
-        /// <summary>Answer of <see cref="NextTarget"/>: <see cref="TargetAddress"/> is ready to connect.</summary>
-        public const int TargetReady = 0;
-
-        /// <summary>Answer of <see cref="NextTarget"/>: the name is not cached; call <see cref="LookupTarget"/> (it may block).</summary>
-        public const int TargetLookup = 1;
-
-        /// <summary>Answer of <see cref="NextTarget"/>: no upstream is left to try.</summary>
-        public const int TargetNone = 2;
-
         private const int StageHeader = 0; // acceptProxy: the load balancer's PROXY header
         private const int StageOuter = 1;  // the client's first bytes or ClientHello
         private const int StageInner = 2;  // the first bytes inside a terminated TLS
 
+        // Where the sequence stands: what the step handed out was for.
+        private const int AtWait = 0;
+        private const int AtAdmit = 1;
+        private const int AtHandshake = 2;
+        private const int AtProbe = 3;
+        private const int AtProbeHead = 4;
+        private const int AtProbeBody = 5;
+        private const int AtProbeEnd = 6;
+        private const int AtResolve = 7;
+        private const int AtConnect = 8;
+        private const int AtOpening = 9;
+        private const int AtReplay = 10;
+        private const int AtRelay = 11;
+        private const int AtDone = 12;
+
         private readonly RelayServer _relay;
         private readonly object _lock = new object();
-        private ClientHelloReader _reader; // lent by the relay while an SNI route's hello is read and dialled
         private readonly ProxyHeaderReader _proxyReader = new ProxyHeaderReader();
+        private readonly UpstreamDialer _dialer;
+        private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // the opening bytes, a decoy head
+        private ClientHelloReader _reader; // lent by the relay while an SNI route's hello is read and dialled
 
         private Route _route;
         private int _phase;
@@ -56,22 +69,24 @@ namespace Pigeon.Relay
         private long _toClient;
         private int _stage;
         private int _skip;
-        private uint _clientAddress;
+        private NetAddress _clientAddress;
         private int _clientPort;
-        private uint _localAddress;
+        private NetAddress _localAddress;
         private int _localPort;
-        private uint _countedAddress;
-        private int _attempt;
-        private string _targetName;
-        private int _targetPort;
+        private ulong _countedKey;
         private bool _forwardDone;
         private bool _backwardDone;
         private int _writing; // directions with a send under way (between Touched and Moved)
+
+        private int _at;
+        private byte[] _admission; // the first bytes, lent by the pump from Begin to the relay
+        private int _received;
 
         /// <summary>A session of <paramref name="relay"/>.</summary>
         protected RelaySession(RelayServer relay)
         {
             _relay = relay;
+            _dialer = new UpstreamDialer(relay);
             TableIndex = -1;
         }
 
@@ -105,19 +120,31 @@ namespace Pigeon.Relay
             get { return _lastActivity; }
         }
 
-        /// <summary>After <see cref="Verdict.Go"/> or StartTls: where the client's own bytes start in the buffer (after a PROXY header).</summary>
-        public int PayloadOffset
+        /// <summary>The client as the relay knows it (from the socket, or from a load balancer's PROXY header).</summary>
+        public NetAddress ClientAddress
         {
-            get { return _skip; }
+            get { return _clientAddress; }
         }
 
-        /// <summary>After <see cref="NextTarget"/>: the address to connect to.</summary>
-        public uint TargetAddress { get; private set; }
+        /// <summary>The buffer of the current step (a read's target, a send's bytes, a handshake's first bytes).</summary>
+        public byte[] StepBuffer { get; private set; }
 
-        /// <summary>After <see cref="NextTarget"/>: the port to connect to.</summary>
+        /// <summary>Where the current step's bytes start in <see cref="StepBuffer"/>.</summary>
+        public int StepOffset { get; private set; }
+
+        /// <summary>How many bytes the current step reads at most, or sends.</summary>
+        public int StepCount { get; private set; }
+
+        /// <summary>The address a Connect step connects to.</summary>
+        public NetAddress TargetAddress
+        {
+            get { return _dialer.Address; }
+        }
+
+        /// <summary>The port a Connect step connects to.</summary>
         public int TargetPort
         {
-            get { return _targetPort; }
+            get { return _dialer.Port; }
         }
 
         /// <summary>True once the reaper closed something of this session because a deadline passed.</summary>
@@ -143,23 +170,24 @@ namespace Pigeon.Relay
 
         /// <summary>
         /// Starts serving a client admitted by <see cref="RelayServer.TryAdmit"/>: its endpoints as
-        /// the socket sees them, and the address the relay counted for it (0 for none).
+        /// the socket sees them, and the key the relay counted it under (0 for none). Returns the
+        /// first step.
         /// </summary>
-        protected void Begin(Route route, uint clientAddress, int clientPort, uint localAddress, int localPort, uint countedAddress)
+        protected SessionStep Begin(Route route, NetAddress clientAddress, int clientPort, NetAddress localAddress, int localPort, ulong countedKey)
         {
             _route = route;
             _clientAddress = clientAddress;
             _clientPort = clientPort;
             _localAddress = localAddress;
             _localPort = localPort;
-            _countedAddress = countedAddress;
+            _countedKey = countedKey;
             _toUpstream = 0;
             _toClient = 0;
             _timedOut = false;
             _evicted = false;
             _stage = route.AcceptProxy ? StageHeader : StageOuter;
             _skip = 0;
-            _attempt = 0;
+            _received = 0;
             _forwardDone = false;
             _backwardDone = false;
             _writing = 0;
@@ -171,16 +199,229 @@ namespace Pigeon.Relay
             }
 
             _relay.Register(this);
+            _at = AtWait;
+            return SessionStep.WaitClient;
         }
 
         /// <summary>
-        /// Decides on the bytes read so far in this stage (<paramref name="offset"/> is where the
-        /// stage's buffer starts; every call passes all of them). Returns a <see cref="Verdict"/>
-        /// or a <see cref="RefusalReason"/>; a refusal is not counted until <see cref="Refuse"/>.
+        /// The pump carried out the step it was handed, with <paramref name="result"/> as
+        /// <see cref="SessionStep"/> describes; returns the next step.
         /// </summary>
-        public int Admit(byte[] buffer, int offset, int count)
+        public SessionStep Completed(int result)
+        {
+            switch (_at)
+            {
+                case AtWait:
+                    return result < 0 ? Unfinished() : Read();
+
+                case AtAdmit:
+                    if (result <= 0)
+                    {
+                        return Unfinished();
+                    }
+
+                    _received += result;
+                    return Decide();
+
+                case AtHandshake:
+                    if (result <= 0)
+                    {
+                        return HandshakeFailed(RefusalReason.TlsFailed);
+                    }
+
+                    _stage = StageInner;
+                    _skip = 0;
+                    _received = 0; // the bytes inside the TLS start over at the buffer's start
+                    return Read();
+
+                case AtProbe:
+                    if (result > 0)
+                    {
+                        _received += result;
+                        if (!HttpProbe.HeadComplete(_admission, 0, _received) && _received < _admission.Length)
+                        {
+                            return Read();
+                        }
+                    }
+
+                    return AnswerProbe();
+
+                case AtProbeHead:
+                    DecoyPage decoy = _relay.Decoy;
+                    if (result > 0 && decoy.BodyLength > 0)
+                    {
+                        _at = AtProbeBody;
+                        return Step(SessionStep.SendClient, decoy.Body, 0, decoy.BodyLength);
+                    }
+
+                    _at = AtProbeEnd;
+                    return SessionStep.ShutdownClient;
+
+                case AtProbeBody:
+                    _at = AtProbeEnd;
+                    return SessionStep.ShutdownClient;
+
+                case AtResolve:
+                    return result > 0 ? Connect() : Dial();
+
+                case AtConnect:
+                    if (result > 0 && Connected())
+                    {
+                        return Opening();
+                    }
+
+                    CloseUpstreamIO(); // refused, unreachable, or given up on by the reaper
+                    return Dial();
+
+                case AtOpening:
+                    return result > 0 ? Replay() : DialFailed();
+
+                case AtReplay:
+                    return result > 0 ? StartRelay() : DialFailed();
+
+                default:
+                    return Finish();
+            }
+        }
+
+        /// <summary>The TLS handshake of a Handshake step failed: counts why (a hello timeout when the reaper cut it); returns the next step.</summary>
+        public SessionStep HandshakeFailed(RefusalReason reason)
+        {
+            Refuse(TimedOut ? RefusalReason.HelloTimeout : reason);
+            return Finish();
+        }
+
+        /// <summary>Resolves the upstream of a Resolve step (blocks on the platform's resolver); false when it does not resolve.</summary>
+        public bool Resolve()
+        {
+            return _dialer.Resolve();
+        }
+
+        /// <summary>Counts a refusal (the pump closes the client and ends the session).</summary>
+        public void Refuse(RefusalReason reason)
+        {
+            _route.Counters.OnRefused(reason);
+        }
+
+        /// <summary>
+        /// Counts why admission ended without a verdict: a hello timeout when the reaper closed
+        /// the client, otherwise a client that closed or reset first.
+        /// </summary>
+        public void RefuseUnfinished()
+        {
+            Refuse(TimedOut ? RefusalReason.HelloTimeout : RefusalReason.ClosedEarly);
+        }
+
+        /// <summary>Lends the pump's buffer for the first bytes: at least <paramref name="atLeast"/> bytes, or null when it has none that large.</summary>
+        protected abstract byte[] RentBuffer(int atLeast);
+
+        /// <summary>Takes back a buffer <see cref="RentBuffer"/> lent.</summary>
+        protected abstract void ReturnBuffer(byte[] buffer);
+
+        private SessionStep Step(SessionStep step, byte[] buffer, int offset, int count)
+        {
+            StepBuffer = buffer;
+            StepOffset = offset;
+            StepCount = count;
+            return step;
+        }
+
+        private SessionStep Read()
+        {
+            if (_admission == null)
+            {
+                _admission = RentBuffer(1);
+            }
+
+            if (_at != AtProbe)
+            {
+                _at = AtAdmit;
+            }
+
+            return Step(SessionStep.ReadClient, _admission, _received, _admission.Length - _received);
+        }
+
+        private SessionStep Unfinished()
+        {
+            RefuseUnfinished();
+            return Finish();
+        }
+
+        private SessionStep Finish()
+        {
+            _at = AtDone;
+            StepBuffer = null;
+            return SessionStep.Done;
+        }
+
+        // Admission has the bytes read so far in this stage: act on its verdict.
+        private SessionStep Decide()
+        {
+            RefusalReason reason;
+            Verdict verdict = Admit(_admission, 0, _received, out reason);
+            if (verdict == Verdict.Go)
+            {
+                _dialer.Begin(_route, _route.UpstreamFromSni ? _reader : null);
+                return Dial();
+            }
+
+            if (verdict == Verdict.NeedMore)
+            {
+                if (_received == _admission.Length && !Grow())
+                {
+                    Refuse(RefusalReason.Malformed); // larger than admission may hold
+                    return Finish();
+                }
+
+                return Read();
+            }
+
+            if (verdict == Verdict.StartTls)
+            {
+                _at = AtHandshake;
+                return Step(SessionStep.Handshake, _admission, _skip, _received - _skip);
+            }
+
+            if (verdict == Verdict.Decoy)
+            {
+                _at = AtProbe;
+                return HttpProbe.HeadComplete(_admission, 0, _received) || _received == _admission.Length ? AnswerProbe() : Read();
+            }
+
+            Refuse(reason);
+            return Finish();
+        }
+
+        // The first bytes outgrew the buffer (a ClientHello larger than the host's small one):
+        // carry on in a larger one, if the pump has one.
+        private bool Grow()
+        {
+            byte[] bigger = RentBuffer(_admission.Length + 1);
+            if (bigger == null || bigger.Length <= _admission.Length)
+            {
+                if (bigger != null && bigger != _admission)
+                {
+                    ReturnBuffer(bigger);
+                }
+
+                return false;
+            }
+
+            System.Array.Copy(_admission, 0, bigger, 0, _received);
+            ReturnBuffer(_admission);
+            _admission = bigger;
+            return true;
+        }
+
+        /// <summary>
+        /// Decides on the bytes read so far in this stage (every call passes all of them from
+        /// <paramref name="offset"/>): the stages of an acceptProxy header, the outer bytes and
+        /// the bytes inside a terminated TLS, each through <see cref="Admission"/>.
+        /// </summary>
+        private Verdict Admit(byte[] buffer, int offset, int count, out RefusalReason reason)
         {
             Route route = _route;
+            reason = RefusalReason.Malformed;
             if (_stage == StageHeader)
             {
                 int header = _proxyReader.Read(buffer, offset, count);
@@ -191,7 +432,8 @@ namespace Pigeon.Relay
 
                 if (header == ProxyHeaderReader.Invalid)
                 {
-                    return (int)RefusalReason.BadProxyHeader;
+                    reason = RefusalReason.BadProxyHeader;
+                    return Verdict.Refuse;
                 }
 
                 if (_proxyReader.HasAddresses)
@@ -203,12 +445,14 @@ namespace Pigeon.Relay
                 }
 
                 // The cap counts the original client, known only now.
-                if (!_relay.TryCountClient(_clientAddress))
+                ulong key;
+                if (!_relay.TryCountClient(_clientAddress, out key))
                 {
-                    return (int)RefusalReason.ClientLimit;
+                    reason = RefusalReason.ClientLimit;
+                    return Verdict.Refuse;
                 }
 
-                _countedAddress = _clientAddress;
+                _countedKey = key;
                 _skip = _proxyReader.Length;
                 _stage = StageOuter;
             }
@@ -217,7 +461,7 @@ namespace Pigeon.Relay
             int left = count - _skip;
             if (_stage == StageInner)
             {
-                return Admission.Inner(route, buffer, at, left);
+                return Admission.Inner(route, buffer, at, left, out reason);
             }
 
             if (left < 1)
@@ -232,54 +476,30 @@ namespace Pigeon.Relay
                     _reader = _relay.RentReader();
                 }
 
-                return Admission.Sni(route, _reader, buffer, at, left);
+                return Admission.Sni(route, _reader, buffer, at, left, out reason);
             }
 
-            return route.TerminateTls ? Admission.TlsRecord(buffer, at, left) : Admission.Plain(route, buffer, at, left);
+            return route.TerminateTls ? Admission.TlsRecord(buffer, at, left, out reason) : Admission.Plain(route, buffer, at, left, out reason);
         }
 
-        /// <summary>The TLS handshake finished: what follows are the first bytes inside it, read into a fresh buffer.</summary>
-        public void TlsStarted()
+        // A request inside the TLS: its head is read (bounded by the buffer and the hello
+        // timeout); answer as a small web server and close. Nothing is dialled.
+        private SessionStep AnswerProbe()
         {
-            _stage = StageInner;
-            _skip = 0;
+            Refuse(RefusalReason.Probe);
+            int head = _relay.Decoy.WriteHead(_admission, 0, _received, _small, 0, System.DateTime.UtcNow);
+            _at = AtProbeHead;
+            return Step(SessionStep.SendClient, _small, 0, head);
         }
 
-        /// <summary>Counts a refusal (the pump closes the client and ends the session).</summary>
-        public void Refuse(int reason)
+        // The next upstream in the dialer's order, with its own connect deadline.
+        private SessionStep Dial()
         {
-            _route.Counters.OnRefused((RefusalReason)reason);
-        }
-
-        /// <summary>
-        /// Counts why admission ended without a verdict: a hello timeout when the reaper closed
-        /// the client, otherwise a client that closed or reset first.
-        /// </summary>
-        public void RefuseUnfinished()
-        {
-            Refuse(TimedOut ? (int)RefusalReason.HelloTimeout : (int)RefusalReason.ClosedEarly);
-        }
-
-        /// <summary>Writes the decoy's response head for the request in the buffer (see <see cref="RelayServer.Decoy"/>); counts the probe.</summary>
-        public int WriteDecoyHead(byte[] request, int offset, int count, byte[] buffer, int at)
-        {
-            Refuse((int)RefusalReason.Probe);
-            return _relay.Decoy.WriteHead(request, offset, count, buffer, at, System.DateTime.UtcNow);
-        }
-
-        /// <summary>
-        /// Picks the next upstream to try and starts its connect deadline. The order: the
-        /// configured upstream then the fallback, swapped while health checks see only the
-        /// fallback up; on upstreamFromSni routes, the SNI host alone.
-        /// </summary>
-        public int NextTarget()
-        {
-            Route route = _route;
             lock (_lock)
             {
                 if (_phase != SessionPhase.Hello && _phase != SessionPhase.Connecting)
                 {
-                    return TargetNone; // closed meanwhile (relay stopping)
+                    return Finish(); // closed meanwhile (relay stopping)
                 }
 
                 _timedOut = false;
@@ -287,67 +507,35 @@ namespace Pigeon.Relay
                 _deadline = _relay.Now + _relay.ConnectTimeoutMs;
             }
 
-            while (true)
+            int target = _dialer.Next();
+            if (target == UpstreamDialer.None)
             {
-                int attempt = _attempt++;
-                _targetPort = route.UpstreamPort;
-                TargetAddress = 0;
-                int cached;
-                uint address;
-                if (route.UpstreamFromSni)
-                {
-                    if (attempt > 0)
-                    {
-                        return TargetNone;
-                    }
-
-                    _targetName = null;
-                    cached = _relay.Dns.TryCached(_reader.HostBuffer, _reader.HostOffset, _reader.HostLength, out address);
-                }
-                else
-                {
-                    UpstreamHealth health = _relay.Health;
-                    bool swap = health != null && health.PreferFallback(route.Index);
-                    string name = attempt == 0 ? (swap ? route.FallbackHost : route.UpstreamHost)
-                        : attempt == 1 ? (swap ? route.UpstreamHost : route.FallbackHost)
-                        : null;
-                    if (name == null)
-                    {
-                        return TargetNone;
-                    }
-
-                    _targetName = name;
-                    cached = _relay.Dns.TryCached(name, out address);
-                }
-
-                if (cached == DnsCache.Hit)
-                {
-                    TargetAddress = address;
-                    return TargetReady;
-                }
-
-                if (cached == DnsCache.Miss)
-                {
-                    return TargetLookup;
-                }
-
-                // A recent failure of this name: go on to the next one without waiting.
+                return DialFailed();
             }
+
+            if (target == UpstreamDialer.Lookup)
+            {
+                _at = AtResolve;
+                return SessionStep.Resolve;
+            }
+
+            return Connect();
         }
 
-        /// <summary>Resolves the target <see cref="NextTarget"/> named (blocks on the platform resolver); false when it does not resolve.</summary>
-        public bool LookupTarget()
+        private SessionStep Connect()
         {
-            uint address;
-            bool ok = _targetName != null
-                ? _relay.Dns.TryResolve(_targetName, out address)
-                : _relay.Dns.TryResolve(_reader.HostBuffer, _reader.HostOffset, _reader.HostLength, out address);
-            TargetAddress = ok ? address : 0;
-            return ok;
+            _at = AtConnect;
+            return SessionStep.Connect;
         }
 
-        /// <summary>The connect succeeded: false when the reaper gave up on it meanwhile (then try the next target).</summary>
-        public bool Connected()
+        private SessionStep DialFailed()
+        {
+            _route.Counters.OnUpstreamFailure(); // every upstream tried, or one failed before relaying began
+            return Finish();
+        }
+
+        // True when the connect that just succeeded is still wanted (the reaper did not give up on it).
+        private bool Connected()
         {
             lock (_lock)
             {
@@ -355,28 +543,42 @@ namespace Pigeon.Relay
             }
         }
 
-        /// <summary>Counts an upstream that could not be reached (every target tried) or failed before relaying began.</summary>
-        public void UpstreamFailed()
+        private SessionStep Opening()
         {
-            _route.Counters.OnUpstreamFailure();
+            int length = _dialer.WriteOpening(_clientAddress, _clientPort, _localAddress, _localPort, _small, 0);
+            if (length == 0)
+            {
+                return Replay();
+            }
+
+            _at = AtOpening;
+            return Step(SessionStep.SendUpstream, _small, 0, length);
         }
 
-        /// <summary>Writes the route's PROXY header for this client into <paramref name="buffer"/>; returns its length (0 for none).</summary>
-        public int WriteProxyHeader(byte[] buffer, int offset)
+        // What was read while deciding goes upstream first.
+        private SessionStep Replay()
         {
-            return ProxyHeader.Write(_route.ProxyVersion, _clientAddress, _clientPort, _localAddress, _localPort, buffer, offset);
+            if (_received <= _skip)
+            {
+                return StartRelay();
+            }
+
+            _at = AtReplay;
+            return Step(SessionStep.SendUpstream, _admission, _skip, _received - _skip);
         }
 
-        /// <summary>Both pumps may start: false when the session was closed meanwhile.</summary>
-        public bool StartRelaying(int replayed)
+        // Both pumps may start, unless the session was closed meanwhile.
+        private SessionStep StartRelay()
         {
             ReturnReader(); // the hello is decided and dialled
+            int replayed = _received - _skip;
+            ReturnAdmission();
             _toUpstream = replayed;
             lock (_lock)
             {
                 if (_phase != SessionPhase.Connecting)
                 {
-                    return false;
+                    return Finish();
                 }
 
                 _lastActivity = _relay.Now;
@@ -384,7 +586,9 @@ namespace Pigeon.Relay
             }
 
             _route.Counters.OnRelaying();
-            return true;
+            _at = AtRelay;
+            StepBuffer = null;
+            return SessionStep.Relay;
         }
 
         /// <summary>
@@ -465,19 +669,33 @@ namespace Pigeon.Relay
             Route route = _route;
             CloseAll();
             ReturnReader();
+            ReturnAdmission();
+            _dialer.Clear();
+            _at = AtDone;
+            StepBuffer = null;
             route.Counters.AddBytes(_toUpstream, _toClient);
             route.Counters.OnSessionEnded();
-            _relay.Unregister(this, _countedAddress);
+            _relay.Unregister(this, _countedKey);
             lock (_lock)
             {
                 _toUpstream = 0;
                 _toClient = 0;
-                _countedAddress = 0;
+                _countedKey = 0;
                 _route = null;
                 _phase = SessionPhase.Free;
             }
 
             _relay.Release();
+        }
+
+        private void ReturnAdmission()
+        {
+            byte[] buffer = _admission;
+            _admission = null;
+            if (buffer != null)
+            {
+                ReturnBuffer(buffer);
+            }
         }
 
         private void ReturnReader()

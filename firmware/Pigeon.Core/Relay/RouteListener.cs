@@ -53,6 +53,16 @@ namespace Pigeon.Relay
             Error = error;
         }
 
+        /// <summary>True when this route can never listen on this platform (its loop stops instead of retrying).</summary>
+        public bool Impossible { get; private set; }
+
+        /// <summary>The route cannot listen here at all (terminateTls with no TLS): <paramref name="error"/> says why.</summary>
+        public void Never(string error)
+        {
+            Failed(error);
+            Impossible = true;
+        }
+
         /// <summary>A client was accepted: the next failure starts the backoff afresh.</summary>
         public void Accepted()
         {

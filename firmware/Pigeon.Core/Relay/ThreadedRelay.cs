@@ -120,10 +120,9 @@ namespace Pigeon.Relay
         private bool Open(int index, bool again)
         {
             Route route = GetRoute(index);
-            RouteListener status = GetListener(index);
             if (route.TerminateTls && Tls == null)
             {
-                status.Failed("this platform cannot terminate TLS (terminateTls)");
+                GetListener(index).Never("this platform cannot terminate TLS (terminateTls)");
                 return false;
             }
 
@@ -131,68 +130,66 @@ namespace Pigeon.Relay
             _ports[index] = _transport.Listen(route.ListenAddress, route.ListenPort, Backlog, out error);
             if (_ports[index] == null)
             {
-                status.Failed(error);
+                GetListener(index).Failed(error);
                 return false;
             }
 
-            status.Opened(again);
+            ListenerOpened(index, again);
             return true;
         }
 
+        // The accept loop both pumps share (RelayServer.NextAcceptStep), with blocking calls.
         private void AcceptLoop(int index)
         {
             Route route = GetRoute(index);
-            RouteListener status = GetListener(index);
-            while (!Stopping)
+            while (true)
             {
-                IListener port = _ports[index];
-                if (port == null)
+                int wait;
+                AcceptStep step = NextAcceptStep(index, out wait);
+                if (step == AcceptStep.Stop)
                 {
-                    if (route.TerminateTls && Tls == null)
-                    {
-                        return; // never opens here
-                    }
+                    return;
+                }
 
-                    Thread.Sleep(status.NextRetryMs());
-                    if (!Stopping && Open(index, true))
+                if (step == AcceptStep.Reopen)
+                {
+                    Thread.Sleep(wait);
+                    if (!Stopping)
                     {
-                        Log.Info("route " + route.Name + ": listening again on port " + route.ListenPort.ToString());
+                        Open(index, true);
                     }
 
                     continue;
                 }
 
+                IListener port = _ports[index];
                 IConnection spare = _spares[index];
                 if (!port.Accept(spare))
                 {
-                    if (Stopping)
+                    if (!Stopping)
                     {
-                        break;
+                        ListenerBroke(index, null);
+                        port.Close();
+                        _ports[index] = null;
                     }
 
-                    // The listening socket failed (the network went away, say): reopen it.
-                    status.Failed("the listening socket failed; reopening");
-                    Log.Warn("route " + route.Name + ": " + status.Error);
-                    port.Close();
-                    _ports[index] = null;
                     continue;
                 }
 
-                status.Accepted();
                 Admit(index, route, spare);
             }
         }
 
         private void Admit(int index, Route route, IConnection spare)
         {
-            uint address = spare.RemoteAddress;
-            int verdict = TryAdmit(route, address);
+            NetAddress address = NetAddress.FromIPv4(spare.RemoteAddress);
+            Verdict verdict = TryAdmit(route, address);
             if (verdict == Verdict.NeedMore)
             {
                 int since = Now;
                 do
                 {
-                    Thread.Sleep(5); // an evicted session closes within milliseconds
+                    Thread.Sleep(EvictionPollMs); // an evicted session closes within milliseconds
                     verdict = TryReserveAfterEviction(route, address, since);
                 }
                 while (verdict == Verdict.NeedMore);
@@ -204,7 +201,7 @@ namespace Pigeon.Relay
                 return;
             }
 
-            uint counted = route.AcceptProxy ? 0 : address;
+            ulong counted = CountedKey(route, address);
             ThreadedSession slot = ClaimSlot();
             if (slot == null)
             {

@@ -1,5 +1,6 @@
 using System.Threading;
 using Pigeon.Net;
+using Pigeon.Routing;
 
 namespace Pigeon.Relay
 {
@@ -7,22 +8,22 @@ namespace Pigeon.Relay
     /// A session slot of the blocking pump: one buffer, two connection objects and two parked
     /// threads, made once at start and reused for every client the slot serves, so a session
     /// allocates nothing. nanoFramework has no Select and no async sockets, so this is the
-    /// board's pump; every decision is <see cref="RelaySession"/>'s.
+    /// board's pump. It only carries out the steps <see cref="RelaySession"/> hands it, with
+    /// plain blocking calls; every decision is the session's.
     /// </summary>
     /// <remarks>
     /// The buffer is max(2 x bufferBytes, maxHelloBytes on SNI routes): admission reads the
     /// ClientHello into all of it (before anything is relayed), then the two halves serve the
     /// two directions, so a hello-sized buffer costs no memory on top of the relay buffers.
-    /// The forward thread runs admission, the dial, the PROXY header and the client-to-upstream
-    /// pump; the backward thread pumps upstream-to-client. Both block in Receive/Send; the
-    /// reaper enforces timeouts by closing a connection, which makes the blocked call fail.
+    /// The forward thread runs the session's steps and then the client-to-upstream pump; the
+    /// backward thread pumps upstream-to-client. Both block in Receive/Send; the reaper enforces
+    /// timeouts by closing a connection, which makes the blocked call fail.
     /// </remarks>
     public sealed class ThreadedSession : RelaySession
     {
         private readonly ThreadedRelay _owner;
         private readonly byte[] _buffer;
         private readonly int _half;
-        private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // PROXY header, decoy head
         private readonly AutoResetEvent _startForward = new AutoResetEvent(false);
         private readonly AutoResetEvent _startBackward = new AutoResetEvent(false);
         private readonly Thread _forward;
@@ -30,6 +31,7 @@ namespace Pigeon.Relay
         private readonly IConnection _upstream;
         private IConnection _client; // the accepted socket: what the reaper closes
         private IConnection _clientIO; // what the pumps read and write: the socket, or the TLS inside it
+        private SessionStep _first;
         private bool _backwardRunning; // forward thread only
         private int _pumps; // directions still pumping; the one that ends last frees the slot
 
@@ -62,12 +64,12 @@ namespace Pigeon.Relay
         /// Hands the accepted client to this (claimed) slot. The listener's spare connection
         /// object becomes the slot's; the slot's idle one goes back to the listener as its spare.
         /// </summary>
-        internal IConnection Start(Pigeon.Routing.Route route, IConnection accepted, uint countedAddress)
+        internal IConnection Start(Route route, IConnection accepted, ulong countedKey)
         {
             IConnection idle = _client;
             _client = accepted;
             _clientIO = accepted;
-            Begin(route, accepted.RemoteAddress, accepted.RemotePort, accepted.LocalAddress, accepted.LocalPort, countedAddress);
+            _first = Begin(route, NetAddress.FromIPv4(accepted.RemoteAddress), accepted.RemotePort, NetAddress.FromIPv4(accepted.LocalAddress), accepted.LocalPort, countedKey);
             _startForward.Set();
             return idle;
         }
@@ -100,6 +102,17 @@ namespace Pigeon.Relay
             _upstream.Close();
         }
 
+        /// <inheritdoc />
+        protected override byte[] RentBuffer(int atLeast)
+        {
+            return atLeast <= _buffer.Length ? _buffer : null; // the slot's one buffer is all there is
+        }
+
+        /// <inheritdoc />
+        protected override void ReturnBuffer(byte[] buffer)
+        {
+        }
+
         private void ForwardLoop()
         {
             while (true)
@@ -115,7 +128,7 @@ namespace Pigeon.Relay
                     continue; // stray wake-up
                 }
 
-                RunSession();
+                Run(_first);
                 if (!_backwardRunning)
                 {
                     End(); // refused or failed before the backward pump started
@@ -143,170 +156,79 @@ namespace Pigeon.Relay
             }
         }
 
-        private void RunSession()
+        // Carries out the session's steps with blocking calls until it relays or is done.
+        private void Run(SessionStep step)
         {
-            int received = ReadUntilAdmitted();
-            if (received < 0)
-            {
-                return;
-            }
-
-            if (!Dial())
-            {
-                UpstreamFailed();
-                return;
-            }
-
-            int header = WriteProxyHeader(_small, 0);
-            if (header > 0 && !_upstream.Send(_small, 0, header))
-            {
-                UpstreamFailed();
-                return;
-            }
-
-            // Replay what was read while deciding, then pump.
-            int payload = PayloadOffset;
-            if (received > payload && !_upstream.Send(_buffer, payload, received - payload))
-            {
-                UpstreamFailed();
-                return;
-            }
-
-            if (!StartRelaying(received - payload))
-            {
-                return; // closed meanwhile (relay stopping)
-            }
-
-            _backwardRunning = true;
-            _pumps = 2; // read by the backward thread only after the Set below
-            _startBackward.Set();
-            Pump(_clientIO, _upstream, 0, _half, true);
-        }
-
-        // Reads and decides until admitted; returns the bytes held in the buffer, or -1 when the
-        // client was refused (counted), answered as a probe, or gone.
-        private int ReadUntilAdmitted()
-        {
-            int received = 0;
             while (true)
             {
-                int count = _clientIO.Receive(_buffer, received, _buffer.Length - received);
-                if (count <= 0)
+                int result;
+                switch (step)
                 {
-                    RefuseUnfinished();
-                    return -1;
+                    case SessionStep.WaitClient:
+                        result = 0; // a blocking pump holds its slot's buffer anyway: read at once
+                        break;
+                    case SessionStep.ReadClient:
+                        result = _clientIO.Receive(StepBuffer, StepOffset, StepCount);
+                        break;
+                    case SessionStep.Handshake:
+                        if (!Handshake(out step))
+                        {
+                            continue;
+                        }
+
+                        result = 1;
+                        break;
+                    case SessionStep.Resolve:
+                        result = Resolve() ? 1 : 0;
+                        break;
+                    case SessionStep.Connect:
+                        result = TargetAddress.IsIPv4 && _upstream.Connect(TargetAddress.IPv4, TargetPort) ? 1 : 0;
+                        break;
+                    case SessionStep.SendUpstream:
+                        result = _upstream.Send(StepBuffer, StepOffset, StepCount) ? 1 : 0;
+                        break;
+                    case SessionStep.SendClient:
+                        result = _clientIO.Send(StepBuffer, StepOffset, StepCount) ? 1 : 0;
+                        break;
+                    case SessionStep.ShutdownClient:
+                        _clientIO.ShutdownSend();
+                        result = 1;
+                        break;
+                    case SessionStep.Relay:
+                        _backwardRunning = true;
+                        _pumps = 2; // read by the backward thread only after the Set below
+                        _startBackward.Set();
+                        Pump(_clientIO, _upstream, 0, _half, true);
+                        return;
+                    default:
+                        return;
                 }
 
-                received += count;
-                int verdict = Admit(_buffer, 0, received);
-                if (verdict == Verdict.Go)
-                {
-                    return received;
-                }
-
-                if (verdict == Verdict.NeedMore)
-                {
-                    if (received == _buffer.Length)
-                    {
-                        Refuse((int)RefusalReason.Malformed); // larger than the slot can hold
-                        return -1;
-                    }
-
-                    continue;
-                }
-
-                if (verdict == Verdict.StartTls)
-                {
-                    if (!StartTls(received))
-                    {
-                        return -1;
-                    }
-
-                    received = 0;
-                    continue;
-                }
-
-                if (verdict == Verdict.Decoy)
-                {
-                    AnswerProbe(received);
-                    return -1;
-                }
-
-                Refuse(verdict);
-                return -1;
+                step = Completed(result);
             }
         }
 
-        private bool StartTls(int received)
+        // The TLS handshake of a terminateTls route; false with the next step when it failed.
+        private bool Handshake(out SessionStep next)
         {
+            next = SessionStep.Done;
             ITlsServer tls = _owner.Tls;
             if (tls == null)
             {
-                Refuse((int)RefusalReason.TlsFailed);
+                next = HandshakeFailed(RefusalReason.TlsFailed);
                 return false;
             }
 
-            int refusal;
-            int payload = PayloadOffset;
-            IConnection inner = tls.Handshake(_client, _buffer, payload, received - payload, out refusal);
+            RefusalReason refusal;
+            IConnection inner = tls.Handshake(_client, StepBuffer, StepOffset, StepCount, out refusal);
             if (inner == null)
             {
-                Refuse(TimedOut ? (int)RefusalReason.HelloTimeout : refusal);
+                next = HandshakeFailed(refusal);
                 return false;
             }
 
             _clientIO = inner;
-            TlsStarted();
             return true;
-        }
-
-        // A request inside the TLS: read its head (bounded by the buffer and the hello timeout),
-        // answer as a small web server, close. Nothing is dialled.
-        private void AnswerProbe(int received)
-        {
-            while (!HttpProbe.HeadComplete(_buffer, 0, received) && received < _buffer.Length)
-            {
-                int count = _clientIO.Receive(_buffer, received, _buffer.Length - received);
-                if (count <= 0)
-                {
-                    break;
-                }
-
-                received += count;
-            }
-
-            int head = WriteDecoyHead(_buffer, 0, received, _small, 0);
-            DecoyPage decoy = Relay.Decoy;
-            if (_clientIO.Send(_small, 0, head) && decoy.BodyLength > 0)
-            {
-                _clientIO.Send(decoy.Body, 0, decoy.BodyLength);
-            }
-
-            _clientIO.ShutdownSend();
-        }
-
-        private bool Dial()
-        {
-            while (true)
-            {
-                int target = NextTarget();
-                if (target == TargetNone)
-                {
-                    return false;
-                }
-
-                if (target == TargetLookup && !LookupTarget())
-                {
-                    continue;
-                }
-
-                if (_upstream.Connect(TargetAddress, TargetPort) && Connected())
-                {
-                    return true;
-                }
-
-                _upstream.Close();
-            }
         }
 
         private void Pump(IConnection from, IConnection to, int offset, int length, bool forward)

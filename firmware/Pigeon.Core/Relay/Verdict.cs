@@ -1,27 +1,24 @@
 namespace Pigeon.Relay
 {
     /// <summary>
-    /// What admission decided about the bytes a client has sent so far. Values from 0 up are
-    /// <see cref="RefusalReason"/>s; the negative ones below tell the pump what to do next.
+    /// What admission decided about the bytes a client has sent so far. A refusal carries its
+    /// <see cref="RefusalReason"/> beside it (an out parameter of each <see cref="Admission"/> function).
     /// </summary>
-    public static class Verdict
+    public enum Verdict
     {
         /// <summary>Admitted: dial the upstream and relay.</summary>
-        public const int Go = -1;
+        Go = 0,
 
         /// <summary>Not decided yet: read more (the hello timeout bounds the wait).</summary>
-        public const int NeedMore = -2;
+        NeedMore = 1,
 
         /// <summary>A terminateTls route saw a TLS record: run the server handshake over these bytes.</summary>
-        public const int StartTls = -3;
+        StartTls = 2,
 
-        /// <summary>An HTTP request inside the TLS: answer it with the decoy page, never dial.</summary>
-        public const int Decoy = -4;
+        /// <summary>An HTTP request inside the TLS: answer it as a small web server would, never dial.</summary>
+        Decoy = 3,
 
-        /// <summary>True when <paramref name="verdict"/> is a refusal (a <see cref="RefusalReason"/>).</summary>
-        public static bool IsRefusal(int verdict)
-        {
-            return verdict >= 0;
-        }
+        /// <summary>Turned away, for the reason given beside the verdict.</summary>
+        Refuse = 4,
     }
 }

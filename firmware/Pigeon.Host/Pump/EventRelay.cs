@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Security;
@@ -76,14 +77,40 @@ namespace Pigeon.Host.Pump
             get { return true; }
         }
 
-        internal static uint Pack(IPEndPoint endPoint)
+        /// <summary>An endpoint's address as the core holds it (IPv4, IPv6, an IPv4-mapped one as IPv4); none for null. Allocates nothing.</summary>
+        internal static NetAddress Pack(IPEndPoint endPoint)
         {
-            return endPoint == null ? 0 : SocketConnection.FromIPAddress(endPoint.Address);
+            if (endPoint == null)
+            {
+                return new NetAddress();
+            }
+
+            IPAddress address = endPoint.Address;
+            if (address.AddressFamily == AddressFamily.InterNetwork)
+            {
+                return NetAddress.FromIPv4(SocketConnection.FromIPAddress(address));
+            }
+
+            Span<byte> bytes = stackalloc byte[16];
+            if (!address.TryWriteBytes(bytes, out int written) || written != 16)
+            {
+                return new NetAddress();
+            }
+
+            return NetAddress.FromHalves(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(8)));
         }
 
-        internal static IPAddress Unpack(uint address)
+        /// <summary>The .NET address of <paramref name="address"/> (allocates: per new upstream address, not per session).</summary>
+        internal static IPAddress Unpack(NetAddress address)
         {
-            return SocketConnection.ToIPAddress(address);
+            if (address.IsIPv4)
+            {
+                return SocketConnection.ToIPAddress(address.IPv4);
+            }
+
+            byte[] bytes = new byte[16];
+            address.WriteIPv6Bytes(bytes, 0);
+            return new IPAddress(bytes);
         }
 
         internal void Recycle(EventSession session)
@@ -135,10 +162,9 @@ namespace Pigeon.Host.Pump
         private bool Open(int index, bool again)
         {
             Route route = GetRoute(index);
-            RouteListener status = GetListener(index);
             if (route.TerminateTls && TlsOptions == null)
             {
-                status.Failed("no TLS certificate is loaded (terminateTls)");
+                GetListener(index).Never("no TLS certificate is loaded (terminateTls)");
                 return false;
             }
 
@@ -146,50 +172,51 @@ namespace Pigeon.Host.Pump
             try
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(new IPEndPoint(Unpack(route.ListenAddress), route.ListenPort));
+                socket.Bind(new IPEndPoint(Unpack(NetAddress.FromIPv4(route.ListenAddress)), route.ListenPort));
                 socket.Listen(); // the platform's own limit (SOMAXCONN): bursts of connects never wait for a SYN retry
             }
             catch (SocketException e)
             {
                 socket.Dispose();
-                status.Failed(SocketListener.Describe(e, route.ListenPort));
+                GetListener(index).Failed(SocketListener.Describe(e, route.ListenPort));
                 return false;
             }
 
             _listeners[index] = socket;
-            status.Opened(again);
+            ListenerOpened(index, again);
             return true;
         }
 
+        // The accept loop both pumps share (RelayServer.NextAcceptStep), awaiting instead of blocking.
         private async Task AcceptLoopAsync(int index)
         {
             Route route = GetRoute(index);
-            RouteListener status = GetListener(index);
             using SocketOperation accept = new SocketOperation(); // one per listener, reused for every client
-            while (!Stopping)
+            while (true)
             {
-                Socket listener = _listeners[index];
-                if (listener == null)
+                AcceptStep step = NextAcceptStep(index, out int wait);
+                if (step == AcceptStep.Stop)
                 {
-                    if (route.TerminateTls && TlsOptions == null)
-                    {
-                        return; // never opens here
-                    }
+                    return;
+                }
 
-                    await Task.Delay(status.NextRetryMs()).ConfigureAwait(false);
-                    if (!Stopping && Open(index, true))
+                if (step == AcceptStep.Reopen)
+                {
+                    await Task.Delay(wait).ConfigureAwait(false);
+                    if (!Stopping)
                     {
-                        Log.Info("route " + route.Name + ": listening again on port " + route.ListenPort.ToString());
+                        Open(index, true);
                     }
 
                     continue;
                 }
 
+                Socket listener = _listeners[index];
                 if (await accept.AcceptAsync(listener).ConfigureAwait(false) < 0)
                 {
                     if (Stopping)
                     {
-                        break;
+                        continue;
                     }
 
                     if (accept.LastError == SocketError.TooManyOpenSockets || accept.LastError == SocketError.NoBufferSpaceAvailable)
@@ -201,9 +228,7 @@ namespace Pigeon.Host.Pump
                         continue;
                     }
 
-                    // The listening socket failed (the network went away, say): reopen it.
-                    status.Failed("the listening socket failed; reopening");
-                    Log.Warn("route " + route.Name + ": " + status.Error + " (" + accept.LastError + ")");
+                    ListenerBroke(index, accept.LastError.ToString());
                     listener.Dispose();
                     _listeners[index] = null;
                     continue;
@@ -211,8 +236,6 @@ namespace Pigeon.Host.Pump
 
                 Socket client = accept.AcceptSocket;
                 accept.AcceptSocket = null;
-
-                status.Accepted();
                 await AdmitAsync(route, client).ConfigureAwait(false);
             }
         }
@@ -230,7 +253,7 @@ namespace Pigeon.Host.Pump
 
         private async ValueTask AdmitAsync(Route route, Socket client)
         {
-            uint address;
+            NetAddress address;
             try
             {
                 client.NoDelay = true; // chat is small messages both ways: do not let Nagle hold them
@@ -242,13 +265,13 @@ namespace Pigeon.Host.Pump
                 return;
             }
 
-            int verdict = TryAdmit(route, address);
+            Verdict verdict = TryAdmit(route, address);
             if (verdict == Verdict.NeedMore)
             {
                 int since = Now;
                 do
                 {
-                    await Task.Delay(5).ConfigureAwait(false); // an evicted session closes within milliseconds
+                    await Task.Delay(EvictionPollMs).ConfigureAwait(false); // an evicted session closes within milliseconds
                     verdict = TryReserveAfterEviction(route, address, since);
                 }
                 while (verdict == Verdict.NeedMore);
@@ -275,7 +298,7 @@ namespace Pigeon.Host.Pump
                 SessionObjects++;
             }
 
-            session.Start(route, client, route.AcceptProxy ? 0 : address);
+            session.Start(route, client, CountedKey(route, address));
         }
     }
 }

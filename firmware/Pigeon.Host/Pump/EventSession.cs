@@ -6,31 +6,31 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
+using Pigeon.Host.Tls;
+using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
 
 namespace Pigeon.Host.Pump
 {
     /// <summary>
-    /// One session of the event-driven pump: the same decisions as the board's
-    /// (<see cref="RelaySession"/>), with non-blocking sockets driven by the runtime's event loop
-    /// instead of two parked threads. Awaits complete on the runtime's few I/O and pool threads,
-    /// whatever the session count; async state machines are pooled
-    /// (<see cref="PoolingAsyncValueTaskMethodBuilder"/>) and the object is reused by the next
-    /// client, so a session allocates only the runtime's own socket objects.
+    /// One session of the event-driven pump: it carries out the steps of the session's one
+    /// sequence (<see cref="RelaySession"/>, the same as the board's) with non-blocking sockets
+    /// driven by the runtime's event loop instead of two parked threads. Awaits complete on the
+    /// runtime's few I/O and pool threads, whatever the session count; async state machines are
+    /// pooled (<see cref="PoolingAsyncValueTaskMethodBuilder"/>) and the object is reused by the
+    /// next client, so a session allocates only the runtime's own socket objects.
     /// </summary>
     /// <remarks>
-    /// A buffer is held only while bytes move: each direction waits for readability with a
-    /// zero-byte read, borrows a buffer from the pool, reads and forwards until a read comes back
-    /// short (the socket is drained), then returns it. Admission holds one from the first byte
-    /// to the verdict. On terminateTls routes the client side is an SslStream over the socket
+    /// A buffer is held only while bytes move: the first step waits for the client with a
+    /// zero-byte read, admission borrows a small buffer (a larger one once a ClientHello outgrows
+    /// it) until the relay starts, and then each direction waits with a zero-byte read, borrows a
+    /// relay buffer, reads and forwards until a read comes back short (the socket is drained),
+    /// and returns it. On terminateTls routes the client side is an SslStream over the socket
     /// (fed the bytes admission already read first); the pump is the same.
     /// </remarks>
     internal sealed class EventSession : RelaySession
     {
-        private readonly EventRelay _owner;
-        private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // PROXY header, decoy head
-        private readonly Action _onRunCompleted;
         /// <summary>The most plaintext one TLS record carries (RFC 8446 §5.1).</summary>
         private const int TlsRecordPlaintext = 16384;
 
@@ -39,7 +39,9 @@ namespace Pigeon.Host.Pump
 
         private static readonly long s_yieldTicks = Stopwatch.Frequency * YieldMilliseconds / 1000;
 
-        private static readonly Func<object, bool> s_lookup = state => ((EventSession)state).LookupTarget();
+        private static readonly Func<object, bool> s_resolve = state => ((EventSession)state).Resolve();
+        private readonly EventRelay _owner;
+        private readonly Action _onRunCompleted;
         private readonly SocketOperation _forwardOp = new SocketOperation();
         private readonly SocketOperation _backwardOp = new SocketOperation();
         private Socket _client;
@@ -47,8 +49,7 @@ namespace Pigeon.Host.Pump
         private SslStream _tls;
         private IPEndPoint _lastEndPoint;
         private ValueTask _running;
-        private byte[] _admission; // lent from the first byte to the verdict (AdmissionPool, or HelloPool once a hello outgrows it)
-        private BufferPool _admissionPool;
+        private RefusalReason _refusal;
 
         internal EventSession(EventRelay owner)
             : base(owner)
@@ -58,13 +59,13 @@ namespace Pigeon.Host.Pump
         }
 
         /// <summary>Serves <paramref name="client"/>, admitted by the relay, until both sides are done.</summary>
-        internal void Start(Route route, Socket client, uint countedAddress)
+        internal void Start(Route route, Socket client, ulong countedKey)
         {
             _client = client;
             IPEndPoint remote = client.RemoteEndPoint as IPEndPoint;
             IPEndPoint local = route.ProxyProtocol ? client.LocalEndPoint as IPEndPoint : null; // only a PROXY header needs it
-            Begin(route, EventRelay.Pack(remote), remote == null ? 0 : remote.Port, EventRelay.Pack(local), local == null ? 0 : local.Port, countedAddress);
-            _running = RunAsync();
+            SessionStep first = Begin(route, EventRelay.Pack(remote), remote == null ? 0 : remote.Port, EventRelay.Pack(local), local == null ? 0 : local.Port, countedKey);
+            _running = RunAsync(first);
             if (_running.IsCompleted)
             {
                 RunCompleted();
@@ -95,6 +96,21 @@ namespace Pigeon.Host.Pump
             }
         }
 
+        /// <inheritdoc />
+        protected override byte[] RentBuffer(int atLeast)
+        {
+            BufferPool pool = _owner.AdmissionPool.Size >= atLeast ? _owner.AdmissionPool
+                : _owner.HelloPool.Size >= atLeast ? _owner.HelloPool
+                : null;
+            return pool == null ? null : pool.Rent();
+        }
+
+        /// <inheritdoc />
+        protected override void ReturnBuffer(byte[] buffer)
+        {
+            (buffer.Length == _owner.AdmissionPool.Size ? _owner.AdmissionPool : _owner.HelloPool).Return(buffer);
+        }
+
         private void RunCompleted()
         {
             try
@@ -110,43 +126,64 @@ namespace Pigeon.Host.Pump
             _owner.Recycle(this);
         }
 
+        // Carries out the session's steps, awaiting each, until it relays or is done.
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask RunAsync()
+        private async ValueTask RunAsync(SessionStep step)
         {
             try
             {
-                int received = await AdmitAsync().ConfigureAwait(false);
-                if (received < 0)
+                while (true)
                 {
-                    return;
-                }
+                    int result;
+                    switch (step)
+                    {
+                        case SessionStep.WaitClient:
+                            // Hold no buffer until the client sends something.
+                            result = await _forwardOp.ReceiveAsync(_client, Memory<byte>.Empty).ConfigureAwait(false) < 0 ? -1 : 0;
+                            break;
+                        case SessionStep.ReadClient:
+                            result = await ReadClientOrFailAsync(StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false);
+                            break;
+                        case SessionStep.Handshake:
+                            if (!await HandshakeAsync().ConfigureAwait(false))
+                            {
+                                step = HandshakeFailed(_refusal);
+                                continue;
+                            }
 
-                if (!await DialAsync().ConfigureAwait(false))
-                {
-                    UpstreamFailed();
-                    return;
-                }
+                            result = 1;
+                            break;
+                        case SessionStep.Resolve:
+                            // A name not in the cache is resolved off the event loop (rare: answers live 5 min).
+                            result = await Task.Factory.StartNew(s_resolve, this, default, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false) ? 1 : 0;
+                            break;
+                        case SessionStep.Connect:
+                            result = await ConnectAsync().ConfigureAwait(false);
+                            break;
+                        case SessionStep.SendUpstream:
+                            result = await SendAllAsync(_forwardOp, _upstream, StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false) ? 1 : 0;
+                            break;
+                        case SessionStep.SendClient:
+                            result = await WriteClientOrFailAsync(StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false) ? 1 : 0;
+                            break;
+                        case SessionStep.ShutdownClient:
+                            await ShutdownClientOrFailAsync().ConfigureAwait(false);
+                            result = 1;
+                            break;
+                        case SessionStep.Relay:
+                            ValueTask backward = PumpAsync(false);
+                            await PumpAsync(true).ConfigureAwait(false);
+                            await backward.ConfigureAwait(false);
+                            return;
+                        default:
+                            return;
+                    }
 
-                int payload = PayloadOffset;
-                if (!await ReplayAsync(_admission, payload, received).ConfigureAwait(false))
-                {
-                    UpstreamFailed();
-                    return;
+                    step = Completed(result);
                 }
-
-                ReturnAdmission();
-                if (!StartRelaying(received - payload))
-                {
-                    return; // closed meanwhile (relay stopping)
-                }
-
-                ValueTask backward = PumpAsync(false);
-                await PumpAsync(true).ConfigureAwait(false);
-                await backward.ConfigureAwait(false);
             }
             finally
             {
-                ReturnAdmission();
                 End();
                 SslStream tls = _tls;
                 _tls = null;
@@ -160,218 +197,91 @@ namespace Pigeon.Host.Pump
             }
         }
 
-        // Reads and decides until admitted; returns the bytes held in the buffer, or -1 when the
-        // client was refused (counted), answered as a probe, or gone.
+        // The TLS handshake of a terminateTls route: false, with _refusal, when it failed.
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> AdmitAsync()
-        {
-            // Hold no buffer until the client sends something.
-            if (await _forwardOp.ReceiveAsync(_client, Memory<byte>.Empty).ConfigureAwait(false) < 0)
-            {
-                RefuseUnfinished();
-                return -1;
-            }
-
-            _admissionPool = _owner.AdmissionPool;
-            byte[] buffer = _admissionPool.Rent();
-            _admission = buffer;
-            int received = 0;
-            while (true)
-            {
-                int count;
-                try
-                {
-                    count = await ReadClientAsync(buffer.AsMemory(received)).ConfigureAwait(false);
-                }
-                catch (Exception)
-                {
-                    count = -1;
-                }
-
-                if (count <= 0)
-                {
-                    RefuseUnfinished();
-                    return -1;
-                }
-
-                received += count;
-                int verdict = Admit(buffer, 0, received);
-                if (verdict == Verdict.Go)
-                {
-                    return received;
-                }
-
-                if (verdict == Verdict.NeedMore)
-                {
-                    if (received == buffer.Length)
-                    {
-                        if (_admissionPool == _owner.HelloPool || _owner.HelloPool.Size <= buffer.Length)
-                        {
-                            Refuse((int)RefusalReason.Malformed); // larger than admission may hold
-                            return -1;
-                        }
-
-                        // A ClientHello larger than the small buffer (rare): carry on in a hello-sized one.
-                        byte[] bigger = _owner.HelloPool.Rent();
-                        Buffer.BlockCopy(buffer, 0, bigger, 0, received);
-                        ReturnAdmission();
-                        _admissionPool = _owner.HelloPool;
-                        _admission = bigger;
-                        buffer = bigger;
-                    }
-
-                    continue;
-                }
-
-                if (verdict == Verdict.StartTls)
-                {
-                    if (!await StartTlsAsync(buffer, received).ConfigureAwait(false))
-                    {
-                        return -1;
-                    }
-
-                    received = 0;
-                    continue;
-                }
-
-                if (verdict == Verdict.Decoy)
-                {
-                    await AnswerProbeAsync(buffer, received).ConfigureAwait(false);
-                    return -1;
-                }
-
-                Refuse(verdict);
-                return -1;
-            }
-        }
-
-        private void ReturnAdmission()
-        {
-            byte[] buffer = _admission;
-            _admission = null;
-            if (buffer != null)
-            {
-                _admissionPool.Return(buffer);
-            }
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> StartTlsAsync(byte[] buffer, int received)
+        private async ValueTask<bool> HandshakeAsync()
         {
             SslServerAuthenticationOptions options = _owner.TlsOptions;
+            _refusal = RefusalReason.TlsFailed;
             if (options == null)
             {
-                Refuse((int)RefusalReason.TlsFailed);
-                return false;
+                return false; // no certificate loaded
             }
 
-            int payload = PayloadOffset;
-            byte[] prefix = new byte[received - payload]; // the ClientHello so far; per TLS session, not per byte
-            Buffer.BlockCopy(buffer, payload, prefix, 0, prefix.Length);
-            PrefixedStream transport = new PrefixedStream(prefix, new NetworkStream(_client, false));
-            SslStream tls = new SslStream(transport, false);
-            _tls = tls;
-            try
+            TlsHandshake handshake = new TlsHandshake(new NetworkStream(_client, false), StepBuffer, StepOffset, StepCount);
+            _tls = handshake.Stream;
+            if (await handshake.RunAsync(options).ConfigureAwait(false))
             {
-                await tls.AuthenticateAsServerAsync(options, default).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                Refuse(TimedOut ? (int)RefusalReason.HelloTimeout : TlsRefusal.Classify(e, transport.PeerGone));
-                return false;
+                return true;
             }
 
-            TlsStarted();
-            return true;
+            _tls = null;
+            _refusal = handshake.Refusal;
+            return false;
         }
 
-        // A request inside the TLS: read its head (bounded by the buffer and the hello timeout),
-        // answer as a small web server, close. Nothing is dialled.
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask AnswerProbeAsync(byte[] buffer, int received)
+        // 1 when connected, 0 when not (the session then tries the next upstream).
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> ConnectAsync()
+        {
+            NetAddress target = TargetAddress;
+            if (_lastEndPoint == null || !EventRelay.Pack(_lastEndPoint).SameAs(target) || _lastEndPoint.Port != TargetPort)
+            {
+                _lastEndPoint = new IPEndPoint(EventRelay.Unpack(target), TargetPort);
+            }
+
+            Socket upstream;
+            try
+            {
+                upstream = new Socket(_lastEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            }
+            catch (SocketException)
+            {
+                return 0; // out of descriptors
+            }
+
+            upstream.NoDelay = true;
+            _upstream = upstream;
+            return await _forwardOp.ConnectAsync(upstream, _lastEndPoint).ConfigureAwait(false) == 0 ? 1 : 0;
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> ReadClientOrFailAsync(Memory<byte> buffer)
         {
             try
             {
-                while (!HttpProbe.HeadComplete(buffer, 0, received) && received < buffer.Length)
-                {
-                    int count = await ReadClientAsync(buffer.AsMemory(received)).ConfigureAwait(false);
-                    if (count <= 0)
-                    {
-                        break;
-                    }
+                return await ReadClientAsync(buffer).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                return -1; // a TLS stream that failed (the socket side answers -1 instead)
+            }
+        }
 
-                    received += count;
-                }
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<bool> WriteClientOrFailAsync(ReadOnlyMemory<byte> data)
+        {
+            try
+            {
+                return await WriteClientAsync(data).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                return false; // the prober went away; it was counted when the answer was written
+            }
+        }
 
-                int head = WriteDecoyHead(buffer, 0, received, _small, 0);
-                DecoyPage decoy = _owner.Decoy;
-                await WriteClientAsync(_small.AsMemory(0, head)).ConfigureAwait(false);
-                if (decoy.BodyLength > 0)
-                {
-                    await WriteClientAsync(decoy.Body.AsMemory(0, decoy.BodyLength)).ConfigureAwait(false);
-                }
-
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask ShutdownClientOrFailAsync()
+        {
+            try
+            {
                 await ShutdownClientAsync().ConfigureAwait(false);
             }
             catch (Exception)
             {
-                // the prober went away; it was counted when the head was written
+                // gone already
             }
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> DialAsync()
-        {
-            while (true)
-            {
-                int target = NextTarget();
-                if (target == TargetNone)
-                {
-                    return false;
-                }
-
-                // A name not in the cache is resolved off the event loop (rare: answers live 5 min).
-                if (target == TargetLookup && !await Task.Factory.StartNew(s_lookup, this, default, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                if (_lastEndPoint == null || EventRelay.Pack(_lastEndPoint) != TargetAddress || _lastEndPoint.Port != TargetPort)
-                {
-                    _lastEndPoint = new IPEndPoint(EventRelay.Unpack(TargetAddress), TargetPort);
-                }
-
-                Socket upstream;
-                try
-                {
-                    upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                }
-                catch (SocketException)
-                {
-                    return false; // out of descriptors: counted as an upstream failure
-                }
-
-                upstream.NoDelay = true;
-                _upstream = upstream;
-                if (await _forwardOp.ConnectAsync(upstream, _lastEndPoint).ConfigureAwait(false) == 0 && Connected())
-                {
-                    return true;
-                }
-
-                upstream.Dispose(); // refused, unreachable, or closed by the reaper at the connect timeout
-            }
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> ReplayAsync(byte[] buffer, int payload, int received)
-        {
-            int header = WriteProxyHeader(_small, 0);
-            if (header > 0 && !await SendAllAsync(_forwardOp, _upstream, _small.AsMemory(0, header)).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            return received <= payload || await SendAllAsync(_forwardOp, _upstream, buffer.AsMemory(payload, received - payload)).ConfigureAwait(false);
         }
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

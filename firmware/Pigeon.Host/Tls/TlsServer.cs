@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Net.Security;
-using Pigeon.Host.Pump;
 using Pigeon.Net;
 using Pigeon.Relay;
 
@@ -10,7 +9,7 @@ namespace Pigeon.Host.Tls
     /// <summary>
     /// TLS termination for the blocking pump on the host (<see cref="ThreadedRelay"/>, --pump
     /// threads): SslStream over the accepted connection, fed the ClientHello bytes admission read
-    /// first. The event pump uses the same <see cref="TlsIdentity.ServerOptions"/> asynchronously.
+    /// first. The handshake is the event pump's (<see cref="TlsHandshake"/>), run blocking.
     /// </summary>
     public sealed class TlsServer : ITlsServer
     {
@@ -23,24 +22,17 @@ namespace Pigeon.Host.Tls
         }
 
         /// <inheritdoc />
-        public IConnection Handshake(IConnection client, byte[] prefix, int offset, int count, out int refusal)
+        public IConnection Handshake(IConnection client, byte[] prefix, int offset, int count, out RefusalReason refusal)
         {
-            refusal = 0;
-            byte[] copy = new byte[count];
-            Buffer.BlockCopy(prefix, offset, copy, 0, count);
-            PrefixedStream transport = new PrefixedStream(copy, new ConnectionStream(client));
-            SslStream tls = new SslStream(transport, false);
-            try
+            TlsHandshake handshake = new TlsHandshake(new ConnectionStream(client), prefix, offset, count);
+            if (handshake.Run(_identity().ServerOptions))
             {
-                tls.AuthenticateAsServer(_identity().ServerOptions);
-                return new TlsConnection(client, tls);
+                refusal = RefusalReason.TlsFailed;
+                return new TlsConnection(client, handshake.Stream);
             }
-            catch (Exception e)
-            {
-                refusal = TlsRefusal.Classify(e, transport.PeerGone);
-                tls.Dispose();
-                return null;
-            }
+
+            refusal = handshake.Refusal;
+            return null;
         }
 
         /// <summary>A blocking <see cref="Stream"/> over an <see cref="IConnection"/> (what SslStream reads and writes).</summary>

@@ -1,6 +1,5 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Net;
-using Pigeon.Relay;
 using Pigeon.Tests.Support;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
@@ -44,23 +43,6 @@ namespace Pigeon.Tests.Net
         {
             uint value;
             Assert.IsFalse(IPv4.TryParse(text, out value));
-        }
-
-        [TestMethod]
-        public void ProxyHeader_IsExactV1Line()
-        {
-            byte[] buffer = new byte[ProxyHeader.MaxLength + 4];
-            int n = ProxyHeader.Write(0xC0000201, 51234, 0xCB007105, 5222, buffer, 2);
-            Assert.AreEqual("PROXY TCP4 192.0.2.1 203.0.113.5 51234 5222\r\n", Bytes.Text(buffer, 2, n));
-        }
-
-        [TestMethod]
-        public void ProxyHeader_LongestLine_FitsMaxLength()
-        {
-            byte[] buffer = new byte[ProxyHeader.MaxLength];
-            int n = ProxyHeader.Write(0xFFFFFFFF, 65535, 0xFFFFFFFF, 65535, buffer, 0);
-            Assert.AreEqual(ProxyHeader.MaxLength, n);
-            Assert.AreEqual("PROXY TCP4 255.255.255.255 255.255.255.255 65535 65535\r\n", Bytes.Text(buffer, 0, n));
         }
     }
 }

@@ -19,7 +19,7 @@ namespace Pigeon.Tests.Relay
         public void Plain_ChatBytes_GoAtFirstByte()
         {
             byte[] b = Bytes.Hex("5741060500");
-            Assert.AreEqual(Verdict.Go, Admission.Plain(Chat(false, false), b, 0, 1));
+            Assert.AreEqual(Code(Verdict.Go), Plain(Chat(false, false), b, 0, 1));
         }
 
         [TestMethod]
@@ -27,64 +27,64 @@ namespace Pigeon.Tests.Relay
         {
             byte[] hello = new HelloBuilder().Build();
             Route route = Chat(false, false);
-            Assert.AreEqual(Verdict.NeedMore, Admission.Plain(route, hello, 0, 1));
-            Assert.AreEqual(Verdict.NeedMore, Admission.Plain(route, hello, 0, 2));
-            Assert.AreEqual((int)RefusalReason.TlsOnChatPort, Admission.Plain(route, hello, 0, 3));
+            Assert.AreEqual(Code(Verdict.NeedMore), Plain(route, hello, 0, 1));
+            Assert.AreEqual(Code(Verdict.NeedMore), Plain(route, hello, 0, 2));
+            Assert.AreEqual(Refused(RefusalReason.TlsOnChatPort), Plain(route, hello, 0, 3));
         }
 
         [TestMethod]
         public void Plain_Byte16NotFollowedByTlsVersion_IsChatData()
         {
-            Assert.AreEqual(Verdict.Go, Admission.Plain(Chat(false, false), Bytes.Hex("1605"), 0, 2));
-            Assert.AreEqual(Verdict.Go, Admission.Plain(Chat(false, false), Bytes.Hex("160307"), 0, 3));
+            Assert.AreEqual(Code(Verdict.Go), Plain(Chat(false, false), Bytes.Hex("1605"), 0, 2));
+            Assert.AreEqual(Code(Verdict.Go), Plain(Chat(false, false), Bytes.Hex("160307"), 0, 3));
         }
 
         [TestMethod]
         public void Plain_AllowTls_CarriesTheHello()
         {
             byte[] hello = new HelloBuilder().Build();
-            Assert.AreEqual(Verdict.Go, Admission.Plain(Chat(true, false), hello, 0, 3));
+            Assert.AreEqual(Code(Verdict.Go), Plain(Chat(true, false), hello, 0, 3));
         }
 
         [TestMethod]
         public void Plain_ChatOpeningCheck_WaAndEdAdmitted_OthersRefused()
         {
             Route route = Chat(false, true);
-            Assert.AreEqual(Verdict.Go, Admission.Plain(route, Bytes.Ascii("WA\u0006\u0005"), 0, 4));
-            Assert.AreEqual(Verdict.Go, Admission.Plain(route, Bytes.Hex("45440001"), 0, 4));
-            Assert.AreEqual(Verdict.NeedMore, Admission.Plain(route, Bytes.Ascii("W"), 0, 1));
-            Assert.AreEqual((int)RefusalReason.NotChatClient, Admission.Plain(route, Bytes.Ascii("P"), 0, 1));
-            Assert.AreEqual((int)RefusalReason.NotChatClient, Admission.Plain(route, Bytes.Ascii("WX"), 0, 2));
-            Assert.AreEqual((int)RefusalReason.NotChatClient, Admission.Plain(route, Bytes.Ascii("GET / HTTP/1.1"), 0, 14));
+            Assert.AreEqual(Code(Verdict.Go), Plain(route, Bytes.Ascii("WA\u0006\u0005"), 0, 4));
+            Assert.AreEqual(Code(Verdict.Go), Plain(route, Bytes.Hex("45440001"), 0, 4));
+            Assert.AreEqual(Code(Verdict.NeedMore), Plain(route, Bytes.Ascii("W"), 0, 1));
+            Assert.AreEqual(Refused(RefusalReason.NotChatClient), Plain(route, Bytes.Ascii("P"), 0, 1));
+            Assert.AreEqual(Refused(RefusalReason.NotChatClient), Plain(route, Bytes.Ascii("WX"), 0, 2));
+            Assert.AreEqual(Refused(RefusalReason.NotChatClient), Plain(route, Bytes.Ascii("GET / HTTP/1.1"), 0, 14));
         }
 
         [TestMethod]
         public void TlsRecord_HandshakeRecord_StartsTls_OtherBytesNotTls()
         {
             byte[] hello = new HelloBuilder().Build();
-            Assert.AreEqual(Verdict.NeedMore, Admission.TlsRecord(hello, 0, 0));
-            Assert.AreEqual(Verdict.NeedMore, Admission.TlsRecord(hello, 0, 2));
-            Assert.AreEqual(Verdict.StartTls, Admission.TlsRecord(hello, 0, 3));
-            Assert.AreEqual((int)RefusalReason.NotTls, Admission.TlsRecord(Bytes.Ascii("GET /"), 0, 5));
-            Assert.AreEqual((int)RefusalReason.NotTls, Admission.TlsRecord(Bytes.Hex("1603FF"), 0, 3));
-            Assert.AreEqual((int)RefusalReason.NotTls, Admission.TlsRecord(Bytes.Hex("1601"), 0, 2));
+            Assert.AreEqual(Code(Verdict.NeedMore), TlsRecord(hello, 0, 0));
+            Assert.AreEqual(Code(Verdict.NeedMore), TlsRecord(hello, 0, 2));
+            Assert.AreEqual(Code(Verdict.StartTls), TlsRecord(hello, 0, 3));
+            Assert.AreEqual(Refused(RefusalReason.NotTls), TlsRecord(Bytes.Ascii("GET /"), 0, 5));
+            Assert.AreEqual(Refused(RefusalReason.NotTls), TlsRecord(Bytes.Hex("1603FF"), 0, 3));
+            Assert.AreEqual(Refused(RefusalReason.NotTls), TlsRecord(Bytes.Hex("1601"), 0, 2));
         }
 
         [TestMethod]
         public void Inner_HttpRequest_IsDecoy_ChatOpeningIsGo()
         {
             Route route = Chat(false, false);
-            Assert.AreEqual(Verdict.Decoy, Admission.Inner(route, Bytes.Ascii("GET / HTTP/1.1\r\n"), 0, 16));
-            Assert.AreEqual(Verdict.Decoy, Admission.Inner(route, Bytes.Ascii("OPTIONS * HTTP/1.1\r\n"), 0, 20));
-            Assert.AreEqual(Verdict.NeedMore, Admission.Inner(route, Bytes.Ascii("GET"), 0, 3));
-            Assert.AreEqual(Verdict.NeedMore, Admission.Inner(route, Bytes.Ascii("GET "), 0, 4));
-            Assert.AreEqual(Verdict.NeedMore, Admission.Inner(route, Bytes.Ascii("WA"), 0, 2));
-            Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("WA\u0006\u0005"), 0, 4));
+            Assert.AreEqual(Code(Verdict.Decoy), Inner(route, Bytes.Ascii("GET / HTTP/1.1\r\n"), 0, 16));
+            Assert.AreEqual(Code(Verdict.Decoy), Inner(route, Bytes.Ascii("OPTIONS * HTTP/1.1\r\n"), 0, 20));
+            Assert.AreEqual(Code(Verdict.NeedMore), Inner(route, Bytes.Ascii("GET"), 0, 3));
+            Assert.AreEqual(Code(Verdict.NeedMore), Inner(route, Bytes.Ascii("GET "), 0, 4));
+            Assert.AreEqual(Code(Verdict.NeedMore), Inner(route, Bytes.Ascii("WA"), 0, 2));
+            Assert.AreEqual(Code(Verdict.Go), Inner(route, Bytes.Ascii("WA\u0006\u0005"), 0, 4));
             // Not "GET\u0000": nanoCLR stores string literals zero-terminated, so on the board that
             // literal is "GET" and the test would read past it (found on the POSIX nanoCLR).
-            Assert.AreEqual(Verdict.Go, Admission.Inner(route, new byte[] { (byte)'G', (byte)'E', (byte)'T', 0 }, 0, 4));
-            Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("GET x"), 0, 5), "no path: not a request line");
-            Assert.AreEqual(Verdict.Go, Admission.Inner(route, Bytes.Ascii("ABCDEFGHIJKL"), 0, 12), "longer than any method");
+            Assert.AreEqual(Code(Verdict.Go), Inner(route, new byte[] { (byte)'G', (byte)'E', (byte)'T', 0 }, 0, 4));
+            Assert.AreEqual(Code(Verdict.Go), Inner(route, Bytes.Ascii("GET x"), 0, 5), "no path: not a request line");
+            Assert.AreEqual(Code(Verdict.Go), Inner(route, Bytes.Ascii("ABCDEFGHIJKL"), 0, 12), "longer than any method");
         }
 
         [TestMethod]
@@ -93,18 +93,18 @@ namespace Pigeon.Tests.Relay
             Route route = Media();
             ClientHelloReader reader = new ClientHelloReader(4096);
             byte[] ok = new HelloBuilder().Build();
-            Assert.AreEqual(Verdict.Go, Admission.Sni(route, reader, ok, 0, ok.Length));
-            Assert.AreEqual(Verdict.NeedMore, Admission.Sni(route, reader, ok, 0, ok.Length - 1));
+            Assert.AreEqual(Code(Verdict.Go), Sni(route, reader, ok, 0, ok.Length));
+            Assert.AreEqual(Code(Verdict.NeedMore), Sni(route, reader, ok, 0, ok.Length - 1));
 
             HelloBuilder evil = new HelloBuilder();
             evil.Names = new string[] { "evil.example" };
             byte[] bad = evil.Build();
-            Assert.AreEqual((int)RefusalReason.SniNotAllowed, Admission.Sni(route, reader, bad, 0, bad.Length));
+            Assert.AreEqual(Refused(RefusalReason.SniNotAllowed), Sni(route, reader, bad, 0, bad.Length));
 
             HelloBuilder none = new HelloBuilder();
             none.NoExtensions = true;
             byte[] nameless = none.Build();
-            Assert.AreEqual((int)RefusalReason.SniNotAllowed, Admission.Sni(route, reader, nameless, 0, nameless.Length));
+            Assert.AreEqual(Refused(RefusalReason.SniNotAllowed), Sni(route, reader, nameless, 0, nameless.Length));
         }
 
         [TestMethod]
@@ -120,13 +120,13 @@ namespace Pigeon.Tests.Relay
                 HelloBuilder b = new HelloBuilder();
                 b.Names = new string[] { names[i] };
                 byte[] hello = b.Build();
-                Assert.AreEqual((int)RefusalReason.SniNotAllowed, Admission.Sni(route, reader, hello, 0, hello.Length), names[i]);
+                Assert.AreEqual(Refused(RefusalReason.SniNotAllowed), Sni(route, reader, hello, 0, hello.Length), names[i]);
             }
 
             HelloBuilder name = new HelloBuilder();
             name.Names = new string[] { "mmg.whatsapp.net" };
             byte[] good = name.Build();
-            Assert.AreEqual(Verdict.Go, Admission.Sni(route, reader, good, 0, good.Length));
+            Assert.AreEqual(Code(Verdict.Go), Sni(route, reader, good, 0, good.Length));
         }
 
         [TestMethod]
@@ -139,6 +139,51 @@ namespace Pigeon.Tests.Relay
             Assert.IsFalse(HostName.IsAddressLike(Bytes.Ascii("whatsapp.net"), 0, 12));
             Assert.IsFalse(HostName.IsAddressLike(Bytes.Ascii("1.2.3.example"), 0, 13));
             Assert.IsFalse(HostName.IsAddressLike(Bytes.Ascii("xn--p1ai"), 0, 8));
+        }
+
+        // A verdict and its reason as one number, so one assert checks both on either runtime
+        // (nanoFramework's Assert has no enum overloads).
+        private static int Code(Verdict verdict)
+        {
+            return (int)verdict * 100;
+        }
+
+        private static int Refused(RefusalReason reason)
+        {
+            return ((int)Verdict.Refuse * 100) + (int)reason;
+        }
+
+        private static int Code(Verdict verdict, RefusalReason reason)
+        {
+            return verdict == Verdict.Refuse ? Refused(reason) : Code(verdict);
+        }
+
+        private static int Plain(Route route, byte[] buffer, int offset, int count)
+        {
+            RefusalReason reason;
+            Verdict verdict = Admission.Plain(route, buffer, offset, count, out reason);
+            return Code(verdict, reason);
+        }
+
+        private static int TlsRecord(byte[] buffer, int offset, int count)
+        {
+            RefusalReason reason;
+            Verdict verdict = Admission.TlsRecord(buffer, offset, count, out reason);
+            return Code(verdict, reason);
+        }
+
+        private static int Inner(Route route, byte[] buffer, int offset, int count)
+        {
+            RefusalReason reason;
+            Verdict verdict = Admission.Inner(route, buffer, offset, count, out reason);
+            return Code(verdict, reason);
+        }
+
+        private static int Sni(Route route, ClientHelloReader reader, byte[] buffer, int offset, int count)
+        {
+            RefusalReason reason;
+            Verdict verdict = Admission.Sni(route, reader, buffer, offset, count, out reason);
+            return Code(verdict, reason);
         }
 
         private static Route Chat(bool allowTls, bool openingCheck)

@@ -1,4 +1,5 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
 #if NANOFRAMEWORK_1_0
@@ -12,8 +13,10 @@ namespace Pigeon.Tests.Relay
     [TestClass]
     public class ProxyHeaderTests
     {
-        private const uint Client = 0xC6336407; // 198.51.100.7
-        private const uint Relay = 0xCB00710A;  // 203.0.113.10
+        private const uint ClientV4 = 0xC6336407; // 198.51.100.7
+        private const uint RelayV4 = 0xCB00710A;  // 203.0.113.10
+        private static readonly NetAddress Client = NetAddress.FromIPv4(ClientV4);
+        private static readonly NetAddress Relay = NetAddress.FromIPv4(RelayV4);
 
         [TestMethod]
         public void Write_V1_IsTheExactLine()
@@ -53,9 +56,9 @@ namespace Pigeon.Tests.Relay
                 Assert.AreEqual(ProxyHeaderReader.Done, r.Read(b, 0, n), "v" + version.ToString());
                 Assert.AreEqual(n, r.Length);
                 Assert.IsTrue(r.HasAddresses);
-                Assert.AreEqual(Client, r.SourceAddress);
+                Assert.AreEqual(ClientV4, r.SourceAddress.IPv4);
                 Assert.AreEqual(40001, r.SourcePort);
-                Assert.AreEqual(Relay, r.DestinationAddress);
+                Assert.AreEqual(RelayV4, r.DestinationAddress.IPv4);
                 Assert.AreEqual(443, r.DestinationPort);
                 for (int cut = 0; cut < n; cut++)
                 {
@@ -65,16 +68,58 @@ namespace Pigeon.Tests.Relay
         }
 
         [TestMethod]
-        public void Read_V1UnknownAndTcp6_AcceptedWithoutAddresses()
+        public void Read_V1Unknown_AcceptedWithoutAddresses()
         {
             ProxyHeaderReader r = new ProxyHeaderReader();
             byte[] unknown = Bytes.Ascii("PROXY UNKNOWN\r\nWA");
             Assert.AreEqual(ProxyHeaderReader.Done, r.Read(unknown, 0, unknown.Length));
             Assert.AreEqual(15, r.Length);
             Assert.IsFalse(r.HasAddresses);
-            byte[] six = Bytes.Ascii("PROXY TCP6 2001:db8::1 2001:db8::2 40001 443\r\n");
+        }
+
+        [TestMethod]
+        public void Read_V1Tcp6_CarriesTheIPv6Client()
+        {
+            ProxyHeaderReader r = new ProxyHeaderReader();
+            byte[] six = Bytes.Ascii("PROXY TCP6 2001:db8:0:7::1 2001:db8::2 40001 443\r\n");
             Assert.AreEqual(ProxyHeaderReader.Done, r.Read(six, 0, six.Length));
-            Assert.IsFalse(r.HasAddresses);
+            Assert.IsTrue(r.HasAddresses);
+            Assert.AreEqual("2001:db8:0:7::1", r.SourceAddress.ToString());
+            Assert.AreEqual("2001:db8::2", r.DestinationAddress.ToString());
+            Assert.AreEqual(40001, r.SourcePort);
+            byte[] mapped = Bytes.Ascii("PROXY TCP6 ::ffff:198.51.100.7 2001:db8::2 40001 443\r\n");
+            Assert.AreEqual(ProxyHeaderReader.Done, r.Read(mapped, 0, mapped.Length));
+            Assert.AreEqual(ClientV4, r.SourceAddress.IPv4, "an IPv4 client of a dual-stack balancer");
+        }
+
+        [TestMethod]
+        public void Write_Ipv6Client_V1Tcp6AndV2Inet6_RoundTrip()
+        {
+            NetAddress client;
+            Assert.IsTrue(NetAddress.TryParse("2001:db8:85a3::8a2e:370:7334", out client));
+            byte[] b = new byte[ProxyHeader.MaxLength];
+            int n = ProxyHeader.Write(1, client, 40001, Relay, 443, b, 0);
+            Assert.AreEqual("PROXY TCP6 2001:db8:85a3::8a2e:370:7334 ::ffff:203.0.113.10 40001 443\r\n", Bytes.Text(b, 0, n));
+            n = ProxyHeader.Write(2, client, 40001, Relay, 443, b, 0);
+            Assert.AreEqual(ProxyHeader.V2Length6, n);
+            Assert.AreEqual(0x21, (int)b[13], "AF_INET6, STREAM");
+            for (int version = 1; version <= 2; version++)
+            {
+                n = ProxyHeader.Write(version, client, 40001, Relay, 443, b, 0);
+                ProxyHeaderReader r = new ProxyHeaderReader();
+                Assert.AreEqual(ProxyHeaderReader.Done, r.Read(b, 0, n), "v" + version.ToString());
+                Assert.IsTrue(r.SourceAddress.SameAs(client), "v" + version.ToString());
+                Assert.AreEqual(RelayV4, r.DestinationAddress.IPv4);
+            }
+        }
+
+        [TestMethod]
+        public void Write_LongestLine_FitsMaxLength()
+        {
+            NetAddress longest;
+            Assert.IsTrue(NetAddress.TryParse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", out longest));
+            byte[] b = new byte[ProxyHeader.MaxLength];
+            Assert.AreEqual(ProxyHeader.MaxLength, ProxyHeader.Write(1, longest, 65535, longest, 65535, b, 0));
         }
 
         [TestMethod]
@@ -88,7 +133,7 @@ namespace Pigeon.Tests.Relay
             byte[] tlv = Bytes.Hex("0D0A0D0A000D0A515549540A" + "21" + "11" + "0011" + "C6336407" + "CB00710A" + "9C41" + "01BB" + "0500020102" + "57");
             Assert.AreEqual(ProxyHeaderReader.Done, r.Read(tlv, 0, tlv.Length));
             Assert.AreEqual(16 + 17, r.Length);
-            Assert.AreEqual(Client, r.SourceAddress);
+            Assert.AreEqual(ClientV4, r.SourceAddress.IPv4);
         }
 
         [TestMethod]
@@ -105,6 +150,9 @@ namespace Pigeon.Tests.Relay
                 "PROXY TCP5 1.2.3.4 5.6.7.8 1 2\r\n",
                 "PROXY TCP4 1.2.3.4  5.6.7.8 1 2\r\n",
                 "PROXY TCP6 not-an-address ::1 1 2\r\n",
+                "PROXY TCP6 1.2.3.4 ::1 1 2\r\n",
+                "PROXY TCP4 ::ffff:1.2.3.4 5.6.7.8 1 2\r\n",
+                "PROXY TCP6 1::2::3 ::1 1 2\r\n",
                 "PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\r\n",
                 "proxy TCP4 1.2.3.4 5.6.7.8 1 2\r\n",
             };

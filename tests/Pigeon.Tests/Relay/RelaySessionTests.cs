@@ -1,5 +1,6 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
+using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
 #if NANOFRAMEWORK_1_0
@@ -155,39 +156,91 @@ namespace Pigeon.Tests.Relay
             ListResolver dns = new ListResolver().Add("fallback.test", 0x0A000002);
             TestRelay relay = Relay(clock, 4, dns);
             TestSession s = relay.Accept(0, Phone);
-            Assert.AreEqual(RelaySession.TargetLookup, s.NextTarget(), "primary not cached yet");
-            Assert.IsFalse(s.LookupTarget(), "primary does not resolve");
-            Assert.AreEqual(RelaySession.TargetLookup, s.NextTarget());
-            Assert.IsTrue(s.LookupTarget());
-            Assert.AreEqual(0x0A000002u, s.TargetAddress);
-            Assert.AreEqual(5222, s.TargetPort);
-            Assert.AreEqual(RelaySession.TargetNone, s.NextTarget(), "nothing after the fallback");
+            Assert.IsTrue(s.StartRelay(), "the primary does not resolve: the fallback serves");
+            Assert.AreEqual(1, s.Connects);
+            Assert.AreEqual("10.0.0.2:5222", s.ConnectedTo(0));
+            Assert.AreEqual(2, dns.Calls);
 
             TestSession next = relay.Accept(0, Other);
-            Assert.AreEqual(RelaySession.TargetReady, next.NextTarget(), "the primary's failure is cached: straight to the cached fallback");
-            Assert.AreEqual(0x0A000002u, next.TargetAddress);
+            Assert.IsTrue(next.StartRelay());
+            Assert.AreEqual("10.0.0.2:5222", next.ConnectedTo(0), "the primary's failure is cached: straight to the cached fallback");
             Assert.AreEqual(2, dns.Calls);
         }
 
         [TestMethod]
-        public void Dial_ConnectTimeout_ClosesTheUpstreamAttemptOnly()
+        public void Dial_NothingResolves_CountedAsUpstreamFailure()
+        {
+            TestRelay relay = Relay(new FakeClock(), 4, new ListResolver());
+            TestSession s = relay.Accept(0, Phone);
+            Assert.IsFalse(s.StartRelay());
+            Assert.AreEqual((int)SessionStep.Done, (int)s.Step);
+            Assert.AreEqual(0, s.Connects);
+            Assert.AreEqual(1, relay.SnapshotTotal().UpstreamFailures);
+            Assert.AreEqual(0, relay.ActiveSessions, "its place is back");
+        }
+
+        [TestMethod]
+        public void Dial_ConnectTimeout_ClosesTheUpstreamAttemptOnly_FallbackGetsItsOwnDeadline()
         {
             FakeClock clock = new FakeClock();
             TestRelay relay = Relay(clock, 4);
             TestSession s = relay.Accept(0, Phone);
-            Assert.AreEqual(RelaySession.TargetLookup, s.NextTarget());
-            Assert.IsTrue(s.LookupTarget());
+            s.HoldConnects = true;
+            Assert.AreEqual((int)SessionStep.Connect, (int)s.Sends("WA\u0006\u0005").Run());
             clock.Advance(5000);
             relay.Reap();
             Assert.AreEqual(1, s.UpstreamCloses);
             Assert.AreEqual(0, s.ClientCloses);
-            Assert.IsFalse(s.Connected(), "a connect that finishes after the reaper gave up is not used");
-            Assert.AreEqual(RelaySession.TargetLookup, s.NextTarget(), "the fallback gets its own attempt");
-            Assert.IsTrue(s.LookupTarget());
+            Assert.AreEqual((int)SessionStep.Connect, (int)s.Do(1), "a connect that finishes after the reaper gave up is not used: the fallback is dialled");
             clock.Advance(4999);
             relay.Reap();
-            Assert.AreEqual(1, s.UpstreamCloses, "and its own deadline");
-            Assert.IsTrue(s.Connected());
+            Assert.AreEqual(2, s.UpstreamCloses, "the late connect closed, the fallback's attempt not yet");
+            s.HoldConnects = false;
+            Assert.AreEqual((int)SessionStep.Relay, (int)s.Do(1));
+        }
+
+        [TestMethod]
+        public void Replay_ProxyHeaderThenTheClientsBytes()
+        {
+            TestRelay relay = Relay(new FakeClock(), 4);
+            TestSession s = relay.Accept(0, Phone);
+            Assert.IsTrue(s.Sends("WA").Sends("\u0006\u0005").StartRelay());
+            byte[] sent = s.SentUpstream;
+            Assert.AreEqual("PROXY TCP4 198.51.100.7 127.0.0.1 40000 5222\r\nWA", Bytes.Text(sent, 0, sent.Length),
+                "admitted on the first read: what came with it is replayed, the rest is the pump's");
+            Assert.AreEqual(2, (int)s.BytesToUpstream, "the replay counts as relayed, the header does not");
+        }
+
+        [TestMethod]
+        public void Admission_ClientGoneBeforeDeciding_ClosedEarly()
+        {
+            TestRelay relay = Relay(new FakeClock(), 4);
+            TestSession s = relay.Accept(0, Phone);
+            Assert.AreEqual((int)SessionStep.Done, (int)s.Finishes().Run());
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.ClosedEarly));
+            Assert.AreEqual(0, relay.ActiveSessions);
+        }
+
+        [TestMethod]
+        public void Admission_HelloLargerThanTheFirstBuffer_MovesToALargerOne_ElseMalformed()
+        {
+            RelayConfig config = Config(4, 0, 0);
+            config.Routes = new RouteConfig[] { ConfigDefaults.MediaRoute(7777) };
+            TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
+            HelloBuilder big = new HelloBuilder();
+            big.Padding = 3000;
+            byte[] hello = big.Build();
+
+            TestSession grows = relay.Accept(0, Phone);
+            grows.BufferSize = 1024;
+            Assert.IsTrue(grows.Sends(hello).StartRelay(), "1 KB, then a larger buffer for the rest of the hello");
+            Assert.AreEqual(hello.Length, grows.SentUpstream.Length, "replayed whole");
+
+            TestSession cannot = relay.Accept(0, Other);
+            cannot.BufferSize = 1024;
+            cannot.LargestBuffer = 0;
+            Assert.AreEqual((int)SessionStep.Done, (int)cannot.Sends(hello).Run());
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.Malformed));
         }
 
         [TestMethod]
@@ -216,18 +269,19 @@ namespace Pigeon.Tests.Relay
             Assert.IsTrue(quiet.StartRelay());
             Assert.IsTrue(busy.StartRelay());
 
+            NetAddress newcomer = NetAddress.FromIPv4(0x0A0A0A0A);
             clock.Advance(29000);
-            Assert.AreEqual((int)RefusalReason.Full, relay.TryAdmit(relay.GetRoute(0), 0x0A0A0A0A), "nobody idle 30 s yet");
+            Assert.AreEqual((int)Verdict.Refuse, (int)relay.TryAdmit(relay.GetRoute(0), newcomer), "nobody idle 30 s yet: full");
 
             clock.Advance(2000);
             busy.Moved(true, 10);
-            Assert.AreEqual(Verdict.NeedMore, relay.TryAdmit(relay.GetRoute(0), 0x0A0A0A0A), "the quiet one is evicted");
+            Assert.AreEqual((int)Verdict.NeedMore, (int)relay.TryAdmit(relay.GetRoute(0), newcomer), "the quiet one is evicted");
             Assert.AreEqual(1, quiet.ClientCloses);
             Assert.AreEqual(0, busy.ClientCloses, "the busy one is kept");
             int since = relay.Now;
-            Assert.AreEqual(Verdict.NeedMore, relay.TryReserveAfterEviction(relay.GetRoute(0), 0x0A0A0A0A, since), "its place is free once its pump ends");
+            Assert.AreEqual((int)Verdict.NeedMore, (int)relay.TryReserveAfterEviction(relay.GetRoute(0), newcomer, since), "its place is free once its pump ends");
             quiet.Finish();
-            Assert.AreEqual(Verdict.Go, relay.TryReserveAfterEviction(relay.GetRoute(0), 0x0A0A0A0A, since));
+            Assert.AreEqual((int)Verdict.Go, (int)relay.TryReserveAfterEviction(relay.GetRoute(0), newcomer, since));
             RouteCounters total = relay.SnapshotTotal();
             Assert.AreEqual(1, total.Refused(RefusalReason.Evicted));
             Assert.AreEqual(1, total.Refused(RefusalReason.Full));
@@ -244,51 +298,87 @@ namespace Pigeon.Tests.Relay
             config.Routes = new RouteConfig[] { route };
             TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), clock);
             byte[] stream = Bytes.Ascii("PROXY TCP4 198.51.100.7 203.0.113.10 40001 8222\r\nWA\u0006\u0005");
+            byte[] first = new byte[20];
+            byte[] rest = new byte[stream.Length - 20];
+            System.Array.Copy(stream, first, 20);
+            System.Array.Copy(stream, 20, rest, 0, rest.Length);
 
             TestSession s = relay.Accept(0, 0x0A090909); // the load balancer
-            Assert.AreEqual(Verdict.NeedMore, s.Admit(stream, 0, 20));
-            Assert.AreEqual(Verdict.Go, s.Admit(stream, 0, stream.Length));
-            Assert.AreEqual(stream.Length - 4, s.PayloadOffset, "the client's bytes start after the header");
-            byte[] header = new byte[ProxyHeader.MaxLength];
-            int n = s.WriteProxyHeader(header, 0);
-            ProxyHeaderReader sent = new ProxyHeaderReader();
-            Assert.AreEqual(ProxyHeaderReader.Done, sent.Read(header, 0, n));
-            Assert.AreEqual(ProxyHeader.V2Length, n);
-            Assert.AreEqual(Phone, sent.SourceAddress, "upstream sees the original client");
-            Assert.AreEqual(40001, sent.SourcePort);
+            Assert.AreEqual((int)SessionStep.ReadClient, (int)s.Sends(first).Run(), "half a header: read on");
+            Assert.AreEqual((int)SessionStep.Relay, (int)s.Sends(rest).Run());
+            byte[] sent = s.SentUpstream;
+            ProxyHeaderReader header = new ProxyHeaderReader();
+            Assert.AreEqual(ProxyHeaderReader.Done, header.Read(sent, 0, sent.Length));
+            Assert.AreEqual(ProxyHeader.V2Length, header.Length);
+            Assert.AreEqual(Phone, header.SourceAddress.IPv4, "upstream sees the original client");
+            Assert.AreEqual(40001, header.SourcePort);
+            Assert.AreEqual("WA", Bytes.Text(sent, header.Length, 2), "then the client's bytes, the incoming header gone");
+            Assert.AreEqual(sent.Length, header.Length + 4);
 
             TestSession again = relay.Accept(0, 0x0A090909);
             Assert.IsNotNull(again, "the load balancer's own address is not capped");
-            Assert.AreEqual((int)RefusalReason.ClientLimit, again.Admit(stream, 0, stream.Length), "the same phone, over its cap of 1");
+            Assert.AreEqual((int)SessionStep.Done, (int)again.Sends(stream).Run(), "the same phone, over its cap of 1");
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.ClientLimit));
 
             TestSession bad = relay.Accept(0, 0x0A090909);
-            byte[] garbage = Bytes.Ascii("WA\u0006\u0005");
-            Assert.AreEqual((int)RefusalReason.BadProxyHeader, bad.Admit(garbage, 0, garbage.Length));
+            Assert.AreEqual((int)SessionStep.Done, (int)bad.Sends("WA\u0006\u0005").Run());
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.BadProxyHeader));
         }
 
         [TestMethod]
-        public void TerminateTls_TlsStartsHandshake_ThenInnerHttpIsDecoy()
+        public void AcceptProxy_Ipv6ClientBehindTheBalancer_CountedByItsSlash64_SentAsTcp6()
+        {
+            RelayConfig config = Config(8, 2, 0);
+            RouteConfig route = ConfigDefaults.ChatRoute(8222);
+            route.AcceptProxy = true;
+            config.Routes = new RouteConfig[] { route };
+            TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
+            string[] phones = new string[] { "2001:db8:7:1::a", "2001:db8:7:1::b", "2001:db8:7:1::c", "2001:db8:7:2::a" };
+            int relayed = 0;
+            for (int i = 0; i < phones.Length; i++)
+            {
+                TestSession s = relay.Accept(0, 0x0A090909);
+                if (s.Sends("PROXY TCP6 " + phones[i] + " 2001:db8::10 40001 8222\r\nWA\u0006\u0005").Run() == SessionStep.Relay)
+                {
+                    relayed++;
+                    byte[] sent = s.SentUpstream;
+                    Assert.AreEqual("PROXY TCP6 " + phones[i] + " 2001:db8::10 40001 8222\r\n", Bytes.Text(sent, 0, sent.Length - 4));
+                }
+            }
+
+            Assert.AreEqual(3, relayed, "two of the first /64 (its cap), the third refused, the other /64 served");
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.ClientLimit));
+        }
+
+        [TestMethod]
+        public void TerminateTls_HandshakeThenInnerHttp_AnsweredAsAWebSite_NothingDialled()
         {
             RelayConfig config = Config(4, 0, 0);
             RouteConfig route = ConfigDefaults.ChatRoute(443);
             route.TerminateTls = true;
             config.Routes = new RouteConfig[] { route };
             TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
-            TestSession s = relay.Accept(0, Phone);
             byte[] hello = new HelloBuilder().Build();
-            Assert.AreEqual(Verdict.StartTls, s.Admit(hello, 0, hello.Length));
-            s.TlsStarted();
-            byte[] inner = Bytes.Ascii("GET / HTTP/1.1\r\n\r\n");
-            Assert.AreEqual(Verdict.Decoy, s.Admit(inner, 0, inner.Length));
-            byte[] head = new byte[DecoyPage.MaxHeadLength];
-            Assert.IsTrue(s.WriteDecoyHead(inner, 0, inner.Length, head, 0) > 0);
+
+            TestSession s = relay.Accept(0, Phone);
+            s.HoldHandshakes = true;
+            Assert.AreEqual((int)SessionStep.Handshake, (int)s.Sends(hello).Run());
+            Assert.AreEqual(hello.Length, s.StepCount, "the handshake is fed the whole hello read so far");
+            Assert.AreEqual((int)SessionStep.Done, (int)s.Sends("GET / HTTP/1.1\r\nHost: x\r\n\r\n").Do(1));
+            Assert.IsTrue(s.SentClientText.StartsWith("HTTP/1.1 200 OK\r\n"), s.SentClientText);
+            Assert.IsTrue(s.ClientShutDown);
+            Assert.AreEqual(0, s.Connects);
             Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.Probe));
 
             TestSession chat = relay.Accept(0, Other);
-            Assert.AreEqual(Verdict.StartTls, chat.Admit(hello, 0, hello.Length));
-            chat.TlsStarted();
-            Assert.AreEqual(Verdict.Go, chat.Admit(Bytes.Ascii("WA\u0006\u0005"), 0, 4));
-            Assert.AreEqual(0, chat.PayloadOffset);
+            Assert.IsTrue(chat.Sends(hello).Sends("WA\u0006\u0005").StartRelay(), "a chat opening inside the TLS is relayed");
+            byte[] sent = chat.SentUpstream;
+            Assert.AreEqual("WA", Bytes.Text(sent, sent.Length - 4, 2), "only the inner bytes are replayed");
+
+            TestSession bad = relay.Accept(0, Other);
+            bad.HoldHandshakes = true;
+            Assert.AreEqual((int)SessionStep.Done, (int)bad.Sends(hello).Fail(RefusalReason.TlsFailed));
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.TlsFailed));
         }
 
         private static TestRelay Relay(FakeClock clock, int sessions)

@@ -21,14 +21,18 @@ namespace Pigeon.Tests.Support
         /// <summary>A session of this relay for the route <paramref name="route"/>, admitted like a pump would.</summary>
         public TestSession Accept(int route, uint clientAddress)
         {
-            int verdict = TryAdmit(GetRoute(route), clientAddress);
-            if (verdict != Verdict.Go)
+            return Accept(route, NetAddress.FromIPv4(clientAddress));
+        }
+
+        public TestSession Accept(int route, NetAddress client)
+        {
+            if (TryAdmit(GetRoute(route), client) != Verdict.Go)
             {
                 return null;
             }
 
             TestSession session = new TestSession(this);
-            session.Start(GetRoute(route), clientAddress, GetRoute(route).AcceptProxy ? 0 : clientAddress);
+            session.Start(GetRoute(route), client, CountedKey(GetRoute(route), client));
             return session;
         }
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Config;
+using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
 using static Pigeon.Tests.Host.Relay.LoopbackRig;
@@ -28,7 +29,7 @@ namespace Pigeon.Tests.Host.Relay
             using RelayStop stopAtEnd = new RelayStop(relay, upstream);
             using Socket lb = Connect(port);
             byte[] header = new byte[ProxyHeader.MaxLength];
-            int n = ProxyHeader.Write(incoming == "v2" ? 2 : 1, 0xC6336407, 40001, 0xCB00710A, 8222, header, 0);
+            int n = ProxyHeader.Write(incoming == "v2" ? 2 : 1, NetAddress.FromIPv4(0xC6336407), 40001, NetAddress.FromIPv4(0xCB00710A), 8222, header, 0);
             lb.Send(header, n, SocketFlags.None);
             lb.Send(new byte[] { (byte)'W', (byte)'A', 6, 5 });
             using Socket up = upstream.AcceptSocket();
@@ -36,9 +37,9 @@ namespace Pigeon.Tests.Host.Relay
             byte[] got = ReadExactly(up, ProxyHeader.V2Length + 4);
             ProxyHeaderReader reader = new ProxyHeaderReader();
             Assert.AreEqual(ProxyHeaderReader.Done, reader.Read(got, 0, got.Length));
-            Assert.AreEqual(0xC6336407u, reader.SourceAddress, "the original client, not the load balancer");
+            Assert.AreEqual(0xC6336407u, reader.SourceAddress.IPv4, "the original client, not the load balancer");
             Assert.AreEqual(40001, reader.SourcePort);
-            Assert.AreEqual(0xCB00710Au, reader.DestinationAddress);
+            Assert.AreEqual(0xCB00710Au, reader.DestinationAddress.IPv4);
             Assert.AreEqual(8222, reader.DestinationPort);
             Assert.AreEqual("WA", Encoding.ASCII.GetString(got, ProxyHeader.V2Length, 2), "the client's bytes after it, the incoming header gone");
         }

@@ -39,7 +39,7 @@ namespace Pigeon.Tests.Host.Relay
         public static RouteConfig Plain(int listenPort, int upstreamPort, bool proxy = false, string upstream = "127.0.0.1", string fallback = "")
         {
             RouteConfig r = ConfigDefaults.NewRoute();
-            r.Name = "chat-test";
+            r.Name = "chat-" + listenPort; // names must differ (the validator)
             r.ListenAddress = "127.0.0.1";
             r.ListenPort = listenPort;
             r.UpstreamHost = upstream;
@@ -52,7 +52,7 @@ namespace Pigeon.Tests.Host.Relay
         public static RouteConfig Sni(int listenPort, int upstreamPort, params string[] allowed)
         {
             RouteConfig r = ConfigDefaults.NewRoute();
-            r.Name = "media-test";
+            r.Name = "media-" + listenPort;
             r.ListenAddress = "127.0.0.1";
             r.ListenPort = listenPort;
             r.UpstreamHost = "127.0.0.1";
@@ -62,9 +62,9 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         /// <summary>Starts a relay with the host's pump "events" or the board's "threads" (HostApp.CreateRelay).</summary>
-        public static RelayServer StartRelay(string pump, RelayConfig config, IResolver resolver = null)
+        public static RelayServer StartRelay(string pump, RelayConfig config, IResolver resolver = null, IClock clock = null)
         {
-            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), new HostClock(), new NullLog());
+            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), clock ?? new HostClock(), new NullLog());
             relay.Start();
             for (int i = 0; i < relay.RouteCount; i++)
             {

@@ -341,9 +341,9 @@ namespace Pigeon.Tests.Host.Relay
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
-            config.IdleTimeoutSeconds = 1;
+            config.IdleTimeoutSeconds = 10; // the validator's floor, run ten times faster: 1 s
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config);
+            RelayServer relay = StartRelay(pump, config, null, new FastClock(10));
             using RelayStop stopAtEnd = new RelayStop(relay, upstream);
             using Socket busy = Connect(port);
             busy.Send(new byte[] { 1 });

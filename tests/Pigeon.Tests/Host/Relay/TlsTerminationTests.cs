@@ -65,7 +65,7 @@ namespace Pigeon.Tests.Host.Relay
             using Socket up = upstream.AcceptSocket();
             up.ReceiveTimeout = 10000;
             ProxyHeaderReader header = ReadHeader(up, version);
-            Assert.AreEqual(0x7F000001u, header.SourceAddress);
+            Assert.AreEqual(0x7F000001u, header.SourceAddress.IPv4);
             Assert.AreEqual(clientPort, header.SourcePort, "the client's own port");
             Assert.AreEqual(port, header.DestinationPort, "the port the client dialled");
             CollectionAssert.AreEqual(opening, ReadExactly(up, 4), "the decrypted opening follows the header");

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Pigeon.Host.Pump
+namespace Pigeon.Host.Tls
 {
     /// <summary>
     /// The part every byte-pipe stream under SslStream shares: readable, writable, never seekable,

@@ -3,7 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Pigeon.Host.Pump
+namespace Pigeon.Host.Tls
 {
     /// <summary>
     /// A read/write stream that first reads back bytes already taken from the socket (the
