@@ -8,6 +8,8 @@ using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Relay;
 using Pigeon.Sockets;
+using Pigeon.Budget;
+using Pigeon.Pumps.Threaded;
 
 namespace Pigeon.Device
 {

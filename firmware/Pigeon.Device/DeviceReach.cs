@@ -7,6 +7,8 @@ using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
+using Pigeon.Budget;
+using Pigeon.Upstream;
 
 namespace Pigeon.Device
 {

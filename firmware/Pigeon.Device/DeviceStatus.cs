@@ -1,5 +1,6 @@
 using Pigeon.Net;
 using Pigeon.Relay;
+using Pigeon.Budget;
 
 namespace Pigeon.Device
 {

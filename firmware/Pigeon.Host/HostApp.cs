@@ -7,9 +7,11 @@ using Pigeon.Host.Service;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
-using Pigeon.Host.Pump;
+using Pigeon.Pumps.Events;
 using Pigeon.Host.Tls;
 using Pigeon.Sockets;
+using Pigeon.Counters;
+using Pigeon.Pumps.Threaded;
 
 namespace Pigeon.Host
 {

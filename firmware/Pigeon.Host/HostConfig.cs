@@ -4,6 +4,7 @@ using System.IO;
 using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Relay;
+using Pigeon.Budget;
 
 namespace Pigeon.Host
 {

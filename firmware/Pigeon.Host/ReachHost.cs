@@ -5,6 +5,7 @@ using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
+using Pigeon.Upstream;
 
 namespace Pigeon.Host
 {

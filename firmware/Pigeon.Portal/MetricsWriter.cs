@@ -3,6 +3,8 @@ using Pigeon.Reach;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Text;
+using Pigeon.Counters;
+using Pigeon.Upstream;
 
 namespace Pigeon.Portal
 {

@@ -2,6 +2,7 @@ using Pigeon.Json;
 using Pigeon.Net;
 using Pigeon.Reach;
 using Pigeon.Routing;
+using Pigeon.Upstream;
 
 namespace Pigeon.Portal
 {

@@ -2,6 +2,7 @@ using Pigeon.Config;
 using Pigeon.Json;
 using Pigeon.Relay;
 using Pigeon.Routing;
+using Pigeon.Counters;
 
 namespace Pigeon.Portal
 {

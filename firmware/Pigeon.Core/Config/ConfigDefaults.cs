@@ -1,3 +1,4 @@
+
 namespace Pigeon.Config
 {
     /// <summary>

@@ -1,6 +1,7 @@
 using Pigeon.Net;
 using Pigeon.Tls;
 using Pigeon.Text;
+using Pigeon.Upstream;
 
 namespace Pigeon.Relay
 {

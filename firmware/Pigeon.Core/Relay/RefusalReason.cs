@@ -1,9 +1,10 @@
+
 namespace Pigeon.Relay
 {
     /// <summary>
     /// Why a client was turned away (or, for <see cref="Evicted"/>, why a session was ended to make
     /// room). Each has its own counter, shown in the status and on /metrics under
-    /// <see cref="RefusalReasons.Label"/>.
+    /// <see cref="Pigeon.Counters.RefusalReasons.Label"/>.
     /// </summary>
     public enum RefusalReason
     {

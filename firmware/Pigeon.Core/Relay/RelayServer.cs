@@ -4,6 +4,8 @@ using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Routing;
 using Pigeon.Tls;
+using Pigeon.Counters;
+using Pigeon.Upstream;
 
 namespace Pigeon.Relay
 {
@@ -11,7 +13,7 @@ namespace Pigeon.Relay
     /// The relay, whatever pump moves its bytes: the routes and their counters, the DNS cache,
     /// the admission of each new client (capacity, the per-client cap, eviction of the longest
     /// idle session when full), the table of live sessions, and the reaper thread that enforces
-    /// every timeout. Two pumps derive from it: <see cref="ThreadedRelay"/> (blocking threads per
+    /// every timeout. Two pumps derive from it: <see cref="Pigeon.Pumps.Threaded.ThreadedRelay"/> (blocking threads per
     /// session; the board, where nanoFramework has no other way) and the host's event-driven one.
     /// </summary>
     public abstract class RelayServer

@@ -2,6 +2,7 @@ using System.Threading;
 using Pigeon.Net;
 using Pigeon.Routing;
 using Pigeon.Tls;
+using Pigeon.Upstream;
 
 namespace Pigeon.Relay
 {

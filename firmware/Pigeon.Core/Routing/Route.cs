@@ -1,6 +1,7 @@
 using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Relay;
+using Pigeon.Counters;
 
 namespace Pigeon.Routing
 {

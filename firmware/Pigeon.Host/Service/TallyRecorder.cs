@@ -4,6 +4,7 @@ using System.Threading;
 using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Relay;
+using Pigeon.Counters;
 
 namespace Pigeon.Host.Service
 {

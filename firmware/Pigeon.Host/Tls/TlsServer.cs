@@ -7,7 +7,7 @@ using Pigeon.Relay;
 namespace Pigeon.Host.Tls
 {
     /// <summary>
-    /// TLS termination for the blocking pump on the host (<see cref="ThreadedRelay"/>, --pump
+    /// TLS termination for the blocking pump on the host (<see cref="Pigeon.Pumps.Threaded.ThreadedRelay"/>, --pump
     /// threads): SslStream over the accepted connection, fed the ClientHello bytes admission read
     /// first. The handshake is the event pump's (<see cref="TlsHandshake"/>), run blocking.
     /// </summary>

@@ -6,6 +6,7 @@ using Pigeon.Relay;
 using Pigeon.Sockets;
 using Pigeon.Tests.Support;
 using nanoFramework.TestFramework;
+using Pigeon.Pumps.Threaded;
 
 namespace Pigeon.DeviceTests.Board
 {

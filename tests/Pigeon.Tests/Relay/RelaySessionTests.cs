@@ -1,8 +1,10 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using Pigeon.Config;
+using Pigeon.Counters;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
+using Pigeon.Upstream;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else

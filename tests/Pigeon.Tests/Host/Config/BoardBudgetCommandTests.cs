@@ -7,6 +7,7 @@ using Pigeon.Config;
 using Pigeon.Host;
 using Pigeon.Relay;
 using Pigeon.Tests.Host.Hardware;
+using Pigeon.Budget;
 
 namespace Pigeon.Tests.Host.Config
 {

@@ -15,6 +15,9 @@ using Pigeon.Sockets;
 using Pigeon.Text;
 using Pigeon.Tests.Host.Reach;
 using Pigeon.Tests.Support;
+using Pigeon.Counters;
+using Pigeon.Pumps.Threaded;
+using Pigeon.Upstream;
 
 namespace Pigeon.Tests.Host.Portal
 {

@@ -8,6 +8,7 @@ using Pigeon.Routing;
 using Pigeon.Tests.Host.Reach;
 using Pigeon.Tests.Reach;
 using Pigeon.Tests.Support;
+using Pigeon.Upstream;
 
 namespace Pigeon.Tests.Host.Portal
 {

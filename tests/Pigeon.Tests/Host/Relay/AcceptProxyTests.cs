@@ -7,6 +7,7 @@ using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
 using static Pigeon.Tests.Host.Relay.LoopbackRig;
+using Pigeon.Upstream;
 
 namespace Pigeon.Tests.Host.Relay
 {

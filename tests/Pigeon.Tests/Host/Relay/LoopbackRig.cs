@@ -12,6 +12,8 @@ using Pigeon.Host;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Sockets;
+using Pigeon.Pumps.Events;
+using Pigeon.Pumps.Threaded;
 
 namespace Pigeon.Tests.Host.Relay
 {
@@ -81,7 +83,7 @@ namespace Pigeon.Tests.Host.Relay
         public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.TlsIdentity identity, IResolver resolver = null)
         {
             RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), new HostClock(), new NullLog());
-            if (relay is Pigeon.Host.Pump.EventRelay events)
+            if (relay is EventRelay events)
             {
                 events.TlsOptions = identity.ServerOptions;
             }

@@ -12,6 +12,7 @@ using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
 using static Pigeon.Tests.Host.Relay.LoopbackRig;
+using Pigeon.Counters;
 
 namespace Pigeon.Tests.Host.Relay
 {

@@ -15,6 +15,8 @@ using Pigeon.Host.Tls;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
 using static Pigeon.Tests.Host.Relay.LoopbackRig;
+using Pigeon.Counters;
+using Pigeon.Upstream;
 
 namespace Pigeon.Tests.Host.Relay
 {

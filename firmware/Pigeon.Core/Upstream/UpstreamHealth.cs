@@ -1,6 +1,7 @@
 using Pigeon.Net;
+using Pigeon.Routing;
 
-namespace Pigeon.Routing
+namespace Pigeon.Upstream
 {
     /// <summary>
     /// A periodic TCP check of each route's upstream and fallback host, as WhatsApp's official

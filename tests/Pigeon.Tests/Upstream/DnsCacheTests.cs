@@ -2,13 +2,14 @@
 using Pigeon.Net;
 using Pigeon.Routing;
 using Pigeon.Tests.Support;
+using Pigeon.Upstream;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 
-namespace Pigeon.Tests.Routing
+namespace Pigeon.Tests.Upstream
 {
     [TestClass]
     public class DnsCacheTests

@@ -11,8 +11,9 @@ using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
+using Pigeon.Host;
 
-namespace Pigeon.Host.Pump
+namespace Pigeon.Pumps.Events
 {
     /// <summary>
     /// The host's event-driven pump: non-blocking sockets driven by the runtime's event loop (an

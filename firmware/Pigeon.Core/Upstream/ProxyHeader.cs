@@ -1,6 +1,6 @@
 using Pigeon.Net;
 
-namespace Pigeon.Relay
+namespace Pigeon.Upstream
 {
     /// <summary>
     /// Writes the PROXY protocol header sent upstream before the client's bytes (HAProxy's

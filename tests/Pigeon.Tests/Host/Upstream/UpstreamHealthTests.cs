@@ -6,8 +6,9 @@ using Pigeon.Net;
 using Pigeon.Routing;
 using Pigeon.Sockets;
 using Pigeon.Tests.Support;
+using Pigeon.Upstream;
 
-namespace Pigeon.Tests.Host.Routing
+namespace Pigeon.Tests.Host.Upstream
 {
     [TestClass]
     public class UpstreamHealthTests

@@ -2,7 +2,7 @@ using Pigeon.Net;
 using Pigeon.Tls;
 using Pigeon.Text;
 
-namespace Pigeon.Routing
+namespace Pigeon.Upstream
 {
     /// <summary>
     /// Upstream name answers, kept for a bounded time in a fixed table: a hit allocates nothing

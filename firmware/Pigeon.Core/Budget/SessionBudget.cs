@@ -1,7 +1,8 @@
 using System;
 using Pigeon.Config;
+using Pigeon.Upstream;
 
-namespace Pigeon.Relay
+namespace Pigeon.Budget
 {
     /// <summary>
     /// How many relay sessions a board can hold: the smaller of what its lwIP sockets and its

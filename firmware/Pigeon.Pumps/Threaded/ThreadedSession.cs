@@ -1,8 +1,9 @@
 using System.Threading;
 using Pigeon.Net;
 using Pigeon.Routing;
+using Pigeon.Relay;
 
-namespace Pigeon.Relay
+namespace Pigeon.Pumps.Threaded
 {
     /// <summary>
     /// A session slot of the blocking pump: one buffer, two connection objects and two parked

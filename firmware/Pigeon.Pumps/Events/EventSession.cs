@@ -11,7 +11,7 @@ using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
 
-namespace Pigeon.Host.Pump
+namespace Pigeon.Pumps.Events
 {
     /// <summary>
     /// One session of the event-driven pump: it carries out the steps of the session's one

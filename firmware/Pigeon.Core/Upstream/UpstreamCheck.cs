@@ -1,4 +1,4 @@
-namespace Pigeon.Routing
+namespace Pigeon.Upstream
 {
     /// <summary>One upstream host's last check (immutable: replaced whole, read from any thread).</summary>
     public sealed class UpstreamCheck

@@ -9,8 +9,10 @@ using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Tests.Host.Reach;
+using Pigeon.Pumps.Threaded;
+using Pigeon.Upstream;
 
-namespace Pigeon.Tests.Host.Routing
+namespace Pigeon.Tests.Host.Upstream
 {
     /// <summary>The relay consults upstream health: a dead upstream with a live fallback is skipped.</summary>
     [TestClass]

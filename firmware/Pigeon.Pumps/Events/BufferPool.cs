@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Pigeon.Host.Pump
+namespace Pigeon.Pumps.Events
 {
     /// <summary>
     /// Relay buffers of one size, lent to a session only while bytes are moving: an idle session

@@ -2,6 +2,7 @@ using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
+using Pigeon.Upstream;
 
 namespace Pigeon.Reach
 {

@@ -1,4 +1,4 @@
-namespace Pigeon.Routing
+namespace Pigeon.Upstream
 {
     /// <summary>The last health check of one upstream host.</summary>
     public enum UpstreamState

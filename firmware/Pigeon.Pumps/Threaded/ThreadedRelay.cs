@@ -2,8 +2,10 @@ using System.Threading;
 using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Routing;
+using Pigeon.Budget;
+using Pigeon.Relay;
 
-namespace Pigeon.Relay
+namespace Pigeon.Pumps.Threaded
 {
     /// <summary>
     /// The blocking pump: a fixed set of <see cref="ThreadedSession"/> slots, made at start, and

@@ -1,8 +1,9 @@
 using Pigeon.Net;
 using Pigeon.Routing;
 using Pigeon.Tls;
+using Pigeon.Relay;
 
-namespace Pigeon.Relay
+namespace Pigeon.Upstream
 {
     /// <summary>
     /// The upstream seam: which upstream a session dials and in what order, how its name is

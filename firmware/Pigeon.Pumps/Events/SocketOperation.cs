@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
-namespace Pigeon.Host.Pump
+namespace Pigeon.Pumps.Events
 {
     /// <summary>
     /// One reusable socket operation, awaitable without allocating (the pattern Kestrel uses):

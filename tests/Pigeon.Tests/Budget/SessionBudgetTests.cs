@@ -1,13 +1,15 @@
 // Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Pigeon.Budget;
 using Pigeon.Config;
 using Pigeon.Relay;
+using Pigeon.Upstream;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 
-namespace Pigeon.Tests.Relay
+namespace Pigeon.Tests.Budget
 {
     [TestClass]
     public class SessionBudgetTests

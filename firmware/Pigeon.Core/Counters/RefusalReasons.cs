@@ -1,4 +1,4 @@
-namespace Pigeon.Relay
+namespace Pigeon.Counters
 {
     /// <summary>The one table of refusal reason names, for the status JSON and /metrics labels alike.</summary>
     public static class RefusalReasons

@@ -2,13 +2,14 @@
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
+using Pigeon.Upstream;
 #if NANOFRAMEWORK_1_0
 using nanoFramework.TestFramework;
 #else
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 
-namespace Pigeon.Tests.Relay
+namespace Pigeon.Tests.Upstream
 {
     [TestClass]
     public class ProxyHeaderTests

@@ -1,6 +1,7 @@
 using System.Threading;
+using Pigeon.Relay;
 
-namespace Pigeon.Relay
+namespace Pigeon.Counters
 {
     /// <summary>
     /// Counters of one route (and, summed, of the whole relay). Integers are updated with
