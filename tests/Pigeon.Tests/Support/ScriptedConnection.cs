@@ -29,6 +29,12 @@ namespace Pigeon.Tests.Support
         /// <summary>Receive calls made.</summary>
         public int Receives { get; private set; }
 
+        /// <summary>True while scripted bytes are left to receive.</summary>
+        public bool HasMore
+        {
+            get { return _next < _chunks.Count; }
+        }
+
         /// <inheritdoc />
         public bool IsOpen { get; private set; }
 

@@ -14,12 +14,10 @@ namespace Pigeon.Tests.Support
     /// </summary>
     public sealed class TestSession : RelaySession
     {
-        private readonly ArrayList _chunks = new ArrayList();
+        private readonly ScriptedConnection _client = new ScriptedConnection(0); // what the client sends, then its FIN
         private readonly ArrayList _connects = new ArrayList();
         private readonly byte[] _toUpstream = new byte[8192];
         private readonly byte[] _toClient = new byte[8192];
-        private int _chunk;
-        private int _chunkOffset;
         private int _upstreamCount;
         private int _clientCount;
         private bool _clientFinished;
@@ -87,7 +85,7 @@ namespace Pigeon.Tests.Support
         /// <summary>Queues bytes the client sends.</summary>
         public TestSession Sends(byte[] bytes)
         {
-            _chunks.Add(bytes);
+            _client.Then(bytes);
             return this;
         }
 
@@ -129,19 +127,12 @@ namespace Pigeon.Tests.Support
                 SessionStep step = Step;
                 if (step == SessionStep.WaitClient || step == SessionStep.ReadClient)
                 {
-                    if (_chunk >= _chunks.Count)
+                    if (!_client.HasMore && !_clientFinished)
                     {
-                        if (!_clientFinished)
-                        {
-                            return step; // the client is silent
-                        }
+                        return step; // the client is silent
+                    }
 
-                        result = 0;
-                    }
-                    else
-                    {
-                        result = step == SessionStep.WaitClient ? 0 : Take(StepBuffer, StepOffset, StepCount);
-                    }
+                    result = step == SessionStep.WaitClient ? 0 : _client.Receive(StepBuffer, StepOffset, StepCount);
                 }
                 else if (step == SessionStep.Handshake)
                 {
@@ -201,7 +192,7 @@ namespace Pigeon.Tests.Support
         /// <summary>Admission to relaying as a pump would, for a chat route: the client sends a chat opening.</summary>
         public bool StartRelay()
         {
-            if (_chunks.Count == 0)
+            if (!_client.HasMore)
             {
                 Sends(Bytes.Ascii("WA\u0006\u0005"));
             }
@@ -233,26 +224,6 @@ namespace Pigeon.Tests.Support
 
         protected override void ReturnBuffer(byte[] buffer)
         {
-        }
-
-        private int Take(byte[] buffer, int offset, int count)
-        {
-            byte[] chunk = (byte[])_chunks[_chunk];
-            int n = chunk.Length - _chunkOffset;
-            if (n > count)
-            {
-                n = count;
-            }
-
-            System.Array.Copy(chunk, _chunkOffset, buffer, offset, n);
-            _chunkOffset += n;
-            if (_chunkOffset == chunk.Length)
-            {
-                _chunk++;
-                _chunkOffset = 0;
-            }
-
-            return n;
         }
 
         private static byte[] Copy(byte[] from, int count)
