@@ -186,11 +186,30 @@ namespace Pigeon.Host
             return new EventRelay(config, resolver, clock, log);
         }
 
-        /// <summary>Opens the ports; returns how many routes listen.</summary>
+        /// <summary>
+        /// Opens the ports; returns how many routes listen, or -1 when a port is taken by another
+        /// program (another Pigeon, most likely): then nothing runs and the log says which port.
+        /// </summary>
         public int Start()
         {
             FileLimit.Ensure(_relay.MaxSessions, _relay.RouteCount, _log);
             int opened = _relay.Start();
+            bool inUse = false;
+            for (int i = 0; i < _relay.RouteCount; i++)
+            {
+                if (_relay.GetListener(i).PortInUse)
+                {
+                    _log.Warn("route " + _relay.GetRoute(i).Name + ": port " + _relay.GetRoute(i).ListenPort + " is in use by another program; is Pigeon running already?");
+                    inUse = true;
+                }
+            }
+
+            if (inUse)
+            {
+                _relay.Stop();
+                return -1;
+            }
+
             for (int i = 0; i < _relay.RouteCount; i++)
             {
                 Route route = _relay.GetRoute(i);
@@ -201,7 +220,7 @@ namespace Pigeon.Host
                     + (route.AcceptProxy ? ", expects a PROXY header" : string.Empty);
                 if (listener.IsListening)
                 {
-                    _log.Info("route " + route.Name + ": listening on " + IPv4.ToText(route.ListenAddress) + ":" + route.ListenPort + " -> " + target + " (" + kind + ")");
+                    _log.Info("route " + route.Name + ": listening on " + Endpoint(route.ListenAddress, route.ListenPort) + " -> " + target + " (" + kind + ")");
                 }
             }
 
@@ -246,6 +265,16 @@ namespace Pigeon.Host
             }
 
             return opened;
+        }
+
+        private static string Endpoint(NetAddress address, int port)
+        {
+            if (address.IsAny && System.Net.Sockets.Socket.OSSupportsIPv6)
+            {
+                return "0.0.0.0:" + port + " and [::]:" + port;
+            }
+
+            return (address.IsIPv4 ? address.ToString() : "[" + address.ToString() + "]") + ":" + port;
         }
 
         /// <summary>Stops the relay.</summary>

@@ -81,6 +81,13 @@ namespace Pigeon.Host
 
             SystemdNotifier notifier = SystemdNotifier.FromEnvironment();
             int opened = app.Start();
+            if (opened < 0)
+            {
+                log.Warn("a relay port is in use (see above); stopping");
+                app.Stop();
+                return 1;
+            }
+
             if (opened == 0)
             {
                 log.Warn("no route could listen; stopping");

@@ -122,7 +122,7 @@ namespace Pigeon.Reach
             for (int i = 0; i < relay.RouteCount; i++)
             {
                 Route route = relay.GetRoute(i);
-                if ((route.ListenAddress >> 24) != 127 && System.Array.IndexOf(ports, route.ListenPort, 0, count) < 0)
+                if (!route.ListenAddress.IsLoopback && System.Array.IndexOf(ports, route.ListenPort, 0, count) < 0)
                 {
                     ports[count++] = route.ListenPort;
                 }

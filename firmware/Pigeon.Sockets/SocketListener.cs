@@ -33,7 +33,7 @@ namespace Pigeon.Sockets
             try
             {
                 socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                AllowRebind(socket);
                 socket.Bind(new IPEndPoint(SocketConnection.ToIPAddress(ipv4), port));
                 socket.Listen(backlog);
                 return new SocketListener(socket);
@@ -97,6 +97,40 @@ namespace Pigeon.Sockets
             Socket socket = _socket;
             _socket = null;
             SocketConnection.CloseQuietly(socket);
+        }
+
+        /// <summary>
+        /// Lets a restarted relay bind its port while the last run's connections sit in
+        /// TIME_WAIT (SO_REUSEADDR), without letting a second instance listen on the same port.
+        /// .NET's ReuseAddress sets SO_REUSEPORT too on Linux and macOS, and two relays would then
+        /// split the clients between them without a word; so the host sets SO_REUSEADDR alone
+        /// (Linux: level 1, option 2; the BSDs and macOS: 0xffff, 4) and, on Windows, asks for the
+        /// port exclusively. lwIP on the board has neither problem nor REUSEPORT.
+        /// </summary>
+        internal static void AllowRebind(Socket socket)
+        {
+#if NANOFRAMEWORK_1_0
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+#else
+            if (OperatingSystem.IsWindows())
+            {
+                socket.ExclusiveAddressUse = true;
+                return;
+            }
+
+            bool linux = OperatingSystem.IsLinux() || OperatingSystem.IsAndroid();
+            socket.SetRawSocketOption(linux ? 1 : 0xffff, linux ? 2 : 4, BitConverter.GetBytes(1));
+#endif
+        }
+
+        /// <summary>True when the port was refused because something else listens on it already.</summary>
+        internal static bool InUse(SocketException e)
+        {
+#if NANOFRAMEWORK_1_0
+            return false;
+#else
+            return e.SocketErrorCode == SocketError.AddressAlreadyInUse;
+#endif
         }
 
         internal static string Describe(SocketException e, int port)

@@ -8,7 +8,7 @@ namespace Pigeon.Config
     public static class ConfigDefaults
     {
         /// <summary>The schema version this firmware writes.</summary>
-        public const int SchemaVersion = 1;
+        public const int SchemaVersion = 2;
 
         /// <summary>
         /// Largest config document accepted (bytes). A full config with four routes is ~1.6 KB; 8 KB
@@ -63,16 +63,14 @@ namespace Pigeon.Config
         public const int HostMaxHelloBytes = 65536;
 
         /// <summary>
-        /// Device: 3 sessions per client address, so one stranger cannot take every slot of a
-        /// 5-session board; a phone holds one chat and one or two media connections at once.
+        /// No fixed cap per client address, on a board as on a server: the fair share decides
+        /// (RelayServer.TryAdmit). Mobile carriers put many phones behind one address (CGNAT), so
+        /// while the relay has room no address is refused for its count; once the last quarter of
+        /// the sessions is in use, an address holding its share (sessions / addresses) waits, and
+        /// when full, the address furthest over its share gives up its idlest session. An operator
+        /// may still set a fixed cap (relay.maxSessionsPerClient).
         /// </summary>
-        public const int DeviceMaxSessionsPerClient = 3;
-
-        /// <summary>
-        /// Host: 64 per address. Mobile carriers put many phones behind one address (CGNAT), so a
-        /// server's cap must leave room for a crowd; it still stops one address taking thousands.
-        /// </summary>
-        public const int HostMaxSessionsPerClient = 64;
+        public const int MaxSessionsPerClient = 0;
 
         /// <summary>
         /// Device: when full, a session silent for 30 s gives its slot to a new client. On a board
@@ -143,7 +141,7 @@ namespace Pigeon.Config
             relay.IdleTimeoutSeconds = IdleTimeoutSeconds;
             relay.DrainMilliseconds = DrainMilliseconds;
             relay.DnsCacheSeconds = DnsCacheSeconds;
-            relay.MaxSessionsPerClient = device ? DeviceMaxSessionsPerClient : HostMaxSessionsPerClient;
+            relay.MaxSessionsPerClient = MaxSessionsPerClient;
             relay.EvictIdleSeconds = device ? DeviceEvictIdleSeconds : HostEvictIdleSeconds;
             relay.DecoyPage = "";
             relay.TlsCertificateFile = "";

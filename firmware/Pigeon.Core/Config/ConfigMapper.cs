@@ -197,6 +197,7 @@ namespace Pigeon.Config
             c.AllowTls = m.Flag("allowTls", c.AllowTls);
             c.TerminateTls = m.Flag("terminateTls", c.TerminateTls);
             c.AcceptProxy = m.Flag("acceptProxy", c.AcceptProxy);
+            c.AcceptProxyFrom = m.Texts("acceptProxyFrom", c.AcceptProxyFrom);
             c.ChatOpeningCheck = m.Flag("chatOpeningCheck", c.ChatOpeningCheck);
             c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }

@@ -9,7 +9,8 @@ namespace Pigeon.Config
     /// </summary>
     /// <remarks>
     /// <code>
-    /// version 0 (no "schemaVersion" key: the pre-release relay-only files) --Step0To1--> 1 (current)
+    /// version 0 (no "schemaVersion" key: the pre-release relay-only files) --Step0To1--> 1
+    ///   --Step1To2--> 2 (current: relay.maxSessionsPerClient 3 or 64, the old defaults, becomes 0)
     /// </code>
     /// To change the schema: raise ConfigDefaults.SchemaVersion to N, add StepNminus1ToN below and
     /// to <see cref="Step"/>, add a golden file of version N-1 and a test for the step.
@@ -78,6 +79,9 @@ namespace Pigeon.Config
                 case 0:
                     Step0To1(root);
                     break;
+                case 1:
+                    Step1To2(root);
+                    break;
                 default:
                     break;
             }
@@ -90,6 +94,21 @@ namespace Pigeon.Config
         private static void Step0To1(JsonNode root)
         {
             root.Remove(ConfigMapper.SchemaVersionKey);
+        }
+
+        // Version 2 replaces the fixed per-client cap by the fair share (RelayServer.TryAdmit):
+        // version 1 wrote its defaults, 3 on a board and 64 on a server, into every file, and with
+        // them a carrier-NAT address full of phones was refused on an empty relay. Those two
+        // values become 0 (no fixed cap); any other value was an operator's choice and stays.
+        private static void Step1To2(JsonNode root)
+        {
+            JsonNode relay = root.Get("relay");
+            JsonNode cap = relay == null || relay.Kind != JsonKind.Object ? null : relay.Get("maxSessionsPerClient");
+            int value;
+            if (cap != null && cap.TryGetInt(out value) && (value == 3 || value == 64))
+            {
+                relay.Set("maxSessionsPerClient", JsonNode.FromInt(0));
+            }
         }
     }
 }

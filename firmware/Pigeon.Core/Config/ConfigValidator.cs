@@ -273,6 +273,12 @@ namespace Pigeon.Config
                 report.AddError(path + ".terminateTls", BoardTlsRefusal);
             }
 
+            NetAddress listen;
+            if (device && NetAddress.TryParse(route.ListenAddress, out listen) && !listen.IsIPv4)
+            {
+                report.AddError(path + ".listenAddress", "must be an IPv4 address on a board (its firmware has IPv6 off)");
+            }
+
             for (int j = 0; j < index && route.ListenPort >= 1 && route.ListenPort <= 65535; j++)
             {
                 if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
@@ -290,7 +296,13 @@ namespace Pigeon.Config
         /// </summary>
         public static void ValidateRoute(RouteConfig route, string path, ValidationReport report)
         {
-            Address(route.ListenAddress, path + ".listenAddress", true, report);
+            NetAddress listen;
+            if (route.ListenAddress == null || !NetAddress.TryParse(route.ListenAddress, out listen))
+            {
+                report.AddError(path + ".listenAddress", "must be an address like 0.0.0.0 (every interface: IPv4, and IPv6 too where the host has it), 192.168.1.20 or ::1");
+            }
+
+            ProxySources(route, path, report);
             Port(route.ListenPort, path + ".listenPort", report);
             Port(route.UpstreamPort, path + ".upstreamPort", report);
             string[] sni = route.AllowedSni;
@@ -604,6 +616,37 @@ namespace Pigeon.Config
             if (!allowAny && address == IPv4.Any)
             {
                 report.AddError(path, "must be a real address, not 0.0.0.0");
+            }
+        }
+
+        // acceptProxy trusts the header's client address, so who may send one must be named.
+        private static void ProxySources(RouteConfig route, string path, ValidationReport report)
+        {
+            string[] sources = route.AcceptProxyFrom;
+            int count = sources == null ? 0 : sources.Length;
+            if (route.AcceptProxy && count == 0)
+            {
+                report.AddError(path + ".acceptProxyFrom", "must name the load balancers allowed to send a PROXY header (addresses or CIDR ranges like 10.0.0.5 or 10.0.0.0/24): a header names the client, so from anyone else it would let them pose as any client");
+            }
+            else if (!route.AcceptProxy && count > 0)
+            {
+                report.AddWarning(path + ".acceptProxyFrom", "is not used without acceptProxy");
+            }
+
+            if (count > MaxListEntries)
+            {
+                report.AddError(path + ".acceptProxyFrom", "has " + count.ToString() + " entries; at most " + MaxListEntries.ToString());
+                return;
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                NetAddress network;
+                int bits;
+                if (!NetAddress.TryParseRange(sources[i], out network, out bits))
+                {
+                    report.AddError(path + ".acceptProxyFrom[" + i.ToString() + "]", "must be an address or a CIDR range, like 10.0.0.5, 10.0.0.0/24 or 2001:db8::/48");
+                }
             }
         }
 

@@ -42,6 +42,14 @@ namespace Pigeon.Config
         /// <summary>Expect a PROXY protocol header (v1 or v2) from a load balancer before the client's bytes.</summary>
         public bool AcceptProxy { get; set; }
 
+        /// <summary>
+        /// With <see cref="AcceptProxy"/>: the load balancers allowed to send that header, as
+        /// addresses or CIDR ranges ("10.0.0.5", "10.0.0.0/24", "2001:db8::/48"). Required: a
+        /// header names the client, so from anyone else it would let them pose as any client.
+        /// Loopback and the private ranges are not implied.
+        /// </summary>
+        public string[] AcceptProxyFrom { get; set; } = new string[0];
+
         /// <summary>Chat route only: refuse clients whose first bytes are not a WhatsApp chat opening (off by default).</summary>
         public bool ChatOpeningCheck { get; set; }
 

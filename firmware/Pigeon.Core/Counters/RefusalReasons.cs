@@ -4,12 +4,13 @@ namespace Pigeon.Counters
     public static class RefusalReasons
     {
         /// <summary>The number of <see cref="RefusalReason"/> values.</summary>
-        public const int Count = 13;
+        public const int Count = 15;
 
         private static readonly string[] s_names = new string[]
         {
             "full", "helloTimeout", "notTls", "sniNotAllowed", "malformed", "tlsOnChatPort", "closedEarly",
-            "clientLimit", "evicted", "tlsFailed", "probe", "badProxyHeader", "notChatClient",
+            "clientLimit", "evicted", "tlsFailed", "probe", "badProxyHeader", "notChatClient", "proxyNotTrusted",
+            "outOfFiles",
         };
 
         /// <summary>The camelCase name of a reason, as the status JSON uses it ("sniNotAllowed").</summary>

@@ -64,6 +64,18 @@ namespace Pigeon.Net
             get { return IsIPv4 ? IPv4KeyPrefix | (_low & 0xFFFFFFFF) : _high; }
         }
 
+        /// <summary>True for 127.0.0.0/8 and ::1.</summary>
+        public bool IsLoopback
+        {
+            get { return IsIPv4 ? (IPv4 >> 24) == 127 : _high == 0 && _low == 1; }
+        }
+
+        /// <summary>True for 0.0.0.0 and :: (every interface, to a listener).</summary>
+        public bool IsAny
+        {
+            get { return IsIPv4 ? IPv4 == 0 : _high == 0 && _low == 0; }
+        }
+
         /// <summary>An IPv4 address packed big-endian (0.0.0.0 is a real address here: "any").</summary>
         public static NetAddress FromIPv4(uint address)
         {
@@ -202,6 +214,43 @@ namespace Pigeon.Net
             }
 
             return TryParse(bytes, 0, bytes.Length, out address);
+        }
+
+        /// <summary>
+        /// Reads an address or a CIDR range ("10.0.0.0/8", "2001:db8::/32"; a bare address is its
+        /// own /32 or /128) as <paramref name="network"/> and its prefix counted on the 128-bit
+        /// form (<see cref="IsIn"/>: an IPv4 /n is a /96+n). Bits set past the prefix are refused,
+        /// as they usually mean a mistyped range.
+        /// </summary>
+        public static bool TryParseRange(string text, out NetAddress network, out int prefixBits)
+        {
+            prefixBits = 128;
+            int slash = text == null ? -1 : text.IndexOf('/');
+            if (!TryParse(slash < 0 ? text : text.Substring(0, slash), out network))
+            {
+                return false;
+            }
+
+            if (slash < 0)
+            {
+                return true;
+            }
+
+            int bits;
+            string suffix = text.Substring(slash + 1);
+            int most = network.IsIPv4 ? 32 : 128;
+            if (!Pigeon.Text.Integer.TryParse(suffix, out bits) || bits < 0 || bits > most || suffix.Length > 3)
+            {
+                return false;
+            }
+
+            prefixBits = network.IsIPv4 ? 96 + bits : bits;
+            NetAddress clean = new NetAddress();
+            clean._high = network._high;
+            clean._low = network._low;
+            ShiftRight(ref clean._high, ref clean._low, 128 - prefixBits);
+            ShiftLeft(ref clean._high, ref clean._low, 128 - prefixBits);
+            return clean.SameAs(network);
         }
 
         /// <summary>

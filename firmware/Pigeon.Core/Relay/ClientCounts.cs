@@ -40,22 +40,14 @@ namespace Pigeon.Relay
             return i < 0 ? 0 : _counts[i];
         }
 
-        /// <summary>
-        /// Counts one more session for <paramref name="address"/> unless it already holds
-        /// <paramref name="limit"/> (0 = no limit). Returns false, counting nothing, at the limit.
-        /// </summary>
-        public bool TryAdd(ulong address, int limit)
+        /// <summary>Counts one more session for <paramref name="address"/>.</summary>
+        public void Add(ulong address)
         {
             int i = Find(address);
             if (i >= 0)
             {
-                if (limit > 0 && _counts[i] >= limit)
-                {
-                    return false;
-                }
-
                 _counts[i]++;
-                return true;
+                return;
             }
 
             if ((_used + 1) * 2 > _keys.Length)
@@ -65,7 +57,23 @@ namespace Pigeon.Relay
 
             Insert(address, 1);
             _used++;
-            return true;
+        }
+
+        /// <summary>The address holding the most sessions (0 when none), and how many: a scan of the table, for when the relay is full.</summary>
+        public ulong Largest(out int count)
+        {
+            ulong largest = 0;
+            count = 0;
+            for (int i = 0; i < _counts.Length; i++)
+            {
+                if (_counts[i] > count)
+                {
+                    count = _counts[i];
+                    largest = _keys[i];
+                }
+            }
+
+            return largest;
         }
 
         /// <summary>One session of <paramref name="address"/> ended.</summary>

@@ -29,7 +29,7 @@ namespace Pigeon.Relay
         /// <summary>The client closed (or reset) before it was admitted.</summary>
         ClosedEarly = 6,
 
-        /// <summary>The client's address already holds relay.maxSessionsPerClient sessions.</summary>
+        /// <summary>The relay is nearly full and the client's address already holds its fair share of the sessions (or relay.maxSessionsPerClient).</summary>
         ClientLimit = 7,
 
         /// <summary>A session idle for relay.evictIdleSeconds or more was ended to give its slot to a new client.</summary>
@@ -46,5 +46,11 @@ namespace Pigeon.Relay
 
         /// <summary>A route with chatOpeningCheck received first bytes that no WhatsApp chat client sends.</summary>
         NotChatClient = 12,
+
+        /// <summary>An acceptProxy route was reached by an address outside its acceptProxyFrom: nobody else may name the client.</summary>
+        ProxyNotTrusted = 13,
+
+        /// <summary>The host ran out of open files (descriptors): the client was accepted on the reserve descriptor and closed at once.</summary>
+        OutOfFiles = 14,
     }
 }

@@ -325,37 +325,57 @@ namespace Pigeon.Relay
         }
 
         /// <summary>
-        /// Admits a newly accepted client of <paramref name="route"/> from <paramref name="client"/>:
-        /// Go when a place was reserved (the pump then begins a session counted under
-        /// <see cref="CountedKey"/>), Refuse when it was turned away (counted here: ClientLimit or
-        /// Full), or NeedMore when a session idle long enough was evicted for it: call
-        /// <see cref="TryReserveAfterEviction"/> until its place is free.
+        /// Admits a newly accepted client of <paramref name="route"/> from <paramref name="client"/>
+        /// by the fair-share rule (docs/architecture.md, "Sharing the sessions"): Go when a place
+        /// was reserved (the pump then begins a session counted under <see cref="CountedKey"/>),
+        /// Refuse when it was turned away (counted here: the reason), or NeedMore when a session
+        /// was evicted for it: call <see cref="TryReserveAfterEviction"/> until its place is free.
         /// </summary>
+        /// <remarks>
+        /// <code>
+        ///   acceptProxy route, peer not in acceptProxyFrom ──────────────────► Refuse ProxyNotTrusted
+        ///   fewer than 3/4 of the sessions taken ───────────────────────────► Go (no count refuses anyone)
+        ///   the last quarter: the address holds its fair share, N / addresses ► Refuse ClientLimit
+        ///   full: the address furthest over its share ──► its idlest session evicted ► NeedMore
+        ///         nobody over share: a session idle ≥ evictIdleSeconds ──► evicted ► NeedMore
+        ///         else ───────────────────────────────────────────────────────► Refuse Full
+        ///   relay.maxSessionsPerClient (0 = none) caps an address whatever the room
+        /// </code>
+        /// Carrier-grade NAT puts many phones behind one address: while the relay has room, the
+        /// count of one address refuses nobody; only when places are scarce does an address over
+        /// its share give way to addresses under theirs.
+        /// </remarks>
         public Verdict TryAdmit(Route route, NetAddress client)
         {
             _listeners[route.Index].Accepted();
+            if (route.AcceptProxy && !route.TrustsProxy(client))
+            {
+                route.Counters.OnRefused(RefusalReason.ProxyNotTrusted);
+                return Verdict.Refuse;
+            }
+
             ulong key = CountedKey(route, client);
+            ulong hog;
             lock (_lock)
             {
-                if (key != 0 && !_clients.TryAdd(key, MaxSessionsPerClient))
+                bool room = _reserved < MaxSessions;
+                if (OverShare(key))
                 {
-                    route.Counters.OnRefused(RefusalReason.ClientLimit);
+                    // With room left it is the address's count; when full, the relay's.
+                    route.Counters.OnRefused(room || AtFixedCap(key) ? RefusalReason.ClientLimit : RefusalReason.Full);
                     return Verdict.Refuse;
                 }
 
-                if (_reserved < MaxSessions)
+                if (room)
                 {
-                    _reserved++;
+                    Reserve(key);
                     return Verdict.Go;
                 }
 
-                if (key != 0)
-                {
-                    _clients.Remove(key);
-                }
+                hog = key == 0 ? 0 : FurthestOverShare(key);
             }
 
-            if (EvictIdleMs > 0 && EvictLongestIdle())
+            if (hog != 0 ? EvictIdlestOf(hog) : EvictIdleMs > 0 && EvictLongestIdle())
             {
                 return Verdict.NeedMore;
             }
@@ -374,9 +394,9 @@ namespace Pigeon.Relay
             ulong key = CountedKey(route, client);
             lock (_lock)
             {
-                if (_reserved < MaxSessions && (key == 0 || _clients.TryAdd(key, MaxSessionsPerClient)))
+                if (_reserved < MaxSessions && !OverShare(key))
                 {
-                    _reserved++;
+                    Reserve(key);
                     return Verdict.Go;
                 }
             }
@@ -391,9 +411,9 @@ namespace Pigeon.Relay
         }
 
         /// <summary>
-        /// The key a client admitted on <paramref name="route"/> is counted under for the per-client
-        /// cap (<see cref="NetAddress.ClientKey"/>), or 0 for none: acceptProxy routes count the
-        /// client their PROXY header names, known only later.
+        /// The key a client admitted on <paramref name="route"/> is counted under
+        /// (<see cref="NetAddress.ClientKey"/>: its address, or its IPv6 /64), or 0 for none:
+        /// acceptProxy routes count the client their PROXY header names, known only later.
         /// </summary>
         public static ulong CountedKey(Route route, NetAddress client)
         {
@@ -414,8 +434,9 @@ namespace Pigeon.Relay
         }
 
         /// <summary>
-        /// Counts a client known only from its PROXY header against the per-client cap: false at
-        /// the cap; otherwise true with the key it was counted under (0: unknown, not counted).
+        /// Counts a client known only from its PROXY header, by the same fair share (its session
+        /// already holds a place): false when over it; otherwise true with the key it was counted
+        /// under (0: unknown, not counted).
         /// </summary>
         internal bool TryCountClient(NetAddress address, out ulong key)
         {
@@ -427,14 +448,61 @@ namespace Pigeon.Relay
 
             lock (_lock)
             {
-                if (!_clients.TryAdd(address.ClientKey, MaxSessionsPerClient))
+                if (OverShare(address.ClientKey))
                 {
                     return false;
                 }
+
+                _clients.Add(address.ClientKey);
             }
 
             key = address.ClientKey;
             return true;
+        }
+
+        // Under the lock. The sessions from which an address's count matters: the last quarter.
+        private bool OverShare(ulong key)
+        {
+            if (key == 0)
+            {
+                return false;
+            }
+
+            int held = _clients.CountOf(key);
+            return AtFixedCap(key) || (_reserved >= MaxSessions - (MaxSessions / 4) && held >= FairShare(held == 0));
+        }
+
+        // Under the lock: the operator's own cap (relay.maxSessionsPerClient), when set.
+        private bool AtFixedCap(ulong key)
+        {
+            return MaxSessionsPerClient > 0 && key != 0 && _clients.CountOf(key) >= MaxSessionsPerClient;
+        }
+
+        // Under the lock: the sessions each address may hold when they are scarce, the newcomer's
+        // address counted among the addresses.
+        private int FairShare(bool newcomer)
+        {
+            int addresses = _clients.Addresses + (newcomer ? 1 : 0);
+            int share = addresses == 0 ? MaxSessions : MaxSessions / addresses;
+            return share < 1 ? 1 : share;
+        }
+
+        // Under the lock: the address holding the most sessions, when that is more than its share
+        // with the newcomer counted; 0 when nobody is over.
+        private ulong FurthestOverShare(ulong newcomer)
+        {
+            int count;
+            ulong largest = _clients.Largest(out count);
+            return largest != newcomer && count > FairShare(_clients.CountOf(newcomer) == 0) ? largest : 0;
+        }
+
+        private void Reserve(ulong key)
+        {
+            _reserved++;
+            if (key != 0)
+            {
+                _clients.Add(key);
+            }
         }
 
         /// <summary>
@@ -542,6 +610,29 @@ namespace Pigeon.Relay
                     session.Abort();
                 }
             }
+        }
+
+        // The idlest session of the address furthest over its share gives its place, however
+        // short its silence: it has more than its share while the relay is full.
+        private bool EvictIdlestOf(ulong key)
+        {
+            int now = Now;
+            RelaySession[] live = _live;
+            int count = _liveCount;
+            RelaySession victim = null;
+            int longest = -1;
+            for (int i = 0; i < count && i < live.Length; i++)
+            {
+                RelaySession session = live[i];
+                int idle = session == null || session.CountedKey != key ? -1 : session.IdleFor(now);
+                if (idle > longest)
+                {
+                    longest = idle;
+                    victim = session;
+                }
+            }
+
+            return victim != null && victim.Evict();
         }
 
         private bool EvictLongestIdle()

@@ -169,6 +169,12 @@ namespace Pigeon.Relay
         /// <summary>Position in the relay's table of live sessions (-1 when not in it).</summary>
         internal int TableIndex { get; set; }
 
+        /// <summary>The key the relay counts this session's client under (0: none).</summary>
+        internal ulong CountedKey
+        {
+            get { return _countedKey; }
+        }
+
         /// <summary>
         /// Starts serving a client admitted by <see cref="RelayServer.TryAdmit"/>: its endpoints as
         /// the socket sees them, and the key the relay counted it under (0 for none). Returns the

@@ -40,6 +40,7 @@ namespace Pigeon.Relay
         {
             IsListening = true;
             Error = null;
+            PortInUse = false;
             if (again)
             {
                 Restarts++;
@@ -49,9 +50,19 @@ namespace Pigeon.Relay
         /// <summary>The port could not be opened, or failed while open.</summary>
         public void Failed(string error)
         {
+            Failed(error, false);
+        }
+
+        /// <summary>The listener could not open; <paramref name="inUse"/>: because something else listens on its port.</summary>
+        public void Failed(string error, bool inUse)
+        {
             IsListening = false;
             Error = error;
+            PortInUse = inUse;
         }
+
+        /// <summary>True when the last open failed because another program (another Pigeon, say) listens on the port.</summary>
+        public bool PortInUse { get; private set; }
 
         /// <summary>True when this route can never listen on this platform (its loop stops instead of retrying).</summary>
         public bool Impossible { get; private set; }

@@ -8,6 +8,9 @@ namespace Pigeon.Routing
     /// <summary>A route ready to run: parsed addresses, prepared allow-list, its counters.</summary>
     public sealed class Route
     {
+        private NetAddress[] _proxies;
+        private int[] _proxyBits;
+
         private Route()
         {
         }
@@ -19,7 +22,7 @@ namespace Pigeon.Routing
         public string Name { get; private set; }
 
         /// <summary>Address to listen on (0 = every interface).</summary>
-        public uint ListenAddress { get; private set; }
+        public NetAddress ListenAddress { get; private set; }
 
         /// <summary>Port to listen on.</summary>
         public int ListenPort { get; private set; }
@@ -47,6 +50,20 @@ namespace Pigeon.Routing
 
         /// <summary>Expect a PROXY header from a load balancer before the client's bytes.</summary>
         public bool AcceptProxy { get; private set; }
+
+        /// <summary>True when <paramref name="peer"/> is one of the load balancers acceptProxyFrom names (nobody else may send a PROXY header).</summary>
+        public bool TrustsProxy(NetAddress peer)
+        {
+            for (int i = 0; i < _proxies.Length; i++)
+            {
+                if (peer.IsIn(_proxies[i], _proxyBits[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>Refuse first bytes no WhatsApp chat client sends (<see cref="Pigeon.Relay.ChatOpening"/>).</summary>
         public bool ChatOpeningCheck { get; private set; }
@@ -91,8 +108,16 @@ namespace Pigeon.Routing
                 return null;
             }
 
-            uint listen;
-            IPv4.TryParse(config.ListenAddress, out listen);
+            NetAddress listen;
+            NetAddress.TryParse(config.ListenAddress, out listen);
+            int sources = config.AcceptProxyFrom == null ? 0 : config.AcceptProxyFrom.Length;
+            NetAddress[] proxies = new NetAddress[sources];
+            int[] proxyBits = new int[sources];
+            for (int i = 0; i < sources; i++)
+            {
+                NetAddress.TryParseRange(config.AcceptProxyFrom[i], out proxies[i], out proxyBits[i]);
+            }
+
             string fallback = config.FallbackHost == null || config.FallbackHost.Length == 0 ? null : config.FallbackHost;
             HostAllowList allow = null;
             if (config.AllowedSni.Length > 0)
@@ -112,6 +137,8 @@ namespace Pigeon.Routing
             route.ProxyVersion = config.ProxyProtocol ? config.ProxyProtocolVersion : 0;
             route.TerminateTls = config.TerminateTls;
             route.AcceptProxy = config.AcceptProxy;
+            route._proxies = proxies;
+            route._proxyBits = proxyBits;
             route.ChatOpeningCheck = config.ChatOpeningCheck;
             route.AllowList = allow;
             route.UpstreamFromSni = config.UpstreamFromSni;

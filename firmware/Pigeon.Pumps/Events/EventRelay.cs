@@ -169,17 +169,27 @@ namespace Pigeon.Pumps.Events
                 return false;
             }
 
-            Socket socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            // "Every interface" takes IPv6 clients too where the host has IPv6: one dual-stack
+            // socket, IPv4 clients arriving IPv4-mapped (the core reads those as IPv4).
+            NetAddress address = route.ListenAddress;
+            bool dual = address.IsAny && address.IsIPv4 && Socket.OSSupportsIPv6;
+            IPAddress bind = dual ? IPAddress.IPv6Any : Unpack(address);
+            Socket socket = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(new IPEndPoint(Unpack(NetAddress.FromIPv4(route.ListenAddress)), route.ListenPort));
+                if (dual)
+                {
+                    socket.DualMode = true;
+                }
+
+                SocketListener.AllowRebind(socket);
+                socket.Bind(new IPEndPoint(bind, route.ListenPort));
                 socket.Listen(); // the platform's own limit (SOMAXCONN): bursts of connects never wait for a SYN retry
             }
             catch (SocketException e)
             {
                 socket.Dispose();
-                GetListener(index).Failed(SocketListener.Describe(e, route.ListenPort));
+                GetListener(index).Failed(SocketListener.Describe(e, route.ListenPort), SocketListener.InUse(e));
                 return false;
             }
 

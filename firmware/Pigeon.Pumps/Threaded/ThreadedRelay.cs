@@ -129,7 +129,13 @@ namespace Pigeon.Pumps.Threaded
             }
 
             string error;
-            _ports[index] = _transport.Listen(route.ListenAddress, route.ListenPort, Backlog, out error);
+            if (!route.ListenAddress.IsIPv4)
+            {
+                GetListener(index).Never("the blocking pump listens on IPv4 only (listenAddress " + route.ListenAddress.ToString() + ")");
+                return false;
+            }
+
+            _ports[index] = _transport.Listen(route.ListenAddress.IPv4, route.ListenPort, Backlog, out error);
             if (_ports[index] == null)
             {
                 GetListener(index).Failed(error);

@@ -36,6 +36,25 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
+        public void Step1To2_OldDefaultCapBecomesTheFairShare_AnOperatorsOwnCapStays()
+        {
+            ValidationReport report = new ValidationReport();
+            byte[] bytes = Utf8.GetBytes(ConfigFixtures.Version1);
+            int from;
+            PigeonConfig c = ConfigDocument.Read(bytes, 0, bytes.Length, false, report, out from);
+            Assert.IsNotNull(c, ConfigText.Describe(report));
+            Assert.AreEqual(1, from);
+            Assert.AreEqual(ConfigDefaults.SchemaVersion, c.SchemaVersion);
+            Assert.AreEqual(0, c.Relay.MaxSessionsPerClient, "64 was version 1's default: now the fair share decides");
+            Assert.AreEqual(4096, c.Relay.MaxSessions);
+
+            ValidationReport board = new ValidationReport();
+            Assert.AreEqual(0, ConfigText.Read("{\"schemaVersion\": 1, \"relay\": {\"maxSessionsPerClient\": 3}}", true, board).Relay.MaxSessionsPerClient, "3, the board's");
+            ValidationReport own = new ValidationReport();
+            Assert.AreEqual(10, ConfigText.Read("{\"schemaVersion\": 1, \"relay\": {\"maxSessionsPerClient\": 10}}", false, own).Relay.MaxSessionsPerClient, "an operator's own cap");
+        }
+
+        [TestMethod]
         public void Migrate_Version0Tree_StampedWithCurrentVersion()
         {
             JsonNode root = JsonNode.NewObject();
@@ -57,7 +76,7 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
-        [DataRow("{\"schemaVersion\": 2}")]
+        [DataRow("{\"schemaVersion\": 3}")]
         [DataRow("{\"schemaVersion\": 99, \"relay\": {\"maxSessions\": \"any shape\"}}")]
         public void Migrate_NewerVersion_RefusedWithClearMessage(string json)
         {

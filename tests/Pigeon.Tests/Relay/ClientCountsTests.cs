@@ -12,23 +12,29 @@ namespace Pigeon.Tests.Relay
     public class ClientCountsTests
     {
         [TestMethod]
-        public void TryAdd_AtLimit_Refused_UntilOneEnds()
+        public void Add_CountsPerAddress_LargestFound()
         {
             ClientCounts c = new ClientCounts(4);
-            Assert.IsTrue(c.TryAdd(0x0A000001, 2));
-            Assert.IsTrue(c.TryAdd(0x0A000001, 2));
-            Assert.IsFalse(c.TryAdd(0x0A000001, 2));
-            Assert.IsTrue(c.TryAdd(0x0A000002, 2), "another address has its own count");
-            c.Remove(0x0A000001);
-            Assert.IsTrue(c.TryAdd(0x0A000001, 2));
+            int count;
+            Assert.IsTrue(c.Largest(out count) == 0 && count == 0, "empty");
+            c.Add(0x0A000001);
+            c.Add(0x0A000001);
+            c.Add(0x0A000002);
             Assert.AreEqual(2, c.CountOf(0x0A000001));
+            Assert.AreEqual(1, c.CountOf(0x0A000002), "another address has its own count");
+            Assert.IsTrue(c.Largest(out count) == 0x0A000001);
+            Assert.AreEqual(2, count);
+            c.Remove(0x0A000001);
+            c.Remove(0x0A000001);
+            c.Add(0x0A000002);
+            Assert.IsTrue(c.Largest(out count) == 0x0A000002);
         }
 
         [TestMethod]
         public void Remove_LastSession_ForgetsTheAddress()
         {
             ClientCounts c = new ClientCounts(4);
-            c.TryAdd(0x0A000001, 0);
+            c.Add(0x0A000001);
             Assert.AreEqual(1, c.Addresses);
             c.Remove(0x0A000001);
             Assert.AreEqual(0, c.Addresses);
@@ -46,10 +52,10 @@ namespace Pigeon.Tests.Relay
             const int n = 600;
             for (int i = 0; i < n; i++)
             {
-                Assert.IsTrue(c.TryAdd(0xC0A80000u + (uint)i, 0));
+                c.Add(0xC0A80000u + (uint)i);
                 if (i % 3 == 0)
                 {
-                    c.TryAdd(0xC0A80000u + (uint)i, 0);
+                    c.Add(0xC0A80000u + (uint)i);
                 }
             }
 

@@ -296,6 +296,7 @@ namespace Pigeon.Tests.Relay
             RelayConfig config = Config(4, 1, 0);
             RouteConfig route = ConfigDefaults.ChatRoute(8222);
             route.AcceptProxy = true;
+            route.AcceptProxyFrom = new string[] { "10.9.9.0/24" };
             route.ProxyProtocolVersion = 2;
             config.Routes = new RouteConfig[] { route };
             TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), clock);
@@ -333,6 +334,7 @@ namespace Pigeon.Tests.Relay
             RelayConfig config = Config(8, 2, 0);
             RouteConfig route = ConfigDefaults.ChatRoute(8222);
             route.AcceptProxy = true;
+            route.AcceptProxyFrom = new string[] { "10.9.9.9" };
             config.Routes = new RouteConfig[] { route };
             TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
             string[] phones = new string[] { "2001:db8:7:1::a", "2001:db8:7:1::b", "2001:db8:7:1::c", "2001:db8:7:2::a" };

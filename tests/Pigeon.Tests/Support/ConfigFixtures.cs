@@ -8,7 +8,7 @@ namespace Pigeon.Tests.Support
     {
         /// <summary>A full config: every section and field set away from its default, non-ASCII SSID, unknown keys in a route and at the top. (full.json)</summary>
         public const string Full = @"{
-  ""schemaVersion"": 1,
+  ""schemaVersion"": 2,
   ""wifi"": {
     ""ssid"": ""Café Pigeon"",
     ""password"": ""correct horse battery"",
@@ -54,6 +54,7 @@ namespace Pigeon.Tests.Support
         ""allowTls"": false,
         ""terminateTls"": false,
         ""acceptProxy"": false,
+        ""acceptProxyFrom"": [],
         ""chatOpeningCheck"": true
       },
       {
@@ -69,6 +70,7 @@ namespace Pigeon.Tests.Support
         ""allowTls"": false,
         ""terminateTls"": false,
         ""acceptProxy"": false,
+        ""acceptProxyFrom"": [],
         ""chatOpeningCheck"": false,
         ""comment"": ""kept: a key this firmware does not know""
       }
@@ -98,7 +100,20 @@ namespace Pigeon.Tests.Support
 
         /// <summary>The smallest valid config: everything else takes its default. (minimal.json)</summary>
         public const string Minimal = @"{
-  ""schemaVersion"": 1
+  ""schemaVersion"": 2
+}
+";
+
+        /// <summary>Schema version 1 as a host wrote it by default: its fixed per-client cap of 64, and one route's. (v1.json)</summary>
+        public const string Version1 = @"{
+  ""schemaVersion"": 1,
+  ""relay"": {
+    ""maxSessions"": 4096,
+    ""maxSessionsPerClient"": 64,
+    ""routes"": [
+      { ""name"": ""chat"", ""listenAddress"": ""0.0.0.0"", ""listenPort"": 5222, ""upstreamHost"": ""g.whatsapp.net"", ""upstreamPort"": 5222 }
+    ]
+  }
 }
 ";
 

@@ -34,6 +34,7 @@ namespace Pigeon.Tests.Host.Config
         [DataRow("full.json", ConfigFixtures.Full)]
         [DataRow("minimal.json", ConfigFixtures.Minimal)]
         [DataRow("v0.json", ConfigFixtures.Version0)]
+        [DataRow("v1.json", ConfigFixtures.Version1)]
         public void Fixtures_ConstantsEqualFiles(string file, string constant)
         {
             Assert.AreEqual(File.ReadAllText(FixturePath(file), Encoding.UTF8), constant);
@@ -43,7 +44,7 @@ namespace Pigeon.Tests.Host.Config
         public void Fixtures_EveryFileHasAConstant()
         {
             string[] files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "config")).Select(Path.GetFileName).OrderBy(n => n).ToArray();
-            CollectionAssert.AreEqual(new[] { "full.json", "minimal.json", "v0.json" }, files);
+            CollectionAssert.AreEqual(new[] { "full.json", "minimal.json", "v0.json", "v1.json" }, files);
         }
 
         [TestMethod]

@@ -118,14 +118,11 @@ namespace Pigeon.Tests.Host.Portal
         [TestMethod]
         public void TlsPortNotOpen_ItsLinkIsLeftOut_AndTheRouteSaysWhy()
         {
-            // The TLS route's address and port are taken before the host starts (as 443 is
-            // without the right to bind it): only the plain link is offered.
-            int taken = PortalTestHost.FreeTcpPort();
-            TcpListener squatter = new TcpListener(IPAddress.Loopback, taken);
-            squatter.Start();
-            try
+            // The TLS route cannot open (as 443 without the right to bind it): its address is not
+            // this machine's (192.0.2.1, TEST-NET-1: the bind fails locally, nothing is sent).
+            // A port another program holds stops the start instead (AnotherInstance_...).
             {
-                using PortalTestHost host = new PortalTestHost(tlsChat: true, tlsPort: taken);
+                using PortalTestHost host = new PortalTestHost(tlsChat: true, tlsAddress: "192.0.2.1");
                 using Admin admin = Admin.SetUp(host);
                 JsonElement status = admin.Status(null);
                 JsonElement links = status.GetProperty("share").GetProperty("links");
@@ -137,10 +134,6 @@ namespace Pigeon.Tests.Host.Portal
                 Assert.IsTrue(route.GetProperty("tls").GetBoolean());
                 Assert.IsFalse(route.GetProperty("listening").GetBoolean());
                 Assert.IsTrue(route.GetProperty("error").GetString().Length > 0);
-            }
-            finally
-            {
-                squatter.Stop();
             }
         }
 

@@ -23,7 +23,7 @@ namespace Pigeon.Tests.Host.Portal
         /// "relay" object (JSON text ending with a comma); <paramref name="tlsPort"/> the TLS route's
         /// port (0: a free one).
         /// </summary>
-        public PortalTestHost(bool withDns = false, string fakeWifiJson = null, bool tlsChat = false, string relayFields = null, int tlsPort = 0)
+        public PortalTestHost(bool withDns = false, string fakeWifiJson = null, bool tlsChat = false, string relayFields = null, int tlsPort = 0, string tlsAddress = "127.0.0.1")
         {
             DataDir = Path.Combine(Path.GetTempPath(), "pigeon-portal-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(DataDir);
@@ -33,7 +33,7 @@ namespace Pigeon.Tests.Host.Portal
             TlsPort = !tlsChat ? 0 : tlsPort > 0 ? tlsPort : FreeTcpPort();
             File.WriteAllText(ConfigPath,
                 "{\"relay\":{" + relayFields + "\"routes\":["
-                + (tlsChat ? "{\"name\":\"chat-tls\",\"listenAddress\":\"127.0.0.1\",\"listenPort\":" + TlsPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"terminateTls\":true}," : string.Empty)
+                + (tlsChat ? "{\"name\":\"chat-tls\",\"listenAddress\":\"" + tlsAddress + "\",\"listenPort\":" + TlsPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"terminateTls\":true}," : string.Empty)
                 + "{\"name\":\"chat-" + ChatPort + "\",\"listenPort\":" + ChatPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9},"
                 + "{\"name\":\"media-" + MediaPort + "\",\"listenPort\":" + MediaPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"allowedSni\":[\"whatsapp.net\",\"*.whatsapp.net\"]}]},"
                 + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + PortalPort + "}}");

@@ -74,6 +74,7 @@ namespace Pigeon.Tests.Host.Relay
             RouteConfig route = Plain(port, upstreamPort, proxy: true);
             route.ProxyProtocolVersion = 2;
             route.AcceptProxy = true;
+            route.AcceptProxyFrom = new[] { "127.0.0.1" };
             config.Routes = new[] { route };
             return config;
         }
