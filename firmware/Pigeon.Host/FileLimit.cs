@@ -63,6 +63,18 @@ namespace Pigeon.Host
             return soft;
         }
 
+        /// <summary>The soft open-file limit in force now; -1 where the platform has none (Windows).</summary>
+        public static long Current()
+        {
+            Limit current;
+            if (!TryGet(out current))
+            {
+                return -1;
+            }
+
+            return current.Soft > long.MaxValue ? long.MaxValue : (long)current.Soft;
+        }
+
         /// <summary>The warning for a limit too low for the config (plain words, with the fix).</summary>
         public static string Describe(int maxSessions, int routes, long limit)
         {

@@ -192,7 +192,18 @@ namespace Pigeon.Host
         /// </summary>
         public int Start()
         {
-            FileLimit.Ensure(_relay.MaxSessions, _relay.RouteCount, _log);
+            long files = FileLimit.Ensure(_relay.MaxSessions, _relay.RouteCount, _log);
+            if (files > 0 && _relay.LimitSessions((int)Math.Min(int.MaxValue, FileLimit.SessionsWithin(files, _relay.RouteCount))))
+            {
+                _log.Warn("relay: at most " + _relay.MaxSessions + " sessions at once under the open-file limit of " + files
+                    + " (two each, and room for the runtime's own); later clients are refused as \"relay full\" until sessions end");
+            }
+
+            if (_tls != null && !TlsWarmUp.Run(_tls.ServerOptions, out string warmUpError))
+            {
+                _log.Warn("TLS: the first handshake, made at start, failed: " + warmUpError);
+            }
+
             int opened = _relay.Start();
             bool inUse = false;
             for (int i = 0; i < _relay.RouteCount; i++)

@@ -115,8 +115,25 @@ namespace Pigeon.Relay
         /// <summary>What terminateTls routes answer to an HTTP request inside their TLS.</summary>
         public DecoyPage Decoy { get; private set; }
 
-        /// <summary>Sessions at once (relay.maxSessions).</summary>
+        /// <summary>Sessions at once: relay.maxSessions, or fewer where the platform cannot hold that many (<see cref="LimitSessions"/>).</summary>
         public int MaxSessions { get; private set; }
+
+        /// <summary>
+        /// Lowers the sessions at once to what the platform can hold (the host's open-file limit:
+        /// two descriptors a session, with room kept for the runtime's own), before Start. A relay
+        /// that ran into the limit instead would fail wherever a descriptor was needed next: a
+        /// new thread, a file, an assembly. Never raises it; false when nothing changed.
+        /// </summary>
+        public bool LimitSessions(int most)
+        {
+            if (Running || most >= MaxSessions)
+            {
+                return false;
+            }
+
+            MaxSessions = most < 1 ? 1 : most;
+            return true;
+        }
 
         /// <summary>Sessions one client address may hold at once; 0 = no limit.</summary>
         public int MaxSessionsPerClient { get; private set; }
@@ -289,6 +306,12 @@ namespace Pigeon.Relay
             {
                 Log.Info("route " + _routes[index].Name + ": listening again on port " + _routes[index].ListenPort.ToString());
             }
+        }
+
+        /// <summary>Counts a client the pump turned away before any session began (out of descriptors, say).</summary>
+        protected void CountRefusal(Route route, RefusalReason reason)
+        {
+            route.Counters.OnRefused(reason);
         }
 
         /// <summary>Route <paramref name="index"/>'s listening socket failed (the network went away, say): the pump closes it and the loop reopens it.</summary>

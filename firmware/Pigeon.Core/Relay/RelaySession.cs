@@ -277,6 +277,12 @@ namespace Pigeon.Relay
                         return Opening();
                     }
 
+                    if (result < 0)
+                    {
+                        Refuse(RefusalReason.OutOfFiles); // no socket to dial with: the host's limit, not the upstream
+                        return Finish();
+                    }
+
                     CloseUpstreamIO(); // refused, unreachable, or given up on by the reaper
                     return Dial();
 

@@ -20,7 +20,7 @@ namespace Pigeon.Relay
         /// <summary>Call <see cref="RelaySession.Resolve"/> where blocking is allowed; result 1 when it resolved, 0 when not.</summary>
         Resolve = 3,
 
-        /// <summary>Connect a new upstream socket to TargetAddress:TargetPort; result 1 when connected, 0 when not (the pump closes the socket).</summary>
+        /// <summary>Connect a new upstream socket to TargetAddress:TargetPort; result 1 when connected, 0 when not (the next upstream is tried), -1 when no socket could be made at all (out of descriptors: counted as such, never as the upstream's failure).</summary>
         Connect = 4,
 
         /// <summary>Send StepBuffer[StepOffset, +StepCount] to the upstream, all of it; result 1 or 0.</summary>

@@ -29,7 +29,16 @@ namespace Pigeon.Pumps.Events
         private readonly Task[] _acceptLoops;
         private readonly Stack<EventSession> _idle = new Stack<EventSession>();
         private readonly object _idleLock = new object();
+        private readonly object _reserveLock = new object();
         private int _lastOutOfFilesWarning;
+        private int _shedSinceWarning;
+        private Socket _reserve; // a descriptor held back for when the open-file limit is reached
+
+        /// <summary>How long a listener rests after its clients were shed at the open-file limit.</summary>
+        public const int OutOfFilesPauseMs = 100;
+
+        /// <summary>Most clients shed in one go (each is an accept and a close).</summary>
+        public const int ShedBatch = 1024;
 
         /// <summary>Builds the relay from its config (see <see cref="RelayServer"/>).</summary>
         public EventRelay(RelayConfig config, IResolver resolver, IClock clock, ILog log)
@@ -125,6 +134,7 @@ namespace Pigeon.Pumps.Events
         /// <inheritdoc />
         protected override int StartPump()
         {
+            _reserve = NewReserve();
             int opened = 0;
             for (int i = 0; i < RouteCount; i++)
             {
@@ -153,6 +163,12 @@ namespace Pigeon.Pumps.Events
             }
 
             Task.WaitAll(_acceptLoops, 2000);
+            lock (_reserveLock)
+            {
+                _reserve?.Dispose();
+                _reserve = null;
+            }
+
             AbortAll();
             for (int i = 0; i < 200 && ActiveSessions > 0; i++)
             {
@@ -232,10 +248,11 @@ namespace Pigeon.Pumps.Events
 
                     if (accept.LastError == SocketError.TooManyOpenSockets || accept.LastError == SocketError.NoBufferSpaceAvailable)
                     {
-                        // Out of descriptors (the open-file limit): not the listener's fault. The
-                        // client waits in the backlog; try again once sessions have ended.
-                        WarnOutOfFiles(route);
-                        await Task.Delay(100).ConfigureAwait(false);
+                        // Out of descriptors (the open-file limit): not the listener's fault.
+                        // Answer the waiting clients with a close rather than leaving them to time
+                        // out, count them, and rest a moment before accepting again.
+                        WarnOutOfFiles(route, ShedBacklog(listener, route));
+                        await Task.Delay(OutOfFilesPauseMs).ConfigureAwait(false);
                         continue;
                     }
 
@@ -251,14 +268,73 @@ namespace Pigeon.Pumps.Events
             }
         }
 
-        private void WarnOutOfFiles(Route route)
+        // At the open-file limit a pending client cannot even be accepted, so it would wait in the
+        // backlog until its connect timed out. With the reserve descriptor given up, each one is
+        // accepted and closed at once (the descriptor freed again), counted as out_of_files; then
+        // the reserve is taken back (libuv's and nginx's way out of EMFILE).
+        private int ShedBacklog(Socket listener, Route route)
+        {
+            int shed = 0;
+            lock (_reserveLock)
+            {
+                _reserve?.Dispose();
+                _reserve = null;
+                try
+                {
+                    listener.Blocking = false;
+                    while (shed < ShedBatch)
+                    {
+                        Socket client;
+                        try
+                        {
+                            client = listener.Accept();
+                        }
+                        catch (SocketException)
+                        {
+                            break; // none waiting, or the freed descriptor was taken meanwhile
+                        }
+
+                        client.Dispose();
+                        CountRefusal(route, RefusalReason.OutOfFiles);
+                        shed++;
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // the listener closed (stopping)
+                }
+
+                _reserve = NewReserve();
+            }
+
+            return shed;
+        }
+
+        private static Socket NewReserve()
+        {
+            try
+            {
+                return new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            }
+            catch (SocketException)
+            {
+                return null; // at the limit already: taken back at the next shed
+            }
+        }
+
+        // Once a minute at most, with the limit and what to do about it.
+        private void WarnOutOfFiles(Route route, int shed)
         {
             int now = Now;
+            _shedSinceWarning += shed;
             if (_lastOutOfFilesWarning == 0 || unchecked(now - _lastOutOfFilesWarning) > 60000)
             {
                 _lastOutOfFilesWarning = now == 0 ? 1 : now;
-                Log.Warn("route " + route.Name + ": out of open files (" + ActiveSessions + " sessions): new clients wait until sessions end. "
-                    + FileLimit.Describe(MaxSessions, RouteCount, ActiveSessions * 2L));
+                long limit = FileLimit.Current();
+                Log.Warn("route " + route.Name + ": out of open files (the limit is " + (limit < 0 ? "unknown" : limit.ToString()) + ", "
+                    + ActiveSessions + " sessions): " + _shedSinceWarning + " new clients closed at once. "
+                    + FileLimit.Describe(MaxSessions, RouteCount, limit));
+                _shedSinceWarning = 0;
             }
         }
 

@@ -220,7 +220,8 @@ namespace Pigeon.Pumps.Events
             return false;
         }
 
-        // 1 when connected, 0 when not (the session then tries the next upstream).
+        // 1 when connected, 0 when not (the session then tries the next upstream), -1 when no
+        // socket could be made (the open-file limit).
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ConnectAsync()
         {
@@ -237,7 +238,7 @@ namespace Pigeon.Pumps.Events
             }
             catch (SocketException)
             {
-                return 0; // out of descriptors
+                return -1; // out of descriptors: ours, not the upstream's failing
             }
 
             upstream.NoDelay = true;

@@ -342,9 +342,9 @@ namespace Pigeon.Tests.Host.Relay
             var upstream = Listen();
             int port = FreePort();
             RelayConfig config = LoopbackRig.Config();
-            config.IdleTimeoutSeconds = 10; // the validator's floor, run ten times faster: 1 s
+            config.IdleTimeoutSeconds = 10; // the validator's floor, run five times faster: 2 s
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config, null, new FastClock(10));
+            RelayServer relay = StartRelay(pump, config, null, new FastClock(5));
             using RelayStop stopAtEnd = new RelayStop(relay, upstream);
             using Socket busy = Connect(port);
             busy.Send(new byte[] { 1 });
@@ -354,9 +354,10 @@ namespace Pigeon.Tests.Host.Relay
             using Socket idleUp = upstream.AcceptSocket();
             ReadExactly(busyUp, 1);
             ReadExactly(idleUp, 1);
+            busy.ReceiveTimeout = 5000;
             DateTime start = DateTime.UtcNow;
             // Keep one session busy in one direction only: the idle clock covers both.
-            while ((DateTime.UtcNow - start).TotalMilliseconds < 2500)
+            while ((DateTime.UtcNow - start).TotalMilliseconds < 3500)
             {
                 busyUp.Send(new byte[] { 3 });
                 ReadExactly(busy, 1);
