@@ -1,6 +1,7 @@
 using Pigeon.Config;
 using Pigeon.Json;
 using Pigeon.Net;
+using Pigeon.Text;
 
 namespace Pigeon.Portal
 {
@@ -435,13 +436,14 @@ namespace Pigeon.Portal
             JsonWriter json = new JsonWriter(256);
             json.BeginObject().Member("error", "some settings need a change").Name("errors").BeginArray();
             string[] written = new string[report.ErrorCount];
+            int count = 0;
             for (int i = 0; i < report.ErrorCount; i++)
             {
                 ValidationIssue issue = report.GetError(i);
                 string path = PortalSettings.FieldPath(issue.Path, config);
-                if (System.Array.IndexOf(written, path) < 0)
+                if (TextList.IndexOf(written, count, path) < 0)
                 {
-                    written[i] = path;
+                    written[count++] = path;
                     json.BeginObject().Member("path", path).Member("message", issue.Message).EndObject();
                 }
             }

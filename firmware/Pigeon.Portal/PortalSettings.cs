@@ -1,5 +1,6 @@
 using Pigeon.Config;
 using Pigeon.Json;
+using Pigeon.Text;
 
 namespace Pigeon.Portal
 {
@@ -94,7 +95,7 @@ namespace Pigeon.Portal
             for (int i = 0; i < body.Count; i++)
             {
                 string name = body.GetName(i);
-                int kind = System.Array.IndexOf(s_sections, name);
+                int kind = TextList.IndexOf(s_sections, s_sections.Length, name);
                 if (kind < 0)
                 {
                     report.AddError(name, NotEditable);

@@ -43,16 +43,6 @@ namespace Pigeon.DeviceTests.Board
         }
 
         [TestMethod]
-        public void Backoff_Doubles_UpToOneMinute()
-        {
-            Assert.AreEqual(2000, WifiStation.BackoffMs(1));
-            Assert.AreEqual(4000, WifiStation.BackoffMs(2));
-            Assert.AreEqual(32000, WifiStation.BackoffMs(5));
-            Assert.AreEqual(60000, WifiStation.BackoffMs(6));
-            Assert.AreEqual(60000, WifiStation.BackoffMs(50));
-        }
-
-        [TestMethod]
         public void BoardTable_ThisBoard_HasSocketsAndPins()
         {
             BoardInfo board = BoardTable.ForTarget(nanoFramework.Runtime.Native.SystemInfo.TargetName);

@@ -48,6 +48,20 @@ namespace Pigeon.Tests.Text
         }
 
         [TestMethod]
+        public void TextList_UnassignedSlots_AreNullAndNeverCompared()
+        {
+            // Array.IndexOf(new string[3], "x") kills nanoCLR (docs/device.md, "Pitfalls the gates
+            // know"); this runs the replacement over the same array on both runtimes.
+            string[] items = new string[3];
+            Assert.AreEqual(-1, TextList.IndexOf(items, 3, "x"));
+            Assert.AreEqual(0, TextList.IndexOf(items, 3, null));
+            items[1] = "x";
+            Assert.AreEqual(1, TextList.IndexOf(items, 3, "x"));
+            Assert.AreEqual(-1, TextList.IndexOf(items, 1, "x"), "only the first count slots");
+            Assert.AreEqual(-1, TextList.IndexOf(items, 3, "X"), "ordinal");
+        }
+
+        [TestMethod]
         public void Hex_ValuesDigitsAndFourDigitNumbers()
         {
             Assert.AreEqual(0, Hex.Value('0'));

@@ -19,7 +19,7 @@ namespace Pigeon.Tests.Host.Device
     {
         private static string Root => BoardProfileTests.RepoRoot();
 
-        private static JsonObject Pin()
+        internal static JsonObject Pin()
         {
             return JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "firmware", "Pigeon.Device", "firmware-pin.json")))!.AsObject();
         }
