@@ -60,6 +60,27 @@ namespace Pigeon.Host
         /// </summary>
         public SetupRequest Setup { get; set; }
 
+        /// <summary>The package's config (pigeon.service runs with --config this).</summary>
+        public const string PackageConfigPath = "/etc/pigeon/config.json";
+
+        /// <summary>The package's state folder (pigeon.service's StateDirectory).</summary>
+        public const string PackageStateDir = "/var/lib/pigeon";
+
+        /// <summary>
+        /// For the commands an operator types on a server (setup, health): with neither
+        /// --data-dir nor --config, no ./pigeon-data here, and the package installed, its
+        /// files. So `sudo pigeon setup ...` sets up the service, never a stray ./pigeon-data.
+        /// </summary>
+        public void PreferPackage()
+        {
+            if (!DataDirGiven && ConfigPath == null && !Directory.Exists(DataDir) && File.Exists(PackageConfigPath))
+            {
+                ConfigPath = PackageConfigPath;
+                DataDir = PackageStateDir;
+                DataDirGiven = true;
+            }
+        }
+
         /// <summary>The config file actually used.</summary>
         public string EffectiveConfigPath
         {

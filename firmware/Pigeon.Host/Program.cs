@@ -24,7 +24,7 @@ namespace Pigeon.Host
 
             if (args.Length > 0 && args[0] == "status")
             {
-                return StatusCommand.Run(args, Console.Out, Console.Error, new WallClock());
+                return StatusCommand.Run(args, Console.Out, Console.Error, new WallClock(), Environment.GetEnvironmentVariable);
             }
 
             if (args.Length > 0 && args[0] == "setup")

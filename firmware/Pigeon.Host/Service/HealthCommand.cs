@@ -46,6 +46,7 @@ namespace Pigeon.Host.Service
                 return 2;
             }
 
+            options.PreferPackage();
             PigeonConfig config = HostConfig.OpenStore(options.EffectiveConfigPath, true).Load().Config;
             PortalConfig portal = config.Portal ?? ConfigDefaults.Create(false).Portal;
             if (!IPv4.TryParse(portal.ListenAddress, out uint address))

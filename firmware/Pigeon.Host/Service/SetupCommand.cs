@@ -24,8 +24,9 @@ namespace Pigeon.Host.Service
             + "  FILE, 8-64 characters) and the address the portal listens on (anything but 127.0.0.1 needs\n"
             + "  the password), in the config a start with the same --data-dir/--config uses (created with the\n"
             + "  defaults when there is none), then prints the links to share. The relay uses it at its next\n"
-            + "  start (the package: sudo systemctl restart pigeon). Environment: PIGEON_PUBLIC_HOST,\n"
-            + "  PIGEON_ADMIN_PASSWORD_FILE, PIGEON_PORTAL_ADDRESS, PIGEON_DATA_DIR.\n";
+            + "  start (the package: sudo systemctl restart pigeon). Without --data-dir and --config, and no\n"
+            + "  ./pigeon-data here: the package's " + HostOptions.PackageConfigPath + " when it is installed.\n"
+            + "  Environment: PIGEON_PUBLIC_HOST, PIGEON_ADMIN_PASSWORD_FILE, PIGEON_PORTAL_ADDRESS, PIGEON_DATA_DIR.\n";
 
         /// <summary>Runs the command; returns the exit code.</summary>
         public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, string> environment)
@@ -56,6 +57,8 @@ namespace Pigeon.Host.Service
                 {
                     throw new ArgumentException("nothing to set");
                 }
+
+                options.PreferPackage();
             }
             catch (ArgumentException e)
             {
