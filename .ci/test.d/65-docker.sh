@@ -14,11 +14,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
-passed=0
-failed=0
-ok() { echo "ok: $*"; passed=$((passed + 1)); }
-bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. .ci/suite.sh
 work=$(mktemp -d -t pigeon-docker-XXXXXX)
 chmod 755 "$work"
 started_dockerd=
@@ -34,7 +30,6 @@ cleanup() {
   [ -n "${KEEP_TMP:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 finish() { cleanup; echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]; exit $?; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 if [ "$(id -u)" -ne 0 ]; then bad "running as root (dockerd, bind mounts)"; finish; fi
 if ! command -v dockerd >/dev/null 2>&1; then bad "docker.io installed (.ci/install.d/55-docker.sh)"; finish; fi

@@ -35,6 +35,19 @@ namespace Pigeon.Tests.Host.Service
             return store;
         }
 
+        // A folder with two saves: the defaults in config.json.bak, maxSessions 100 in config.json.
+        private static string SavedTwice()
+        {
+            string dir = TempDir();
+            ConfigStore store = Store(dir);
+            PigeonConfig config = ConfigDefaults.Create(false);
+            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            config.Relay.MaxSessions = 100;
+            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            Assert.IsTrue(File.Exists(Path.Combine(dir, "config.json.bak")));
+            return dir;
+        }
+
         private static string[] Snapshot(string dir)
         {
             return Directory.GetFiles(dir).OrderBy(f => f).Select(f => Path.GetFileName(f) + ":" + Convert.ToHexString(File.ReadAllBytes(f))).ToArray();
@@ -63,13 +76,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void HandEditWithErrors_Refused_EvenThoughABackupExists()
         {
-            string dir = TempDir();
-            ConfigStore store = Store(dir);
-            PigeonConfig config = ConfigDefaults.Create(false);
-            Assert.IsTrue(store.Save(config, new ValidationReport()));
-            config.Relay.MaxSessions = 100;
-            Assert.IsTrue(store.Save(config, new ValidationReport()));
-            Assert.IsTrue(File.Exists(Path.Combine(dir, "config.json.bak")));
+            string dir = SavedTwice();
             File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"relay\": { \"maxSessions\": 0 } }");
             Assert.AreEqual(1, Check(dir, out string output), output);
             StringAssert.Contains(output, "error: relay.maxSessions");
@@ -81,12 +88,7 @@ namespace Pigeon.Tests.Host.Service
         {
             // On a host a checksum that no longer matches is a hand edit: a copy that then does not
             // read is the operator's to fix, never quietly replaced by the backup.
-            string dir = TempDir();
-            ConfigStore store = Store(dir);
-            PigeonConfig config = ConfigDefaults.Create(false);
-            Assert.IsTrue(store.Save(config, new ValidationReport()));
-            config.Relay.MaxSessions = 100;
-            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            string dir = SavedTwice();
             string main = Path.Combine(dir, "config.json");
             byte[] bytes = File.ReadAllBytes(main);
             bytes[20] = (byte)'#'; // no longer JSON, and the seal no longer matches
