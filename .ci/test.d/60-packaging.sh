@@ -122,7 +122,9 @@ python3 "$probe" notify --port "$low" --port "$high" --port "$tls" --port "$port
 cat "$work/run.json"; echo
 check "READY=1 arrived on the test NOTIFY_SOCKET" '[ "$(jq_get "$work/run.json" "[\"ready\"]")" = true ]'
 check "at READY=1 every listener accepted ($low, $high, $tls, portal $portal)" '[ "$(jq_get "$work/run.json" "[\"accept_at_ready\"]")" = "{\"$low\": true, \"$high\": true, \"$tls\": true, \"$portal\": true}" ]'
-check "each listener accepted before READY=1 was sent" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (len(d[\"first_accept_ms\"]) == 4 and max(d[\"first_accept_ms\"].values()) <= d[\"ready_ms\"]))" "$work/run.json"'
+# Whatever the load: no attempt begun after READY=1 arrived was refused (the probe's polling may
+# lag behind READY=1 on a busy machine; it never sees a closed port that was open).
+check "no listener refused a connection once READY=1 had arrived, and each was seen accepting" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (len(d[\"first_accept_ms\"]) == 4 and d[\"refused_after_ready\"] == []))" "$work/run.json"'
 check "STATUS= says all routes listen" '[ "$(jq_get "$work/run.json" "[\"ready_message\"]")" = "READY=1
 STATUS=relaying on 3 of 3 routes; portal http://127.0.0.1:$portal/" ]'
 check "the trimmed binary terminates TLS on the terminateTls route (its own certificate, through libssl)" '[ "$(jq_get "$work/run.json" "[\"tls_version\"]")" = TLSv1.3 ]'
