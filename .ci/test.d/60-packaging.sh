@@ -60,7 +60,7 @@ check "the Maintainer is who built it, not a made-up address" '! dpkg-deb -f "$a
 
 # --- lintian ------------------------------------------------------------------------------------
 for deb in "$amd64" "$arm64"; do
-  lintian --no-tag-display-limit "$deb" > "$work/lintian.txt" 2>&1
+  lintian --tag-display-limit 0 "$deb" > "$work/lintian.txt" 2>&1
   sed "s/^/  lintian $(dpkg-deb -f "$deb" Architecture): /" "$work/lintian.txt"
   check "lintian $(basename "$deb"): no error (the embedded zlib is an override with its reason)" '! grep -q "^E: " "$work/lintian.txt" && grep -q "^# The .NET runtime links zlib-ng" "$repo/packaging/debian/pigeon.lintian-overrides"'
 done
