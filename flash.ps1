@@ -20,7 +20,7 @@
     A profile name from hardware/boards (for example esp32-devkitc). See hardware/README.md.
 .PARAMETER Port
     Serial port (COM5, /dev/ttyUSB0, /dev/cu.usbserial-0001). Found automatically when exactly
-    one USB serial port is present.
+    one USB serial port is present. A dry run needs none: without one it shows <PORT> in the plan.
 .PARAMETER Config
     Optional seed config (JSON) written to I:\config.json.
 .PARAMETER Image
@@ -144,15 +144,20 @@ function Get-SerialPorts {
              ForEach-Object { $_.FullName } | Sort-Object -Unique)
 }
 
+$portNote = $null
 if (-not $Port) {
     $ports = @(Get-SerialPorts)
-    if ($ports.Count -eq 0) {
+    if ($ports.Count -eq 1) {
+        $Port = $ports[0]
+    } elseif ($DryRun) {
+        # A dry run touches no hardware, so it needs no board: the plan shows where the port goes.
+        $portNote = if ($ports.Count -eq 0) { 'no serial port found' } else { 'more than one serial port found (' + ($ports -join ', ') + ')' }
+        $Port = '<PORT>'
+    } elseif ($ports.Count -eq 0) {
         Stop-Flash 3 "no serial port found. Plug the board in with a USB DATA cable (charge-only cables do not work), install the USB driver (CP210x or CH340) if your computer asks for one, or name the port with -Port."
-    }
-    if ($ports.Count -gt 1) {
+    } else {
         Stop-Flash 3 ("more than one serial port found (" + ($ports -join ', ') + "): unplug the other devices or name the board's port with -Port.")
     }
-    $Port = $ports[0]
 } elseif (-not $DryRun -and -not $IsWindows -and -not (Test-Path -LiteralPath $Port)) {
     Stop-Flash 3 "serial port not found: $Port"
 }
@@ -258,6 +263,7 @@ function New-GzipCopies {
 }
 
 Write-Host "Pigeon flash: $($boardProfile.displayName) on $Port (firmware $fwVersion, deploy address $address)"
+if ($portNote) { Write-Host "Serial port: $portNote; the real run finds the board's port when it is the only one plugged in, or takes -Port." }
 Write-Host "Relay sessions with $configName (one per phone connection at once; heap figures are estimates):"
 foreach ($line in $budget.Lines) { if ($line -notmatch ': OK, \d+ warning') { Write-Host "  $line" } }
 if ($DryRun) {

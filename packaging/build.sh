@@ -6,8 +6,9 @@
 #   pigeon_<version>_amd64.deb, _arm64.deb  the Debian packages (debhelper, dpkg-buildpackage)
 #   SHA256SUMS                              of every file above
 #
-# Needs the .NET 10 SDK, and for the packages debhelper (apt-get install debhelper); for the
-# native AOT build, clang (apt-get install clang). Environment:
+# Needs the .NET 10 SDK, and for the packages debhelper, dpkg-dev and binutils (apt-get install
+# debhelper dpkg-dev binutils), zip for the Windows archive; for the native AOT build, clang. It
+# checks for them before building anything. Environment:
 #   PIGEON_VERSION   the version (default: from the latest v* tag, else 0.0.0+git.<commit>)
 #   PIGEON_TARGETS   the runtime identifiers to build (default: all four, space-separated)
 #   PIGEON_AOT       linux-x64 build: "jit" (single-file, trimmed: the default; native AOT was
@@ -15,6 +16,9 @@
 #                    "both" ships jit and also puts both in artifacts/compare/<kind>/pigeon for
 #                    the benchmark (docs/performance.md)
 #   ARTIFACTS        the output folder (default: artifacts/ in the repository)
+#   PIGEON_MAINTAINER the packages' Maintainer, "Name <address>": who answers for the package
+#                    built (default: DEBFULLNAME and DEBEMAIL, as dch takes them, else git's
+#                    user.name and user.email, else the user at this host)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${ARTIFACTS:-$root/artifacts}
@@ -23,6 +27,33 @@ aot=${PIGEON_AOT:-jit}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 case "$aot" in jit|aot|both) ;; *) echo "PIGEON_AOT must be jit, aot or both" >&2; exit 2 ;; esac
+
+# Every tool first: a missing one is said now, not after minutes of building.
+missing=()
+command -v dotnet >/dev/null 2>&1 || missing+=("dotnet (the .NET 10 SDK: https://dot.net)")
+case " $targets " in
+  *" linux-x64 "*|*" linux-arm64 "*)
+    command -v dh >/dev/null 2>&1 || missing+=("dh (apt-get install debhelper)")
+    command -v dpkg-buildpackage >/dev/null 2>&1 || missing+=("dpkg-buildpackage (apt-get install dpkg-dev)")
+    command -v readelf >/dev/null 2>&1 || missing+=("readelf (apt-get install binutils)") ;;
+esac
+command -v python3 >/dev/null 2>&1 || missing+=("python3 (apt-get install python3)")
+case " $targets " in *" win-x64 "*) command -v zip >/dev/null 2>&1 || missing+=("zip (apt-get install zip)") ;; esac
+if [ "$aot" != jit ]; then command -v clang >/dev/null 2>&1 || missing+=("clang, for native AOT (apt-get install clang)"); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "packaging/build.sh needs, and this machine lacks:" >&2
+  printf '  %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+
+maintainer=${PIGEON_MAINTAINER:-}
+if [ -z "$maintainer" ] && [ -n "${DEBEMAIL:-}" ]; then
+  maintainer="${DEBFULLNAME:-$(id -un)} <$DEBEMAIL>"
+fi
+if [ -z "$maintainer" ] && git -C "$root" config user.email >/dev/null 2>&1; then
+  maintainer="$(git -C "$root" config user.name 2>/dev/null || id -un) <$(git -C "$root" config user.email)>"
+fi
+maintainer=${maintainer:-"$(id -un) <$(id -un)@$(hostname -f 2>/dev/null || hostname)>"}
 
 version=${PIGEON_VERSION:-}
 if [ -z "$version" ]; then
@@ -55,11 +86,11 @@ elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }'; }
 publish() {
   local rid=$1 kind=$2 dest=$3
   local args=(-c Release -r "$rid" --self-contained -p:DebugType=none -p:DebugSymbols=false
-    -p:Version="$numeric" -p:InformationalVersion="$version" --artifacts-path "$work/dotnet-$kind" -o "$work/publish-$rid-$kind" --nologo -v quiet)
+    -p:Version="$numeric" -p:InformationalVersion="$version" -p:IncludeSourceRevisionInInformationalVersion=false --artifacts-path "$work/dotnet-$kind" -o "$work/publish-$rid-$kind" --nologo -v quiet)
   if [ "$kind" = aot ]; then
     args+=(-p:PublishAot=true -p:StripSymbols=true)
   else
-    # Trimmed (74 MB -> 18 MB for linux-x64; --fake-wifi's JSON uses the generated reader), then
+    # Trimmed (74 MB -> 18 MB for linux-x64; every JSON goes through the core's reflection-free reader and writer), then
     # ReadyToRun: trimming drops the framework's precompiled code, and with it back the start
     # is 5x faster for 9.5 MB more (docs/server.md, "Size and start-up").
     args+=(-p:PublishSingleFile=true -p:PublishTrimmed=true -p:PublishReadyToRun=true)
@@ -72,7 +103,32 @@ publish() {
   mkdir -p "$dest"
   cp "$work/publish-$rid-$kind/$exe" "$dest/pigeon$suffix"
   chmod 755 "$dest/pigeon$suffix"
+  notices "$rid" "$kind" "$dest"
   log "$rid ($kind): $(stat -c %s "$dest/pigeon$suffix") bytes in $(elapsed "$start") s"
+}
+
+# notices RID KIND DEST: Pigeon's LICENSE, and the THIRD-PARTY-NOTICES.TXT of the .NET runtime
+# pack the program was published with (a self-contained program carries that runtime).
+notices() {
+  local rid=$1 kind=$2 dest=$3
+  local assets="$work/dotnet-$kind/obj/Pigeon.Host/project.assets.json"
+  # The pack's name and version from the restore (runtime.<rid>, or runtime.nativeaot.<rid>).
+  local pack
+  pack=$(python3 - "$assets" "$rid" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = ["microsoft.netcore.app.runtime." + sys.argv[2], "microsoft.netcore.app.runtime.nativeaot." + sys.argv[2]]
+for f in d["project"]["frameworks"].values():
+    for x in f.get("downloadDependencies", []):
+        if x["name"].lower() in names:
+            print(x["name"].lower() + "/" + x["version"].strip("[]").split(",")[0].strip())
+            sys.exit(0)
+sys.exit(1)
+PY
+)
+  pack="${NUGET_PACKAGES:-$HOME/.nuget/packages}/$pack"
+  cp "$root/LICENSE" "$dest/LICENSE.txt"
+  cp "$pack/THIRD-PARTY-NOTICES.TXT" "$dest/dotnet-runtime-third-party-notices.txt"
 }
 
 # deb ARCH BINARY: the Debian package around one linux binary, built by debhelper.
@@ -82,12 +138,14 @@ deb() {
   mkdir -p "$src"
   cp -r "$root/packaging/debian" "$src/debian"
   cp "$binary" "$src/pigeon"
+  cp "$(dirname "$binary")/dotnet-runtime-third-party-notices.txt" "$src/"
+  sed -i "s|@MAINTAINER@|$maintainer|" "$src/debian/control"
   cat > "$src/debian/changelog" <<EOF
 pigeon ($version) unstable; urgency=medium
 
   * Built by packaging/build.sh from $(git -C "$root" rev-parse HEAD 2>/dev/null || echo "an unknown commit").
 
- -- Pigeon volunteers <pigeon@invalid>  $(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")
+ -- $maintainer  $(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")
 EOF
   # What the binary loads: the single-file host links libstdc++ and libgcc_s; native AOT only
   # libc; both open libssl at run time (PBKDF2, HTTPS for dynamic DNS). No ICU (invariant).
@@ -116,15 +174,11 @@ for rid in $targets; do
     publish "$rid" aot "$out/compare/aot"
   fi
   case "$rid" in
-    win-*) (cd "$out" && zip -q -j "pigeon-$version-$rid.zip" "pigeon-$version-$rid/pigeon.exe") ;;
-    *) tar -C "$out/pigeon-$version-$rid" -czf "$out/pigeon-$version-$rid.tar.gz" pigeon ;;
+    win-*) (cd "$out" && zip -q -j "pigeon-$version-$rid.zip" "pigeon-$version-$rid/pigeon.exe" "pigeon-$version-$rid/LICENSE.txt" "pigeon-$version-$rid/dotnet-runtime-third-party-notices.txt") ;;
+    *) tar -C "$out/pigeon-$version-$rid" -czf "$out/pigeon-$version-$rid.tar.gz" pigeon LICENSE.txt dotnet-runtime-third-party-notices.txt ;;
   esac
 done
 
-if ! command -v dh >/dev/null 2>&1; then
-  echo "debhelper is missing (apt-get install debhelper): no Debian packages" >&2
-  exit 1
-fi
 for rid in $targets; do
   case "$rid" in
     linux-x64) deb amd64 "$out/pigeon-$version-$rid/pigeon" ;;

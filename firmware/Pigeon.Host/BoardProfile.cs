@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
+using Pigeon.Json;
 
 namespace Pigeon.Host
 {
@@ -51,22 +51,32 @@ namespace Pigeon.Host
                 return null;
             }
 
+            byte[] bytes;
             try
             {
-                using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, name + ".json")));
-                JsonElement root = doc.RootElement;
-                return new BoardProfile(
-                    name,
-                    root.GetProperty("displayName").GetString(),
-                    root.GetProperty("nanoffTarget").GetString(),
-                    root.GetProperty("maxSockets").GetInt32(),
-                    root.GetProperty("managedHeapKB").GetInt32());
+                bytes = File.ReadAllBytes(Path.Combine(Folder, name + ".json"));
             }
-            catch (Exception e) when (e is JsonException || e is IOException || e is InvalidOperationException || e is System.Collections.Generic.KeyNotFoundException)
+            catch (IOException e)
             {
                 error = "the profile " + name + ".json cannot be read: " + e.Message;
                 return null;
             }
+
+            // The core's one JSON reader, as for the config (a profile nests at most 3 levels).
+            JsonNode root = JsonReader.Parse(bytes, 0, bytes.Length, 4, out JsonError jsonError);
+            string displayName = root == null ? null : root.GetString("displayName");
+            string target = root == null ? null : root.GetString("nanoffTarget");
+            JsonNode sockets = root == null ? null : root.Get("maxSockets");
+            JsonNode heap = root == null ? null : root.Get("managedHeapKB");
+            if (root == null || displayName == null || target == null || sockets == null || !sockets.TryGetInt(out int maxSockets)
+                || heap == null || !heap.TryGetInt(out int managedHeapKB))
+            {
+                error = "the profile " + name + ".json cannot be read: " + (root == null ? jsonError.ToString()
+                    : "it needs displayName and nanoffTarget (text), maxSockets and managedHeapKB (whole numbers)");
+                return null;
+            }
+
+            return new BoardProfile(name, displayName, target, maxSockets, managedHeapKB);
         }
     }
 }

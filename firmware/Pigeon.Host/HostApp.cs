@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using Pigeon.Config;
 using Pigeon.Host.Service;
+using Pigeon.Json;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
@@ -81,6 +82,27 @@ namespace Pigeon.Host
                 return false;
             }
 
+            if (_options.Setup != null)
+            {
+                // A container's settings (PIGEON_PUBLIC_HOST, ...): `pigeon setup` before each start.
+                ValidationReport report = new ValidationReport();
+                List<string> done = new List<string>();
+                if (!SetupCommand.Apply(Store, _options.Setup, new Pbkdf2PasswordHasher(), report, done))
+                {
+                    for (int i = 0; i < report.ErrorCount; i++)
+                    {
+                        errors.Add(report.GetError(i).ToString());
+                    }
+
+                    return false;
+                }
+
+                foreach (string line in done)
+                {
+                    _log.Info("setup from the environment: " + line);
+                }
+            }
+
             Config = Store.Current;
             try
             {
@@ -121,7 +143,7 @@ namespace Pigeon.Host
                 return false;
             }
 
-            TlsIdentity fresh = TlsIdentity.Make(_options.DataDir);
+            TlsIdentity fresh = TlsIdentity.Make(_options.StateDir);
             TlsIdentity old = _tls;
             Use(fresh);
             _log.Info("TLS: new certificate " + fresh.Name + ", SHA-256 " + fresh.Fingerprint);
@@ -143,7 +165,7 @@ namespace Pigeon.Host
             }
 
             string error;
-            TlsIdentity identity = TlsIdentity.Load(Config.Relay, _options.DataDir, out error);
+            TlsIdentity identity = TlsIdentity.Load(Config.Relay, _options.StateDir, out error);
             if (identity == null)
             {
                 errors.Add(error);
@@ -156,7 +178,7 @@ namespace Pigeon.Host
                 threaded.Tls = new TlsServer(() => _tls);
             }
 
-            _log.Info("TLS: certificate " + identity.Name + (identity.Made ? " (made by Pigeon, " + Path.Combine(_options.DataDir, TlsIdentity.CertificateFile) + ")" : " (" + identity.Source + ")")
+            _log.Info("TLS: certificate " + identity.Name + (identity.Made ? " (made by Pigeon, " + Path.Combine(_options.StateDir, TlsIdentity.CertificateFile) + ")" : " (" + identity.Source + ")")
                 + ", SHA-256 " + identity.Fingerprint + ", valid until " + identity.Certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd"));
             return true;
         }
@@ -249,8 +271,7 @@ namespace Pigeon.Host
 
             if (lowestSkipped > 0)
             {
-                _log.Warn("to open every skipped port at once: sudo sysctl -w net.ipv4.ip_unprivileged_port_start=" + lowestSkipped
-                    + " (or run as root, or give dotnet cap_net_bind_service); the other routes are running");
+                _log.Warn(LowPortHint(lowestSkipped, Environment.ProcessPath, Environment.GetEnvironmentVariable("INVOCATION_ID") != null));
             }
 
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
@@ -263,7 +284,7 @@ namespace Pigeon.Host
             }
 
             _portal = PortalHost.Start(_options, () => _relay, _log, Store, Reach);
-            _tally = new TallyRecorder(_relay, new WallClock(), Path.GetDirectoryName(Path.GetFullPath(_options.EffectiveConfigPath)), _log);
+            _tally = new TallyRecorder(_relay, new WallClock(), _options.StateDir, _log);
             _tally.Load();
             _tally.Start();
             if (_portal != null)
@@ -286,6 +307,34 @@ namespace Pigeon.Host
             }
 
             return (address.IsIPv4 ? address.ToString() : "[" + address.ToString() + "]") + ":" + port;
+        }
+
+        /// <summary>
+        /// What to do when ports below 1024 were refused, for how this process runs: under
+        /// systemd (the package's unit grants CAP_NET_BIND_SERVICE, so something took it away),
+        /// as `dotnet` (dotnet run: the capability goes on the dotnet binary), or as the one-file
+        /// `pigeon` (the capability goes on that file). The sysctl works in every case.
+        /// </summary>
+        public static string LowPortHint(int lowestSkipped, string processPath, bool underSystemd)
+        {
+            string sysctl = "sudo sysctl -w net.ipv4.ip_unprivileged_port_start=" + lowestSkipped;
+            string name = processPath == null ? string.Empty : Path.GetFileNameWithoutExtension(processPath);
+            string what;
+            if (underSystemd)
+            {
+                what = "the pigeon.service unit gives the relay CAP_NET_BIND_SERVICE (AmbientCapabilities=); "
+                    + "check that no drop-in (systemctl cat pigeon) or container setting removes it, or allow every user: " + sysctl;
+            }
+            else if (name == "dotnet")
+            {
+                what = "allow every user: " + sysctl + "; or give dotnet the capability: sudo setcap cap_net_bind_service=+ep \"$(readlink -f \"$(which dotnet)\")\"; or run as root";
+            }
+            else
+            {
+                what = "allow every user: " + sysctl + "; or give this program the capability: sudo setcap cap_net_bind_service=+ep " + processPath + "; or run as root";
+            }
+
+            return "ports below 1024 need a permission: " + what + ". The other routes are running";
         }
 
         /// <summary>Stops the relay.</summary>
@@ -315,18 +364,22 @@ namespace Pigeon.Host
             long allocated = GC.GetTotalAllocatedBytes(true);
             long statusAllocated = Interlocked.Read(ref _statusAllocated);
             RouteCounters total = _relay.SnapshotTotal();
-            string line = "{\"stats\":{\"uptimeSeconds\":" + _relay.UptimeSeconds
-                + ",\"activeSessions\":" + _relay.ActiveSessions
-                + ",\"maxSessions\":" + _relay.MaxSessions
-                + ",\"accepted\":" + total.Accepted
-                + ",\"refused\":" + total.RefusedTotal
-                + ",\"upstreamFailures\":" + total.UpstreamFailures
-                + ",\"bytesToUpstream\":" + total.BytesToUpstream
-                + ",\"bytesToClient\":" + total.BytesToClient
-                + ",\"gcAllocatedBytes\":" + allocated
-                + ",\"statusAllocatedBytes\":" + statusAllocated
-                + ",\"tallyAllocatedBytes\":" + (_tally == null ? 0 : _tally.AllocatedBytes)
-                + ",\"gcCollections\":" + GC.CollectionCount(0) + "}}";
+            JsonWriter json = new JsonWriter(512);
+            json.BeginObject().Name("stats").BeginObject()
+                .Member("uptimeSeconds", _relay.UptimeSeconds)
+                .Member("activeSessions", _relay.ActiveSessions)
+                .Member("maxSessions", _relay.MaxSessions)
+                .Member("accepted", total.Accepted)
+                .Member("refused", total.RefusedTotal)
+                .Member("upstreamFailures", total.UpstreamFailures)
+                .Member("bytesToUpstream", total.BytesToUpstream)
+                .Member("bytesToClient", total.BytesToClient)
+                .Member("gcAllocatedBytes", allocated)
+                .Member("statusAllocatedBytes", statusAllocated)
+                .Member("tallyAllocatedBytes", _tally == null ? 0 : _tally.AllocatedBytes)
+                .Member("gcCollections", GC.CollectionCount(0))
+                .EndObject().EndObject();
+            string line = json.ToString();
             Interlocked.Add(ref _statusAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
             return line;
         }

@@ -10,20 +10,24 @@ namespace Pigeon.Host
 {
     /// <summary>
     /// The host's side of the config store: where the files live (--data-dir or --config), the
-    /// first-start default, `Pigeon.Host config check FILE` and `--factory-reset`.
+    /// first-start default, the one rule of what a start refuses (shared with `config check`),
+    /// `pigeon config check` and `--factory-reset`. On a host people edit the file, so the store
+    /// takes a copy whose checksum no longer matches as edited by hand (<see cref="ConfigStore.HandEdits"/>).
     /// </summary>
     public static class HostConfig
     {
         /// <summary>Usage of the config subcommand.</summary>
-        public const string CheckUsage = "usage: Pigeon.Host config check FILE [--device]\n"
-            + "       Pigeon.Host config check [FILE] --board NAME\n"
-            + "       Pigeon.Host config check --data-dir DIR\n"
+        public const string CheckUsage = "usage: pigeon config check FILE [--device]\n"
+            + "       pigeon config check [FILE] --board NAME\n"
+            + "       pigeon config check --data-dir DIR | --config FILE\n"
             + "  prints every problem in FILE with its field path; exits 1 when there is an error\n"
             + "  --device       check against the board's limits (sockets, memory) instead of the host's\n"
             + "  --board NAME   as --device, then the relay sessions that board (hardware/boards/NAME.json)\n"
             + "                 gives this config (the board's default config without FILE): a line\n"
             + "                 \"sessions: N\", then the socket and heap arithmetic\n"
-            + "  --data-dir DIR the config a start with --data-dir DIR would use, as the service checks it\n";
+            + "  --data-dir DIR the config a start with --data-dir DIR would use, as the service checks it;\n"
+            + "  --config FILE  the same for a start with --config FILE; exits 1 whenever the start would\n"
+            + "                 be refused or would fall back to the defaults\n";
 
         /// <summary>The store for these options: DIR/config.json, or the --config file (with .bak/.new beside it).</summary>
         public static ConfigStore OpenStore(HostOptions options)
@@ -34,14 +38,26 @@ namespace Pigeon.Host
         /// <summary>The store of the config file at <paramref name="path"/> (with .bak/.new beside it).</summary>
         public static ConfigStore OpenStore(string path)
         {
-            string folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            return new ConfigStore(new FolderFileStore(folder), false, Path.GetFileName(path));
+            return OpenStore(path, false);
         }
 
         /// <summary>
-        /// Loads the config: creates the data folder's default on first start; logs fallbacks and
-        /// warnings. False (with "path: reason" lines) when an explicit --config file is missing or
-        /// has errors: a file the user named is not silently replaced by an older copy.
+        /// The store of the config file at <paramref name="path"/>; <paramref name="readOnly"/>: a
+        /// view that changes nothing (a check loads the folder the way a start would).
+        /// </summary>
+        public static ConfigStore OpenStore(string path, bool readOnly)
+        {
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            IFileStore files = new FolderFileStore(folder);
+            ConfigStore store = new ConfigStore(readOnly ? new Service.ReadOnlyFileStore(files) : files, false, Path.GetFileName(path));
+            store.HandEdits = true;
+            return store;
+        }
+
+        /// <summary>
+        /// Loads the config: creates the data folder's default on first start; logs a hand edit,
+        /// fallbacks and warnings. False (with "path: reason" lines) when a start must not go on
+        /// (<see cref="Refusal"/>), or an explicit --config file is missing.
         /// </summary>
         public static bool Load(ConfigStore store, HostOptions options, ILog log, List<string> errors)
         {
@@ -53,13 +69,10 @@ namespace Pigeon.Host
                 return false;
             }
 
-            if (options.ConfigPath != null && result.PrimaryRejected && !result.PrimaryDamaged)
+            string refusal = Refusal(result, store, path, errors);
+            if (refusal != null)
             {
-                for (int i = 0; i < result.RejectedReport.ErrorCount; i++)
-                {
-                    errors.Add(result.RejectedReport.GetError(i).ToString());
-                }
-
+                errors.Add(refusal);
                 return false;
             }
 
@@ -80,6 +93,11 @@ namespace Pigeon.Host
                 log.Warn("config: " + result.FallbackReason);
             }
 
+            if (result.EditedByHand)
+            {
+                log.Info("config: " + Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)), result.FileUsed) + " " + HandEditNote);
+            }
+
             if (result.MigratedFrom >= 0 && result.MigratedFrom < ConfigDefaults.SchemaVersion)
             {
                 log.Info("config: migrated from schema version " + result.MigratedFrom + " to " + ConfigDefaults.SchemaVersion + " (written on the next save)");
@@ -91,6 +109,45 @@ namespace Pigeon.Host
             }
 
             return true;
+        }
+
+        /// <summary>What a start and `config check` say of a copy used without a valid checksum.</summary>
+        public const string HandEditNote = "was written or edited by hand (no valid checksum): it reads and validates, so it is used as it is; "
+            + "the next save (setup page, pigeon setup) writes it with a new checksum";
+
+        /// <summary>
+        /// The one rule of a start on a host, which `config check --data-dir`/`--config` (the
+        /// service's ExecStartPre) applies too: null when the start may go on; otherwise the
+        /// sentence that says why not, with the refused copy's errors added to
+        /// <paramref name="errors"/>. Refused: a main copy with errors (a mistaken hand edit is
+        /// fixed, never replaced by an older copy), and a start that would fall back to the
+        /// defaults although a config exists (never silently a relay in setup mode).
+        /// </summary>
+        public static string Refusal(ConfigLoadResult result, ConfigStore store, string path, List<string> errors)
+        {
+            if (result.PrimaryRejected && !result.PrimaryDamaged)
+            {
+                AddErrors(result.RejectedReport, errors);
+                return path + ": " + result.RejectedReport.ErrorCount + " error(s): fix them (a start does not fall back to "
+                    + store.BackupFileName + " when the main copy has errors), or move " + store.FileName + " away to start from the previous copy";
+            }
+
+            if (result.UsedDefaults && !result.FirstStart)
+            {
+                AddErrors(result.RejectedReport, errors);
+                return path + ": no copy of the config can be used (" + result.FallbackReason + "): a start would run the defaults in setup mode. "
+                    + "Fix the file, or move " + store.FileName + "* away to start afresh";
+            }
+
+            return null;
+        }
+
+        private static void AddErrors(ValidationReport report, List<string> errors)
+        {
+            for (int i = 0; i < report.ErrorCount; i++)
+            {
+                errors.Add(report.GetError(i).ToString());
+            }
         }
 
         /// <summary>--factory-reset: the store's files replaced by the defaults. Returns the exit code.</summary>
@@ -116,9 +173,9 @@ namespace Pigeon.Host
         /// </summary>
         public static int RunCommand(string[] args, TextWriter output, TextWriter error)
         {
-            if (args.Length == 4 && args[1] == "check" && args[2] == "--data-dir")
+            if (args.Length == 4 && args[1] == "check" && (args[2] == "--data-dir" || args[2] == "--config"))
             {
-                return Service.DataDirCheck.Run(args[3], output);
+                return Service.DataDirCheck.Run(args[2] == "--config" ? args[3] : Path.Combine(args[3], ConfigStore.DefaultFileName), args[2] == "--config", output);
             }
 
             if (args.Length < 2 || args[1] != "check")
@@ -172,6 +229,7 @@ namespace Pigeon.Host
 
             PigeonConfig config;
             ValidationReport report;
+            bool edited = false;
             if (path == null)
             {
                 config = ConfigDefaults.Create(true);
@@ -187,7 +245,7 @@ namespace Pigeon.Host
                     return 1;
                 }
 
-                report = Check(file, device, out config);
+                report = Check(file, device, out config, out edited);
             }
 
             if (profile != null && report.ErrorCount == 0 && config != null)
@@ -213,6 +271,11 @@ namespace Pigeon.Host
                 output.WriteLine("warning: " + report.GetWarning(i));
             }
 
+            if (edited && config != null && !device)
+            {
+                output.WriteLine("note: " + path + " " + HandEditNote);
+            }
+
             output.WriteLine((path ?? "the board's default config") + ": " + (report.ErrorCount == 0 ? "OK" : report.ErrorCount + " error(s)") + ", " + report.WarningCount + " warning(s)"
                 + " (checked against the " + (device ? "board's" : "host's") + " limits)");
             return report.ErrorCount == 0 ? 0 : 1;
@@ -224,24 +287,20 @@ namespace Pigeon.Host
             return Check(file, device, out _);
         }
 
-        /// <summary>Every problem in a config file's bytes (seal, JSON, schema, validation), and the config when it could be read.</summary>
+        /// <summary>
+        /// Every problem in a config file's bytes, decoded as the store loads a copy
+        /// (<see cref="ConfigStore.Check"/>), and the config when it can be used. With
+        /// <paramref name="device"/> the board's rule: a checksum that does not match is damage.
+        /// </summary>
         public static ValidationReport Check(byte[] file, bool device, out PigeonConfig config)
         {
-            config = null;
+            return Check(file, device, out config, out _);
+        }
+
+        private static ValidationReport Check(byte[] file, bool device, out PigeonConfig config, out bool editedByHand)
+        {
             ValidationReport report = new ValidationReport();
-            byte[] document;
-            if (ConfigSeal.Open(file, out document) == ConfigSealResult.Damaged)
-            {
-                report.AddError(ValidationReport.DocumentPath, "its checksum does not match its content: it was damaged, or edited by hand without deleting the \"checksum\" line (delete that line after editing)");
-                return report;
-            }
-
-            config = ConfigDocument.Read(document, 0, document.Length, device, report);
-            if (config != null)
-            {
-                ConfigValidator.Validate(config, device, report);
-            }
-
+            config = ConfigStore.Check(file, device, !device, report, out editedByHand);
             return report;
         }
 

@@ -12,8 +12,10 @@ namespace Pigeon.Host
     /// <summary>
     /// The host's side of the portal: the shared config and password handling
     /// (<see cref="StoreBackend"/>) over the config file (DIR/config.json or --config) with
-    /// PBKDF2-HMAC-SHA256, a labelled fake Wi-Fi scan (a host has no radio), the first LAN address.
-    /// On a host, "setup mode" is the first run: no admin password yet.
+    /// PBKDF2-HMAC-SHA256, the first LAN address, and no Wi-Fi: a server has no radio to set up,
+    /// so the page shows none. With --fake-wifi it acts as a board for testing the board's page:
+    /// a Wi-Fi step with that (labelled) scan list. On a host, "setup mode" is the first run: no
+    /// admin password yet.
     /// </summary>
     public sealed class PortalBackend : StoreBackend
     {
@@ -31,11 +33,19 @@ namespace Pigeon.Host
             : base(store, hasher)
         {
             _relay = relay;
-            FakeNetworks = DefaultFakeNetworks();
         }
 
-        /// <summary>The invented scan list (the host has no radio). Tests and --fake-wifi replace it.</summary>
+        /// <summary>
+        /// The invented scan list of --fake-wifi (a test of the board's page); null on a server:
+        /// no radio, no Wi-Fi on the page.
+        /// </summary>
         public WifiNetwork[] FakeNetworks { get; set; }
+
+        /// <inheritdoc />
+        public override bool HasWifi
+        {
+            get { return FakeNetworks != null; }
+        }
 
         /// <inheritdoc />
         public override bool WifiScanIsFake
@@ -105,17 +115,6 @@ namespace Pigeon.Host
             }
 
             return networks;
-        }
-
-        /// <summary>The built-in sample list; the page marks it "made up".</summary>
-        public static WifiNetwork[] DefaultFakeNetworks()
-        {
-            return new[]
-            {
-                new WifiNetwork { Ssid = "Sample home network", Rssi = -48, Secure = true },
-                new WifiNetwork { Ssid = "Sample cafe guest", Rssi = -71, Secure = false },
-                new WifiNetwork { Ssid = "Sample neighbour 5G", Rssi = -84, Secure = true },
-            };
         }
 
         private static string FirstLanAddress()

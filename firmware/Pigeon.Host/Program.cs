@@ -7,10 +7,13 @@ using Pigeon.Net;
 
 namespace Pigeon.Host
 {
-    /// <summary>Entry point: `dotnet run --project firmware/Pigeon.Host [-- options]`, or the packaged `pigeon`.</summary>
+    /// <summary>Entry point: the packaged `pigeon`, or `dotnet run --project firmware/Pigeon.Host [-- options]`.</summary>
     public static class Program
     {
-        /// <summary>Runs until Ctrl+C or SIGTERM. Exit codes: 0 clean stop, 1 nothing could listen, 2 bad arguments or config.</summary>
+        /// <summary>
+        /// Runs until Ctrl+C or SIGTERM. Exit codes: 0 clean stop, 1 nothing could listen, 2 bad
+        /// arguments or config. The subcommands config, status, setup and health have their own.
+        /// </summary>
         public static int Main(string[] args)
         {
             InlineSocketCompletions();
@@ -21,13 +24,23 @@ namespace Pigeon.Host
 
             if (args.Length > 0 && args[0] == "status")
             {
-                return StatusCommand.Run(args, Console.Out, Console.Error, new WallClock());
+                return StatusCommand.Run(args, Console.Out, Console.Error, new WallClock(), Environment.GetEnvironmentVariable);
+            }
+
+            if (args.Length > 0 && args[0] == "setup")
+            {
+                return SetupCommand.Run(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+            }
+
+            if (args.Length > 0 && args[0] == "health")
+            {
+                return HealthCommand.Run(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
             }
 
             HostOptions options;
             try
             {
-                options = HostOptions.Parse(args);
+                options = HostOptions.Parse(args, Environment.GetEnvironmentVariable);
             }
             catch (ArgumentException e)
             {
@@ -38,6 +51,12 @@ namespace Pigeon.Host
             if (options.Help)
             {
                 Console.Out.Write(HostOptions.Usage);
+                return 0;
+            }
+
+            if (options.Version)
+            {
+                Console.Out.WriteLine("pigeon " + HostOptions.ProgramVersion);
                 return 0;
             }
 

@@ -34,7 +34,13 @@ namespace Pigeon.Portal
         /// <summary>Fills <paramref name="into"/> with nearby networks; returns how many.</summary>
         int ScanWifi(WifiNetwork[] into);
 
-        /// <summary>True when the scan list is invented (the host has no radio); the page labels it.</summary>
+        /// <summary>
+        /// True when the relay joins a Wi-Fi network: a board. False on a server, which the page
+        /// then sets up and shows without any Wi-Fi step, field or figure.
+        /// </summary>
+        bool HasWifi { get; }
+
+        /// <summary>True when the scan list is invented (a host acting as a board for a test); the page labels it.</summary>
         bool WifiScanIsFake { get; }
 
         /// <summary>Setup mode: the board's own access point, captive DNS and probe redirects.</summary>

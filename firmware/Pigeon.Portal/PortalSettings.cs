@@ -30,9 +30,6 @@ namespace Pigeon.Portal
     /// </remarks>
     public static class PortalSettings
     {
-        /// <summary>Most ports of one kind (the board's 8 listening sockets are shared).</summary>
-        public const int MaxPortsPerKind = 4;
-
         private const string NotEditable = "is not a setting the portal can change";
         private const string Secrets = " password dynDnsPassword metricsToken ";
 
@@ -212,9 +209,8 @@ namespace Pigeon.Portal
         {
             JsonNode ports = section.Get(name);
             string path = "relay." + name;
-            if (ports != null && (ports.Kind != JsonKind.Array || ports.Count < 1 || ports.Count > MaxPortsPerKind))
+            if (ports != null && !ConfigValidator.PortList(ports.Kind == JsonKind.Array, ports.Count, path, report))
             {
-                report.AddError(path, "must be a list of 1 to " + MaxPortsPerKind.ToString() + " port numbers");
                 ports = null;
             }
 

@@ -1,4 +1,5 @@
 using Pigeon.Config;
+using Pigeon.Json;
 using Pigeon.Net;
 using Pigeon.Reach;
 using Pigeon.Relay;
@@ -7,7 +8,8 @@ using Pigeon.Text;
 namespace Pigeon.Portal
 {
     /// <summary>
-    /// The portal's request router: captive-probe rules first (<see cref="CaptiveProbes"/>),
+    /// The portal's request router: /health (the relay up or not, for a health check), then
+    /// captive-probe rules (<see cref="CaptiveProbes"/>),
     /// then /metrics and /api (<see cref="PortalApi"/>), always theirs (an unknown API path is a
     /// 404, never the page), then the page's files; any other GET answers the page itself (what
     /// opens a phone's captive sheet, whatever URL it tried).
@@ -49,6 +51,12 @@ namespace Pigeon.Portal
         /// <inheritdoc />
         public void Handle(HttpRequest request, HttpResponse response)
         {
+            if (request.Path == "/health")
+            {
+                ServeHealth(request, response); // before the probes: asked by its address, in any mode
+                return;
+            }
+
             ProbeDecision decision = CaptiveProbes.Decide(_backend.IsSetupMode, request.Host, request.Path, _hosts);
             if (decision == ProbeDecision.RedirectToPortal)
             {
@@ -97,6 +105,33 @@ namespace Pigeon.Portal
             response.Gzip = gzip;
             response.VaryEncoding = true;
             response.CacheControl = "no-cache"; // revalidate: a firmware update changes the page
+        }
+
+        // The local status endpoint for a container's health check (`pigeon health`): whether the
+        // relay runs and how many of its routes listen, nothing more, so it needs no login.
+        private void ServeHealth(HttpRequest request, HttpResponse response)
+        {
+            if (request.Method != "GET" && request.Method != "HEAD")
+            {
+                response.SetText(405, "method not allowed");
+                return;
+            }
+
+            RelayServer relay = _backend.Relay;
+            int listening = 0;
+            for (int i = 0; relay != null && i < relay.RouteCount; i++)
+            {
+                if (relay.GetListener(i).IsListening)
+                {
+                    listening++;
+                }
+            }
+
+            bool up = relay != null && relay.Running && listening > 0;
+            JsonWriter json = new JsonWriter(64);
+            json.BeginObject().Member("up", up).Member("listening", listening).Member("routes", relay == null ? 0 : relay.RouteCount).EndObject();
+            response.SetJson(up ? 200 : 503, json);
+            response.CacheControl = "no-store";
         }
 
         private void ServeMetrics(HttpRequest request, HttpResponse response)

@@ -7,8 +7,9 @@ using Pigeon.Counters;
 namespace Pigeon.Portal
 {
     /// <summary>
-    /// The status document (GET /api/status): mode, relay up/down, sessions of the limit,
-    /// refusals by reason, bytes each way, uptime, Wi-Fi signal, and what to share (the links in
+    /// The status document (GET /api/status): mode, whether there is a Wi-Fi radio (a board) and
+    /// then its network and signal, relay up/down, sessions of the limit, refusals by reason,
+    /// bytes each way, uptime, and what to share (the links in
     /// the order to try them). No client address and no secret is in it.
     /// </summary>
     public static class StatusWriter
@@ -28,20 +29,23 @@ namespace Pigeon.Portal
         public static void Write(JsonWriter json, IPortalBackend backend, PigeonConfig config, string reachHost)
         {
             json.Member("mode", backend.IsSetupMode ? "setup" : "run");
+            json.Member("wifiRadio", backend.HasWifi);
             WriteRelay(json, backend.Relay);
-
-            json.Name("wifi").BeginObject();
-            json.Member("ssid", config.Wifi == null ? string.Empty : config.Wifi.Ssid);
-            if (backend.WifiRssi != 0)
+            if (backend.HasWifi)
             {
-                json.Member("rssi", backend.WifiRssi);
-            }
-            else
-            {
-                json.Name("rssi").Null();
-            }
+                json.Name("wifi").BeginObject();
+                json.Member("ssid", config.Wifi == null ? string.Empty : config.Wifi.Ssid);
+                if (backend.WifiRssi != 0)
+                {
+                    json.Member("rssi", backend.WifiRssi);
+                }
+                else
+                {
+                    json.Name("rssi").Null();
+                }
 
-            json.EndObject();
+                json.EndObject();
+            }
 
             string publicHost = config.Network == null ? string.Empty : config.Network.PublicHost;
             bool configured = publicHost != null && publicHost.Length > 0;

@@ -35,6 +35,12 @@ namespace Pigeon.Portal
         }
 
         /// <inheritdoc />
+        public virtual bool HasWifi
+        {
+            get { return true; }
+        }
+
+        /// <inheritdoc />
         public abstract bool WifiScanIsFake { get; }
 
         /// <inheritdoc />

@@ -1,8 +1,11 @@
 // Pigeon portal page. Every value that comes from the board (config, Wi-Fi scan, status) is
 // put on the page with textContent, never innerHTML: an SSID is chosen by strangers.
+// A board has a Wi-Fi radio ("wifiRadio" in /api/status) and its page a Wi-Fi step; a server has
+// neither: body.server hides every .board-only element and shows the .server-only ones.
 (function () {
   'use strict';
   var csrf = '';
+  var wifiRadio = true;
   var wizard = { ssid: '', password: '' };
   var refreshTimer = 0;
 
@@ -48,7 +51,7 @@
     if (csrf) { opts.headers['X-CSRF-Token'] = csrf; }
     return fetch(path, opts).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, json: j }; });
-    }, function () { return { status: 0, json: { error: 'The relay cannot be reached. Check the Wi-Fi connection.' } }; });
+    }, function () { return { status: 0, json: { error: 'The relay cannot be reached: check your connection to it.' } }; });
   }
 
   function failed(res, root) {
@@ -72,9 +75,15 @@
     return host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]';
   }
 
+  function platform(st) {
+    if (st && typeof st.wifiRadio === 'boolean') { wifiRadio = st.wifiRadio; }
+    document.body.className = wifiRadio ? '' : 'server';
+  }
+
   function start() {
     $('plain-http').hidden = location.protocol !== 'http:' || loopback(location.hostname);
     api('GET', '/api/status').then(function (res) {
+      platform(res.json);
       if (res.status === 200 && !res.json.passwordSet) { show('view-setpw'); return; }
       if (res.status === 200) { csrf = res.json.csrf || ''; renderStatus(res.json); return; }
       if (res.status === 401) { show('view-login'); return; }
@@ -96,10 +105,21 @@
     api('POST', '/api/admin-password', { password: pw }).then(function (res) {
       if (res.status !== 200) { failed(res, root); return; }
       csrf = res.json.csrf;
-      show('view-wifi');
-      scan();
+      if (wifiRadio) { show('view-wifi'); scan(); return; }
+      openPorts($('view-setpw'));
     });
   });
+
+  // The last step: the relay ports (and public host), prefilled from the config.
+  function openPorts(root) {
+    api('GET', '/api/config').then(function (res) {
+      if (res.status !== 200) { failed(res, root); return; }
+      $('ports-chat').value = res.json.relay.chatPorts.join(', ');
+      $('ports-media').value = res.json.relay.mediaPorts.join(', ');
+      $('ports-host').value = res.json.network.publicHost;
+      show('view-ports');
+    });
+  }
 
   function scan() {
     var list = $('scan-list');
@@ -149,13 +169,7 @@
       showErrors(root, [{ path: 'wifi.ssid', message: 'Pick a network or type its name.' }]);
       return;
     }
-    api('GET', '/api/config').then(function (res) {
-      if (res.status !== 200) { failed(res, root); return; }
-      $('ports-chat').value = res.json.relay.chatPorts.join(', ');
-      $('ports-media').value = res.json.relay.mediaPorts.join(', ');
-      $('ports-host').value = res.json.network.publicHost;
-      show('view-ports');
-    });
+    openPorts(root);
   });
 
   $('form-ports').addEventListener('submit', function (e) {
@@ -163,10 +177,10 @@
     var root = $('view-ports');
     clearErrors(root);
     var body = {
-      wifi: { ssid: wizard.ssid, password: wizard.password },
       relay: { chatPorts: ports($('ports-chat').value), mediaPorts: ports($('ports-media').value) },
       network: { publicHost: $('ports-host').value.trim() }
     };
+    if (wifiRadio) { body.wifi = { ssid: wizard.ssid, password: wizard.password }; }
     api('POST', '/api/config', body).then(function (res) {
       if (res.status !== 200) { failed(res, root); return; }
       loadStatus(true);
@@ -219,11 +233,13 @@
 
   function renderStatus(st) {
     var wasVisible = !$('view-status').hidden;
+    platform(st);
     if (!wasVisible) { show('view-status'); }
     var r = st.relay || { up: false };
     $('st-day').textContent = st.last24h || '';
     $('st-day').hidden = !st.last24h;
-    $('st-mode').textContent = st.mode === 'setup' ? 'Setup (own Wi-Fi network)' : 'Running (normal mode)';
+    $('st-mode').textContent = st.mode !== 'setup' ? 'Running (normal mode)'
+      : wifiRadio ? 'Setup (own Wi-Fi network)' : 'Setup (no admin password yet)';
     $('st-relay').textContent = r.up ? 'Up' : 'Down';
     $('st-sessions').textContent = r.up ? r.activeSessions + ' of ' + r.maxSessions + ' in use (the most this relay holds at once)' : '–';
     $('st-bytes').textContent = r.up ? bytes(r.bytesToUpstream) + ' out, ' + bytes(r.bytesToClient) + ' in' : '–';
@@ -464,7 +480,7 @@
     api('GET', '/api/config').then(function (res) {
       if (res.status !== 200) { failed(res, document); return; }
       var c = res.json;
-      $('set-ssid').value = c.wifi.ssid;
+      $('set-ssid').value = c.wifi ? c.wifi.ssid : '';
       $('set-wifipw').value = '';
       $('set-chat').value = c.relay.chatPorts.join(', ');
       $('set-media').value = c.relay.mediaPorts.join(', ');
@@ -484,10 +500,10 @@
     var wifi = { ssid: $('set-ssid').value };
     if ($('set-wifipw').value) { wifi.password = $('set-wifipw').value; }
     var body = {
-      wifi: wifi,
       relay: { chatPorts: ports($('set-chat').value), mediaPorts: ports($('set-media').value) },
       network: { publicHost: $('set-host').value.trim() }
     };
+    if (wifiRadio) { body.wifi = wifi; }
     api('POST', '/api/config', body).then(function (res) {
       if (res.status !== 200) { failed(res, root); return; }
       loadStatus(true);

@@ -162,6 +162,22 @@ Describe 'flash.ps1 -DryRun options' {
         $r.Out | Should -Match '--serialport /dev/ttyUSB4'
     }
 
+    It 'DryRun_NoBoardAttached_ShowsThePlanWithAPortPlaceholder' {
+        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-DryRun') @{ PIGEON_FLASH_PORTS = '' }
+        $r.Code | Should -Be 0
+        $r.Out | Should -Match 'on <PORT> \(firmware'
+        $r.Out | Should -Match 'Serial port: no serial port found'
+        $r.Out | Should -Match '--serialport <PORT>'
+        $r.Out | Should -Match 'sessions: '
+    }
+
+    It 'DryRun_TwoPortsAttached_NamesThemAndShowsThePlaceholder' {
+        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-DryRun') @{ PIGEON_FLASH_PORTS = 'COM3;COM4' }
+        $r.Code | Should -Be 0
+        $r.Out | Should -Match 'more than one serial port found \(COM3, COM4\)'
+        $r.Out | Should -Match '--serialport <PORT>'
+    }
+
     It 'DryRun_WithNanoff_NeverRunsIt' {
         $fake = New-FakeNanoff 0
         $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-Port', 'COM3', '-Image', $Image, '-Nanoff', $fake, '-DryRun')
@@ -211,16 +227,20 @@ Describe 'flash.ps1 failures stop with a plain message and a non-zero exit' {
         $r.Err | Should -Match 'image file not found'
     }
 
-    It 'NoSerialPort_Exits3' {
-        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-DryRun') @{ PIGEON_FLASH_PORTS = '' }
+    It 'NoSerialPort_Exits3BeforeNanoffRuns' {
+        $fake = New-FakeNanoff 0
+        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-Image', $Image, '-Nanoff', $fake) @{ PIGEON_FLASH_PORTS = '' }
         $r.Code | Should -Be 3
         $r.Err | Should -Match 'no serial port found'
+        Test-Path (Join-Path (Split-Path $fake) 'calls.txt') | Should -BeFalse
     }
 
-    It 'TwoSerialPorts_Exits3' {
-        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-DryRun') @{ PIGEON_FLASH_PORTS = 'COM3;COM4' }
+    It 'TwoSerialPorts_Exits3BeforeNanoffRuns' {
+        $fake = New-FakeNanoff 0
+        $r = Invoke-Flash @('-Board', 'esp32-devkitc', '-Image', $Image, '-Nanoff', $fake) @{ PIGEON_FLASH_PORTS = 'COM3;COM4' }
         $r.Code | Should -Be 3
         $r.Err | Should -Match 'more than one serial port'
+        Test-Path (Join-Path (Split-Path $fake) 'calls.txt') | Should -BeFalse
     }
 
     It 'PortThatDoesNotExist_Exits3' -Skip:$IsWindows {

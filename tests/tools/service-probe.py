@@ -4,7 +4,8 @@
   service-probe.py notify [--runs N] [--port P]... [--http URL] [--post URL JSON] [--tls PORT] -- COMMAND...
       Binds a NOTIFY_SOCKET, starts COMMAND with it, and meanwhile tries every --port on
       127.0.0.1 every 2 ms. Reports when READY=1 arrived, whether every port accepted a
-      connection at that moment, when each port first accepted, the STATUS= text, the process's
+      connection at that moment, when each port first accepted, the ports that refused an
+      attempt begun after READY=1 arrived (there must be none), the STATUS= text, the process's
       capabilities and resident memory at READY, the status of GET --http and of POST --post
       (a JSON body), the TLS version a handshake on --tls PORT reached; then sends
       SIGTERM and reports STOPPING=1, the exit code and the output. With --runs N, repeats N
@@ -81,6 +82,10 @@ def notify_once(command, ports, http, post, tls):
     sock.settimeout(60)
     env = dict(os.environ, NOTIFY_SOCKET=path)
     first_accept = {}
+    # Connection attempts begun after READY=1 arrived that were refused: none may be, whatever
+    # the load (a slow poller only makes fewer attempts, never a false one).
+    refused_after_ready = []
+    ready_at = [None]
     stop_polling = threading.Event()
     start = time.monotonic()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -88,8 +93,13 @@ def notify_once(command, ports, http, post, tls):
     def poll():
         while not stop_polling.is_set() and len(first_accept) < len(ports):
             for port in ports:
-                if port not in first_accept and accepts(port):
+                if port in first_accept:
+                    continue
+                begun = time.monotonic()
+                if accepts(port):
                     first_accept[port] = (time.monotonic() - start) * 1000
+                elif ready_at[0] is not None and begun > ready_at[0]:
+                    refused_after_ready.append(port)
             time.sleep(0.002)
 
     poller = threading.Thread(target=poll, daemon=True)
@@ -97,10 +107,12 @@ def notify_once(command, ports, http, post, tls):
     report = {"command": command}
     try:
         message = sock.recv(4096).decode()
-        ready_ms = (time.monotonic() - start) * 1000
+        ready_at[0] = time.monotonic()
+        ready_ms = (ready_at[0] - start) * 1000
     except socket.timeout:
         message, ready_ms = "", None
     accept_at_ready = {str(p): accepts(p) for p in ports}
+    poller.join(2)  # until the poller has seen every port (or 2 s)
     stop_polling.set()
     poller.join()
     status = proc_status(proc.pid)
@@ -110,6 +122,7 @@ def notify_once(command, ports, http, post, tls):
         "ready_ms": round(ready_ms, 1) if ready_ms is not None else None,
         "accept_at_ready": accept_at_ready,
         "first_accept_ms": {str(p): round(v, 1) for p, v in first_accept.items()},
+        "refused_after_ready": sorted(set(refused_after_ready)),
         "uid": status.get("Uid", "").split()[:1],
         "cap_eff": status.get("CapEff"),
         "cap_prm": status.get("CapPrm"),

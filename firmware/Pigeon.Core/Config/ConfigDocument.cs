@@ -89,6 +89,44 @@ namespace Pigeon.Config
             return report.ErrorCount > errorsBefore ? null : config;
         }
 
+        /// <summary>
+        /// Reads a document and runs <see cref="ConfigValidator"/> on it, so that every problem is
+        /// reported at once: a value of the wrong type keeps its default for the rules, and a rule
+        /// is not repeated at a path that already has a type error. Null when the document cannot
+        /// be used (errors in <paramref name="report"/>); its warnings are in the report either way.
+        /// </summary>
+        public static PigeonConfig Check(byte[] buffer, int offset, int count, bool device, ValidationReport report, out int fromVersion)
+        {
+            fromVersion = -1;
+            JsonNode tree = Parse(buffer, offset, count, report);
+            int version;
+            if (tree == null || !ConfigMigration.Migrate(tree, report, out version))
+            {
+                return null;
+            }
+
+            fromVersion = version;
+            int errorsBefore = report.ErrorCount;
+            PigeonConfig config = ConfigMapper.FromTree(tree, device, report);
+            ValidationReport rules = new ValidationReport();
+            ConfigValidator.Validate(config, device, rules);
+            for (int i = 0; i < rules.ErrorCount; i++)
+            {
+                ValidationIssue issue = rules.GetError(i);
+                if (!report.HasErrorAt(issue.Path))
+                {
+                    report.AddError(issue.Path, issue.Message);
+                }
+            }
+
+            for (int i = 0; i < rules.WarningCount; i++)
+            {
+                report.AddWarning(rules.GetWarning(i).Path, rules.GetWarning(i).Message);
+            }
+
+            return report.ErrorCount > errorsBefore ? null : config;
+        }
+
         /// <summary>See <see cref="Read(byte[], int, int, bool, ValidationReport, out int)"/>.</summary>
         public static PigeonConfig Read(byte[] buffer, int offset, int count, bool device, ValidationReport report)
         {

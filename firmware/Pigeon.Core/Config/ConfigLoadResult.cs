@@ -21,7 +21,7 @@ namespace Pigeon.Config
         /// <summary>True when the main file existed but was refused (see <see cref="RejectedReport"/>).</summary>
         public bool PrimaryRejected { get; set; }
 
-        /// <summary>True when the main file was refused because its checksum did not match (storage damage, a cut, or a hand edit of a stored copy).</summary>
+        /// <summary>True when the main file was refused because its checksum did not match (storage damage or a cut; on the board also a hand edit of a stored copy).</summary>
         public bool PrimaryDamaged { get; set; }
 
         /// <summary>True when no copy was usable and the defaults are in use.</summary>
@@ -44,6 +44,12 @@ namespace Pigeon.Config
 
         /// <summary>The schema version the used copy was written in (-1 for the defaults); older ones were migrated.</summary>
         public int MigratedFrom { get; set; } = -1;
+
+        /// <summary>
+        /// True when the copy used has no valid checksum: written by hand, or (on a host,
+        /// <see cref="ConfigStore.HandEdits"/>) a stored copy edited by hand since Pigeon saved it.
+        /// </summary>
+        public bool EditedByHand { get; set; }
 
         /// <summary>Warnings of the used copy (unknown keys and so on).</summary>
         public ValidationReport Report { get; set; } = new ValidationReport();

@@ -24,8 +24,9 @@ namespace Pigeon.Config
     /// written by step 1); a found .new is renamed to cur at once, so a later save cannot
     /// overwrite the only copy of the current config. Nothing usable: defaults, setup mode.
     /// </code>
-    /// A copy is usable when its seal verifies (or it has none: written by hand), it is valid
-    /// UTF-8 JSON under 8 KB, its schema is known and it passes <see cref="ConfigValidator"/>.
+    /// A copy is usable when its seal verifies (or it has none: written by hand; or, with
+    /// <see cref="HandEdits"/>, it no longer matches: edited by hand), it is valid UTF-8 JSON under
+    /// 8 KB, its schema is known and it passes <see cref="ConfigValidator"/>.
     /// A save writes only when the bytes differ from the current copy (flash wears). One lock
     /// covers every operation, so concurrent saves and loads never see a half-switched state.
     /// </remarks>
@@ -61,6 +62,17 @@ namespace Pigeon.Config
             _pending = fileName + ".new";
             _current = ConfigDefaults.Create(device);
         }
+
+        /// <summary>
+        /// True on a host, where people edit the file: a copy whose checksum no longer matches its
+        /// content is taken as edited by hand, and is the operator's intent when it reads and
+        /// validates (used, <see cref="ConfigLoadResult.EditedByHand"/>); refused with its own
+        /// errors when it does not (<see cref="ConfigLoadResult.PrimaryDamaged"/> stays false). False
+        /// (the default; the board, where nobody edits the flash): such a copy is damaged, a torn
+        /// write or a flipped bit, and the previous copy is used. A pending copy (.new) must carry a
+        /// valid checksum either way: only a save writes it.
+        /// </summary>
+        public bool HandEdits { get; set; }
 
         /// <summary>The main file's name.</summary>
         public string FileName
@@ -118,7 +130,8 @@ namespace Pigeon.Config
                     byte[] document;
                     int fromVersion;
                     bool damaged;
-                    PigeonConfig config = Decode(file, i == 1, report, out document, out fromVersion, out damaged);
+                    bool edited;
+                    PigeonConfig config = Decode(file, _device, HandEdits, i == 1, report, out document, out fromVersion, out damaged, out edited);
                     if (config == null)
                     {
                         if (i == 0)
@@ -147,6 +160,7 @@ namespace Pigeon.Config
                     result.Source = sources[i];
                     result.FileUsed = inCur ? _name : names[i];
                     result.MigratedFrom = fromVersion;
+                    result.EditedByHand = edited;
                     result.Report = report;
                     result.FellBack = reasons.Length > 0;
                     result.FallbackReason = reasons.Length > 0 ? reasons + "; using " + names[i] : "";
@@ -317,11 +331,33 @@ namespace Pigeon.Config
             return true;
         }
 
-        private PigeonConfig Decode(byte[] file, bool mustBeSealed, ValidationReport report, out byte[] document, out int fromVersion, out bool damaged)
+        /// <summary>
+        /// Decodes one copy as <see cref="Load"/> does (size, checksum, JSON, schema, mapping and
+        /// every rule, each problem in <paramref name="report"/>), for `config check FILE`. Null
+        /// when the copy cannot be used. <paramref name="handEdits"/>: see <see cref="HandEdits"/>;
+        /// <paramref name="editedByHand"/> is true for a usable copy without a valid checksum.
+        /// </summary>
+        public static PigeonConfig Check(byte[] file, bool device, bool handEdits, ValidationReport report, out bool editedByHand)
+        {
+            byte[] document;
+            int fromVersion;
+            bool damaged;
+            return Decode(file, device, handEdits, false, report, out document, out fromVersion, out damaged, out editedByHand);
+        }
+
+        private static PigeonConfig Decode(byte[] file, bool device, bool handEdits, bool mustBeSealed, ValidationReport report,
+            out byte[] document, out int fromVersion, out bool damaged, out bool edited)
         {
             fromVersion = -1;
             document = null;
             damaged = false;
+            edited = false;
+            if (file == null)
+            {
+                report.AddError(ValidationReport.DocumentPath, "could not be read");
+                return null;
+            }
+
             if (file.Length > ConfigDefaults.MaxDocumentBytes + 64)
             {
                 // Refused by size before anything else reads it (the seal adds 32 bytes).
@@ -331,9 +367,9 @@ namespace Pigeon.Config
             }
 
             ConfigSealResult seal = ConfigSeal.Open(file, out document);
-            damaged = seal == ConfigSealResult.Damaged;
-            if (damaged)
+            if (seal == ConfigSealResult.Damaged && (mustBeSealed || !handEdits))
             {
+                damaged = true;
                 report.AddError(ValidationReport.DocumentPath, "is damaged: its checksum does not match its content (a storage fault, or it was edited by hand without deleting the \"checksum\" line)");
                 return null;
             }
@@ -344,30 +380,34 @@ namespace Pigeon.Config
                 return null;
             }
 
+            if (seal != ConfigSealResult.Verified)
+            {
+                document = file; // written or edited by hand: the whole file is the document
+                edited = true;
+            }
+
             PigeonConfig config;
             try
             {
-                config = ConfigDocument.Read(document, 0, document.Length, _device, report, out fromVersion);
+                config = ConfigDocument.Check(document, 0, document.Length, device, report, out fromVersion);
             }
             catch (Exception)
             {
                 report.AddError(ValidationReport.DocumentPath, "could not be read");
-                return null;
+                config = null;
             }
 
             if (config == null)
             {
+                if (seal == ConfigSealResult.Damaged)
+                {
+                    report.AddWarning(ValidationReport.DocumentPath, "its checksum does not match its content: it was edited by hand, or damaged");
+                }
+
                 return null;
             }
 
-            int errorsBefore = report.ErrorCount;
-            ConfigValidator.Validate(config, _device, report);
-            if (report.ErrorCount > errorsBefore)
-            {
-                return null;
-            }
-
-            if (seal == ConfigSealResult.Unsealed || fromVersion != ConfigDefaults.SchemaVersion)
+            if (edited || fromVersion != ConfigDefaults.SchemaVersion)
             {
                 document = null; // not in the stored form: the next save writes it out even if unchanged
             }

@@ -51,6 +51,28 @@ namespace Pigeon.Config
         /// <summary>Most entries in an SNI allow-list or the NTP server list.</summary>
         public const int MaxListEntries = 16;
 
+        /// <summary>
+        /// Most ports of one kind (chat or media) the setup page sets at once: with one of each
+        /// kind there is a link to share, and the board's listening sockets are shared by both.
+        /// </summary>
+        public const int MaxPortsPerKind = 4;
+
+        /// <summary>
+        /// The setup page's port lists (relay.chatPorts, relay.mediaPorts: each becomes that many
+        /// routes of its kind): a list of 1 to <see cref="MaxPortsPerKind"/> entries. False with
+        /// the error at <paramref name="path"/>. (Each port's own rules are the routes'.)
+        /// </summary>
+        public static bool PortList(bool isList, int count, string path, ValidationReport report)
+        {
+            if (isList && count >= 1 && count <= MaxPortsPerKind)
+            {
+                return true;
+            }
+
+            report.AddError(path, "must be a list of 1 to " + MaxPortsPerKind.ToString() + " port numbers");
+            return false;
+        }
+
         /// <summary>Validates <paramref name="config"/>; adds every problem to <paramref name="report"/>.</summary>
         public static void Validate(PigeonConfig config, bool device, ValidationReport report)
         {

@@ -240,8 +240,9 @@ namespace Pigeon.Config
         }
 
         /// <summary>
-        /// Reading: every key no field asked for is a warning at its path and is kept (returned
-        /// with <paramref name="unknown"/>'s). Writing: the kept keys go after the known ones,
+        /// Reading: every key no field asked for is a warning at its path (with "did you mean" and
+        /// the known key when it looks like a typo of one) and is kept (returned with
+        /// <paramref name="unknown"/>'s). Writing: the kept keys go after the known ones,
         /// sorted by name, so a document's bytes do not depend on a hand edit's order (a known key
         /// is never written twice).
         /// </summary>
@@ -263,7 +264,9 @@ namespace Pigeon.Config
                 string name = _node.GetName(i);
                 if (_known.IndexOf(" " + name + " ") < 0)
                 {
-                    _report.AddWarning(At(name), UnknownKeyMessage);
+                    string meant = KeySuggestion.Closest(name, _known);
+                    _report.AddWarning(At(name), meant == null ? UnknownKeyMessage
+                        : "Pigeon does not know this setting: did you mean \"" + meant + "\"? It is kept as it is but not used.");
                     if (unknown == null)
                     {
                         unknown = JsonNode.NewObject();

@@ -1,47 +1,65 @@
+using System.Collections.Generic;
 using System.IO;
 using Pigeon.Config;
 
 namespace Pigeon.Host.Service
 {
     /// <summary>
-    /// `pigeon config check --data-dir DIR`: checks the config a start with --data-dir DIR would
-    /// use, without changing the folder. The service runs it before every start (ExecStartPre),
-    /// so it is stricter than the start itself in one way: a main copy with errors (a mistaken
-    /// hand edit) stops the start with every error listed, instead of the start quietly running
-    /// the backup copy. A damaged copy (a power cut: its checksum does not match) is only a
-    /// warning, as the store falls back to the previous copy by design. No config yet is fine:
-    /// the first start writes the defaults. The portal rule for servers
-    /// (<see cref="PortalExposure"/>) is checked on the copy that would be used.
-    /// Exit codes: 0 the start may go ahead, 1 it would be refused.
+    /// `pigeon config check --data-dir DIR` (or `--config FILE`): checks the config a start with
+    /// the same option would use, without changing the folder. The service runs it before every
+    /// start (ExecStartPre), and it applies the start's own rule (<see cref="HostConfig.Refusal"/>):
+    /// a main copy with errors (a mistaken hand edit) is refused with every error listed, never
+    /// replaced by the backup copy, and a start that would fall back to the defaults although a
+    /// config exists is refused too. A copy edited by hand that reads and validates is used, and
+    /// said so. No config yet is fine with --data-dir (the first start writes the defaults); with
+    /// --config the file must exist. The portal rule for servers (<see cref="PortalExposure"/>) is
+    /// checked on the copy that would be used. Exit codes: 0 the start may go ahead, 1 it would be
+    /// refused.
     /// </summary>
     public static class DataDirCheck
     {
-        /// <summary>Checks <paramref name="folder"/>; writes the findings; returns the exit code.</summary>
-        public static int Run(string folder, TextWriter output)
+        /// <summary>Checks the config at <paramref name="path"/> (and its copies); writes the findings; returns the exit code.</summary>
+        public static int Run(string path, bool mustExist, TextWriter output)
         {
-            ConfigStore store = new ConfigStore(new ReadOnlyFileStore(new FolderFileStore(folder)), false);
-            string main = Path.Combine(folder, store.FileName);
+            ConfigStore store = HostConfig.OpenStore(path, true);
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path));
             ConfigLoadResult result = store.Load();
-            if (result.PrimaryRejected && !result.PrimaryDamaged)
+            if (result.FirstStart && mustExist)
             {
-                ValidationReport rejected = result.RejectedReport;
-                for (int i = 0; i < rejected.ErrorCount; i++)
+                output.WriteLine("error: " + path + ": no such file");
+                return 1;
+            }
+
+            List<string> errors = new List<string>();
+            string refusal = HostConfig.Refusal(result, store, path, errors);
+            if (refusal != null)
+            {
+                foreach (string error in errors)
                 {
-                    output.WriteLine("error: " + rejected.GetError(i));
+                    output.WriteLine("error: " + error);
                 }
 
-                output.WriteLine(main + ": " + rejected.ErrorCount + " error(s): fix them (the start does not fall back to "
-                    + store.BackupFileName + " on a copy with errors), or move " + store.FileName + " away to start from the previous copy");
+                for (int i = 0; i < result.RejectedReport.WarningCount; i++)
+                {
+                    output.WriteLine("warning: " + result.RejectedReport.GetWarning(i));
+                }
+
+                output.WriteLine(refusal);
                 return 1;
             }
 
             if (result.FirstStart)
             {
-                output.WriteLine(main + ": none yet; the first start writes the defaults there");
+                output.WriteLine(path + ": none yet; the first start writes the defaults there");
             }
             else if (result.FellBack)
             {
                 output.WriteLine("warning: " + result.FallbackReason);
+            }
+
+            if (result.EditedByHand)
+            {
+                output.WriteLine("note: " + Path.Combine(folder, result.FileUsed) + " " + HostConfig.HandEditNote);
             }
 
             for (int i = 0; i < result.Report.WarningCount; i++)
@@ -49,15 +67,15 @@ namespace Pigeon.Host.Service
                 output.WriteLine("warning: " + result.Report.GetWarning(i));
             }
 
-            string refusal = PortalExposure.Refusal(result.Config);
-            if (refusal != null)
+            string exposure = PortalExposure.Refusal(result.Config);
+            if (exposure != null)
             {
-                output.WriteLine("error: " + refusal);
-                output.WriteLine(main + ": the start would be refused");
+                output.WriteLine("error: " + exposure);
+                output.WriteLine(path + ": the start would be refused");
                 return 1;
             }
 
-            string used = result.FirstStart ? "the defaults" : result.UsedDefaults ? "the defaults (setup mode)" : Path.Combine(folder, result.FileUsed);
+            string used = result.FirstStart ? "the defaults" : Path.Combine(folder, result.FileUsed);
             output.WriteLine(folder + ": OK, a start uses " + used + ", " + result.Report.WarningCount + " warning(s)");
             return 0;
         }

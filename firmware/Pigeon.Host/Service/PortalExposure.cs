@@ -29,8 +29,9 @@ namespace Pigeon.Host.Service
             }
 
             return "portal.listenAddress is " + portal.ListenAddress + ", but no admin password is set: whoever opened the page first would set it. "
-                + "Set the password first with the portal on 127.0.0.1 (from your computer: ssh -L 8080:127.0.0.1:" + portal.Port
-                + " you@this-server, then open http://127.0.0.1:8080/), or set portal.listenAddress back to 127.0.0.1.";
+                + "Set the password first: pigeon setup --admin-password-file FILE (or PIGEON_ADMIN_PASSWORD_FILE in a container), or with the portal "
+                + "on 127.0.0.1 (from your computer: ssh -L 8080:127.0.0.1:" + portal.Port
+                + " you@this-server, then open http://127.0.0.1:8080/); or set portal.listenAddress back to 127.0.0.1.";
         }
     }
 }

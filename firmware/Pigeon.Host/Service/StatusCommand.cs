@@ -20,7 +20,8 @@ namespace Pigeon.Host.Service
         /// <summary>The usage text.</summary>
         public const string Usage = "usage: pigeon status [--data-dir DIR]\n"
             + "  prints the last 24 hours of the relay running on this machine (its data folder: DIR, else\n"
-            + "  ./pigeon-data, else " + ServiceDataDir + ", which only root can read: sudo pigeon status)\n";
+            + "  $PIGEON_DATA_DIR, else ./pigeon-data, else " + ServiceDataDir + ", which only root can read:\n"
+            + "  sudo pigeon status)\n";
 
         /// <summary>A saved tally older than this means the writer stopped (it saves every minute).</summary>
         public const long StaleMs = 3L * TallyRecorder.SampleIntervalMs;
@@ -28,7 +29,14 @@ namespace Pigeon.Host.Service
         /// <summary>Runs the command; returns the exit code.</summary>
         public static int Run(string[] args, TextWriter output, TextWriter error, IClock wallClock)
         {
-            string folder = null;
+            return Run(args, output, error, wallClock, null);
+        }
+
+        /// <summary>Runs the command with PIGEON_DATA_DIR from <paramref name="environment"/> as the default folder; returns the exit code.</summary>
+        public static int Run(string[] args, TextWriter output, TextWriter error, IClock wallClock, Func<string, string> environment)
+        {
+            string folder = environment == null ? null : environment("PIGEON_DATA_DIR");
+            folder = string.IsNullOrEmpty(folder) ? null : folder;
             for (int i = 1; i < args.Length; i++)
             {
                 if (args[i] == "--data-dir" && i + 1 < args.Length)

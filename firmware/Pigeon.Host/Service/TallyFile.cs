@@ -1,7 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Text.Json;
+using System.Globalization;
+using Pigeon.Json;
 
 namespace Pigeon.Host.Service
 {
@@ -23,40 +21,32 @@ namespace Pigeon.Host.Service
         /// <summary>The file's bytes for a tally as of <paramref name="header"/>.SavedAtMs.</summary>
         public static byte[] Write(DailyTally tally, TallyHeader header)
         {
-            using (MemoryStream stream = new MemoryStream())
+            JsonWriter json = new JsonWriter(4096);
+            json.BeginObject()
+                .Member("version", Version)
+                .Member("pid", header.Pid)
+                .Member("savedAtMs", header.SavedAtMs)
+                .Member("lastLoggedMs", header.LastLoggedMs)
+                .Name("buckets").BeginArray();
+            tally.ForEachBucket(header.SavedAtMs, (start, sessions, bytes, refused) =>
             {
-                using (Utf8JsonWriter json = new Utf8JsonWriter(stream))
+                json.BeginObject()
+                    .Member("startMs", start)
+                    .Member("sessions", sessions)
+                    .Member("bytes", bytes)
+                    .Name("refused").BeginObject();
+                for (int r = 0; r < refused.Length; r++)
                 {
-                    json.WriteStartObject();
-                    json.WriteNumber("version", Version);
-                    json.WriteNumber("pid", header.Pid);
-                    json.WriteNumber("savedAtMs", header.SavedAtMs);
-                    json.WriteNumber("lastLoggedMs", header.LastLoggedMs);
-                    json.WriteStartArray("buckets");
-                    tally.ForEachBucket(header.SavedAtMs, (start, sessions, bytes, refused) =>
+                    if (refused[r] != 0)
                     {
-                        json.WriteStartObject();
-                        json.WriteNumber("startMs", start);
-                        json.WriteNumber("sessions", sessions);
-                        json.WriteNumber("bytes", bytes);
-                        json.WriteStartObject("refused");
-                        for (int r = 0; r < refused.Length; r++)
-                        {
-                            if (refused[r] != 0)
-                            {
-                                json.WriteNumber(tally.ReasonName(r), refused[r]);
-                            }
-                        }
-
-                        json.WriteEndObject();
-                        json.WriteEndObject();
-                    });
-                    json.WriteEndArray();
-                    json.WriteEndObject();
+                        json.Member(tally.ReasonName(r), refused[r]);
+                    }
                 }
 
-                return stream.ToArray();
-            }
+                json.EndObject().EndObject();
+            });
+            json.EndArray().EndObject();
+            return json.ToUtf8();
         }
 
         /// <summary>
@@ -66,85 +56,67 @@ namespace Pigeon.Host.Service
         /// </summary>
         public static TallyHeader Read(byte[] bytes, DailyTally tally)
         {
-            try
+            // Depth: the file, its buckets, a bucket, its refusals.
+            JsonNode root = bytes == null ? null : JsonReader.Parse(bytes, 0, bytes.Length, 4, out JsonError _);
+            if (root == null || root.Kind != JsonKind.Object || !Long(root.Get("version"), out long version) || version != Version
+                || !Long(root.Get("pid"), out long pid) || pid < int.MinValue || pid > int.MaxValue
+                || !Long(root.Get("savedAtMs"), out long savedAtMs) || !Long(root.Get("lastLoggedMs"), out long lastLoggedMs))
             {
-                using (JsonDocument doc = JsonDocument.Parse(bytes))
+                return null;
+            }
+
+            // Read every bucket before adding any, so a bad one leaves the tally as it was.
+            JsonNode buckets = root.Get("buckets");
+            if (buckets == null || buckets.Kind != JsonKind.Array)
+            {
+                return null;
+            }
+
+            int count = buckets.Count;
+            long[] starts = new long[count];
+            long[] sessions = new long[count];
+            long[] moved = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                JsonNode bucket = buckets[i];
+                JsonNode refused = bucket.Get("refused");
+                if (bucket.Kind != JsonKind.Object || !Long(bucket.Get("startMs"), out starts[i])
+                    || !Long(bucket.Get("sessions"), out sessions[i]) || sessions[i] < 0
+                    || !Long(bucket.Get("bytes"), out moved[i]) || moved[i] < 0
+                    || refused == null || refused.Kind != JsonKind.Object)
                 {
-                    JsonElement root = doc.RootElement;
-                    if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("version", out JsonElement version)
-                        || version.GetInt32() != Version)
+                    return null;
+                }
+
+                for (int r = 0; r < refused.Count; r++)
+                {
+                    if (!Long(refused[r], out long n) || n < 0)
                     {
                         return null;
                     }
-
-                    TallyHeader header = new TallyHeader
-                    {
-                        Pid = root.GetProperty("pid").GetInt32(),
-                        SavedAtMs = root.GetProperty("savedAtMs").GetInt64(),
-                        LastLoggedMs = root.GetProperty("lastLoggedMs").GetInt64(),
-                    };
-
-                    // Read every bucket before adding any, so a bad one leaves the tally as it was.
-                    JsonElement buckets = root.GetProperty("buckets");
-                    int count = buckets.GetArrayLength();
-                    long[] starts = new long[count];
-                    long[] sessions = new long[count];
-                    long[] moved = new long[count];
-                    int i = 0;
-                    foreach (JsonElement bucket in buckets.EnumerateArray())
-                    {
-                        starts[i] = bucket.GetProperty("startMs").GetInt64();
-                        sessions[i] = NonNegative(bucket.GetProperty("sessions").GetInt64());
-                        moved[i] = NonNegative(bucket.GetProperty("bytes").GetInt64());
-                        foreach (JsonProperty reason in bucket.GetProperty("refused").EnumerateObject())
-                        {
-                            NonNegative(reason.Value.GetInt64());
-                        }
-
-                        i++;
-                    }
-
-                    i = 0;
-                    foreach (JsonElement bucket in buckets.EnumerateArray())
-                    {
-                        tally.Add(starts[i], sessions[i], moved[i], null);
-                        foreach (JsonProperty reason in bucket.GetProperty("refused").EnumerateObject())
-                        {
-                            tally.AddRefused(starts[i], reason.Name, reason.Value.GetInt64());
-                        }
-
-                        i++;
-                    }
-
-                    return header;
                 }
             }
-            catch (JsonException)
+
+            for (int i = 0; i < count; i++)
             {
-                return null;
+                tally.Add(starts[i], sessions[i], moved[i], null);
+                JsonNode refused = buckets[i].Get("refused");
+                for (int r = 0; r < refused.Count; r++)
+                {
+                    Long(refused[r], out long n);
+                    tally.AddRefused(starts[i], refused.GetName(r), n);
+                }
             }
-            catch (InvalidOperationException)
-            {
-                return null; // a value of the wrong kind
-            }
-            catch (FormatException)
-            {
-                return null; // a number out of range
-            }
-            catch (KeyNotFoundException)
-            {
-                return null;
-            }
+
+            return new TallyHeader { Pid = (int)pid, SavedAtMs = savedAtMs, LastLoggedMs = lastLoggedMs };
         }
 
-        private static long NonNegative(long value)
+        // A whole number (the core's JsonNode keeps a number's text).
+        private static bool Long(JsonNode node, out long value)
         {
-            if (value < 0)
-            {
-                throw new FormatException("negative count");
-            }
-
-            return value;
+            value = 0;
+            return node != null && node.Kind == JsonKind.Number
+                && long.TryParse(node.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
         }
     }
 }

@@ -55,6 +55,47 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
+        public void Check_TypeErrorsDoNotHideRuleErrors_OneErrorPerPath()
+        {
+            ValidationReport report = new ValidationReport();
+            byte[] doc = Bytes.Ascii("{\"relay\":{\"maxSessions\":\"5\",\"bufferBytes\":1,\"routes\":[{\"name\":\"a\",\"listenPort\":\"80\","
+                + "\"upstreamHost\":\"x.example\",\"upstreamPort\":1}]},\"portal\":{\"port\":0}}");
+            int version;
+            Assert.IsNull(ConfigDocument.Check(doc, 0, doc.Length, false, report, out version));
+            Assert.IsTrue(report.HasErrorAt("relay.maxSessions"));
+            Assert.IsTrue(report.HasErrorAt("relay.routes[0].listenPort"));
+            Assert.IsTrue(report.HasErrorAt("relay.bufferBytes"));
+            Assert.IsTrue(report.HasErrorAt("portal.port"));
+            Assert.AreEqual(4, report.ErrorCount, ConfigText.Describe(report));
+        }
+
+        [TestMethod]
+        public void Read_MisspeltKeys_DidYouMeanTheKnownOne()
+        {
+            ValidationReport report = new ValidationReport();
+            Assert.IsNotNull(ConfigText.Read("{\"relay\":{\"maxSesions\":5,\"idleTimeoutSecond\":9},\"portl\":{},\"network\":{\"PublicHost\":\"a\"},\"zzzz\":1}", false, report));
+            Assert.AreEqual(5, report.WarningCount, ConfigText.Describe(report));
+            Assert.IsTrue(Warning(report, "relay.maxSesions").IndexOf("did you mean \"maxSessions\"?") >= 0);
+            Assert.IsTrue(Warning(report, "relay.idleTimeoutSecond").IndexOf("did you mean \"idleTimeoutSeconds\"?") >= 0);
+            Assert.IsTrue(Warning(report, "portl").IndexOf("did you mean \"portal\"?") >= 0);
+            Assert.IsTrue(Warning(report, "network.PublicHost").IndexOf("did you mean \"publicHost\"?") >= 0);
+            Assert.AreEqual(-1, Warning(report, "zzzz").IndexOf("did you mean"));
+        }
+
+        private static string Warning(ValidationReport report, string path)
+        {
+            for (int i = 0; i < report.WarningCount; i++)
+            {
+                if (report.GetWarning(i).Path == path)
+                {
+                    return report.GetWarning(i).Message;
+                }
+            }
+
+            return "(no warning at " + path + ")";
+        }
+
+        [TestMethod]
         public void Write_FullGolden_SameBytesBack()
         {
             // Read + write reproduces the golden document exactly: unknown keys survive, both

@@ -88,8 +88,8 @@ namespace Pigeon.Tests.Config
                     return Around(text, "\"" + Good + "\"", Bytes.Ascii(open + close));
                 case 6:
                     // A schema from the future, or not a number.
-                    string[] versions = new string[] { "99", "-1", "\"1\"", "1.5", "2" };
-                    return Around(text, "\"schemaVersion\": 1", Bytes.Ascii("\"schemaVersion\": " + fuzz.Pick(versions)));
+                    string[] versions = new string[] { "99", "-1", "\"1\"", "1.5", (ConfigDefaults.SchemaVersion + 1).ToString() };
+                    return Around(text, "\"schemaVersion\": " + ConfigDefaults.SchemaVersion.ToString(), Bytes.Ascii("\"schemaVersion\": " + fuzz.Pick(versions)));
                 case 7:
                     // Over the 8 KB a stored config may take.
                     return Around(text, "\"" + Good + "\"", Bytes.Ascii("\"" + fuzz.Word(ConfigDefaults.MaxDocumentBytes + fuzz.Below(500)) + "\""));

@@ -150,6 +150,49 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
+        public void Load_HandEdits_EditedStoredCopyUsedMarkedAndSealedOnSave()
+        {
+            MemoryFileStore files = SavedTwice();
+            Edit(files, "home-2", (byte)'7'); // what an editor leaves: the checksum line untouched
+            ConfigStore store = new ConfigStore(files, true);
+            store.HandEdits = true;
+            ConfigLoadResult result = store.Load();
+            Assert.AreEqual(ConfigSource.Primary, result.Source);
+            Assert.IsTrue(result.EditedByHand);
+            Assert.IsFalse(result.FellBack);
+            Assert.AreEqual("home-7", result.Config.Wifi.Ssid);
+            ValidationReport report = new ValidationReport();
+            Assert.IsTrue(store.Save(Sample(3), report), ConfigText.Describe(report));
+            ConfigStore again = new ConfigStore(files, true);
+            again.HandEdits = true;
+            Assert.IsFalse(again.Load().EditedByHand, "the save sealed it anew");
+        }
+
+        [TestMethod]
+        public void Load_HandEdits_EditedCopyWithErrors_RejectedNotDamaged()
+        {
+            MemoryFileStore files = SavedTwice();
+            Edit(files, "\"maxSessions\": 4", (byte)'0');
+            ConfigStore store = new ConfigStore(files, true);
+            store.HandEdits = true;
+            ConfigLoadResult result = store.Load();
+            Assert.IsTrue(result.PrimaryRejected);
+            Assert.IsFalse(result.PrimaryDamaged);
+            Assert.IsTrue(result.RejectedReport.HasErrorAt("relay.maxSessions"));
+        }
+
+        [TestMethod]
+        public void Load_BoardRule_EditedStoredCopyIsDamage()
+        {
+            MemoryFileStore files = SavedTwice();
+            Edit(files, "home-2", (byte)'7');
+            ConfigLoadResult result = new ConfigStore(files, true).Load();
+            Assert.AreEqual(ConfigSource.Backup, result.Source);
+            Assert.IsTrue(result.PrimaryDamaged);
+            Assert.IsFalse(result.EditedByHand);
+        }
+
+        [TestMethod]
         [DataRow("not json at all")]
         [DataRow("{\"schemaVersion\": 7}")]
         [DataRow("{\"relay\":{\"maxSessions\":5,\"maxSessions\":6}}")]
@@ -218,6 +261,28 @@ namespace Pigeon.Tests.Config
             Assert.IsTrue(store.Save(Sample(1), report), ConfigText.Describe(report));
             Assert.IsTrue(store.Save(Sample(2), report), ConfigText.Describe(report));
             return files;
+        }
+
+        // Replaces the last byte of the first match of ASCII `find` in config.json.
+        private static void Edit(MemoryFileStore files, string find, byte replacement)
+        {
+            byte[] raw = files.Raw("config.json");
+            for (int at = 0; at + find.Length <= raw.Length; at++)
+            {
+                int k = 0;
+                while (k < find.Length && raw[at + k] == (byte)find[k])
+                {
+                    k++;
+                }
+
+                if (k == find.Length)
+                {
+                    raw[at + k - 1] = replacement;
+                    return;
+                }
+            }
+
+            Assert.IsTrue(false, find + " not found");
         }
 
         private static PigeonConfig LoadOnly(MemoryFileStore files, string name)

@@ -13,6 +13,20 @@ namespace Pigeon.Tests.Config
     public class ConfigValidatorTests
     {
         [TestMethod]
+        [DataRow(true, 1, true)]
+        [DataRow(true, 4, true)]
+        [DataRow(true, 0, false)]
+        [DataRow(true, 5, false)]
+        [DataRow(false, 2, false)]
+        public void PortList_OneToFourOfAKind(bool isList, int count, bool valid)
+        {
+            ValidationReport report = new ValidationReport();
+            Assert.AreEqual(valid, ConfigValidator.PortList(isList, count, "relay.chatPorts", report));
+            Assert.AreEqual(valid ? 0 : 1, report.ErrorCount);
+            Assert.AreEqual(valid, !report.HasErrorAt("relay.chatPorts"));
+        }
+
+        [TestMethod]
         [DataRow(true)]
         [DataRow(false)]
         public void Validate_Defaults_NoError(bool device)

@@ -59,6 +59,15 @@ namespace Pigeon.Tests.Portal
         }
 
         [TestMethod]
+        public void Handle_Health_NoRelay_503NotUp_NoLoginAndNoProbeRedirect()
+        {
+            HttpResponse r = Serve(true, "GET /health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n");
+            Assert.AreEqual(503, r.Status);
+            Assert.AreEqual("{\"up\":false,\"listening\":0,\"routes\":0}", Bytes.Text(r.Body, 0, r.BodyLength));
+            Assert.AreEqual(405, Serve(false, "POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n").Status);
+        }
+
+        [TestMethod]
         public void Handle_RunModeProbe_IsNotFound()
         {
             Assert.AreEqual(404, Serve(false, "GET /hotspot-detect.html HTTP/1.1\r\nHost: captive.apple.com\r\n\r\n").Status);

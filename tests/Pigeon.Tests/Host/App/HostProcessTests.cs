@@ -43,6 +43,36 @@ namespace Pigeon.Tests.Host.App
 
         [TestMethod]
         [Timeout(60000)]
+        public void VersionAndHelp_SayPigeon()
+        {
+            string dir = TempDir();
+            using Process version = Start("--version", dir);
+            Assert.IsTrue(version.WaitForExit(30000));
+            Assert.AreEqual(0, version.ExitCode);
+            StringAssert.StartsWith(version.StandardOutput.ReadToEnd(), "pigeon ");
+            using Process help = Start("--help", dir);
+            Assert.IsTrue(help.WaitForExit(30000));
+            string text = help.StandardOutput.ReadToEnd();
+            StringAssert.StartsWith(text, "pigeon: a WhatsApp proxy relay");
+            StringAssert.Contains(text, "usage: pigeon [--config FILE]");
+            StringAssert.Contains(text, "pigeon setup [--public-host HOST]");
+            Assert.IsFalse(text.Contains("usage: Pigeon.Host") || text.Contains("Pigeon.Host:"), "the program is called pigeon: " + text);
+        }
+
+        [TestMethod]
+        [DataRow("/usr/bin/pigeon", true, "the pigeon.service unit gives the relay CAP_NET_BIND_SERVICE")]
+        [DataRow("/usr/share/dotnet/dotnet", false, "give dotnet the capability: sudo setcap cap_net_bind_service=+ep")]
+        [DataRow("/opt/pigeon/pigeon", false, "give this program the capability: sudo setcap cap_net_bind_service=+ep /opt/pigeon/pigeon")]
+        public void LowPortHint_SaysWhatFitsHowItRuns(string processPath, bool underSystemd, string expected)
+        {
+            string hint = Pigeon.Host.HostApp.LowPortHint(443, processPath, underSystemd);
+            StringAssert.Contains(hint, expected);
+            StringAssert.Contains(hint, "sudo sysctl -w net.ipv4.ip_unprivileged_port_start=443");
+            Assert.AreEqual(underSystemd || processPath.EndsWith("/pigeon") ? -1 : 0, hint.IndexOf("dotnet") < 0 ? -1 : 0, hint);
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
         public void BadConfig_NamesFieldAndReason_ExitsNonZeroWithoutListening()
         {
             string dir = TempDir();

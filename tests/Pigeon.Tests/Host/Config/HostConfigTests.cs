@@ -226,7 +226,7 @@ namespace Pigeon.Tests.Host.Config
         }
 
         [TestMethod]
-        public void Cli_ConfigCheck_EditedStoredCopy_SaysDeleteChecksumLine()
+        public void Cli_ConfigCheck_EditedStoredCopy_UsedAndSaidSo()
         {
             string dir = TempDir();
             try
@@ -237,8 +237,63 @@ namespace Pigeon.Tests.Host.Config
                 string file = Path.Combine(dir, "config.json");
                 File.WriteAllText(file, File.ReadAllText(file).Replace("\"port\": 8080", "\"port\": 8081"));
                 var output = new StringWriter();
-                Assert.AreEqual(1, HostConfig.RunCommand(new[] { "config", "check", file }, output, new StringWriter()));
-                StringAssert.Contains(output.ToString(), "checksum");
+                Assert.AreEqual(0, HostConfig.RunCommand(new[] { "config", "check", file }, output, new StringWriter()), output.ToString());
+                StringAssert.Contains(output.ToString(), "was written or edited by hand");
+
+                // The board's rule for the same file: its flash has no hand edits, only damage.
+                output = new StringWriter();
+                Assert.AreEqual(1, HostConfig.RunCommand(new[] { "config", "check", file, "--device" }, output, new StringWriter()));
+                StringAssert.Contains(output.ToString(), "checksum does not match");
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+
+        [TestMethod]
+        public void HostApp_EditedStoredCopy_StartUsesTheEditAndLogsIt()
+        {
+            string dir = TempDir();
+            try
+            {
+                var options = HostOptions.Parse(new[] { "--data-dir", dir });
+                Assert.IsTrue(new HostApp(options, new NullLog()).Load(new List<string>()));
+                string file = Path.Combine(dir, "config.json");
+                File.WriteAllText(file, File.ReadAllText(file).Replace("\"idleTimeoutSeconds\": 200", "\"idleTimeoutSeconds\": 321"));
+                var log = new Pigeon.Tests.Host.Reach.ListLog();
+                var app = new HostApp(options, log);
+                var errors = new List<string>();
+                Assert.IsTrue(app.Load(errors), string.Join("\n", errors));
+                Assert.AreEqual(321, app.Config.Relay.IdleTimeoutSeconds);
+                Assert.IsTrue(log.Lines.Any(l => l.Contains(file + " was written or edited by hand")), string.Join("\n", log.Lines));
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+
+        [TestMethod]
+        public void HostApp_DataDirCopyWithErrors_RefusedNotTheBackup()
+        {
+            string dir = TempDir();
+            try
+            {
+                var options = HostOptions.Parse(new[] { "--data-dir", dir });
+                Assert.IsTrue(new HostApp(options, new NullLog()).Load(new List<string>()));
+                var store = HostConfig.OpenStore(options);
+                store.Load();
+                PigeonConfig c = store.Current;
+                c.Relay.IdleTimeoutSeconds = 99;
+                Assert.IsTrue(store.Save(c, new ValidationReport())); // the first copy is now the backup
+                string file = Path.Combine(dir, "config.json");
+                File.WriteAllText(file, File.ReadAllText(file).Replace("\"idleTimeoutSeconds\": 99", "\"idleTimeoutSeconds\": \"99\"").Replace("\"maxSessions\": 4096", "\"maxSessions\": 0"));
+                var errors = new List<string>();
+                Assert.IsFalse(new HostApp(options, new NullLog()).Load(errors));
+                Assert.IsTrue(errors.Any(e => e.StartsWith("relay.idleTimeoutSeconds: must be a whole number")), string.Join("\n", errors));
+                Assert.IsTrue(errors.Any(e => e.StartsWith("relay.maxSessions: must be from 1")), "a type error does not hide the other errors: " + string.Join("\n", errors));
+                Assert.IsTrue(errors.Any(e => e.Contains("does not fall back to config.json.bak")), string.Join("\n", errors));
             }
             finally
             {

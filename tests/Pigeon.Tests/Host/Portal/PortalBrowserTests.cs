@@ -76,10 +76,12 @@ namespace Pigeon.Tests.Host.Portal
             b.Type("ports-chat", "5222, 443");
             b.Driver.FindElement(By.Id("ports-save")).Click();
 
-            // Status with the share link
+            // Status with the share link; the board restarts to use the settings
             b.WaitVisible("#view-status");
             string link = "https://wa.me/proxy?host=relay.example.org&chatPort=5222&mediaPort=7777&chatTLS=false";
             b.WaitUntil(d => LinkTexts(d) == link, "share link shown");
+            StringAssert.StartsWith(b.WaitVisible("#saved-note").Text, "Settings saved. The board restarts to use them");
+            Assert.IsTrue(b.Driver.FindElement(By.Id("st-wifi")).Displayed, "a board shows its Wi-Fi");
             b.Screenshot("04-status-after-setup");
             b.AssertNoHorizontalScroll("status");
             b.AssertNoConsoleErrors("first run");
@@ -98,6 +100,63 @@ namespace Pigeon.Tests.Host.Portal
             Assert.IsTrue(routes[2].GetProperty("allowedSni").GetArrayLength() > 0, "media route keeps its SNI list");
             StringAssert.StartsWith(root.GetProperty("admin").GetProperty("passwordHash").GetString(), "pbkdf2-sha256$");
             Assert.IsFalse(File.ReadAllText(host.ConfigPath).Contains(AdminPassword), "the admin password is stored hashed only");
+        }
+
+        [TestMethod]
+        public void FirstRun_Server_NoWifiAnywhere_TwoStepsAndHowToRestart()
+        {
+            using PortalTestHost host = new PortalTestHost();
+            using BrowserSession b = BrowserSession.Start();
+            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+
+            // Step 1 of 2: admin password, then straight to the ports: a server joins no Wi-Fi.
+            IWebElement first = b.WaitVisible("#view-setpw");
+            StringAssert.StartsWith(first.FindElement(By.TagName("h2")).Text, "Step 1 of 2: admin password");
+            b.Type("setpw-password", AdminPassword);
+            b.Type("setpw-repeat", AdminPassword);
+            b.Driver.FindElement(By.CssSelector("#form-setpw button[type=submit]")).Click();
+            IWebElement ports = b.WaitVisible("#view-ports");
+            Assert.AreEqual("Step 2 of 2: relay ports", ports.FindElement(By.TagName("h2")).Text);
+            Assert.IsFalse(b.Driver.FindElement(By.Id("view-wifi")).Displayed);
+            AssertNoBoardText(b, "ports");
+            b.Screenshot("13-server-first-run-ports");
+            b.AssertNoHorizontalScroll("server ports");
+            b.Type("ports-host", "relay.example.org");
+            b.Driver.FindElement(By.Id("ports-save")).Click();
+
+            // Status: how the settings take effect; no Wi-Fi figure.
+            b.WaitVisible("#view-status");
+            string note = b.WaitVisible("#saved-note").Text;
+            StringAssert.Contains(note, "They take effect when the relay restarts: sudo systemctl restart pigeon");
+            Assert.IsFalse(b.Driver.FindElement(By.Id("st-wifi")).Displayed);
+            AssertNoBoardText(b, "status");
+            b.Screenshot("14-server-status-after-setup");
+
+            // Settings: no Wi-Fi fields; a save leaves the config's Wi-Fi alone.
+            b.Driver.FindElement(By.Id("to-settings")).Click();
+            b.WaitVisible("#view-settings");
+            Assert.IsFalse(b.Driver.FindElement(By.Id("set-ssid")).Displayed);
+            AssertNoBoardText(b, "settings");
+            b.Type("set-media", "7777, 587");
+            b.Driver.FindElement(By.CssSelector("#form-settings button[type=submit]")).Click();
+            b.WaitVisible("#view-status");
+            b.AssertNoConsoleErrors("server first run");
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(host.ConfigPath));
+            Assert.AreEqual("", doc.RootElement.GetProperty("wifi").GetProperty("ssid").GetString());
+            Assert.AreEqual("relay.example.org", doc.RootElement.GetProperty("network").GetProperty("publicHost").GetString());
+
+            // The API has no made-up networks for a server either.
+            Assert.IsFalse(host.Portal.Backend.HasWifi);
+            Assert.AreEqual(0, host.Portal.Backend.ScanWifi(new Pigeon.Portal.WifiNetwork[24]));
+        }
+
+        // What a server's page must never show: a Wi-Fi step, field or figure, made-up networks.
+        private static void AssertNoBoardText(BrowserSession b, string where)
+        {
+            string shown = b.Driver.FindElement(By.TagName("body")).Text;
+            Assert.IsFalse(shown.Contains("Wi-Fi"), where + ": " + shown);
+            Assert.IsFalse(shown.Contains("Sample"), where + ": " + shown);
+            Assert.IsFalse(shown.Contains("board"), where + ": " + shown);
         }
 
         [TestMethod]

@@ -27,10 +27,12 @@ namespace Pigeon.Tests.Host.Portal
         {
             DataDir = Path.Combine(Path.GetTempPath(), "pigeon-portal-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(DataDir);
-            PortalPort = FreeTcpPort();
-            ChatPort = FreeTcpPort();
-            MediaPort = FreeTcpPort();
-            TlsPort = !tlsChat ? 0 : tlsPort > 0 ? tlsPort : FreeTcpPort();
+            // Four different ports: the system may hand out a port it just took back.
+            HashSet<int> taken = new HashSet<int> { tlsPort };
+            PortalPort = FreeTcpPort(taken);
+            ChatPort = FreeTcpPort(taken);
+            MediaPort = FreeTcpPort(taken);
+            TlsPort = !tlsChat ? 0 : tlsPort > 0 ? tlsPort : FreeTcpPort(taken);
             File.WriteAllText(ConfigPath,
                 "{\"relay\":{" + relayFields + "\"routes\":["
                 + (tlsChat ? "{\"name\":\"chat-tls\",\"listenAddress\":\"" + tlsAddress + "\",\"listenPort\":" + TlsPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"terminateTls\":true}," : string.Empty)
@@ -85,6 +87,18 @@ namespace Pigeon.Tests.Host.Portal
             {
                 // left for the OS to clean
             }
+        }
+
+        /// <summary>A free port not in <paramref name="taken"/>, which then holds it.</summary>
+        public static int FreeTcpPort(HashSet<int> taken)
+        {
+            int port;
+            do
+            {
+                port = FreeTcpPort();
+            }
+            while (!taken.Add(port));
+            return port;
         }
 
         public static int FreeTcpPort()

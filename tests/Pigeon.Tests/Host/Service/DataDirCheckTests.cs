@@ -35,6 +35,19 @@ namespace Pigeon.Tests.Host.Service
             return store;
         }
 
+        // A folder with two saves: the defaults in config.json.bak, maxSessions 100 in config.json.
+        private static string SavedTwice()
+        {
+            string dir = TempDir();
+            ConfigStore store = Store(dir);
+            PigeonConfig config = ConfigDefaults.Create(false);
+            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            config.Relay.MaxSessions = 100;
+            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            Assert.IsTrue(File.Exists(Path.Combine(dir, "config.json.bak")));
+            return dir;
+        }
+
         private static string[] Snapshot(string dir)
         {
             return Directory.GetFiles(dir).OrderBy(f => f).Select(f => Path.GetFileName(f) + ":" + Convert.ToHexString(File.ReadAllBytes(f))).ToArray();
@@ -63,13 +76,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void HandEditWithErrors_Refused_EvenThoughABackupExists()
         {
-            string dir = TempDir();
-            ConfigStore store = Store(dir);
-            PigeonConfig config = ConfigDefaults.Create(false);
-            Assert.IsTrue(store.Save(config, new ValidationReport()));
-            config.Relay.MaxSessions = 100;
-            Assert.IsTrue(store.Save(config, new ValidationReport()));
-            Assert.IsTrue(File.Exists(Path.Combine(dir, "config.json.bak")));
+            string dir = SavedTwice();
             File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"relay\": { \"maxSessions\": 0 } }");
             Assert.AreEqual(1, Check(dir, out string output), output);
             StringAssert.Contains(output, "error: relay.maxSessions");
@@ -77,23 +84,54 @@ namespace Pigeon.Tests.Host.Service
         }
 
         [TestMethod]
-        public void DamagedCopy_OnlyAWarning_TheBackupIsUsed_NothingRenamed()
+        public void DamagedCopy_NotJsonAnyMore_RefusedWithItsErrors_NothingChanged()
         {
-            string dir = TempDir();
-            ConfigStore store = Store(dir);
-            PigeonConfig config = ConfigDefaults.Create(false);
-            Assert.IsTrue(store.Save(config, new ValidationReport()));
-            config.Relay.MaxSessions = 100;
-            Assert.IsTrue(store.Save(config, new ValidationReport()));
+            // On a host a checksum that no longer matches is a hand edit: a copy that then does not
+            // read is the operator's to fix, never quietly replaced by the backup.
+            string dir = SavedTwice();
             string main = Path.Combine(dir, "config.json");
             byte[] bytes = File.ReadAllBytes(main);
-            bytes[20] ^= 0x01; // a power cut's damage: the seal no longer matches
+            bytes[20] = (byte)'#'; // no longer JSON, and the seal no longer matches
             File.WriteAllBytes(main, bytes);
             string[] before = Snapshot(dir);
-            Assert.AreEqual(0, Check(dir, out string output), output);
-            StringAssert.Contains(output, "warning: config.json");
-            StringAssert.Contains(output, "a start uses " + Path.Combine(dir, "config.json.bak"));
+            Assert.AreEqual(1, Check(dir, out string output), output);
+            StringAssert.Contains(output, "error: (document): The config is not valid JSON");
+            StringAssert.Contains(output, "warning: (document): its checksum does not match its content: it was edited by hand, or damaged");
+            StringAssert.Contains(output, "does not fall back to config.json.bak");
             CollectionAssert.AreEqual(before, Snapshot(dir), "a check changes nothing");
+        }
+
+        [TestMethod]
+        public void HandEditedStoredCopy_ChecksumLeftIn_UsedAndSaidSo()
+        {
+            string dir = TempDir();
+            Assert.IsTrue(Store(dir).Save(ConfigDefaults.Create(false), new ValidationReport()));
+            string main = Path.Combine(dir, "config.json");
+            string text = File.ReadAllText(main);
+            StringAssert.Contains(text, "\"checksum\": \"crc32:");
+            File.WriteAllText(main, text.Replace("\"maxSessions\": 4096", "\"maxSessions\": 300"));
+            Assert.AreEqual(0, Check(dir, out string output), output);
+            StringAssert.Contains(output, "note: " + main + " was written or edited by hand");
+            StringAssert.Contains(output, "OK, a start uses " + main);
+        }
+
+        [TestMethod]
+        public void EveryCopyUnusable_WouldRunTheDefaults_Refused()
+        {
+            string dir = TempDir();
+            File.WriteAllText(Path.Combine(dir, "config.json.bak"), "{ \"relay\": { \"maxSessions\": \"many\" } }");
+            Assert.AreEqual(1, Check(dir, out string output), output);
+            StringAssert.Contains(output, "error: relay.maxSessions: must be a whole number");
+            StringAssert.Contains(output, "a start would run the defaults in setup mode");
+        }
+
+        [TestMethod]
+        public void ConfigOption_MissingFile_Refused()
+        {
+            string dir = TempDir();
+            StringWriter o = new StringWriter();
+            Assert.AreEqual(1, HostConfig.RunCommand(new[] { "config", "check", "--config", Path.Combine(dir, "none.json") }, o, new StringWriter()));
+            StringAssert.Contains(o.ToString(), "no such file");
         }
 
         [TestMethod]
