@@ -41,8 +41,8 @@ namespace Pigeon.Host.Pump
             _acceptLoops = new Task[RouteCount];
         }
 
-        /// <summary>The TLS server options of terminateTls routes (certificate, protocols); null = those routes do not open.</summary>
-        public SslServerAuthenticationOptions TlsOptions { get; set; }
+        /// <summary>The certificates of terminateTls routes, chosen per ClientHello; null = those routes do not open.</summary>
+        public Tls.CertificateStore Certificates { get; set; }
 
         /// <summary>
         /// The buffer admission starts with: 4 KB holds a PROXY v2 header (at most 512 bytes) and a
@@ -136,7 +136,7 @@ namespace Pigeon.Host.Pump
         {
             Route route = GetRoute(index);
             RouteListener status = GetListener(index);
-            if (route.TerminateTls && TlsOptions == null)
+            if (route.TerminateTls && Certificates == null)
             {
                 status.Failed("no TLS certificate is loaded (terminateTls)");
                 return false;
@@ -171,7 +171,7 @@ namespace Pigeon.Host.Pump
                 Socket listener = _listeners[index];
                 if (listener == null)
                 {
-                    if (route.TerminateTls && TlsOptions == null)
+                    if (route.TerminateTls && Certificates == null)
                     {
                         return; // never opens here
                     }

@@ -258,8 +258,8 @@ namespace Pigeon.Host.Pump
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> StartTlsAsync(byte[] buffer, int received)
         {
-            SslServerAuthenticationOptions options = _owner.TlsOptions;
-            if (options == null)
+            Tls.CertificateStore certificates = _owner.Certificates;
+            if (certificates == null)
             {
                 Refuse((int)RefusalReason.TlsFailed);
                 return false;
@@ -273,7 +273,7 @@ namespace Pigeon.Host.Pump
             _tls = tls;
             try
             {
-                await tls.AuthenticateAsServerAsync(options, default).ConfigureAwait(false);
+                await tls.AuthenticateAsServerAsync(certificates.Select, prefix, default).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -10,16 +10,17 @@ namespace Pigeon.Host.Tls
     /// <summary>
     /// TLS termination for the blocking pump on the host (<see cref="ThreadedRelay"/>, --pump
     /// threads): SslStream over the accepted connection, fed the ClientHello bytes admission read
-    /// first. The event pump uses the same <see cref="TlsIdentity.ServerOptions"/> asynchronously.
+    /// first. The certificate is the <see cref="CertificateStore"/>'s choice for that hello, as on
+    /// the event pump.
     /// </summary>
     public sealed class TlsServer : ITlsServer
     {
-        private readonly Func<TlsIdentity> _identity;
+        private readonly CertificateStore _certificates;
 
-        /// <summary>A server presenting the identity <paramref name="identity"/> returns at each handshake (it may be replaced while running).</summary>
-        public TlsServer(Func<TlsIdentity> identity)
+        /// <summary>A server presenting what <paramref name="certificates"/> chooses at each handshake (it may change while running).</summary>
+        public TlsServer(CertificateStore certificates)
         {
-            _identity = identity;
+            _certificates = certificates;
         }
 
         /// <inheritdoc />
@@ -32,7 +33,7 @@ namespace Pigeon.Host.Tls
             SslStream tls = new SslStream(transport, false);
             try
             {
-                tls.AuthenticateAsServer(_identity().ServerOptions);
+                tls.AuthenticateAsServer(_certificates.Choose(copy, 0, count, null));
                 return new TlsConnection(client, tls);
             }
             catch (Exception e)
