@@ -181,13 +181,18 @@ namespace Pigeon.Host.Tls
             return FromPem(pair, pair, OriginMade, certificatePath);
         }
 
-        /// <summary>Deletes the made certificate and key (factory reset); the config's own PEM files are never touched.</summary>
+        /// <summary>
+        /// Deletes the made certificate and key, and ACME's account key and certificate (factory
+        /// reset); the config's own PEM files are never touched.
+        /// </summary>
         public static void Delete(string dataDir)
         {
             if (Directory.Exists(dataDir))
             {
                 File.Delete(Path.Combine(dataDir, CertificateFile));
                 File.Delete(Path.Combine(dataDir, KeyFile));
+                File.Delete(Path.Combine(dataDir, Acme.AcmeService.AccountFile));
+                File.Delete(Path.Combine(dataDir, Acme.AcmeService.CertificateFile));
             }
         }
 
