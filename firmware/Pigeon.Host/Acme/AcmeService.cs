@@ -263,8 +263,9 @@ namespace Pigeon.Host.Acme
             {
                 // stopping
             }
-            catch (Exception e) when (e is AcmeException || TlsIdentity.Unusable(e) || e is HttpRequestException)
+            catch (Exception e) when (!(e is OperationCanceledException && _stop.IsCancellationRequested))
             {
+                // Any failure, the CA's or an unexpected one, is a failed attempt: said, retried later.
                 _failures++;
                 Problem = e.Message;
                 State = StateFailed;

@@ -49,7 +49,7 @@ namespace Pigeon.Host.Tls
         /// <summary>Starts looking every <see cref="Interval"/>.</summary>
         public void Start()
         {
-            _timer = new Timer(_ => Poll(), null, Interval, Interval);
+            _timer = new Timer(_ => PollQuietly(), null, Interval, Interval);
         }
 
         /// <summary>
@@ -108,6 +108,19 @@ namespace Pigeon.Host.Tls
         public void Dispose()
         {
             _timer?.Dispose();
+        }
+
+        // The timer's look: an exception here would end the process, so none leaves it.
+        private void PollQuietly()
+        {
+            try
+            {
+                Poll();
+            }
+            catch (Exception e)
+            {
+                _log.Warn("TLS: looking at " + _certificatePath + " failed (" + e.GetType().Name + ": " + e.Message + "); trying again in " + (int)Interval.TotalSeconds + " s");
+            }
         }
 
         private string Signature()

@@ -191,7 +191,8 @@ namespace Pigeon.Tests.Host.Tls
             }
         }
 
-        private static RelayConfig Config(int port, int upstreamPort)
+        /// <summary>One chat route with TLS on, to the upstream on <paramref name="upstreamPort"/>.</summary>
+        internal static RelayConfig Config(int port, int upstreamPort)
         {
             RelayConfig config = LoopbackRig.Config();
             RouteConfig route = Plain(port, upstreamPort);

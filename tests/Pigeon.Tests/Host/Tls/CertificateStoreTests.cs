@@ -44,11 +44,7 @@ namespace Pigeon.Tests.Host.Tls
                 challenges.AddTlsAlpn(Name, keyAuthorization);
                 var upstream = Listen();
                 int port = FreePort();
-                RelayConfig config = Pigeon.Tests.Host.Relay.LoopbackRig.Config();
-                RouteConfig route = Plain(port, PortOf(upstream));
-                route.TerminateTls = true;
-                config.Routes = new[] { route };
-                RelayServer relay = StartRelay(pump, config, store);
+                RelayServer relay = StartRelay(pump, CertificateFilesTests.Config(port, PortOf(upstream)), store);
                 using RelayStop stop = new RelayStop(relay, upstream);
 
                 (X509Certificate2 validation, SslApplicationProtocol protocol) = Handshake(port, Name, CertificateStore.AcmeTls1);
@@ -87,11 +83,7 @@ namespace Pigeon.Tests.Host.Tls
                 store.ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 };
                 var upstream = Listen();
                 int port = FreePort();
-                RelayConfig config = Pigeon.Tests.Host.Relay.LoopbackRig.Config();
-                RouteConfig route = Plain(port, PortOf(upstream));
-                route.TerminateTls = true;
-                config.Routes = new[] { route };
-                RelayServer relay = StartRelay("events", config, store);
+                RelayServer relay = StartRelay("events", CertificateFilesTests.Config(port, PortOf(upstream)), store);
                 using RelayStop stop = new RelayStop(relay, upstream);
                 (_, SslApplicationProtocol protocol) = Handshake(port, Name, SslApplicationProtocol.Http2, SslApplicationProtocol.Http11);
                 Assert.AreEqual(SslApplicationProtocol.Http11, protocol);
