@@ -51,7 +51,7 @@ namespace Pigeon.Host.Acme
         private Timer _timer;
         private DateTime _next;
         private int _failures;
-        private int _attempts;
+        private int _typeIndex;
 
         /// <summary>
         /// A service for <paramref name="name"/> at the CA <paramref name="directoryUrl"/>, answering
@@ -80,7 +80,7 @@ namespace Pigeon.Host.Acme
         /// <summary>The contact address given to the CA (may be empty).</summary>
         public string Email { get; }
 
-        /// <summary>The challenge types answered, in the order they are tried.</summary>
+        /// <summary>The challenge types answered: the first until it fails, then the next.</summary>
         public string[] ChallengeTypes { get; }
 
         /// <summary>The answers to challenges while they are validated (port 80 reads HTTP-01 ones here).</summary>
@@ -219,8 +219,7 @@ namespace Pigeon.Host.Acme
 
         private async Task AttemptAsync()
         {
-            string type = ChallengeTypes[_attempts % ChallengeTypes.Length];
-            _attempts++;
+            string type = ChallengeTypes[_typeIndex % ChallengeTypes.Length]; // the one that last worked, or the next after a failure
             State = Certificate == null ? StateWorking : State;
             System.Diagnostics.Stopwatch took = System.Diagnostics.Stopwatch.StartNew();
             try
@@ -267,6 +266,7 @@ namespace Pigeon.Host.Acme
             {
                 // Any failure, the CA's or an unexpected one, is a failed attempt: said, retried later.
                 _failures++;
+                _typeIndex++; // the other challenge type next time, when there are two
                 Problem = e.Message;
                 State = StateFailed;
                 _next = UtcNow() + RetryDelay(_failures);
