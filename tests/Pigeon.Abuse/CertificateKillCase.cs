@@ -117,8 +117,17 @@ namespace Pigeon.Abuse
                                 return; // killed mid-answer
                             }
 
+                            string sha;
+                            try
+                            {
+                                sha = JsonNode.Parse(answer.Body)?["tls"]?["sha256"]?.GetValue<string>();
+                            }
+                            catch (JsonException)
+                            {
+                                return; // killed after the status line, before the whole body
+                            }
+
                             Volatile.Write(ref inFlight, false);
-                            string sha = JsonNode.Parse(answer.Body)?["tls"]?["sha256"]?.GetValue<string>();
                             lock (acknowledged)
                             {
                                 acknowledged.Add(sha);
