@@ -30,7 +30,8 @@ namespace Pigeon.Host
         private long _statusAllocated;
         private PortalHost _portal;
         private TallyRecorder _tally;
-        private TlsIdentity _tls;
+        private CertificateService _certificates;
+        private Acme.HttpSite _site;
 
         /// <summary>Creates the app for the given options.</summary>
         public HostApp(HostOptions options, ILog log)
@@ -120,7 +121,19 @@ namespace Pigeon.Host
         /// <summary>The certificate terminateTls routes present (null when no route terminates TLS).</summary>
         public TlsIdentity Tls
         {
-            get { return _tls; }
+            get { return _certificates?.Current; }
+        }
+
+        /// <summary>Where that certificate comes from and what keeps it current (null when no route terminates TLS).</summary>
+        public CertificateService Certificates
+        {
+            get { return _certificates; }
+        }
+
+        /// <summary>Plain HTTP on relay.httpPort (after <see cref="Start"/>; null when off or not listening).</summary>
+        public Acme.HttpSite Site
+        {
+            get { return _site; }
         }
 
         /// <summary>
@@ -130,25 +143,13 @@ namespace Pigeon.Host
         /// </summary>
         public bool RenewCertificate(out string error)
         {
-            error = null;
-            if (_tls == null)
+            if (_certificates == null)
             {
                 error = "no route terminates TLS";
                 return false;
             }
 
-            if (!_tls.Made)
-            {
-                error = "the config names its own certificate (relay.tlsCertificateFile); replace that file instead";
-                return false;
-            }
-
-            TlsIdentity fresh = TlsIdentity.Make(_options.StateDir);
-            TlsIdentity old = _tls;
-            Use(fresh);
-            _log.Info("TLS: new certificate " + fresh.Name + ", SHA-256 " + fresh.Fingerprint);
-            GC.KeepAlive(old); // handshakes under way may still hold it; the collector frees it
-            return true;
+            return _certificates.RenewMade(out error);
         }
 
         private bool LoadTls(List<string> errors)
@@ -164,32 +165,22 @@ namespace Pigeon.Host
                 return true;
             }
 
-            string error;
-            TlsIdentity identity = TlsIdentity.Load(Config.Relay, _options.StateDir, out error);
-            if (identity == null)
+            _certificates = CertificateService.Load(Config, _options.StateDir, _log, errors);
+            if (_certificates == null)
             {
-                errors.Add(error);
                 return false;
             }
 
-            Use(identity);
-            if (_relay is ThreadedRelay threaded)
-            {
-                threaded.Tls = new TlsServer(() => _tls);
-            }
-
-            _log.Info("TLS: certificate " + identity.Name + (identity.Made ? " (made by Pigeon, " + Path.Combine(_options.StateDir, TlsIdentity.CertificateFile) + ")" : " (" + identity.Source + ")")
-                + ", SHA-256 " + identity.Fingerprint + ", valid until " + identity.Certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd"));
-            return true;
-        }
-
-        private void Use(TlsIdentity identity)
-        {
-            _tls = identity;
             if (_relay is EventRelay events)
             {
-                events.TlsOptions = identity.ServerOptions;
+                events.Certificates = _certificates.Store;
             }
+            else if (_relay is ThreadedRelay threaded)
+            {
+                threaded.Tls = new TlsServer(_certificates.Store);
+            }
+
+            return true;
         }
 
         /// <summary>
@@ -221,7 +212,7 @@ namespace Pigeon.Host
                     + " (two each, and room for the runtime's own); later clients are refused as \"relay full\" until sessions end");
             }
 
-            if (_tls != null && !TlsWarmUp.Run(_tls.ServerOptions, out string warmUpError))
+            if (_certificates != null && !TlsWarmUp.Run(_certificates.Store.Options, out string warmUpError))
             {
                 _log.Warn("TLS: the first handshake, made at start, failed: " + warmUpError);
             }
@@ -277,6 +268,13 @@ namespace Pigeon.Host
             _log.Info("relay up: " + opened + " of " + _relay.RouteCount + " routes, " + _relay.MaxSessions + " session slots, "
                 + (_relay.BufferBytesPerSession / 1024) + " KB of buffers " + (_relay.LendsBuffers ? "lent to each session only while bytes move" : "each"));
             _reach = !_options.Reach ? null : ReachHost.Start(Config, _relay, _log);
+            _certificates?.Start();
+            if (Config.Relay.HttpPort > 0)
+            {
+                Acme.AcmeChallenges challenges = _certificates?.Acme?.Challenges;
+                _site = Acme.HttpSite.Start(System.Net.IPAddress.Any, Config.Relay.HttpPort, Config.Relay.DecoyPage, challenges == null ? null : challenges.HttpAnswer, _log);
+            }
+
             if (_options.StatsIntervalSeconds > 0)
             {
                 int ms = _options.StatsIntervalSeconds * 1000;
@@ -290,7 +288,7 @@ namespace Pigeon.Host
             if (_portal != null)
             {
                 _portal.Api.Summary = _tally; // "last24h" on the status page
-                if (_tls != null)
+                if (_certificates != null)
                 {
                     _portal.Api.Tls = new PortalCertificate(this); // "tls" on the status page, "new certificate"
                 }
@@ -348,6 +346,8 @@ namespace Pigeon.Host
             }
 
             _reach?.Stop(true);
+            _site?.Dispose();
+            _certificates?.Dispose();
             if (_relay != null)
             {
                 _relay.Stop();

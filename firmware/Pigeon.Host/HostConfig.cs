@@ -155,7 +155,7 @@ namespace Pigeon.Host
         {
             ConfigStore store = OpenStore(options);
             store.FactoryReset();
-            Tls.TlsIdentity.Delete(options.DataDir); // a new certificate (and name) at the next start
+            Tls.TlsIdentity.Delete(options.StateDir); // a new certificate (and name) at the next start
             ConfigLoadResult check = store.Load();
             if (check.Source != ConfigSource.Primary)
             {

@@ -6,9 +6,9 @@ namespace Pigeon.Host
 {
     /// <summary>
     /// The certificate of the host's terminateTls routes as the portal sees it: name, SHA-256
-    /// fingerprint, dates and whether Pigeon made it, read from the identity in use; "new
-    /// certificate" goes to <see cref="HostApp.RenewCertificate"/>, which presents it from the next
-    /// handshake and logs its name and fingerprint. The key never leaves <see cref="TlsIdentity"/>.
+    /// fingerprint, dates, where it comes from and ACME's state (<see cref="CertificateService.Status"/>);
+    /// "new certificate" goes to <see cref="HostApp.RenewCertificate"/>, which presents it from the
+    /// next handshake and logs its name and fingerprint. The key never leaves <see cref="TlsIdentity"/>.
     /// </summary>
     public sealed class PortalCertificate : ITlsCertificate
     {
@@ -23,9 +23,7 @@ namespace Pigeon.Host
         /// <inheritdoc />
         public void WriteStatus(JsonWriter json)
         {
-            TlsIdentity identity = _app.Tls; // one identity for every member, even mid-renewal
-            TlsStatusWriter.Write(json, identity.Name, identity.Fingerprint, identity.Certificate.NotBefore.ToUniversalTime(),
-                identity.Certificate.NotAfter.ToUniversalTime(), identity.Made);
+            TlsStatusWriter.Write(json, _app.Certificates.Status());
         }
 
         /// <inheritdoc />

@@ -362,9 +362,23 @@
     var days = Math.floor((Date.parse(c.notAfter) - Date.now()) / 86400000);
     $('cert-until').textContent = String(c.notAfter).slice(0, 10)
       + (days >= 0 ? ' (' + days + ' days left)' : ' (expired: WhatsApp does not mind, but a new one looks more ordinary)');
-    $('cert-made').textContent = c.made ? 'Pigeon (kept in its data folder)'
-      : 'the config\'s own files (relay.tlsCertificateFile): replace them there to change it';
+    $('cert-made').textContent = c.source === 'acme' ? 'a certificate authority, by ACME (Pigeon renews it)'
+      : c.source === 'files' ? 'the config\'s own files (relay.tlsCertificateFile): Pigeon reloads them when they change'
+        : c.made ? 'Pigeon (kept in its data folder)' : 'the config\'s own files (relay.tlsCertificateFile): replace them there to change it';
+    $('cert-issuer').textContent = c.issuer || '';
     $('cert-ask').hidden = !c.made;
+    $('cert-problem').hidden = !c.problem;
+    $('cert-problem').textContent = c.problem ? 'The changed files were not taken: ' + c.problem : '';
+    var a = c.acme;
+    $('cert-acme').hidden = !a;
+    if (!a) { return; }
+    var next = String(a.nextAttempt).replace('T', ' ').slice(0, 16) + ' UTC';
+    $('cert-acme').className = a.state === 'failed' ? 'warn' : 'note';
+    $('cert-acme').textContent = a.state === 'ok'
+      ? 'Certificate for ' + a.name + ', valid until ' + String(c.notAfter).slice(0, 10) + '. Pigeon renews it from ' + next + '.'
+      : a.state === 'failed'
+        ? 'No certificate for ' + a.name + ' yet: ' + a.error + '. Next try ' + next + '; the self-signed one below is shown meanwhile.'
+        : 'Asking for a certificate for ' + a.name + '…';
   }
 
   $('cert-ask').addEventListener('click', function () {

@@ -129,7 +129,8 @@ namespace Pigeon.Abuse
             report.Check("config.json and its backup are owner-only (0600) once Pigeon has saved them", ownerOnly && ownerChecks > 0, mode ?? ownerChecks + " restarts looked");
         }
 
-        private static string Login(PigeonHost host, Secrets secrets, out string csrf)
+        /// <summary>Logs the admin in; the session cookie (null when refused) and its CSRF token.</summary>
+        internal static string Login(PigeonHost host, Secrets secrets, out string csrf)
         {
             csrf = null;
             HttpAnswer answer = HttpAnswer.Json(host.PortalPort, "POST", "/api/login", "{\"password\":\"" + secrets.AdminPassword + "\"}");

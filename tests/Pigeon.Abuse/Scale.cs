@@ -57,6 +57,9 @@ namespace Pigeon.Abuse
         /// <summary>kill -9 during config saves.</summary>
         public int Kills { get; private set; }
 
+        /// <summary>kill -9 during the portal's "new certificate".</summary>
+        public int CertificateKills { get; private set; }
+
         /// <summary>The half-close cell with a slow reader after the client's FIN (about 11 s a pump).</summary>
         public bool SlowReader { get; private set; }
 
@@ -87,6 +90,7 @@ namespace Pigeon.Abuse
                 SlowlorisMs = 4000,
                 JunkDns = 3000,
                 Kills = 10,
+                CertificateKills = 100,
                 SlowReader = true,
             };
         }
@@ -113,6 +117,7 @@ namespace Pigeon.Abuse
                 SlowlorisMs = 30000,
                 JunkDns = 21000,
                 Kills = 400,
+                CertificateKills = 400,
                 SlowReader = true,
             };
         }

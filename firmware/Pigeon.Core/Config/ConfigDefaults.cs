@@ -146,6 +146,11 @@ namespace Pigeon.Config
             relay.DecoyPage = "";
             relay.TlsCertificateFile = "";
             relay.TlsKeyFile = "";
+            relay.HttpPort = 0;
+            relay.Acme = false;
+            relay.AcmeDirectoryUrl = "";
+            relay.AcmeEmail = "";
+            relay.AcmeChallenge = "";
             relay.Routes = device ? BoardRoutes() : WhatsAppRoutes();
             return relay;
         }

@@ -163,6 +163,11 @@ namespace Pigeon.Config
             c.DecoyPage = m.Text("decoyPage", c.DecoyPage);
             c.TlsCertificateFile = m.Text("tlsCertificateFile", c.TlsCertificateFile);
             c.TlsKeyFile = m.Text("tlsKeyFile", c.TlsKeyFile);
+            c.HttpPort = m.Number("httpPort", c.HttpPort);
+            c.Acme = m.Flag("acme", c.Acme);
+            c.AcmeDirectoryUrl = m.Text("acmeDirectoryUrl", c.AcmeDirectoryUrl);
+            c.AcmeEmail = m.Text("acmeEmail", c.AcmeEmail);
+            c.AcmeChallenge = m.Text("acmeChallenge", c.AcmeChallenge);
             RouteConfig[] old = c.Routes ?? new RouteConfig[0];
             FieldMap[] items = m.Items("routes", old.Length, "routes");
             if (items != null)

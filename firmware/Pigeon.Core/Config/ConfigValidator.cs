@@ -94,6 +94,7 @@ namespace Pigeon.Config
             ValidateTime(config.Time, report);
             ValidatePortal(config, report);
             ValidateNetwork(config.Network, report);
+            ValidateCertificate(config, device, report);
         }
 
         private static void ValidateWifi(WifiConfig wifi, ValidationReport report)
@@ -477,6 +478,104 @@ namespace Pigeon.Config
                     report.AddError("portal.port", "port " + portal.Port.ToString() + " is already used by relay.routes[" + i.ToString() + "] (\"" + routes[i].Name + "\"); the portal needs a port of its own");
                     break;
                 }
+            }
+        }
+
+        // relay.httpPort and the ACME fields (host only; docs/server.md, "The certificate").
+        private static void ValidateCertificate(PigeonConfig config, bool device, ValidationReport report)
+        {
+            RelayConfig relay = config.Relay;
+            if (relay == null)
+            {
+                return;
+            }
+
+            if (relay.HttpPort != 0 && (device || Port(relay.HttpPort, "relay.httpPort", report)))
+            {
+                if (device)
+                {
+                    report.AddError("relay.httpPort", "is for a server (the board's portal answers on port 80); leave it 0");
+                }
+                else if (config.Portal != null && config.Portal.Port == relay.HttpPort)
+                {
+                    report.AddError("relay.httpPort", "port " + relay.HttpPort.ToString() + " is the portal's; the web site needs a port of its own");
+                }
+                else
+                {
+                    for (int i = 0; relay.Routes != null && i < relay.Routes.Length; i++)
+                    {
+                        if (relay.Routes[i] != null && relay.Routes[i].ListenPort == relay.HttpPort)
+                        {
+                            report.AddError("relay.httpPort", "port " + relay.HttpPort.ToString() + " is already used by relay.routes[" + i.ToString() + "] (\"" + relay.Routes[i].Name + "\")");
+                            break;
+                        }
+                    }
+                }
+            }
+
+            string challenge = relay.AcmeChallenge;
+            if (challenge != null && challenge.Length > 0 && challenge != "http-01" && challenge != "tls-alpn-01")
+            {
+                report.AddError("relay.acmeChallenge", "must be \"http-01\", \"tls-alpn-01\" or empty (whichever the relay can answer)");
+            }
+
+            string url = relay.AcmeDirectoryUrl;
+            if (!Empty(url) && Text(url, "relay.acmeDirectoryUrl", MaxTextLength, report) && !url.StartsWith("https://"))
+            {
+                report.AddError("relay.acmeDirectoryUrl", "must be an https:// address (empty = Let's Encrypt)");
+            }
+
+            string email = relay.AcmeEmail;
+            if (!Empty(email) && Text(email, "relay.acmeEmail", MaxTextLength, report) && (email.IndexOf('@') < 1 || email.IndexOf(' ') >= 0))
+            {
+                report.AddError("relay.acmeEmail", "must be an e-mail address (or empty)");
+            }
+
+            if (!relay.Acme)
+            {
+                return;
+            }
+
+            if (device)
+            {
+                report.AddError("relay.acme", BoardTlsRefusal);
+                return;
+            }
+
+            if (!Empty(relay.TlsCertificateFile))
+            {
+                report.AddError("relay.acme", "and relay.tlsCertificateFile both give the certificate; choose one (clear the files, or set acme to false)");
+            }
+
+            string host = config.Network == null ? null : config.Network.PublicHost;
+            uint ignored;
+            if (Empty(host) || IPv4.TryParse(host, out ignored))
+            {
+                report.AddError("relay.acme", "needs network.publicHost: the relay's public DNS name (the one dynamic DNS keeps up to date), which the certificate is for");
+            }
+
+            bool terminates = false;
+            for (int i = 0; relay.Routes != null && i < relay.Routes.Length; i++)
+            {
+                terminates = terminates || (relay.Routes[i] != null && relay.Routes[i].TerminateTls);
+            }
+
+            if (!terminates)
+            {
+                report.AddWarning("relay.acme", "no route terminates TLS (terminateTls), so the certificate would be presented nowhere");
+            }
+
+            if (challenge == "http-01" && relay.HttpPort == 0)
+            {
+                report.AddError("relay.acmeChallenge", "http-01 is answered on relay.httpPort, which is 0; set it to 80 (the port the CA connects to)");
+            }
+            else if (challenge == "tls-alpn-01" && !terminates)
+            {
+                report.AddError("relay.acmeChallenge", "tls-alpn-01 is answered on a route that terminates TLS (port 443), and there is none");
+            }
+            else if (Empty(challenge) && relay.HttpPort == 0 && !terminates)
+            {
+                report.AddError("relay.acme", "has no way to answer the CA: set relay.httpPort to 80, or terminate TLS on a route on 443");
             }
         }
 

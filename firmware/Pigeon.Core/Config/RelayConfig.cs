@@ -44,6 +44,21 @@ namespace Pigeon.Config
         /// <summary>PEM private key of <see cref="TlsCertificateFile"/>.</summary>
         public string TlsKeyFile { get; set; } = "";
 
+        /// <summary>Host only: plain HTTP on this port (the decoy site and ACME HTTP-01 challenges); 0 = off.</summary>
+        public int HttpPort { get; set; }
+
+        /// <summary>Host only: obtain and renew the terminateTls certificate for network.publicHost by ACME (RFC 8555).</summary>
+        public bool Acme { get; set; }
+
+        /// <summary>The ACME CA's directory URL; empty = Let's Encrypt.</summary>
+        public string AcmeDirectoryUrl { get; set; } = "";
+
+        /// <summary>Contact address given to the ACME CA (expiry notices); empty = none.</summary>
+        public string AcmeEmail { get; set; } = "";
+
+        /// <summary>"http-01", "tls-alpn-01", or empty: whichever the relay can answer (TLS-ALPN-01 first).</summary>
+        public string AcmeChallenge { get; set; } = "";
+
         /// <summary>The routes (listening ports).</summary>
         public RouteConfig[] Routes { get; set; } = new RouteConfig[0];
 

@@ -16,13 +16,14 @@ namespace Pigeon.Host.Tls
     internal sealed class TlsHandshake
     {
         private readonly PrefixedStream _transport;
+        private readonly byte[] _prefix;
 
         /// <summary>A handshake over <paramref name="raw"/> whose first bytes were read already (they are copied).</summary>
         public TlsHandshake(Stream raw, byte[] first, int offset, int count)
         {
-            byte[] prefix = new byte[count]; // the ClientHello so far; per TLS session, not per byte
-            Buffer.BlockCopy(first, offset, prefix, 0, count);
-            _transport = new PrefixedStream(prefix, raw);
+            _prefix = new byte[count]; // the ClientHello so far; per TLS session, not per byte
+            Buffer.BlockCopy(first, offset, _prefix, 0, count);
+            _transport = new PrefixedStream(_prefix, raw);
             Stream = new SslStream(_transport, false);
         }
 
@@ -32,12 +33,12 @@ namespace Pigeon.Host.Tls
         /// <summary>After a failure: why, as the relay counts it.</summary>
         public RefusalReason Refusal { get; private set; }
 
-        /// <summary>Runs the handshake, awaiting; false on failure (see <see cref="Refusal"/>).</summary>
-        public async ValueTask<bool> RunAsync(SslServerAuthenticationOptions options)
+        /// <summary>Runs the handshake, awaiting, with the certificate <paramref name="certificates"/> picks for this hello; false on failure (see <see cref="Refusal"/>).</summary>
+        public async ValueTask<bool> RunAsync(CertificateStore certificates)
         {
             try
             {
-                await Stream.AuthenticateAsServerAsync(options, default).ConfigureAwait(false);
+                await Stream.AuthenticateAsServerAsync(certificates.Select, _prefix, default).ConfigureAwait(false);
                 return true;
             }
             catch (Exception e)
@@ -48,11 +49,11 @@ namespace Pigeon.Host.Tls
         }
 
         /// <summary>Runs the handshake, blocking (the threaded pump); false on failure (see <see cref="Refusal"/>).</summary>
-        public bool Run(SslServerAuthenticationOptions options)
+        public bool Run(CertificateStore certificates)
         {
             try
             {
-                Stream.AuthenticateAsServer(options);
+                Stream.AuthenticateAsServer(certificates.Choose(_prefix, 0, _prefix.Length, null));
                 return true;
             }
             catch (Exception e)

@@ -9,23 +9,24 @@ namespace Pigeon.Host.Tls
     /// <summary>
     /// TLS termination for the blocking pump on the host (<see cref="Pigeon.Pumps.Threaded.ThreadedRelay"/>, --pump
     /// threads): SslStream over the accepted connection, fed the ClientHello bytes admission read
-    /// first. The handshake is the event pump's (<see cref="TlsHandshake"/>), run blocking.
+    /// first. The certificate is the <see cref="CertificateStore"/>'s choice for that hello, as on
+    /// the event pump, and the handshake the event pump's (<see cref="TlsHandshake"/>), run blocking.
     /// </summary>
     public sealed class TlsServer : ITlsServer
     {
-        private readonly Func<TlsIdentity> _identity;
+        private readonly CertificateStore _certificates;
 
-        /// <summary>A server presenting the identity <paramref name="identity"/> returns at each handshake (it may be replaced while running).</summary>
-        public TlsServer(Func<TlsIdentity> identity)
+        /// <summary>A server presenting what <paramref name="certificates"/> chooses at each handshake (it may change while running).</summary>
+        public TlsServer(CertificateStore certificates)
         {
-            _identity = identity;
+            _certificates = certificates;
         }
 
         /// <inheritdoc />
         public IConnection Handshake(IConnection client, byte[] prefix, int offset, int count, out RefusalReason refusal)
         {
             TlsHandshake handshake = new TlsHandshake(new ConnectionStream(client), prefix, offset, count);
-            if (handshake.Run(_identity().ServerOptions))
+            if (handshake.Run(_certificates))
             {
                 refusal = RefusalReason.TlsFailed;
                 return new TlsConnection(client, handshake.Stream);

@@ -12,6 +12,7 @@ using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Sockets;
 using Pigeon.Host;
+using Pigeon.Host.Tls;
 
 namespace Pigeon.Pumps.Events
 {
@@ -52,8 +53,8 @@ namespace Pigeon.Pumps.Events
             _acceptLoops = new Task[RouteCount];
         }
 
-        /// <summary>The TLS server options of terminateTls routes (certificate, protocols); null = those routes do not open.</summary>
-        public SslServerAuthenticationOptions TlsOptions { get; set; }
+        /// <summary>The certificates of terminateTls routes, chosen per ClientHello; null = those routes do not open.</summary>
+        public CertificateStore Certificates { get; set; }
 
         /// <summary>
         /// The buffer admission starts with: 4 KB holds a PROXY v2 header (at most 512 bytes) and a
@@ -179,7 +180,7 @@ namespace Pigeon.Pumps.Events
         private bool Open(int index, bool again)
         {
             Route route = GetRoute(index);
-            if (route.TerminateTls && TlsOptions == null)
+            if (route.TerminateTls && Certificates == null)
             {
                 GetListener(index).Never("no TLS certificate is loaded (terminateTls)");
                 return false;

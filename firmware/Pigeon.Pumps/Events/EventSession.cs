@@ -201,16 +201,16 @@ namespace Pigeon.Pumps.Events
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> HandshakeAsync()
         {
-            SslServerAuthenticationOptions options = _owner.TlsOptions;
+            CertificateStore certificates = _owner.Certificates;
             _refusal = RefusalReason.TlsFailed;
-            if (options == null)
+            if (certificates == null)
             {
                 return false; // no certificate loaded
             }
 
             TlsHandshake handshake = new TlsHandshake(new NetworkStream(_client, false), StepBuffer, StepOffset, StepCount);
             _tls = handshake.Stream;
-            if (await handshake.RunAsync(options).ConfigureAwait(false))
+            if (await handshake.RunAsync(certificates).ConfigureAwait(false))
             {
                 return true;
             }

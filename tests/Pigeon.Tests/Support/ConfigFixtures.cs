@@ -40,6 +40,11 @@ namespace Pigeon.Tests.Support
     ""decoyPage"": ""<h1>Hello</h1>"",
     ""tlsCertificateFile"": """",
     ""tlsKeyFile"": """",
+    ""httpPort"": 0,
+    ""acme"": false,
+    ""acmeDirectoryUrl"": """",
+    ""acmeEmail"": """",
+    ""acmeChallenge"": """",
     ""routes"": [
       {
         ""name"": ""chat-5222"",

@@ -44,6 +44,9 @@ namespace Pigeon.Tests.Support
         /// <summary>Omit the extensions block entirely (a pre-TLS-1.0-extensions hello).</summary>
         public bool NoExtensions;
 
+        /// <summary>Protocols of an ALPN extension (RFC 7301), after supported_versions; null = no extension.</summary>
+        public string[] Alpn;
+
         /// <summary>The handshake message (type, length, body) without record framing.</summary>
         public byte[] Handshake()
         {
@@ -75,6 +78,19 @@ namespace Pigeon.Tests.Support
 
                 ext.U16(0x000A).U16(4).U16(2).U16(0x001D); // supported_groups: x25519
                 ext.U16(0x002B).U16(3).U8(2).U16(0x0304); // supported_versions: TLS 1.3
+                if (Alpn != null)
+                {
+                    ByteWriter list = new ByteWriter();
+                    for (int i = 0; i < Alpn.Length; i++)
+                    {
+                        byte[] name = Bytes.Ascii(Alpn[i]);
+                        list.U8(name.Length).Raw(name);
+                    }
+
+                    byte[] listBytes = list.ToArray();
+                    ext.U16(0x0010).U16(listBytes.Length + 2).U16(listBytes.Length).Raw(listBytes);
+                }
+
                 if (Grease)
                 {
                     ext.U16(0xFE0D).U16(9).U8(0).U16(1).U16(1).U8(0x5A).U16(0).U8(0); // ECH GREASE-like

@@ -16,16 +16,21 @@ namespace Pigeon.Tests.Host.Portal
     internal sealed class PortalTestHost : IDisposable
     {
         private readonly HostApp _app;
+        private readonly bool _ownsDataDir;
 
         /// <summary>
         /// <paramref name="tlsChat"/> puts a chat route that takes the app's TLS off (terminateTls,
         /// on 127.0.0.1) before the plain one; <paramref name="relayFields"/> are more members of the
         /// "relay" object (JSON text ending with a comma); <paramref name="tlsPort"/> the TLS route's
-        /// port (0: a free one).
+        /// port (0: a free one); <paramref name="networkFields"/> the members of "network" (JSON text);
+        /// <paramref name="beforeStart"/> runs between the host's Load and Start; <paramref name="dataDir"/>
+        /// a folder of the caller's (kept at the end; else a fresh one, deleted).
         /// </summary>
-        public PortalTestHost(bool withDns = false, string fakeWifiJson = null, bool tlsChat = false, string relayFields = null, int tlsPort = 0, string tlsAddress = "127.0.0.1")
+        public PortalTestHost(bool withDns = false, string fakeWifiJson = null, bool tlsChat = false, string relayFields = null, int tlsPort = 0,
+            string networkFields = null, Action<HostApp> beforeStart = null, string dataDir = null, string tlsAddress = "127.0.0.1")
         {
-            DataDir = Path.Combine(Path.GetTempPath(), "pigeon-portal-" + Guid.NewGuid().ToString("N"));
+            _ownsDataDir = dataDir == null;
+            DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "pigeon-portal-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(DataDir);
             // Four different ports: the system may hand out a port it just took back.
             HashSet<int> taken = new HashSet<int> { tlsPort };
@@ -38,7 +43,8 @@ namespace Pigeon.Tests.Host.Portal
                 + (tlsChat ? "{\"name\":\"chat-tls\",\"listenAddress\":\"" + tlsAddress + "\",\"listenPort\":" + TlsPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"terminateTls\":true}," : string.Empty)
                 + "{\"name\":\"chat-" + ChatPort + "\",\"listenPort\":" + ChatPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9},"
                 + "{\"name\":\"media-" + MediaPort + "\",\"listenPort\":" + MediaPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"allowedSni\":[\"whatsapp.net\",\"*.whatsapp.net\"]}]},"
-                + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + PortalPort + "}}");
+                + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + PortalPort + "}"
+                + (networkFields == null ? string.Empty : ",\"network\":{" + networkFields + "}") + "}");
             HostOptions options = new HostOptions { DataDir = DataDir, DnsPort = withDns ? 0 : -1 };
             if (fakeWifiJson != null)
             {
@@ -49,6 +55,7 @@ namespace Pigeon.Tests.Host.Portal
             _app = new HostApp(options, Log);
             List<string> errors = new List<string>();
             Assert.IsTrue(_app.Load(errors), string.Join("; ", errors));
+            beforeStart?.Invoke(_app);
             _app.Start();
             Assert.IsNotNull(_app.Portal, "the portal did not start");
         }
@@ -79,6 +86,11 @@ namespace Pigeon.Tests.Host.Portal
         public void Dispose()
         {
             _app.Stop();
+            if (!_ownsDataDir)
+            {
+                return;
+            }
+
             try
             {
                 Directory.Delete(DataDir, true);

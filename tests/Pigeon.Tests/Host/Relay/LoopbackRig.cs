@@ -82,14 +82,20 @@ namespace Pigeon.Tests.Host.Relay
         /// <summary>Starts a relay whose terminateTls routes present <paramref name="identity"/>.</summary>
         public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.TlsIdentity identity, IResolver resolver = null)
         {
+            return StartRelay(pump, config, new Pigeon.Host.Tls.CertificateStore(identity), resolver);
+        }
+
+        /// <summary>Starts a relay whose terminateTls routes present what <paramref name="certificates"/> chooses.</summary>
+        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.CertificateStore certificates, IResolver resolver = null)
+        {
             RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), new HostClock(), new NullLog());
             if (relay is EventRelay events)
             {
-                events.TlsOptions = identity.ServerOptions;
+                events.Certificates = certificates;
             }
             else
             {
-                ((ThreadedRelay)relay).Tls = new Pigeon.Host.Tls.TlsServer(() => identity);
+                ((ThreadedRelay)relay).Tls = new Pigeon.Host.Tls.TlsServer(certificates);
             }
 
             relay.Start();

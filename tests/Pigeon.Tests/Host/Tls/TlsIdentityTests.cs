@@ -135,5 +135,63 @@ namespace Pigeon.Tests.Host.Tls
                 Directory.Delete(data, true);
             }
         }
+
+        [TestMethod]
+        public void Make_KeyFileHoldsThePair_ACopyLeftBehindIsIgnoredAndRepaired()
+        {
+            string folder = LoopbackRig.TempFolder();
+            try
+            {
+                using TlsIdentity first = TlsIdentity.Make(folder);
+                string firstCopy = File.ReadAllText(Path.Combine(folder, TlsIdentity.CertificateFile));
+                using TlsIdentity second = TlsIdentity.Make(folder);
+                string pair = File.ReadAllText(Path.Combine(folder, TlsIdentity.KeyFile));
+                StringAssert.Contains(pair, "BEGIN PRIVATE KEY");
+                StringAssert.Contains(pair, "BEGIN CERTIFICATE", "the key file holds the pair: one rename switches both");
+
+                // A kill between the two renames: the pair is new, the readable copy still the old one.
+                File.WriteAllText(Path.Combine(folder, TlsIdentity.CertificateFile), firstCopy);
+                using TlsIdentity loaded = TlsIdentity.Load(ConfigDefaults.Relay(false), folder, out string error, out string replaced);
+                Assert.IsNotNull(loaded, error);
+                Assert.IsNull(replaced, "nothing made anew");
+                Assert.AreEqual(second.Fingerprint, loaded.Fingerprint, "the pair, not the copy");
+                using X509Certificate2 copy = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(folder, TlsIdentity.CertificateFile)));
+                Assert.AreEqual(second.Certificate.Thumbprint, copy.Thumbprint, "the copy repaired");
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        [TestMethod]
+        public void Load_FolderFromBefore_KeyAloneBesideTheCertificate_StillRead()
+        {
+            string folder = LoopbackRig.TempFolder();
+            try
+            {
+                using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                CertificateRequest request = new CertificateRequest("CN=old.example", key, HashAlgorithmName.SHA256);
+                using X509Certificate2 old = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300));
+                File.WriteAllText(Path.Combine(folder, TlsIdentity.KeyFile), key.ExportPkcs8PrivateKeyPem());
+                File.WriteAllText(Path.Combine(folder, TlsIdentity.CertificateFile), old.ExportCertificatePem());
+                using TlsIdentity loaded = TlsIdentity.Load(ConfigDefaults.Relay(false), folder, out string error, out string replaced);
+                Assert.IsNotNull(loaded, error);
+                Assert.IsNull(replaced);
+                Assert.AreEqual(old.Thumbprint, loaded.Certificate.Thumbprint);
+                Assert.IsTrue(loaded.Made);
+
+                // The torn pair the old two-file write could leave: a key and another certificate.
+                using ECDsa other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                File.WriteAllText(Path.Combine(folder, TlsIdentity.KeyFile), other.ExportPkcs8PrivateKeyPem());
+                using TlsIdentity fresh = TlsIdentity.Load(ConfigDefaults.Relay(false), folder, out error, out replaced);
+                Assert.IsNotNull(replaced, "said why it was replaced");
+                Assert.AreNotEqual(old.Thumbprint, fresh.Certificate.Thumbprint);
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
     }
 }
