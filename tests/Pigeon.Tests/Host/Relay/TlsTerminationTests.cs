@@ -131,17 +131,20 @@ namespace Pigeon.Tests.Host.Relay
             RelayServer relay = StartRelay(pump, config, s_identity);
             using RelayStop stopAtEnd = new RelayStop(relay, upstream);
             using SslStream client = TlsClient(Connect(port), "probe.example");
-            client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: probe.example\r\nUser-Agent: curl/8.0\r\n\r\n"));
+            // Two requests on one kept-alive connection, the second asking to close.
+            client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: probe.example\r\nUser-Agent: curl/8.0\r\n\r\nGET /admin HTTP/1.1\r\nHost: probe.example\r\nConnection: close\r\n\r\n"));
             string answer = Encoding.ASCII.GetString(ReadAll(client));
-            StringAssert.StartsWith(answer, "HTTP/1.1 200 OK\r\n");
+            StringAssert.StartsWith(answer, "HTTP/1.1 200 OK\r\nServer: nginx\r\n");
             StringAssert.Contains(answer, "Content-Length: 49\r\n");
-            StringAssert.EndsWith(answer, "\r\n\r\n<html><body>Hello from a small site</body></html>");
+            StringAssert.Contains(answer, "Connection: keep-alive\r\n");
+            StringAssert.Contains(answer, "\r\n\r\n<html><body>Hello from a small site</body></html>HTTP/1.1 404 Not Found\r\n");
+            StringAssert.EndsWith(answer, "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
 
             using SslStream other = TlsClient(Connect(port), "probe.example");
             other.Write(Encoding.ASCII.GetBytes("GET /admin HTTP/1.1\r\n\r\n"));
-            StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(other)), "HTTP/1.1 404 Not Found\r\n");
+            StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(other)), "HTTP/1.1 400 Bad Request\r\n", "HTTP/1.1 without Host, as nginx");
 
-            Assert.AreEqual(2, relay.SnapshotTotal().Refused(RefusalReason.Probe));
+            Assert.AreEqual(2, relay.SnapshotTotal().Refused(RefusalReason.Probe), "one count per prober's connection");
             Assert.IsFalse(upstream.Pending(), "no upstream connection for a probe");
             Assert.AreEqual(0, relay.SnapshotTotal().UpstreamFailures);
         }
@@ -156,7 +159,7 @@ namespace Pigeon.Tests.Host.Relay
             int port = FreePort();
             RelayConfig config = Config(port, PortOf(upstream), 0);
             config.HelloTimeoutSeconds = 2;
-            RelayServer relay = StartRelay(pump, config, s_identity);
+            RelayServer relay = StartRelay(pump, config, s_identity, new FastClock(20)); // 60 s, a web server's handshake timeout, in 3 s
             Task echo = Task.Run(() =>
             {
                 try
@@ -201,7 +204,7 @@ namespace Pigeon.Tests.Host.Relay
             }
 
             Assert.IsTrue(quick.ElapsedMilliseconds < 1500, "another client's handshake and data took " + quick.ElapsedMilliseconds + " ms beside the stalled one");
-            Assert.IsTrue(ClosedWithin(stalled, 5000), "the stalled client is dropped at the hello timeout");
+            Assert.IsTrue(ClosedWithin(stalled, 8000), "the stalled client is dropped at a web server's handshake timeout");
 
             // Garbage after 16 03.
             using (Socket garbage = Connect(port))
