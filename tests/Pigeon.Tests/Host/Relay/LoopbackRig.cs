@@ -312,7 +312,7 @@ namespace Pigeon.Tests.Host.Relay
 
         public void Dispose()
         {
-            _relay.Stop();
+            _relay?.Stop();
             _upstream.Stop();
         }
     }
