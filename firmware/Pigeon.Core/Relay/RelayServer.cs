@@ -78,7 +78,6 @@ namespace Pigeon.Relay
             IdleTimeoutMs = config.IdleTimeoutSeconds * 1000;
             DrainMs = config.DrainMilliseconds;
             Dns = new DnsCache(resolver, clock, config.DnsCacheSeconds, 8);
-            Decoy = new DecoyPage(config.DecoyPage);
             BufferBytes = config.BufferBytes;
             MaxHelloBytes = config.MaxHelloBytes;
 
@@ -112,8 +111,14 @@ namespace Pigeon.Relay
         /// <summary>Upstream health checks the sessions consult to try a healthy fallback first; null = none.</summary>
         public UpstreamHealth Health { get; set; }
 
-        /// <summary>What terminateTls routes answer to an HTTP request inside their TLS.</summary>
-        public DecoyPage Decoy { get; private set; }
+        /// <summary>The web site terminateTls routes show to what is not a client inside their TLS (the host's; null on a board, which terminates no TLS).</summary>
+        public IWebSite Web { get; set; }
+
+        /// <summary>True once the last quarter of the sessions is in use: then an address over its fair share waits, and a client still without its hello after the hello timeout gives its place up.</summary>
+        public bool Scarce
+        {
+            get { return _reserved >= MaxSessions - (MaxSessions / 4); }
+        }
 
         /// <summary>Sessions at once: relay.maxSessions, or fewer where the platform cannot hold that many (<see cref="LimitSessions"/>).</summary>
         public int MaxSessions { get; private set; }
@@ -492,7 +497,7 @@ namespace Pigeon.Relay
             }
 
             int held = _clients.CountOf(key);
-            return AtFixedCap(key) || (_reserved >= MaxSessions - (MaxSessions / 4) && held >= FairShare(held == 0));
+            return AtFixedCap(key) || (Scarce && held >= FairShare(held == 0));
         }
 
         // Under the lock: the operator's own cap (relay.maxSessionsPerClient), when set.

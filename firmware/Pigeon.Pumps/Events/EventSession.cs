@@ -82,6 +82,17 @@ namespace Pigeon.Pumps.Events
             Socket client = _client;
             if (client != null)
             {
+                try
+                {
+                    // A FIN, as a server closing on a timeout sends, not the reset .NET sends when
+                    // a socket with an operation under way is disposed.
+                    client.Shutdown(SocketShutdown.Both);
+                }
+                catch (Exception)
+                {
+                    // gone already
+                }
+
                 client.Dispose(); // a pending read, write or handshake on it fails at once
             }
         }
@@ -138,8 +149,9 @@ namespace Pigeon.Pumps.Events
                     switch (step)
                     {
                         case SessionStep.WaitClient:
-                            // Hold no buffer until the client sends something.
-                            result = await _forwardOp.ReceiveAsync(_client, Memory<byte>.Empty).ConfigureAwait(false) < 0 ? -1 : 0;
+                            // Hold no buffer until the client sends something. Inside TLS the
+                            // stream may hold decrypted bytes already: read at once instead.
+                            result = _tls != null ? 0 : await _forwardOp.ReceiveAsync(_client, Memory<byte>.Empty).ConfigureAwait(false) < 0 ? -1 : 0;
                             break;
                         case SessionStep.ReadClient:
                             result = await ReadClientOrFailAsync(StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false);

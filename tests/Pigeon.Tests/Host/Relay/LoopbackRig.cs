@@ -80,15 +80,15 @@ namespace Pigeon.Tests.Host.Relay
         }
 
         /// <summary>Starts a relay whose terminateTls routes present <paramref name="identity"/>.</summary>
-        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.TlsIdentity identity, IResolver resolver = null)
+        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.TlsIdentity identity, IClock clock = null)
         {
-            return StartRelay(pump, config, new Pigeon.Host.Tls.CertificateStore(identity), resolver);
+            return StartRelay(pump, config, new Pigeon.Host.Tls.CertificateStore(identity), null, clock);
         }
 
         /// <summary>Starts a relay whose terminateTls routes present what <paramref name="certificates"/> chooses.</summary>
-        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.CertificateStore certificates, IResolver resolver = null)
+        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.CertificateStore certificates, IResolver resolver = null, IClock clock = null)
         {
-            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), new HostClock(), new NullLog());
+            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), clock ?? new HostClock(), new NullLog());
             if (relay is EventRelay events)
             {
                 events.Certificates = certificates;
@@ -312,7 +312,7 @@ namespace Pigeon.Tests.Host.Relay
 
         public void Dispose()
         {
-            _relay.Stop();
+            _relay?.Stop();
             _upstream.Stop();
         }
     }

@@ -344,7 +344,7 @@ namespace Pigeon.Tests.Host.Relay
             RelayConfig config = LoopbackRig.Config();
             config.IdleTimeoutSeconds = 10; // the validator's floor, run five times faster: 2 s
             config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config, null, new FastClock(5));
+            RelayServer relay = StartRelay(pump, config, resolver: null, clock: new FastClock(5));
             using RelayStop stopAtEnd = new RelayStop(relay, upstream);
             using Socket busy = Connect(port);
             busy.Send(new byte[] { 1 });

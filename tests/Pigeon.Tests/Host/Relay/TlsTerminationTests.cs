@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -131,17 +132,20 @@ namespace Pigeon.Tests.Host.Relay
             RelayServer relay = StartRelay(pump, config, s_identity);
             using RelayStop stopAtEnd = new RelayStop(relay, upstream);
             using SslStream client = TlsClient(Connect(port), "probe.example");
-            client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: probe.example\r\nUser-Agent: curl/8.0\r\n\r\n"));
+            // Two requests on one kept-alive connection, the second asking to close.
+            client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: probe.example\r\nUser-Agent: curl/8.0\r\n\r\nGET /admin HTTP/1.1\r\nHost: probe.example\r\nConnection: close\r\n\r\n"));
             string answer = Encoding.ASCII.GetString(ReadAll(client));
-            StringAssert.StartsWith(answer, "HTTP/1.1 200 OK\r\n");
+            StringAssert.StartsWith(answer, "HTTP/1.1 200 OK\r\nServer: nginx\r\n");
             StringAssert.Contains(answer, "Content-Length: 49\r\n");
-            StringAssert.EndsWith(answer, "\r\n\r\n<html><body>Hello from a small site</body></html>");
+            StringAssert.Contains(answer, "Connection: keep-alive\r\n");
+            StringAssert.Contains(answer, "\r\n\r\n<html><body>Hello from a small site</body></html>HTTP/1.1 404 Not Found\r\n");
+            StringAssert.EndsWith(answer, "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
 
             using SslStream other = TlsClient(Connect(port), "probe.example");
             other.Write(Encoding.ASCII.GetBytes("GET /admin HTTP/1.1\r\n\r\n"));
-            StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(other)), "HTTP/1.1 404 Not Found\r\n");
+            StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(other)), "HTTP/1.1 400 Bad Request\r\n", "HTTP/1.1 without Host, as nginx");
 
-            Assert.AreEqual(2, relay.SnapshotTotal().Refused(RefusalReason.Probe));
+            Assert.AreEqual(2, relay.SnapshotTotal().Refused(RefusalReason.Probe), "one count per prober's connection");
             Assert.IsFalse(upstream.Pending(), "no upstream connection for a probe");
             Assert.AreEqual(0, relay.SnapshotTotal().UpstreamFailures);
         }
@@ -156,7 +160,7 @@ namespace Pigeon.Tests.Host.Relay
             int port = FreePort();
             RelayConfig config = Config(port, PortOf(upstream), 0);
             config.HelloTimeoutSeconds = 2;
-            RelayServer relay = StartRelay(pump, config, s_identity);
+            RelayServer relay = StartRelay(pump, config, s_identity, new FastClock(20)); // 60 s, a web server's handshake timeout, in 3 s
             Task echo = Task.Run(() =>
             {
                 try
@@ -201,7 +205,7 @@ namespace Pigeon.Tests.Host.Relay
             }
 
             Assert.IsTrue(quick.ElapsedMilliseconds < 1500, "another client's handshake and data took " + quick.ElapsedMilliseconds + " ms beside the stalled one");
-            Assert.IsTrue(ClosedWithin(stalled, 5000), "the stalled client is dropped at the hello timeout");
+            Assert.IsTrue(ClosedWithin(stalled, 8000), "the stalled client is dropped at a web server's handshake timeout");
 
             // Garbage after 16 03.
             using (Socket garbage = Connect(port))
@@ -260,6 +264,101 @@ namespace Pigeon.Tests.Host.Relay
             plain.Send(new byte[] { (byte)'W', (byte)'A', 6, 5 });
             Assert.IsTrue(ClosedWithin(plain, 3000));
             Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().Refused(RefusalReason.NotTls) == 1, 3000));
+        }
+
+        [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
+        [Timeout(30000)]
+        public void Signal_TlsInsideTheTls_ReachesItsHostUnchanged_WhatsAppAndTheSiteOnTheSamePort(string pump)
+        {
+            var whatsApp = Listen();
+            var signal = Listen();
+            int port = FreePort();
+            RelayConfig config = Config(port, PortOf(whatsApp), 0);
+            config.Routes[0].ChatOpeningCheck = true;
+            config.Routes[0].SignalSni = new[] { "chat.signal.org" };
+            config.Routes[0].SignalPort = PortOf(signal);
+            TableResolver dns = new TableResolver().Add("chat.signal.org", 0x7F000001);
+            RelayServer relay = StartRelay(pump, config, new Pigeon.Host.Tls.CertificateStore(s_identity), dns);
+            using RelayStop stopAtEnd = new RelayStop(relay, whatsApp);
+            using RelayStop stopSignal = new RelayStop(null, signal);
+
+            // Signal's app: TLS to the relay, and inside it TLS to chat.signal.org, end to end.
+            using SslStream outer = TlsClient(Connect(port), "relay.example.org");
+            Task<SslStream> far = Task.Run(() => TlsServer(signal.AcceptSocket()));
+            using SslStream inner = new SslStream(outer, false);
+            inner.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "chat.signal.org", RemoteCertificateValidationCallback = (a, b, c, d) => true });
+            using SslStream server = far.Result;
+            inner.Write(Encoding.ASCII.GetBytes("PUT /v1/websocket"));
+            byte[] got = new byte[17];
+            int n = 0;
+            while (n < got.Length)
+            {
+                n += server.Read(got, n, got.Length - n);
+            }
+
+            Assert.AreEqual("PUT /v1/websocket", Encoding.ASCII.GetString(got), "the inner TLS reached the Signal host whole");
+            server.Write(new byte[] { 7 });
+            Assert.AreEqual(7, inner.ReadByte());
+            Assert.AreEqual(1, relay.SnapshotTotal().SignalRelayed);
+
+            // Another name inside the TLS: refused, answered as a web server.
+            using (SslStream evil = TlsClient(Connect(port), "relay.example.org"))
+            {
+                HelloBuilder other = new HelloBuilder();
+                other.Names = new[] { "evil.example" };
+                evil.Write(other.Build());
+                StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(evil)), "HTTP/1.1 400 Bad Request\r\n");
+            }
+
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.SniNotAllowed));
+
+            // WhatsApp chat and the site on the same port.
+            using (SslStream chat = TlsClient(Connect(port), "relay.example.org"))
+            {
+                chat.Write(new byte[] { (byte)'W', (byte)'A', 6, 3 });
+                using Socket up = whatsApp.AcceptSocket();
+                Assert.AreEqual((byte)'W', ReadExactly(up, 4)[0]);
+            }
+
+            using (SslStream site = TlsClient(Connect(port), "relay.example.org"))
+            {
+                site.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: relay.example.org\r\nConnection: close\r\n\r\n"));
+                StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(site)), "HTTP/1.1 200 OK\r\n");
+            }
+
+            Assert.AreEqual(1, relay.SnapshotTotal().SignalRelayed);
+        }
+
+        [TestMethod]
+        [DataRow("h2,http/1.1", "http/1.1")]
+        [DataRow("http/1.1", "http/1.1")]
+        [DataRow("xmpp-client", "")]
+        [DataRow("", "")]
+        [Timeout(30000)]
+        public void Alpn_Http11WhenOffered_NoneOtherwise_NeverRefused(string offered, string chosen)
+        {
+            var upstream = Listen();
+            int port = FreePort();
+            var store = new Pigeon.Host.Tls.CertificateStore(s_identity);
+            store.ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 };
+            RelayServer relay = StartRelay("events", Config(port, PortOf(upstream), 0), store);
+            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using Socket raw = Connect(port);
+            using SslStream client = new SslStream(new NetworkStream(raw, false), false);
+            SslClientAuthenticationOptions options = new SslClientAuthenticationOptions { TargetHost = "x.example", RemoteCertificateValidationCallback = (a, b, c, d) => true };
+            if (offered.Length > 0)
+            {
+                options.ApplicationProtocols = new List<SslApplicationProtocol>();
+                foreach (string protocol in offered.Split(','))
+                {
+                    options.ApplicationProtocols.Add(new SslApplicationProtocol(protocol));
+                }
+            }
+
+            client.AuthenticateAsClient(options);
+            Assert.AreEqual(chosen, client.NegotiatedApplicationProtocol.ToString());
         }
 
         private static RelayConfig Config(int port, int upstreamPort, int proxyVersion)
