@@ -99,6 +99,9 @@ namespace Pigeon.Abuse
         /// <summary>The portal's port on 127.0.0.1.</summary>
         public int PortalPort { get; set; }
 
+        /// <summary>When above 0, the process runs under this open-file limit, soft and hard (prlimit --nofile).</summary>
+        public int FileLimit { get; set; }
+
         /// <summary>The captive DNS port (with dns: true).</summary>
         public int DnsPort { get; private set; }
 
@@ -131,20 +134,7 @@ namespace Pigeon.Abuse
                 _lines.Clear();
             }
 
-            ProcessStartInfo start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in new[] { HostDll, "--no-reach", "--config", ConfigPath, "--data-dir", Folder, "--pump", _pump })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            if (_dns)
-            {
-                DnsPort = Loopback.FreeUdpPort();
-                start.ArgumentList.Add("--dns-port");
-                start.ArgumentList.Add(DnsPort.ToString());
-            }
-
-            _process = Process.Start(start);
+            _process = Launch();
             lock (s_running)
             {
                 if (!s_hooked)
@@ -158,16 +148,60 @@ namespace Pigeon.Abuse
                 s_running.Add(this);
             }
 
-            _process.OutputDataReceived += (s, e) => OnLine(e.Data);
-            _process.ErrorDataReceived += (s, e) => OnLine(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
             if (!Loopback.WaitUntil(() => Said("press Ctrl+C to stop") || _process.HasExited, timeoutMs) || _process.HasExited)
             {
                 string output = string.Join("\n", Lines);
                 Kill();
                 throw new InvalidOperationException(Name + ": Pigeon.Host did not start:\n" + output);
             }
+        }
+
+        /// <summary>Starts the process and waits for it to end by itself (one that must refuse to start); its exit code, or -1 when it still ran after <paramref name="timeoutMs"/>.</summary>
+        public int RunToExit(int timeoutMs = 60000)
+        {
+            lock (_lines)
+            {
+                _lines.Clear();
+            }
+
+            _process = Launch();
+            if (!_process.WaitForExit(timeoutMs))
+            {
+                Kill();
+                return -1;
+            }
+
+            _process.WaitForExit(); // the last lines of output
+            return _process.ExitCode;
+        }
+
+        private Process Launch()
+        {
+            ProcessStartInfo start = new ProcessStartInfo(FileLimit > 0 ? "prlimit" : "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            if (FileLimit > 0)
+            {
+                start.ArgumentList.Add("--nofile=" + FileLimit + ":" + FileLimit);
+                start.ArgumentList.Add("dotnet");
+            }
+
+            foreach (string arg in new[] { HostDll, "--no-reach", "--config", ConfigPath, "--data-dir", Folder, "--pump", _pump })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            if (_dns)
+            {
+                DnsPort = Loopback.FreeUdpPort();
+                start.ArgumentList.Add("--dns-port");
+                start.ArgumentList.Add(DnsPort.ToString());
+            }
+
+            Process process = Process.Start(start);
+            process.OutputDataReceived += (s, e) => OnLine(e.Data);
+            process.ErrorDataReceived += (s, e) => OnLine(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
         }
 
         /// <summary>True when a line printed so far contains <paramref name="text"/>.</summary>

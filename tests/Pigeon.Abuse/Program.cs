@@ -15,7 +15,7 @@ namespace Pigeon.Abuse
     public static class Program
     {
         private const string Usage = "usage: Pigeon.Abuse [soak] [--only CASE,...] [--seed N] [--slow-reader] [--verbose] [--keep]\n"
-            + "  cases: floods, churn, half-close, streams, tls, portal, dns, kill9, kill9-cert\n";
+            + "  cases: floods, churn, half-close, streams, tls, portal, dns, kill9, kill9-cert, networks\n";
 
         /// <summary>Exit code 0 when every check passed.</summary>
         public static int Main(string[] args)
@@ -75,6 +75,7 @@ namespace Pigeon.Abuse
             Case(report, only, "dns", () => DnsCase.Run(report, scale, seed));
             Case(report, only, "kill9", () => KillCase.Run(report, scale, seed));
             Case(report, only, "kill9-cert", () => CertificateKillCase.Run(report, scale, seed));
+            Case(report, only, "networks", () => NetworksCase.Run(report, scale, seed));
             report.Begin("total");
             report.Check("the suite's own threads met no unexpected exception", Harness.Count == 0, Harness.First);
             report.Figure("wall_seconds", total.Elapsed.TotalSeconds, "s");
