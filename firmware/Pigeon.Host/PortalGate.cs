@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Pigeon.Host.Pump;
 using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Sockets;
@@ -26,9 +27,12 @@ namespace Pigeon.Host
     /// once, before anything is read.</item>
     /// <item>At most <see cref="PerAddress"/> connections of one stranger address wait at once
     /// (nginx's limit_conn, HAProxy's src_conn_cur); at most <see cref="Waiting"/> strangers in
-    /// all. When the room is full, a newcomer whose address holds fewer waiting connections than
-    /// the busiest address takes the place of that address's longest-waiting connection (a fair
-    /// share: an address that is not flooding always gets in); otherwise it is closed.</item>
+    /// all. When the room is full, a newcomer takes the place of a connection of the most active
+    /// stranger address (its waiting connections plus its connects in the last second or two,
+    /// HAProxy's src_conn_rate) if that address is more than twice as active as the newcomer's: an
+    /// address that is not flooding always gets in, and flooding addresses do not churn each
+    /// other's places. An unfinished request goes before a silent connection, the longest waiting
+    /// first. Otherwise the newcomer is reset.</item>
     /// <item>A connection from the machine itself (its source address is the address it dialled:
     /// 127.0.0.1 to 127.0.0.1, or the host's own LAN address to itself; nobody outside can send
     /// from the host's own address) has its own <see cref="LocalWaiting"/> places, which no
@@ -42,8 +46,9 @@ namespace Pigeon.Host
     /// <see cref="ReservedSlots"/> slot is theirs alone; a stranger address is given at most half
     /// the slots at once.</item>
     /// </list>
-    /// No address is logged or kept beyond its connections; once a minute, when connections were
-    /// turned away, one line counts them.
+    /// No address is logged; a stranger address is kept while it has a connection waiting and two
+    /// <see cref="RateWindowMs"/> after its last connect, with its counts only. Once a minute, when
+    /// connections were turned away, one line counts them.
     /// </summary>
     public sealed class PortalGate : ITransport, IListener
     {
@@ -55,6 +60,15 @@ namespace Pigeon.Host
 
         /// <summary>Connections from the machine itself that may wait at once, beyond <see cref="Waiting"/>.</summary>
         public const int LocalWaiting = 16;
+
+        /// <summary>
+        /// The window of a stranger address's recent connects (counted over the last one or two
+        /// windows); an address is forgotten two windows after its last connect.
+        /// </summary>
+        public const int RateWindowMs = 1000;
+
+        /// <summary>Stranger addresses whose recent connects are counted at once (a flood from more looks quiet).</summary>
+        public const int TrackedSources = 4096;
 
         /// <summary>A stranger's time to send its whole request while the waiting room is at least half full.</summary>
         public const int StrangerPressedMs = 1000;
@@ -93,9 +107,10 @@ namespace Pigeon.Host
         private readonly int _slots;
         private readonly int _slotsPerAddress;
         private readonly List<Waiter> _waiting = new List<Waiter>(); // in connect order
-        private readonly Dictionary<uint, int> _waitingFrom = new Dictionary<uint, int>(); // strangers only
+        private readonly Dictionary<uint, Source> _sources = new Dictionary<uint, Source>(); // strangers only
         private readonly Dictionary<uint, int> _servedFrom = new Dictionary<uint, int>(); // strangers only
         private readonly int[] _reported = new int[4]; // the counters at the minute's last line
+        private readonly Stack<SocketOperation> _operations = new Stack<SocketOperation>(); // reused by the reads
         private SocketListener _listener;
         private Thread[] _acceptThreads;
         private Timer _sweep;
@@ -104,6 +119,7 @@ namespace Pigeon.Host
         private int _locals;
         private int _serving;
         private long _reportedAt;
+        private long _purgedAt;
         private int _refused;
         private int _evicted;
         private int _timedOut;
@@ -122,10 +138,10 @@ namespace Pigeon.Host
         /// <summary>The admin sessions: a request carrying a live one is the owner's. Set before <see cref="Listen"/>.</summary>
         public PortalSessions Sessions { get; set; }
 
-        /// <summary>Connections closed at the accept: over their address's cap, or the room full and their address not below the busiest.</summary>
+        /// <summary>Connections reset at the accept: over their address's cap, or the room full and their address not clearly quieter than the busiest.</summary>
         public int Refused => Volatile.Read(ref _refused);
 
-        /// <summary>Waiting connections closed to make room for an address holding fewer.</summary>
+        /// <summary>Waiting connections reset to make room for a quieter address.</summary>
         public int Evicted => Volatile.Read(ref _evicted);
 
         /// <summary>Connections closed because their request was not whole in time.</summary>
@@ -145,6 +161,18 @@ namespace Pigeon.Host
                 lock (_lock)
                 {
                     return _waiting.Count;
+                }
+            }
+        }
+
+        /// <summary>Waiting connections that began a request and have not finished it (tests).</summary>
+        internal int Unfinished
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _waiting.FindAll(w => w.Started && !w.Ready).Count;
                 }
             }
         }
@@ -287,6 +315,12 @@ namespace Pigeon.Host
                     }
                 }
 
+                if (now - _purgedAt >= RateWindowMs)
+                {
+                    Forget(now);
+                    _purgedAt = now;
+                }
+
                 if (now - _reportedAt >= ReportMs)
                 {
                     report = Report();
@@ -308,6 +342,24 @@ namespace Pigeon.Host
             if (report != null && _log != null)
             {
                 _log.Warn(report);
+            }
+        }
+
+        // Forgets the stranger addresses with no connection waiting and no connect for two windows.
+        private void Forget(long now)
+        {
+            List<uint> quiet = null;
+            foreach (KeyValuePair<uint, Source> source in _sources)
+            {
+                if (source.Value.Waiting == 0 && now - source.Value.WindowStart >= 2 * RateWindowMs)
+                {
+                    (quiet ??= new List<uint>()).Add(source.Key);
+                }
+            }
+
+            for (int i = 0; quiet != null && i < quiet.Count; i++)
+            {
+                _sources.Remove(quiet[i]);
             }
         }
 
@@ -493,7 +545,8 @@ namespace Pigeon.Host
             Waiter evicted = null;
             lock (_lock)
             {
-                int mine = local ? 0 : Count(_waitingFrom, client);
+                long now = _clock.NowMilliseconds;
+                Source mine = local ? null : Connected(client, now);
                 if (_closed)
                 {
                 }
@@ -501,13 +554,13 @@ namespace Pigeon.Host
                 {
                     admitted = _locals < LocalWaiting ? new Waiter() : null;
                 }
-                else if (mine < PerAddress && _strangers < Waiting)
+                else if (mine.Waiting < PerAddress && _strangers < Waiting)
                 {
                     admitted = new Waiter();
                 }
-                else if (mine < PerAddress)
+                else if (mine.Waiting < PerAddress)
                 {
-                    evicted = Busiest(mine);
+                    evicted = Busiest(mine.Activity(now), now);
                     if (evicted != null)
                     {
                         Remove(evicted);
@@ -525,7 +578,7 @@ namespace Pigeon.Host
                     admitted.Socket = socket;
                     admitted.Client = client;
                     admitted.Local = local;
-                    admitted.Since = _clock.NowMilliseconds;
+                    admitted.Since = now;
                     _waiting.Add(admitted);
                     if (local)
                     {
@@ -534,7 +587,8 @@ namespace Pigeon.Host
                     else
                     {
                         _strangers++;
-                        Add(_waitingFrom, client, 1);
+                        mine.Waiting++;
+                        _sources[client] = mine; // kept while it has a connection waiting, even beyond TrackedSources
                     }
                 }
             }
@@ -553,12 +607,18 @@ namespace Pigeon.Host
             _ = Read(admitted);
         }
 
-        // The longest-waiting connection, still without its whole request, of the stranger
-        // address that holds the most waiting connections, if it holds more than `mine`.
-        private Waiter Busiest(int mine)
+        // A connection still without its whole request, of the stranger address most active now
+        // (its waiting connections and its connects in the last second or two), if that is more
+        // than twice the newcomer's `activity`: one that began a request and has not finished it
+        // (a slowloris, surely) before one that has said nothing yet (it may be a browser whose
+        // request is on its way), and the longest waiting of those. Twice: strangers of about the
+        // same activity do not take each other's places (each would do it a thousand times a
+        // second in a flood, and a browser's request could never arrive in a place that lasts
+        // a millisecond), while an owner who opens a few connections a minute always can.
+        private Waiter Busiest(int activity, long now)
         {
             Waiter busiest = null;
-            int most = mine;
+            int most = 2 * activity;
             foreach (Waiter w in _waiting)
             {
                 if (w.Ready || w.Local)
@@ -566,15 +626,33 @@ namespace Pigeon.Host
                     continue;
                 }
 
-                int count = Count(_waitingFrom, w.Client);
-                if (count > most)
+                int its = _sources[w.Client].Activity(now);
+                if (its > most || (busiest != null && its == most && w.Started && !busiest.Started))
                 {
-                    most = count;
-                    busiest = w; // the first of its address in connect order: its longest waiting
+                    most = its;
+                    busiest = w; // in connect order: the longest waiting of its kind
                 }
             }
 
             return busiest;
+        }
+
+        // Counts a connect from a stranger address and returns its record (not stored beyond
+        // TrackedSources unless the connection is admitted).
+        private Source Connected(uint client, long now)
+        {
+            if (!_sources.TryGetValue(client, out Source source))
+            {
+                source = new Source { WindowStart = now };
+                if (_sources.Count < TrackedSources)
+                {
+                    _sources[client] = source;
+                }
+            }
+
+            source.Roll(now);
+            source.ThisWindow++;
+            return source;
         }
 
         // The next whole request to hand to the server: the owner's first, into any free slot;
@@ -625,7 +703,7 @@ namespace Pigeon.Host
             else
             {
                 _strangers--;
-                Add(_waitingFrom, w.Client, -1);
+                _sources[w.Client].Waiting--;
             }
         }
 
@@ -646,9 +724,13 @@ namespace Pigeon.Host
         }
 
         // Reads one connection's request until it is whole, then queues it for a slot. The buffer
-        // is this loop's until the request is whole, then the waiting room's.
+        // is this loop's until the request is whole, then the waiting room's. The reads complete
+        // without exceptions (a reset or a close is -1) and, with Pigeon.Host's inline socket
+        // completions, continue on the socket engine's thread: a flood that makes thousands of
+        // connections a second end early costs no thread-pool work and no exception each.
         private async Task Read(Waiter w)
         {
+            SocketOperation read = TakeOperation();
             byte[] buffer = ArrayPool<byte>.Shared.Rent(RequestBytes);
             bool queued = false;
             try
@@ -656,14 +738,15 @@ namespace Pigeon.Host
                 int length = 0;
                 while (true)
                 {
-                    int n = await w.Socket.ReceiveAsync(buffer.AsMemory(length, RequestBytes - length), SocketFlags.None).ConfigureAwait(false);
-                    if (n == 0 && length == 0)
+                    int n = await read.ReceiveAsync(w.Socket, buffer.AsMemory(length, RequestBytes - length)).ConfigureAwait(false);
+                    if (n < 0 || (n == 0 && length == 0))
                     {
-                        Drop(w); // closed without a word
+                        Drop(w); // reset, closed by a deadline or an eviction, or closed without a word
                         return;
                     }
 
                     length += n;
+                    w.Started = true;
                     if (Complete(w, buffer, length, n == 0, out bool owner))
                     {
                         queued = Queue(w, buffer, length, owner);
@@ -676,17 +759,37 @@ namespace Pigeon.Host
                     }
                 }
             }
-            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
-            {
-                Drop(w); // reset, or closed by a deadline or an eviction
-            }
             finally
             {
                 if (!queued)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
+
+                GiveBack(read);
             }
+        }
+
+        private SocketOperation TakeOperation()
+        {
+            lock (_lock)
+            {
+                return _operations.Count > 0 ? _operations.Pop() : new SocketOperation();
+            }
+        }
+
+        private void GiveBack(SocketOperation operation)
+        {
+            lock (_lock)
+            {
+                if (_operations.Count < Waiting + LocalWaiting)
+                {
+                    _operations.Push(operation);
+                    return;
+                }
+            }
+
+            operation.Dispose();
         }
 
         // The request is whole: it waits for a slot (false when the gate gave up on it meanwhile).
@@ -709,6 +812,39 @@ namespace Pigeon.Host
             }
         }
 
+        // What the gate knows of a stranger address: its connections waiting, and its connects in
+        // this window and the one before. Guarded by the gate's lock.
+        private sealed class Source
+        {
+            public int Waiting;
+            public long WindowStart;
+            public int ThisWindow;
+            public int LastWindow;
+
+            public void Roll(long now)
+            {
+                long elapsed = now - WindowStart;
+                if (elapsed >= 2 * RateWindowMs)
+                {
+                    LastWindow = 0;
+                    ThisWindow = 0;
+                    WindowStart = now;
+                }
+                else if (elapsed >= RateWindowMs)
+                {
+                    LastWindow = ThisWindow;
+                    ThisWindow = 0;
+                    WindowStart += RateWindowMs;
+                }
+            }
+
+            public int Activity(long now)
+            {
+                Roll(now);
+                return Waiting + ThisWindow + LastWindow;
+            }
+        }
+
         // One connection in the waiting room. Guarded by the gate's lock, except what its read
         // loop alone touches (Scanned, HeadEnd) before the request is whole.
         private sealed class Waiter
@@ -719,6 +855,7 @@ namespace Pigeon.Host
             public long Since;
             public int Scanned;
             public int HeadEnd;
+            public volatile bool Started; // bytes came (read by an eviction without the read loop's knowledge)
             public bool Ready;
             public bool Owner;
             public long ReadySince;

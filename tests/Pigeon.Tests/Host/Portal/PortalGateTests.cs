@@ -178,7 +178,7 @@ namespace Pigeon.Tests.Host.Portal
 
         [TestMethod]
         [Timeout(60000)]
-        public void WaitingRoomFull_AnAddressHoldingLessTakesTheBusiestAddressesOldestPlace()
+        public void WaitingRoomFull_AQuietAddressTakesTheMostActiveAddressesOldestPlace()
         {
             using Rig rig = new Rig(2);
             List<Socket> held = new List<Socket>();
@@ -195,7 +195,7 @@ namespace Pigeon.Tests.Host.Portal
 
                 Until(() => rig.Gate.WaitingNow == PortalGate.Waiting, "room full: " + rig.Gate.WaitingNow);
                 held.Add(Connect("127.0.0.30", rig.Port));
-                Until(() => rig.Gate.Refused == 1, "an address as busy as the busiest is refused when the room is full");
+                Until(() => rig.Gate.Refused == 1, "an address at its cap is refused");
 
                 // A quiet address gets in: the first connection of 127.0.0.30 makes room.
                 Socket owner = Send("127.0.0.22", rig.Port, "/quiet");
@@ -203,6 +203,75 @@ namespace Pigeon.Tests.Host.Portal
                 Assert.AreEqual(1, rig.Gate.Evicted);
                 Assert.IsTrue(Closed(held[0], 2000), "the longest-waiting connection of the busiest address was closed");
                 Assert.IsFalse(Closed(held[PortalGate.PerAddress], 200), "another address's connection still waits");
+            }
+            finally
+            {
+                held.ForEach(s => s.Dispose());
+            }
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void WaitingRoomFull_ANewcomerAboutAsActiveAsTheOthers_TakesNoMorePlaces()
+        {
+            using Rig rig = new Rig(2);
+            List<Socket> held = new List<Socket>();
+            try
+            {
+                // 8 addresses, each 8 connections waiting and 8 connects: activity 16 each.
+                for (int a = 0; a < PortalGate.Waiting / PortalGate.PerAddress; a++)
+                {
+                    for (int i = 0; i < PortalGate.PerAddress; i++)
+                    {
+                        held.Add(Connect("127.0.0." + (30 + a), rig.Port));
+                    }
+                }
+
+                Until(() => rig.Gate.WaitingNow == PortalGate.Waiting, "room full: " + rig.Gate.WaitingNow);
+
+                // A ninth address opens 8: its n-th connect has activity 2n - 1 (n - 1 waiting, n
+                // connects) and takes a place while the busiest has more than twice that: 4 times.
+                for (int i = 0; i < PortalGate.PerAddress; i++)
+                {
+                    held.Add(Connect("127.0.0.40", rig.Port));
+                }
+
+                Until(() => rig.Gate.Evicted + rig.Gate.Refused == PortalGate.PerAddress, "all 8 decided");
+                Assert.AreEqual(4, rig.Gate.Evicted);
+                Assert.AreEqual(4, rig.Gate.Refused);
+                Assert.AreEqual(PortalGate.Waiting, rig.Gate.WaitingNow);
+            }
+            finally
+            {
+                held.ForEach(s => s.Dispose());
+            }
+        }
+
+        [TestMethod]
+        [Timeout(60000)]
+        public void WaitingRoomFull_AnUnfinishedRequestMakesRoomBeforeASilentConnection()
+        {
+            using Rig rig = new Rig(2);
+            List<Socket> held = new List<Socket>();
+            try
+            {
+                for (int a = 0; a < PortalGate.Waiting / PortalGate.PerAddress; a++)
+                {
+                    for (int i = 0; i < PortalGate.PerAddress; i++)
+                    {
+                        held.Add(Connect("127.0.0." + (30 + a), rig.Port));
+                    }
+                }
+
+                Until(() => rig.Gate.WaitingNow == PortalGate.Waiting, "room full: " + rig.Gate.WaitingNow);
+                Socket slowloris = held[PortalGate.PerAddress + 3]; // 127.0.0.31's fourth
+                slowloris.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a"));
+                Until(() => rig.Gate.Unfinished == 1, "the gate has read the unfinished request");
+
+                StringAssert.StartsWith(Answer(Send("127.0.0.22", rig.Port, "/quiet")), "HTTP/1.1 200 ");
+                Assert.AreEqual(1, rig.Gate.Evicted);
+                Assert.IsTrue(Closed(slowloris, 2000), "the unfinished request made room");
+                Assert.IsFalse(Closed(held[0], 200), "the longest-waiting silent connection still waits: it may be a browser whose request is on its way");
             }
             finally
             {
