@@ -5,11 +5,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using Pigeon.Host.Pump;
 using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Sockets;
 using Pigeon.Text;
+using Pigeon.Pumps.Events;
 
 namespace Pigeon.Host
 {
