@@ -7,8 +7,9 @@ namespace Pigeon.Config
     /// reading (a field's value comes from the tree when the key is there, with an error at its
     /// path when the type is wrong) or writing (the value goes into a new tree). Each section's
     /// fields are therefore listed once, for both directions (ConfigMapper's Wifi, Relay, ...).
+    /// On the host, FieldMap.Host.cs adds "did you mean" to an unknown key's warning.
     /// </summary>
-    internal sealed class FieldMap
+    internal sealed partial class FieldMap
     {
         private const string UnknownKeyMessage = "Pigeon does not know this setting (it may come from another firmware version); it is kept as it is but not used.";
 
@@ -240,8 +241,8 @@ namespace Pigeon.Config
         }
 
         /// <summary>
-        /// Reading: every key no field asked for is a warning at its path (with "did you mean" and
-        /// the known key when it looks like a typo of one) and is kept (returned with
+        /// Reading: every key no field asked for is a warning at its path (on the host with "did you
+        /// mean" and the known key when it looks like a typo of one) and is kept (returned with
         /// <paramref name="unknown"/>'s). Writing: the kept keys go after the known ones,
         /// sorted by name, so a document's bytes do not depend on a hand edit's order (a known key
         /// is never written twice).
@@ -264,9 +265,9 @@ namespace Pigeon.Config
                 string name = _node.GetName(i);
                 if (_known.IndexOf(" " + name + " ") < 0)
                 {
-                    string meant = KeySuggestion.Closest(name, _known);
-                    _report.AddWarning(At(name), meant == null ? UnknownKeyMessage
-                        : "Pigeon does not know this setting: did you mean \"" + meant + "\"? It is kept as it is but not used.");
+                    string message = UnknownKeyMessage;
+                    SuggestKnownKey(name, ref message);
+                    _report.AddWarning(At(name), message);
                     if (unknown == null)
                     {
                         unknown = JsonNode.NewObject();
@@ -278,6 +279,11 @@ namespace Pigeon.Config
 
             return unknown;
         }
+
+        // The host's "did you mean" (FieldMap.Host.cs) for hand-edited files. The board's assembly
+        // leaves that file out, and the compiler then leaves out this call: nobody edits a
+        // board's flash by hand, and its portal writes only known keys.
+        partial void SuggestKnownKey(string name, ref string message);
 
         private FieldMap Child(JsonNode node, string path)
         {

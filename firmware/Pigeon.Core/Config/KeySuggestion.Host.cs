@@ -5,6 +5,7 @@ namespace Pigeon.Config
     /// the "did you mean" of an unknown-key warning. Letter case alone, or a small edit distance
     /// (insertions, deletions, substitutions and swaps of two neighbours): at most 1 for keys of up
     /// to 5 letters, 2 for longer ones, so a key of a newer firmware is rarely taken for a typo.
+    /// Host only (FieldMap.Host.cs): hand-edited files are a server's.
     /// </summary>
     internal static class KeySuggestion
     {
