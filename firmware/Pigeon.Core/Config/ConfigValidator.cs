@@ -8,9 +8,12 @@ namespace Pigeon.Config
     /// <summary>
     /// Checks a whole config and reports every problem at once, each at its field's path with a
     /// reason a volunteer understands. Limits depend on the platform: a board has 16 sockets and
-    /// ~100 KB of heap (docs/config.md lists every rule).
+    /// ~100 KB of heap (docs/config.md lists every rule). The rules of what only a server has
+    /// (its certificate, ACME, the web site on relay.httpPort) are in ConfigValidator.Host.cs,
+    /// compiled on the host only: a board refuses those settings whole (<see cref="Validate"/>
+    /// with device true).
     /// </summary>
-    public static class ConfigValidator
+    public static partial class ConfigValidator
     {
         /// <summary>ESP32 lwIP: CONFIG_LWIP_MAX_SOCKETS=16 in the stock nanoFramework images.</summary>
         public const int DeviceSockets = 16;
@@ -33,9 +36,6 @@ namespace Pigeon.Config
         /// sockets a session), which Pigeon.Host checks at start, not memory set aside up front.
         /// </summary>
         public const int HostMaxSessions = 1000000;
-
-        /// <summary>Longest relay.decoyPage (characters): a plain page, not a site.</summary>
-        public const int MaxDecoyPageLength = 16384;
 
         /// <summary>
         /// Why a board refuses terminateTls (docs/device.md, "TLS on a board"): the reasons read from
@@ -210,17 +210,6 @@ namespace Pigeon.Config
             Range(relay.DnsCacheSeconds, 0, 86400, "relay.dnsCacheSeconds", null, report);
             Range(relay.MaxSessionsPerClient, 0, maxSessions, "relay.maxSessionsPerClient", null, report);
             Range(relay.EvictIdleSeconds, 0, 86400, "relay.evictIdleSeconds", null, report);
-            if (relay.DecoyPage != null && relay.DecoyPage.Length > MaxDecoyPageLength)
-            {
-                report.AddError("relay.decoyPage", "is " + relay.DecoyPage.Length.ToString() + " characters; at most " + MaxDecoyPageLength.ToString());
-            }
-
-            bool certificate = !Empty(relay.TlsCertificateFile);
-            if (certificate != !Empty(relay.TlsKeyFile))
-            {
-                report.AddError(certificate ? "relay.tlsKeyFile" : "relay.tlsCertificateFile", "must be set together with " + (certificate ? "relay.tlsCertificateFile" : "relay.tlsKeyFile") + " (both PEM files, or neither: then Pigeon makes its own)");
-            }
-
             RouteConfig[] routes = relay.Routes;
             if (routes == null)
             {
@@ -499,7 +488,9 @@ namespace Pigeon.Config
             }
         }
 
-        // relay.httpPort and the ACME fields (host only; docs/server.md, "The certificate").
+        // relay.httpPort, the certificate and ACME (docs/server.md, "The certificate") are a
+        // server's: a board refuses a web site and ACME, and a host checks them all
+        // (ConfigValidator.Host.cs).
         private static void ValidateCertificate(PigeonConfig config, bool device, ValidationReport report)
         {
             RelayConfig relay = config.Relay;
@@ -508,94 +499,26 @@ namespace Pigeon.Config
                 return;
             }
 
-            if (relay.HttpPort != 0 && (device || Port(relay.HttpPort, "relay.httpPort", report)))
+            if (!device)
             {
-                if (device)
-                {
-                    report.AddError("relay.httpPort", "is for a server (the board's portal answers on port 80); leave it 0");
-                }
-                else if (config.Portal != null && config.Portal.Port == relay.HttpPort)
-                {
-                    report.AddError("relay.httpPort", "port " + relay.HttpPort.ToString() + " is the portal's; the web site needs a port of its own");
-                }
-                else
-                {
-                    for (int i = 0; relay.Routes != null && i < relay.Routes.Length; i++)
-                    {
-                        if (relay.Routes[i] != null && relay.Routes[i].ListenPort == relay.HttpPort)
-                        {
-                            report.AddError("relay.httpPort", "port " + relay.HttpPort.ToString() + " is already used by relay.routes[" + i.ToString() + "] (\"" + relay.Routes[i].Name + "\")");
-                            break;
-                        }
-                    }
-                }
-            }
-
-            string challenge = relay.AcmeChallenge;
-            if (challenge != null && challenge.Length > 0 && challenge != "http-01" && challenge != "tls-alpn-01")
-            {
-                report.AddError("relay.acmeChallenge", "must be \"http-01\", \"tls-alpn-01\" or empty (whichever the relay can answer)");
-            }
-
-            string url = relay.AcmeDirectoryUrl;
-            if (!Empty(url) && Text(url, "relay.acmeDirectoryUrl", MaxTextLength, report) && !url.StartsWith("https://"))
-            {
-                report.AddError("relay.acmeDirectoryUrl", "must be an https:// address (empty = Let's Encrypt)");
-            }
-
-            string email = relay.AcmeEmail;
-            if (!Empty(email) && Text(email, "relay.acmeEmail", MaxTextLength, report) && (email.IndexOf('@') < 1 || email.IndexOf(' ') >= 0))
-            {
-                report.AddError("relay.acmeEmail", "must be an e-mail address (or empty)");
-            }
-
-            if (!relay.Acme)
-            {
+                ValidateServer(relay, config, report);
                 return;
             }
 
-            if (device)
+            if (relay.HttpPort != 0)
+            {
+                report.AddError("relay.httpPort", "is for a server (the board's portal answers on port 80); leave it 0");
+            }
+
+            if (relay.Acme)
             {
                 report.AddError("relay.acme", BoardTlsRefusal);
-                return;
-            }
-
-            if (!Empty(relay.TlsCertificateFile))
-            {
-                report.AddError("relay.acme", "and relay.tlsCertificateFile both give the certificate; choose one (clear the files, or set acme to false)");
-            }
-
-            string host = config.Network == null ? null : config.Network.PublicHost;
-            uint ignored;
-            if (Empty(host) || IPv4.TryParse(host, out ignored))
-            {
-                report.AddError("relay.acme", "needs network.publicHost: the relay's public DNS name (the one dynamic DNS keeps up to date), which the certificate is for");
-            }
-
-            bool terminates = false;
-            for (int i = 0; relay.Routes != null && i < relay.Routes.Length; i++)
-            {
-                terminates = terminates || (relay.Routes[i] != null && relay.Routes[i].TerminateTls);
-            }
-
-            if (!terminates)
-            {
-                report.AddWarning("relay.acme", "no route terminates TLS (terminateTls), so the certificate would be presented nowhere");
-            }
-
-            if (challenge == "http-01" && relay.HttpPort == 0)
-            {
-                report.AddError("relay.acmeChallenge", "http-01 is answered on relay.httpPort, which is 0; set it to 80 (the port the CA connects to)");
-            }
-            else if (challenge == "tls-alpn-01" && !terminates)
-            {
-                report.AddError("relay.acmeChallenge", "tls-alpn-01 is answered on a route that terminates TLS (port 443), and there is none");
-            }
-            else if (Empty(challenge) && relay.HttpPort == 0 && !terminates)
-            {
-                report.AddError("relay.acme", "has no way to answer the CA: set relay.httpPort to 80, or terminate TLS on a route on 443");
             }
         }
+
+        // The host's rules of what only a server has (ConfigValidator.Host.cs); the board's
+        // assembly leaves that file out, and the compiler then leaves out this call.
+        static partial void ValidateServer(RelayConfig relay, PigeonConfig config, ValidationReport report);
 
         private static void ValidateNetwork(NetworkConfig network, ValidationReport report)
         {

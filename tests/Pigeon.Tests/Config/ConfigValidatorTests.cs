@@ -411,20 +411,6 @@ namespace Pigeon.Tests.Config
         }
 
         [TestMethod]
-        public void Validate_CertificateWithoutKey_Error()
-        {
-            PigeonConfig c = ConfigDefaults.Create(false);
-            c.Relay.TlsCertificateFile = "/etc/pigeon/cert.pem";
-            ValidationReport report = new ValidationReport();
-            ConfigValidator.Validate(c, false, report);
-            Assert.IsTrue(report.HasErrorAt("relay.tlsKeyFile"), ConfigText.Describe(report));
-            c.Relay.TlsKeyFile = "/etc/pigeon/key.pem";
-            report = new ValidationReport();
-            ConfigValidator.Validate(c, false, report);
-            Assert.AreEqual(0, report.ErrorCount, ConfigText.Describe(report));
-        }
-
-        [TestMethod]
         public void Read_ProxyProtocolForms_V1V2BoolAndErrors()
         {
             ValidationReport report = new ValidationReport();
