@@ -5,7 +5,7 @@ namespace Pigeon.Portal
     /// <summary>
     /// What the status page shows of the certificate of the host's TLS routes (written by
     /// <see cref="TlsStatusWriter"/>): the one presented, where it comes from, and, when ACME
-    /// keeps it, the state of that (the reason it failed and the next try).
+    /// keeps it, the state of that (the reason it failed and the next try). Host only.
     /// </summary>
     public sealed class TlsStatus
     {

@@ -16,6 +16,7 @@ namespace Pigeon.Portal
     /// {..., "source":"made", "issuer":"kq7vhzmt.net", "acme":{"name":"relay.example.org","state":"failed","error":"...","nextAttempt":"..."}}
     /// {..., "source":"files", "issuer":"R11", "problem":"the new files were not taken (...)"}
     /// </code>
+    /// Host only (the board's assembly leaves *.Host.cs out: a board terminates no TLS).
     /// </summary>
     public static class TlsStatusWriter
     {

@@ -1,16 +1,14 @@
-// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using System;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Json;
 using Pigeon.Portal;
-#if NANOFRAMEWORK_1_0
-using nanoFramework.TestFramework;
-#else
-using Microsoft.VisualStudio.TestTools.UnitTesting;
-#endif
 
-namespace Pigeon.Tests.Portal
+namespace Pigeon.Tests.Host.Portal
 {
-    /// <summary>The "tls" object from a <see cref="TlsStatus"/>: where the certificate comes from, ACME's state and reason.</summary>
+    /// <summary>
+    /// Host-only (TlsStatusWriter.Host.cs: a board terminates no TLS): the "tls" object from a
+    /// <see cref="TlsStatus"/>, where the certificate comes from, ACME's state and reason.
+    /// </summary>
     [TestClass]
     public class TlsStatusWriterTests
     {
