@@ -1,18 +1,17 @@
-// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Json;
 using Pigeon.Portal;
-#if NANOFRAMEWORK_1_0
-using nanoFramework.TestFramework;
-#else
-using Microsoft.VisualStudio.TestTools.UnitTesting;
-#endif
+using Pigeon.Tests.Portal;
 
-namespace Pigeon.Tests.Portal
+namespace Pigeon.Tests.Host.Portal
 {
     // Inside the namespace: Json and Text would otherwise name the namespaces Pigeon.Json and Pigeon.Text.
     using static PortalCalls;
 
-    /// <summary>The certificate in /api/status ("tls") and POST /api/tls/new-certificate.</summary>
+    /// <summary>
+    /// Host-only (a board terminates no TLS, and the status it writes is the host's
+    /// TlsStatusWriter): the certificate in /api/status ("tls") and POST /api/tls/new-certificate.
+    /// </summary>
     [TestClass]
     public class PortalTlsTests
     {

@@ -1,13 +1,13 @@
-// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
 using System;
 using Pigeon.Json;
 using Pigeon.Portal;
 
-namespace Pigeon.Tests.Portal
+namespace Pigeon.Tests.Host.Portal
 {
     /// <summary>
     /// A certificate source with fixed values; a made one renews to a new name and fingerprint, a
-    /// configured one refuses as the host does.
+    /// configured one refuses as the host does. Host-only, like the TLS it stands for (a board
+    /// terminates none; TlsStatusWriter is the host's).
     /// </summary>
     public sealed class FakeTlsCertificate : ITlsCertificate
     {
