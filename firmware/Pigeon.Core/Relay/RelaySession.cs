@@ -31,22 +31,20 @@ namespace Pigeon.Relay
     /// One object serves many clients in turn (a board slot, a pooled host session): nothing is
     /// allocated per session. Phase changes happen under the session's lock; the byte and
     /// activity counters are written by the pump threads alone (int reads are atomic).
+    /// The TLS stage (StartTls, Handshake, the bytes inside the TLS, Signal) and the web site
+    /// (Decoy) are the host's part of the sequence, RelaySession.Host.cs: a board terminates no
+    /// TLS, and its assembly leaves that file out (the partial methods below then drop out).
     /// </remarks>
-    public abstract class RelaySession
+    public abstract partial class RelaySession
     {
         private const int StageHeader = 0; // acceptProxy: the load balancer's PROXY header
         private const int StageOuter = 1;  // the client's first bytes or ClientHello
         private const int StageInner = 2;  // the first bytes inside a terminated TLS
 
-        // Where the sequence stands: what the step handed out was for.
+        // Where the sequence stands: what the step handed out was for (2-6 and 13, the TLS
+        // stage and the web site, are in RelaySession.Host.cs).
         private const int AtWait = 0;
         private const int AtAdmit = 1;
-        private const int AtHandshake = 2;
-        private const int AtWebRead = 3;   // a request head for the web site
-        private const int AtWebHead = 4;   // its answer's head sent
-        private const int AtWebBody = 5;   // its answer's body sent
-        private const int AtWebEnd = 6;    // the FIN after the last answer
-        private const int AtWebWait = 13;  // a kept-alive connection waits for its next request
         private const int AtResolve = 7;
         private const int AtConnect = 8;
         private const int AtOpening = 9;
@@ -84,11 +82,7 @@ namespace Pigeon.Relay
         private byte[] _admission; // the first bytes, lent by the pump from Begin to the relay
         private int _received;
         private int _helloStart; // when the current wait for a hello or a request began (the slot defence counts from it)
-        private bool _signal; // the bytes inside the TLS are a Signal ClientHello, passed through
-        private byte[] _webBody;
-        private int _webBodyLength;
-        private int _webConsumed;
-        private bool _webKeepAlive;
+        private bool _signal; // the bytes inside the TLS are a Signal ClientHello, passed through (host)
 
         /// <summary>A session of <paramref name="relay"/>.</summary>
         protected RelaySession(RelayServer relay)
@@ -207,14 +201,13 @@ namespace Pigeon.Relay
             _writing = 0;
             _signal = false;
             route.Counters.OnAccepted();
-            IWebSite site = _relay.Web;
+            int wait = _relay.HelloTimeoutMs;
+            TlsHelloWait(route, ref wait);
             lock (_lock)
             {
-                // A TLS route waits as long as a web server would (a prober times it); the slot
-                // defence (Reap) still ends the wait at the hello timeout when places are scarce.
                 _phase = SessionPhase.Hello;
                 _helloStart = _relay.Now;
-                _deadline = _helloStart + (route.TerminateTls && site != null ? site.HeaderTimeoutMs : _relay.HelloTimeoutMs);
+                _deadline = _helloStart + wait;
             }
 
             _relay.Register(this);
@@ -242,41 +235,6 @@ namespace Pigeon.Relay
                     _received += result;
                     return Decide();
 
-                case AtHandshake:
-                    if (result <= 0)
-                    {
-                        return HandshakeFailed(RefusalReason.TlsFailed);
-                    }
-
-                    _stage = StageInner;
-                    _skip = 0;
-                    _received = 0; // the bytes inside the TLS start over at the buffer's start
-                    return Read();
-
-                case AtWebRead:
-                    if (result <= 0)
-                    {
-                        return Finish(); // the prober went away (counted when its first bytes came)
-                    }
-
-                    _received += result;
-                    return WebAnswerOrRead();
-
-                case AtWebWait:
-                    return result < 0 ? Finish() : WebAnswerOrRead();
-
-                case AtWebHead:
-                    if (result > 0 && _webBodyLength > 0)
-                    {
-                        _at = AtWebBody;
-                        return Step(SessionStep.SendClient, _webBody, 0, _webBodyLength);
-                    }
-
-                    return result > 0 ? WebAnswered() : Finish();
-
-                case AtWebBody:
-                    return result > 0 ? WebAnswered() : Finish();
-
                 case AtResolve:
                     return result > 0 ? Connect() : Dial();
 
@@ -302,7 +260,9 @@ namespace Pigeon.Relay
                     return result > 0 ? StartRelay() : DialFailed();
 
                 default:
-                    return Finish();
+                    SessionStep next = SessionStep.Done;
+                    CompletedTls(result, ref next);
+                    return next == SessionStep.Done ? Finish() : next;
             }
         }
 
@@ -333,6 +293,22 @@ namespace Pigeon.Relay
         {
             Refuse(TimedOut ? RefusalReason.HelloTimeout : RefusalReason.ClosedEarly);
         }
+
+        // The host's TLS stage and web site (RelaySession.Host.cs). Without that file (the board)
+        // the compiler drops these calls: a route then waits the hello timeout, and a verdict
+        // other than Go or NeedMore is a refusal.
+
+        // How long a new client of route may take to send its first bytes (ms).
+        partial void TlsHelloWait(Route route, ref int waitMs);
+
+        // The step after the TLS stage's and the web site's steps (next stays Done otherwise).
+        partial void CompletedTls(int result, ref SessionStep next);
+
+        // The step after StartTls, Decoy, or a refusal inside the TLS (next stays Done otherwise).
+        partial void DecideTls(Verdict verdict, RefusalReason reason, ref SessionStep next);
+
+        // Admission of the bytes inside the TLS.
+        partial void AdmitInner(byte[] buffer, int offset, int count, ref Verdict verdict, ref RefusalReason reason);
 
         /// <summary>Lends the pump's buffer for the first bytes: at least <paramref name="atLeast"/> bytes, or null when it has none that large.</summary>
         protected abstract byte[] RentBuffer(int atLeast);
@@ -394,27 +370,14 @@ namespace Pigeon.Relay
                 return Read();
             }
 
-            if (verdict == Verdict.StartTls)
+            SessionStep next = SessionStep.Done;
+            DecideTls(verdict, reason, ref next);
+            if (next != SessionStep.Done)
             {
-                _at = AtHandshake;
-                return Step(SessionStep.Handshake, _admission, _skip, _received - _skip);
-            }
-
-            if (verdict == Verdict.Decoy)
-            {
-                // An HTTP request is a prober's; anything else that no client sends is answered
-                // the same way (a web server's 400) and counted as what it is.
-                Refuse(HttpProbe.Classify(_admission, 0, _received) == HttpProbe.Http ? RefusalReason.Probe : RefusalReason.NotChatClient);
-                return WebAnswerOrRead();
+                return next;
             }
 
             Refuse(reason);
-            if (_stage == StageInner && _relay.Web != null)
-            {
-                ReturnReader();
-                return WebAnswerOrRead(); // inside the TLS even a refusal looks like a web server's answer
-            }
-
             return Finish();
         }
 
@@ -487,20 +450,9 @@ namespace Pigeon.Relay
             int left = count - _skip;
             if (_stage == StageInner)
             {
-                _signal = route.SignalAllowList != null && Admission.TlsRecord(buffer, at, left, out reason) != Verdict.Refuse;
-                if (_signal)
-                {
-                    // A TLS ClientHello inside the TLS: Signal's app speaking to one of its hosts.
-                    if (_reader == null)
-                    {
-                        _reader = _relay.RentReader();
-                    }
-
-                    return Admission.Sni(route.SignalAllowList, _reader, buffer, at, left, out reason);
-                }
-
-                ReturnReader();
-                return Admission.Inner(route, buffer, at, left, out reason);
+                Verdict inner = Verdict.Refuse;
+                AdmitInner(buffer, at, left, ref inner, ref reason);
+                return inner;
             }
 
             if (left < 1)
@@ -519,70 +471,6 @@ namespace Pigeon.Relay
             }
 
             return route.TerminateTls ? Admission.TlsRecord(buffer, at, left, out reason) : Admission.Plain(route, buffer, at, left, out reason);
-        }
-
-        // The web site's part (terminateTls routes, for what is not a client): read a request
-        // head, answer it, then keep the connection for the next one or finish with a FIN.
-        // The answer's head is written at the admission buffer's end, past the request.
-        private SessionStep WebAnswerOrRead()
-        {
-            IWebSite site = _relay.Web;
-            if (_admission == null)
-            {
-                _admission = RentBuffer(1);
-            }
-
-            int room = _admission.Length - site.MaxHeadLength;
-            if (_received >= room && !Grow())
-            {
-                _received = room; // a head longer than the buffer is answered as far as it came (400)
-            }
-
-            room = _admission.Length - site.MaxHeadLength;
-            if (_received > 0 && (_received >= room || site.CanAnswer(_admission, 0, _received)))
-            {
-                int at = room;
-                int head = site.Answer(_admission, 0, _received, _admission, at, out _webBody, out _webBodyLength, out _webConsumed, out _webKeepAlive);
-                _at = AtWebHead;
-                return Step(SessionStep.SendClient, _admission, at, head);
-            }
-
-            _at = AtWebRead;
-            return Step(SessionStep.ReadClient, _admission, _received, room - _received);
-        }
-
-        private SessionStep WebAnswered()
-        {
-            _webBody = null;
-            if (!_webKeepAlive)
-            {
-                _at = AtWebEnd;
-                return SessionStep.ShutdownClient;
-            }
-
-            // Keep what came after the request (a pipelined one) and wait for the next.
-            int left = _received - _webConsumed;
-            if (left > 0)
-            {
-                System.Array.Copy(_admission, _webConsumed, _admission, 0, left);
-            }
-
-            _received = left;
-            lock (_lock)
-            {
-                _helloStart = _relay.Now;
-                _deadline = _helloStart + _relay.Web.KeepAliveMs;
-                _timedOut = false;
-            }
-
-            if (left > 0)
-            {
-                return WebAnswerOrRead();
-            }
-
-            ReturnAdmission(); // an idle kept-alive connection holds no buffer
-            _at = AtWebWait;
-            return SessionStep.WaitClient;
         }
 
         // The next upstream in the dialer's order, with its own connect deadline.
