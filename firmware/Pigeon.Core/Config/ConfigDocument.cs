@@ -70,23 +70,7 @@ namespace Pigeon.Config
         /// </summary>
         public static PigeonConfig Read(byte[] buffer, int offset, int count, bool device, ValidationReport report, out int fromVersion)
         {
-            fromVersion = -1;
-            JsonNode tree = Parse(buffer, offset, count, report);
-            if (tree == null)
-            {
-                return null;
-            }
-
-            int version;
-            if (!ConfigMigration.Migrate(tree, report, out version))
-            {
-                return null;
-            }
-
-            fromVersion = version;
-            int errorsBefore = report.ErrorCount;
-            PigeonConfig config = ConfigMapper.FromTree(tree, device, report);
-            return report.ErrorCount > errorsBefore ? null : config;
+            return Read(buffer, offset, count, device, false, report, out fromVersion);
         }
 
         /// <summary>
@@ -96,6 +80,18 @@ namespace Pigeon.Config
         /// be used (errors in <paramref name="report"/>); its warnings are in the report either way.
         /// </summary>
         public static PigeonConfig Check(byte[] buffer, int offset, int count, bool device, ValidationReport report, out int fromVersion)
+        {
+            return Read(buffer, offset, count, device, true, report, out fromVersion);
+        }
+
+        /// <summary>See <see cref="Read(byte[], int, int, bool, ValidationReport, out int)"/>.</summary>
+        public static PigeonConfig Read(byte[] buffer, int offset, int count, bool device, ValidationReport report)
+        {
+            int version;
+            return Read(buffer, offset, count, device, report, out version);
+        }
+
+        private static PigeonConfig Read(byte[] buffer, int offset, int count, bool device, bool validate, ValidationReport report, out int fromVersion)
         {
             fromVersion = -1;
             JsonNode tree = Parse(buffer, offset, count, report);
@@ -108,30 +104,14 @@ namespace Pigeon.Config
             fromVersion = version;
             int errorsBefore = report.ErrorCount;
             PigeonConfig config = ConfigMapper.FromTree(tree, device, report);
-            ValidationReport rules = new ValidationReport();
-            ConfigValidator.Validate(config, device, rules);
-            for (int i = 0; i < rules.ErrorCount; i++)
+            if (validate)
             {
-                ValidationIssue issue = rules.GetError(i);
-                if (!report.HasErrorAt(issue.Path))
-                {
-                    report.AddError(issue.Path, issue.Message);
-                }
-            }
-
-            for (int i = 0; i < rules.WarningCount; i++)
-            {
-                report.AddWarning(rules.GetWarning(i).Path, rules.GetWarning(i).Message);
+                ValidationReport rules = new ValidationReport();
+                ConfigValidator.Validate(config, device, rules);
+                report.Merge(rules);
             }
 
             return report.ErrorCount > errorsBefore ? null : config;
-        }
-
-        /// <summary>See <see cref="Read(byte[], int, int, bool, ValidationReport, out int)"/>.</summary>
-        public static PigeonConfig Read(byte[] buffer, int offset, int count, bool device, ValidationReport report)
-        {
-            int version;
-            return Read(buffer, offset, count, device, report, out version);
         }
 
         /// <summary>The config as an indented UTF-8 document ending in a line feed: the same bytes on both platforms.</summary>

@@ -60,50 +60,48 @@ namespace Pigeon.Config
         /// <summary>True when some error's path is exactly <paramref name="path"/>.</summary>
         public bool HasErrorAt(string path)
         {
-            for (int i = 0; i < _errors.Count; i++)
-            {
-                if (((ValidationIssue)_errors[i]).Path == path)
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return HasAt(_errors, path);
         }
 
         /// <summary>True when some warning's path is exactly <paramref name="path"/>.</summary>
         public bool HasWarningAt(string path)
         {
-            for (int i = 0; i < _warnings.Count; i++)
+            return HasAt(_warnings, path);
+        }
+
+        /// <summary>
+        /// Adds another report's issues to this one, but no error at a path that already has one
+        /// here: a value of the wrong type is reported first, and a rule about the same value
+        /// would only repeat it (<see cref="ConfigDocument.Check"/>).
+        /// </summary>
+        public void Merge(ValidationReport other)
+        {
+            for (int i = 0; i < other._errors.Count; i++)
             {
-                if (((ValidationIssue)_warnings[i]).Path == path)
+                ValidationIssue issue = (ValidationIssue)other._errors[i];
+                if (!HasErrorAt(issue.Path))
+                {
+                    _errors.Add(issue);
+                }
+            }
+
+            for (int i = 0; i < other._warnings.Count; i++)
+            {
+                _warnings.Add(other._warnings[i]);
+            }
+        }
+
+        private static bool HasAt(ArrayList issues, string path)
+        {
+            for (int i = 0; i < issues.Count; i++)
+            {
+                if (((ValidationIssue)issues[i]).Path == path)
                 {
                     return true;
                 }
             }
 
             return false;
-        }
-
-        /// <summary>Copies another report's issues into this one.</summary>
-        public void AddAll(ValidationReport other)
-        {
-            for (int i = 0; i < other.ErrorCount; i++)
-            {
-                _errors.Add(other.GetError(i));
-            }
-
-            for (int i = 0; i < other.WarningCount; i++)
-            {
-                _warnings.Add(other.GetWarning(i));
-            }
-        }
-
-        /// <summary>Removes every issue.</summary>
-        public void Clear()
-        {
-            _errors.Clear();
-            _warnings.Clear();
         }
     }
 }
