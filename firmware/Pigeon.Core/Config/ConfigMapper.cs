@@ -8,7 +8,7 @@ namespace Pigeon.Config
     /// defaults, or from a copy of the current config for a change; any section or field left
     /// out keeps its value; a value of the wrong type is an error at its path; an unknown key is a
     /// warning and is kept in the object's <c>UnknownKeys</c>, written back after the known keys,
-    /// sorted by name. (Writing fills a missing section of the config with an empty one.)
+    /// sorted by name. (A missing section of the config becomes an empty one.)
     /// </summary>
     public static class ConfigMapper
     {
@@ -72,53 +72,13 @@ namespace Pigeon.Config
             }
 
             m.Ignore(ConfigSeal.ChecksumKey); // the store's seal; a hand-edited copy may still carry one mid-document
-            FieldMap s = m.Section("wifi");
-            if (s != null)
-            {
-                Wifi(s, c.Wifi ?? (c.Wifi = new WifiConfig()));
-            }
-
-            s = m.Section("setupAp");
-            if (s != null)
-            {
-                SetupAp(s, c.SetupAp ?? (c.SetupAp = new SetupApConfig()));
-            }
-
-            s = m.Section("admin");
-            if (s != null)
-            {
-                Admin(s, c.Admin ?? (c.Admin = new AdminConfig()));
-            }
-
-            s = m.Section("relay");
-            if (s != null)
-            {
-                Relay(s, c.Relay ?? (c.Relay = new RelayConfig()));
-            }
-
-            s = m.Section("time");
-            if (s != null)
-            {
-                TimeConfig time = c.Time ?? (c.Time = new TimeConfig());
-                time.NtpServers = s.Texts("ntpServers", time.NtpServers);
-                time.UnknownKeys = s.Unknown(time.UnknownKeys);
-            }
-
-            s = m.Section("portal");
-            if (s != null)
-            {
-                PortalConfig portal = c.Portal ?? (c.Portal = new PortalConfig());
-                portal.ListenAddress = s.Text("listenAddress", portal.ListenAddress);
-                portal.Port = s.Number("port", portal.Port);
-                portal.UnknownKeys = s.Unknown(portal.UnknownKeys);
-            }
-
-            s = m.Section("network");
-            if (s != null)
-            {
-                Network(s, c.Network ?? (c.Network = new NetworkConfig()));
-            }
-
+            Wifi(m.Section("wifi"), c.Wifi ?? (c.Wifi = new WifiConfig()));
+            SetupAp(m.Section("setupAp"), c.SetupAp ?? (c.SetupAp = new SetupApConfig()));
+            Admin(m.Section("admin"), c.Admin ?? (c.Admin = new AdminConfig()));
+            Relay(m.Section("relay"), c.Relay ?? (c.Relay = new RelayConfig()));
+            Time(m.Section("time"), c.Time ?? (c.Time = new TimeConfig()));
+            Portal(m.Section("portal"), c.Portal ?? (c.Portal = new PortalConfig()));
+            Network(m.Section("network"), c.Network ?? (c.Network = new NetworkConfig()));
             c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }
 
@@ -145,6 +105,19 @@ namespace Pigeon.Config
         {
             c.PasswordHash = m.Text("passwordHash", c.PasswordHash);
             c.PasswordSalt = m.Text("passwordSalt", c.PasswordSalt);
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
+        }
+
+        private static void Time(FieldMap m, TimeConfig c)
+        {
+            c.NtpServers = m.Texts("ntpServers", c.NtpServers);
+            c.UnknownKeys = m.Unknown(c.UnknownKeys);
+        }
+
+        private static void Portal(FieldMap m, PortalConfig c)
+        {
+            c.ListenAddress = m.Text("listenAddress", c.ListenAddress);
+            c.Port = m.Number("port", c.Port);
             c.UnknownKeys = m.Unknown(c.UnknownKeys);
         }
 

@@ -182,8 +182,8 @@ namespace Pigeon.Config
         }
 
         /// <summary>
-        /// A group of settings in braces: its map, or null when reading and the key is absent or
-        /// not an object (then an error at its path).
+        /// A group of settings in braces: its map. When reading and the key is absent, or not an
+        /// object (then an error at its path), a map of nothing, which leaves every field as it is.
         /// </summary>
         public FieldMap Section(string name)
         {
@@ -195,7 +195,7 @@ namespace Pigeon.Config
             }
 
             JsonNode found = Visit(name);
-            return found == null ? null : Child(found, At(name));
+            return (found == null ? null : Child(found, At(name))) ?? new FieldMap(JsonNode.NewObject(), At(name) + ".", _report);
         }
 
         /// <summary>
