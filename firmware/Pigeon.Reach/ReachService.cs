@@ -14,7 +14,7 @@ namespace Pigeon.Reach
     /// calls <see cref="RefreshMappings"/> and <see cref="CheckUpstreams"/> from its own threads
     /// (two on the host; one on the board, so they hold one socket at a time).
     /// </summary>
-    public sealed class ReachService
+    public sealed partial class ReachService
     {
         private readonly RelayServer _relay;
 
@@ -41,17 +41,10 @@ namespace Pigeon.Reach
 
             if (network.DynDnsUrl != null && network.DynDnsUrl.Length > 0)
             {
-                if (setup.Web == null)
+                StartDynDns(network, setup, log);
+                if (DynDns == null)
                 {
                     log.Warn("dynamic DNS: not available here (no HTTPS client); update the name from the router or a host");
-                }
-                else
-                {
-                    DynDns = new DynDns(setup.Web, setup.Clock, network.DynDnsUrl, network.DynDnsUser, network.DynDnsPassword, network.PublicHost);
-                    if (DynDns.ConfigError != null)
-                    {
-                        log.Warn("dynamic DNS: " + DynDns.ConfigError);
-                    }
                 }
             }
         }
@@ -75,11 +68,14 @@ namespace Pigeon.Reach
         public void RefreshMappings()
         {
             Mapper.Refresh();
-            if (DynDns != null && Mapper.ExternalAddress != 0)
-            {
-                DynDns.Update(Mapper.ExternalAddress);
-            }
+            UpdateDynDns();
         }
+
+        // Dynamic DNS is the host's (ReachService.Host.cs, DynDns.Host.cs): a board has no HTTPS
+        // client, and without those files the compiler drops these calls (DynDns stays null).
+        partial void StartDynDns(NetworkConfig network, ReachSetup setup, ILog log);
+
+        partial void UpdateDynDns();
 
         /// <summary>One round of upstream checks (each may block for the connect timeout).</summary>
         public void CheckUpstreams()

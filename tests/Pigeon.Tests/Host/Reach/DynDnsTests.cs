@@ -1,15 +1,11 @@
-// Shared test file: compiles under MSTest (here) and nanoFramework.TestFramework (on the board).
-#if NANOFRAMEWORK_1_0
-using nanoFramework.TestFramework;
-#else
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-#endif
 using Pigeon.Net;
 using Pigeon.Reach;
 using Pigeon.Tests.Support;
 
-namespace Pigeon.Tests.Reach
+namespace Pigeon.Tests.Host.Reach
 {
+    /// <summary>Host-only: dynamic DNS's updater (DynDns.Host.cs; a board has no HTTPS client, so no dynamic DNS).</summary>
     [TestClass]
     public class DynDnsTests
     {
