@@ -26,22 +26,16 @@ namespace Pigeon.Config
                 report.AddError(certificate ? "relay.tlsKeyFile" : "relay.tlsCertificateFile", "must be set together with " + (certificate ? "relay.tlsCertificateFile" : "relay.tlsKeyFile") + " (both PEM files, or neither: then Pigeon makes its own)");
             }
 
+            int other = relay.Routes == null ? -1 : RouteOnPort(relay.Routes, relay.Routes.Length, relay.HttpPort);
             if (relay.HttpPort != 0 && Port(relay.HttpPort, "relay.httpPort", report))
             {
                 if (config.Portal != null && config.Portal.Port == relay.HttpPort)
                 {
                     report.AddError("relay.httpPort", "port " + relay.HttpPort.ToString() + " is the portal's; the web site needs a port of its own");
                 }
-                else
+                else if (other >= 0)
                 {
-                    for (int i = 0; relay.Routes != null && i < relay.Routes.Length; i++)
-                    {
-                        if (relay.Routes[i] != null && relay.Routes[i].ListenPort == relay.HttpPort)
-                        {
-                            report.AddError("relay.httpPort", "port " + relay.HttpPort.ToString() + " is already used by relay.routes[" + i.ToString() + "] (\"" + relay.Routes[i].Name + "\")");
-                            break;
-                        }
-                    }
+                    report.AddError("relay.httpPort", PortUsedBy(relay.Routes, other));
                 }
             }
 

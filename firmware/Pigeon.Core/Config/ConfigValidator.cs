@@ -291,14 +291,31 @@ namespace Pigeon.Config
                 report.AddError(path + ".listenAddress", "must be an IPv4 address on a board (its firmware has IPv6 off)");
             }
 
-            for (int j = 0; j < index && route.ListenPort >= 1 && route.ListenPort <= 65535; j++)
+            int other = route.ListenPort >= 1 && route.ListenPort <= 65535 ? RouteOnPort(routes, index, route.ListenPort) : -1;
+            if (other >= 0)
             {
-                if (routes[j] != null && routes[j].ListenPort == route.ListenPort)
+                report.AddError(path + ".listenPort", PortUsedBy(routes, other) + "; each route needs its own port");
+            }
+        }
+
+        // The first of routes[0, before) that listens on port, or -1.
+        private static int RouteOnPort(RouteConfig[] routes, int before, int port)
+        {
+            for (int j = 0; j < before; j++)
+            {
+                if (routes[j] != null && routes[j].ListenPort == port)
                 {
-                    report.AddError(path + ".listenPort", "port " + route.ListenPort.ToString() + " is already used by relay.routes[" + j.ToString() + "] (\"" + routes[j].Name + "\"); each route needs its own port");
-                    break;
+                    return j;
                 }
             }
+
+            return -1;
+        }
+
+        // "port 5222 is already used by relay.routes[0] ("chat-5222")"
+        private static string PortUsedBy(RouteConfig[] routes, int index)
+        {
+            return "port " + routes[index].ListenPort.ToString() + " is already used by relay.routes[" + index.ToString() + "] (\"" + routes[index].Name + "\")";
         }
 
         /// <summary>
@@ -478,13 +495,10 @@ namespace Pigeon.Config
             }
 
             RouteConfig[] routes = config.Relay.Routes;
-            for (int i = 0; i < routes.Length; i++)
+            int other = RouteOnPort(routes, routes.Length, portal.Port);
+            if (other >= 0)
             {
-                if (routes[i] != null && routes[i].ListenPort == portal.Port)
-                {
-                    report.AddError("portal.port", "port " + portal.Port.ToString() + " is already used by relay.routes[" + i.ToString() + "] (\"" + routes[i].Name + "\"); the portal needs a port of its own");
-                    break;
-                }
+                report.AddError("portal.port", PortUsedBy(routes, other) + "; the portal needs a port of its own");
             }
         }
 
@@ -626,44 +640,30 @@ namespace Pigeon.Config
             }
         }
 
-        // A secret is never echoed in a message; like other text it may not hold control characters.
+        // A secret is never echoed in a message, not even its length; like other text it may not
+        // hold control characters.
         private static void Secret(string value, string path, ValidationReport report)
         {
-            if (value == null)
-            {
-                report.AddError(path, "must be text");
-            }
-            else if (value.Length > MaxTextLength)
-            {
-                report.AddError(path, "is too long (at most " + MaxTextLength.ToString() + " characters)");
-            }
-            else if (HasControl(value))
-            {
-                report.AddError(path, "must not contain control characters");
-            }
+            Text(value, path, MaxTextLength, true, report);
         }
 
         private static bool Text(string value, string path, int maxLength, ValidationReport report)
         {
-            if (value == null)
+            return Text(value, path, maxLength, false, report);
+        }
+
+        private static bool Text(string value, string path, int maxLength, bool secret, ValidationReport report)
+        {
+            string problem = value == null ? "must be text"
+                : value.Length <= maxLength ? (HasControl(value) ? "must not contain control characters" : null)
+                : secret ? "is too long (at most " + maxLength.ToString() + " characters)"
+                : "is " + value.Length.ToString() + " characters long; at most " + maxLength.ToString();
+            if (problem != null)
             {
-                report.AddError(path, "must be text");
-                return false;
+                report.AddError(path, problem);
             }
 
-            if (value.Length > maxLength)
-            {
-                report.AddError(path, "is " + value.Length.ToString() + " characters long; at most " + maxLength.ToString());
-                return false;
-            }
-
-            if (HasControl(value))
-            {
-                report.AddError(path, "must not contain control characters");
-                return false;
-            }
-
-            return true;
+            return problem == null;
         }
 
         private static void Address(string text, string path, bool allowAny, ValidationReport report)

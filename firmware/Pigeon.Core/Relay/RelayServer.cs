@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Threading;
 using Pigeon.Config;
 using Pigeon.Net;
@@ -39,8 +40,7 @@ namespace Pigeon.Relay
         private readonly ClientCounts _clients;
         private RelaySession[] _live;
         private int _liveCount;
-        private ClientHelloReader[] _readers = new ClientHelloReader[4];
-        private int _idleReaders;
+        private readonly ArrayList _idleReaders = new ArrayList(); // ClientHelloReader
         private int _reserved;
         private Thread _reaper;
         private bool _stopping; // read across blocking calls, never in a tight loop (no volatile on nanoFramework)
@@ -541,10 +541,11 @@ namespace Pigeon.Relay
         {
             lock (_lock)
             {
-                if (_idleReaders > 0)
+                int last = _idleReaders.Count - 1;
+                if (last >= 0)
                 {
-                    ClientHelloReader reader = _readers[--_idleReaders];
-                    _readers[_idleReaders] = null;
+                    ClientHelloReader reader = (ClientHelloReader)_idleReaders[last];
+                    _idleReaders.RemoveAt(last);
                     return reader;
                 }
             }
@@ -556,14 +557,7 @@ namespace Pigeon.Relay
         {
             lock (_lock)
             {
-                if (_idleReaders == _readers.Length)
-                {
-                    ClientHelloReader[] bigger = new ClientHelloReader[_readers.Length * 2];
-                    Array.Copy(_readers, bigger, _idleReaders);
-                    _readers = bigger;
-                }
-
-                _readers[_idleReaders++] = reader;
+                _idleReaders.Add(reader);
             }
         }
 

@@ -61,19 +61,13 @@ namespace Pigeon.Upstream
         /// <summary>Resolves a configured host (a name or an IPv4 literal, which is used as is).</summary>
         public bool TryResolve(string host, out uint address)
         {
-            if (IPv4.TryParse(host, out address))
-            {
-                return true;
-            }
-
-            byte[] ignored = null;
-            return Lookup(host, ignored, 0, host == null ? 0 : host.Length, out address);
+            return Answer(host, true, out address) == Hit;
         }
 
         /// <summary>Resolves a host name given as ASCII bytes (an SNI in the hello buffer).</summary>
         public bool TryResolve(byte[] buffer, int offset, int length, out uint address)
         {
-            return Lookup(null, buffer, offset, length, out address);
+            return Answer(null, buffer, offset, length, true, out address) == Hit;
         }
 
         /// <summary>
@@ -83,19 +77,32 @@ namespace Pigeon.Upstream
         /// </summary>
         public int TryCached(string host, out uint address)
         {
-            if (IPv4.TryParse(host, out address))
-            {
-                return Hit;
-            }
-
-            byte[] ignored = null;
-            return Cached(host, ignored, 0, host == null ? 0 : host.Length, out address);
+            return Answer(host, false, out address);
         }
 
         /// <summary><see cref="TryCached(string, out uint)"/> for a name given as ASCII bytes (an SNI).</summary>
         public int TryCached(byte[] buffer, int offset, int length, out uint address)
         {
-            return Cached(null, buffer, offset, length, out address);
+            return Answer(null, buffer, offset, length, false, out address);
+        }
+
+        // A configured host: an IPv4 literal is its own answer; a name is looked up by its text.
+        private int Answer(string host, bool resolve, out uint address)
+        {
+            if (IPv4.TryParse(host, out address))
+            {
+                return Hit;
+            }
+
+            return Answer(host, null, 0, host == null ? 0 : host.Length, resolve, out address);
+        }
+
+        // The table's answer for a name (given as text, or as bytes when text is null); on a miss,
+        // with resolve, the resolver's, which the table then keeps (Hit or Failed).
+        private int Answer(string text, byte[] buffer, int offset, int length, bool resolve, out uint address)
+        {
+            int cached = Cached(text, buffer, offset, length, out address);
+            return cached == Miss && resolve ? Resolve(text, buffer, offset, length, out address) : cached;
         }
 
         private int Cached(string text, byte[] buffer, int offset, int length, out uint address)
@@ -122,14 +129,8 @@ namespace Pigeon.Upstream
             return Miss;
         }
 
-        private bool Lookup(string text, byte[] buffer, int offset, int length, out uint address)
+        private int Resolve(string text, byte[] buffer, int offset, int length, out uint address)
         {
-            int cached = Cached(text, buffer, offset, length, out address);
-            if (cached != Miss)
-            {
-                return cached == Hit;
-            }
-
             // Miss: resolve outside the lock (it may take seconds), then remember the answer.
             string name = text ?? Ascii.GetString(buffer, offset, length);
             uint resolved;
@@ -150,7 +151,7 @@ namespace Pigeon.Upstream
             }
 
             address = ok ? resolved : 0;
-            return ok;
+            return ok ? Hit : Failed;
         }
 
         private bool SameName(int slot, string text, byte[] buffer, int offset, int length)
