@@ -6,12 +6,8 @@ namespace Pigeon.Counters
         /// <summary>The number of <see cref="RefusalReason"/> values.</summary>
         public const int Count = 15;
 
-        private static readonly string[] s_names = new string[]
-        {
-            "full", "helloTimeout", "notTls", "sniNotAllowed", "malformed", "tlsOnChatPort", "closedEarly",
-            "clientLimit", "evicted", "tlsFailed", "probe", "badProxyHeader", "notChatClient", "proxyNotTrusted",
-            "outOfFiles",
-        };
+        private static readonly string[] s_names = ("full helloTimeout notTls sniNotAllowed malformed tlsOnChatPort closedEarly "
+            + "clientLimit evicted tlsFailed probe badProxyHeader notChatClient proxyNotTrusted outOfFiles").Split(' ');
 
         /// <summary>The camelCase name of a reason, as the status JSON uses it ("sniNotAllowed").</summary>
         public static string Name(int reason)

@@ -153,25 +153,5 @@ namespace Pigeon.Counters
 
             total.AddBytes(up, down);
         }
-
-        /// <summary>Sets every counter to zero (used on snapshot targets before summing).</summary>
-        public void Clear()
-        {
-            _active = 0;
-            _accepted = 0;
-            _upstreamFailures = 0;
-            _relayed = 0;
-            _signalRelayed = 0;
-            for (int i = 0; i < ReasonCount; i++)
-            {
-                _refused[i] = 0;
-            }
-
-            lock (_lock)
-            {
-                _bytesToUpstream = 0;
-                _bytesToClient = 0;
-            }
-        }
     }
 }

@@ -784,18 +784,6 @@ namespace Pigeon.Relay
             }
         }
 
-        /// <summary>Gives back a claim that never began (the client was refused before its session started).</summary>
-        internal void Unclaim()
-        {
-            lock (_lock)
-            {
-                if (_phase == SessionPhase.Reserved)
-                {
-                    _phase = SessionPhase.Free;
-                }
-            }
-        }
-
         /// <summary>Ends this idle session to give its place to a new client; false when it is no longer evictable.</summary>
         internal bool Evict()
         {
