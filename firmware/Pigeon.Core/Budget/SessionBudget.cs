@@ -242,20 +242,14 @@ namespace Pigeon.Budget
         public string[] Describe(string heapSource)
         {
             string[] lines = new string[5];
-            lines[0] = "sessions: " + Sessions.ToString() + " (sockets allow " + SessionsBySockets.ToString() + ", heap " + SessionsByHeap.ToString()
-                + ", the config asks for " + Configured.ToString() + ")";
-            lines[1] = "sockets: " + MaxSockets.ToString() + " - " + Listeners.ToString() + " listeners (" + Ports() + ") - "
-                + PortalSockets.ToString() + " portal (listener + " + (PortalSockets - 1).ToString() + (PortalSockets == 2 ? " slot) - " : " slots) - ")
-                + ReachSocketCount.ToString() + " port mapping and upstream checks"
-                + (Reach ? "" : " (off: with them no session fits)")
-                + " = " + (MaxSockets - Listeners - PortalSockets - ReachSocketCount).ToString() + " for sessions, 2 each: "
-                + SessionsBySockets.ToString();
-            lines[2] = "heap: " + Kb(HeapBytes) + " free (" + heapSource + ") - " + Kb(ReservedBytes) + " kept (portal, config, threads"
-                + (Reach ? ", port mapping" : "") + "; estimate) = " + Kb(HeapBytes - ReservedBytes) + " for sessions, "
-                + Kb(HeapPerSession) + " each (" + Kb(BufferBytes) + " buffer + " + Kb(SessionOverheadBytes) + " overhead, estimate): "
-                + SessionsByHeap.ToString();
-            lines[3] = "config: relay.maxSessions " + Configured.ToString();
-            lines[4] = "routes: " + Routes.Length.ToString() + " (" + Ports() + ")" + (Reach ? ", port mapping and upstream checks on" : ", port mapping and upstream checks off");
+            lines[0] = $"sessions: {Sessions} (sockets allow {SessionsBySockets}, heap {SessionsByHeap}, the config asks for {Configured})";
+            lines[1] = $"sockets: {MaxSockets} - {Listeners} listeners ({Ports()}) - {PortalSockets} portal (listener + {PortalSockets - 1} {(PortalSockets == 2 ? "slot" : "slots")}) - "
+                + $"{ReachSocketCount} port mapping and upstream checks{(Reach ? "" : " (off: with them no session fits)")}"
+                + $" = {MaxSockets - Listeners - PortalSockets - ReachSocketCount} for sessions, 2 each: {SessionsBySockets}";
+            lines[2] = $"heap: {Kb(HeapBytes)} free ({heapSource}) - {Kb(ReservedBytes)} kept (portal, config, threads{(Reach ? ", port mapping" : "")}; estimate)"
+                + $" = {Kb(HeapBytes - ReservedBytes)} for sessions, {Kb(HeapPerSession)} each ({Kb(BufferBytes)} buffer + {Kb(SessionOverheadBytes)} overhead, estimate): {SessionsByHeap}";
+            lines[3] = $"config: relay.maxSessions {Configured}";
+            lines[4] = $"routes: {Routes.Length} ({Ports()}), port mapping and upstream checks {(Reach ? "on" : "off")}";
             return lines;
         }
 

@@ -119,12 +119,9 @@ namespace Pigeon.Config
         /// </summary>
         public static string[] SignalAllowedSni()
         {
-            return new string[]
-            {
-                "chat.signal.org", "storage.signal.org", "cdn.signal.org", "cdn2.signal.org", "cdn3.signal.org", "cdsi.signal.org",
-                "contentproxy.signal.org", "grpc.chat.signal.org", "sfu.voip.signal.org", "svr2.signal.org", "svrb.signal.org",
-                "updates.signal.org", "updates2.signal.org",
-            };
+            return ("chat.signal.org storage.signal.org cdn.signal.org cdn2.signal.org cdn3.signal.org cdsi.signal.org "
+                + "contentproxy.signal.org grpc.chat.signal.org sfu.voip.signal.org svr2.signal.org svrb.signal.org "
+                + "updates.signal.org updates2.signal.org").Split(' ');
         }
 
         /// <summary>The full default config for a board or a host.</summary>
@@ -209,11 +206,7 @@ namespace Pigeon.Config
         /// <summary>A default route: WhatsApp chat on the given port.</summary>
         public static RouteConfig ChatRoute(int port)
         {
-            RouteConfig route = NewRoute();
-            route.Name = "chat-" + port.ToString();
-            route.ListenPort = port;
-            route.UpstreamHost = ChatUpstream;
-            route.UpstreamPort = 5222;
+            RouteConfig route = NewRoute("chat-", port, ChatUpstream, 5222);
             route.FallbackHost = ChatFallback;
             route.ProxyProtocol = true;
             return route;
@@ -222,11 +215,7 @@ namespace Pigeon.Config
         /// <summary>A default route: WhatsApp media on the given port.</summary>
         public static RouteConfig MediaRoute(int port)
         {
-            RouteConfig route = NewRoute();
-            route.Name = "media-" + port.ToString();
-            route.ListenPort = port;
-            route.UpstreamHost = MediaUpstream;
-            route.UpstreamPort = 443;
+            RouteConfig route = NewRoute("media-", port, MediaUpstream, 443);
             route.AllowedSni = MediaAllowedSni();
             return route;
         }
@@ -243,6 +232,17 @@ namespace Pigeon.Config
             route.SignalSni = new string[0];
             route.SignalPort = 443;
             route.ProxyProtocolVersion = 1;
+            return route;
+        }
+
+        // A default route named for its kind and port ("chat-5222").
+        private static RouteConfig NewRoute(string kind, int port, string upstream, int upstreamPort)
+        {
+            RouteConfig route = NewRoute();
+            route.Name = kind + port.ToString();
+            route.ListenPort = port;
+            route.UpstreamHost = upstream;
+            route.UpstreamPort = upstreamPort;
             return route;
         }
     }
