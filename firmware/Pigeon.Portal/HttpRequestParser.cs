@@ -128,52 +128,58 @@ namespace Pigeon.Portal
                     }
                 }
 
-                switch (name)
+                // An if chain, not a switch: a switch on more than six strings compiles to a string
+                // hash and a search over it, which is more byte code on the board than the chain.
+                if (name == "host")
                 {
-                    case "host":
-                        hostCount++;
-                        into.HostHeader = Ascii.GetString(buffer, vs, ve - vs);
-                        into.Host = HostPart(into.HostHeader);
-                        break;
-                    case "content-length":
-                        int value = Digits(buffer, vs, ve - vs);
-                        if (value == -1 || (into.ContentLength >= 0 && into.ContentLength != value))
-                        {
-                            return HttpReadResult.BadRequest;
-                        }
+                    hostCount++;
+                    into.HostHeader = Ascii.GetString(buffer, vs, ve - vs);
+                    into.Host = HostPart(into.HostHeader);
+                }
+                else if (name == "content-length")
+                {
+                    int value = Digits(buffer, vs, ve - vs);
+                    if (value == -1 || (into.ContentLength >= 0 && into.ContentLength != value))
+                    {
+                        return HttpReadResult.BadRequest;
+                    }
 
-                        if (value == -2)
-                        {
-                            return HttpReadResult.BodyTooLarge;
-                        }
+                    if (value == -2)
+                    {
+                        return HttpReadResult.BodyTooLarge;
+                    }
 
-                        into.ContentLength = value;
-                        break;
-                    case "transfer-encoding":
-                        transferEncoding = true;
-                        break;
-                    case "cookie":
-                        into.Cookie = into.Cookie.Length == 0 ? Ascii.GetString(buffer, vs, ve - vs) : into.Cookie + "; " + Ascii.GetString(buffer, vs, ve - vs);
-                        break;
-                    case "authorization":
-                        into.Authorization = Ascii.GetString(buffer, vs, ve - vs);
-                        break;
-                    case "x-csrf-token":
-                        into.CsrfToken = Ascii.GetString(buffer, vs, ve - vs);
-                        break;
-                    case "origin":
-                        into.Origin = Ascii.GetString(buffer, vs, ve - vs);
-                        break;
-                    case "content-type":
-                        string type = Lower(buffer, vs, ve - vs);
-                        int semi = type.IndexOf(';');
-                        into.ContentType = (semi >= 0 ? type.Substring(0, semi) : type).Trim();
-                        break;
-                    case "accept-encoding":
-                        into.AcceptsGzip = ListsGzip(Lower(buffer, vs, ve - vs));
-                        break;
-                    default:
-                        break;
+                    into.ContentLength = value;
+                }
+                else if (name == "transfer-encoding")
+                {
+                    transferEncoding = true;
+                }
+                else if (name == "cookie")
+                {
+                    into.Cookie = into.Cookie.Length == 0 ? Ascii.GetString(buffer, vs, ve - vs) : into.Cookie + "; " + Ascii.GetString(buffer, vs, ve - vs);
+                }
+                else if (name == "authorization")
+                {
+                    into.Authorization = Ascii.GetString(buffer, vs, ve - vs);
+                }
+                else if (name == "x-csrf-token")
+                {
+                    into.CsrfToken = Ascii.GetString(buffer, vs, ve - vs);
+                }
+                else if (name == "origin")
+                {
+                    into.Origin = Ascii.GetString(buffer, vs, ve - vs);
+                }
+                else if (name == "content-type")
+                {
+                    string type = Lower(buffer, vs, ve - vs);
+                    int semi = type.IndexOf(';');
+                    into.ContentType = (semi >= 0 ? type.Substring(0, semi) : type).Trim();
+                }
+                else if (name == "accept-encoding")
+                {
+                    into.AcceptsGzip = ListsGzip(Lower(buffer, vs, ve - vs));
                 }
 
                 pos = end + 2;
