@@ -328,7 +328,7 @@ namespace Pigeon.Config
             NetAddress listen;
             if (route.ListenAddress == null || !NetAddress.TryParse(route.ListenAddress, out listen))
             {
-                report.AddError(path + ".listenAddress", "must be an address like 0.0.0.0 (every interface: IPv4, and IPv6 too where the host has it), 192.168.1.20 or ::1");
+                report.AddError(path + ".listenAddress", "must be an address like 0.0.0.0 (every interface: IPv4, and IPv6 too where the host has it), 192.168.1.20 or, on a host, ::1");
             }
 
             ProxySources(route, path, report);
@@ -707,7 +707,7 @@ namespace Pigeon.Config
                 int bits;
                 if (!NetAddress.TryParseRange(sources[i], out network, out bits))
                 {
-                    report.AddError(path + ".acceptProxyFrom[" + i.ToString() + "]", "must be an address or a CIDR range, like 10.0.0.5, 10.0.0.0/24 or 2001:db8::/48");
+                    report.AddError(path + ".acceptProxyFrom[" + i.ToString() + "]", "must be an address or a CIDR range, like 10.0.0.5 or 10.0.0.0/24 (on a host also IPv6, like 2001:db8::/48)");
                 }
             }
         }

@@ -13,8 +13,11 @@ namespace Pigeon.Net
     ///   IPv4 a.b.c.d  0x0000000000000000  0x0000FFFF_aabbccdd
     ///   IPv6          first 8 bytes       last 8 bytes (network order, big-endian)
     /// </code>
+    /// Reading IPv6 text is the host's (NetAddress.Host.cs, which the board's assembly leaves
+    /// out): a board's firmware has IPv6 off, so on a board <see cref="TryParse(string, out NetAddress)"/>
+    /// reads IPv4 alone, while the binary forms and the text it writes are the same on both.
     /// </remarks>
-    public struct NetAddress
+    public partial struct NetAddress
     {
         private const ulong MappedPrefix = 0x0000FFFF00000000;
 
@@ -198,7 +201,7 @@ namespace Pigeon.Net
             return Pigeon.Text.Ascii.GetString(text, 0, WriteText(text, 0));
         }
 
-        /// <summary>Reads an IPv4 (dotted) or IPv6 (RFC 4291 §2.2, with "::" and a dotted tail) address.</summary>
+        /// <summary>Reads an IPv4 (dotted) or, on the host, IPv6 (RFC 4291 §2.2, with "::" and a dotted tail) address.</summary>
         public static bool TryParse(string text, out NetAddress address)
         {
             address = new NetAddress();
@@ -255,7 +258,8 @@ namespace Pigeon.Net
 
         /// <summary>
         /// Reads an address from ASCII bytes without allocating: dotted IPv4 (no leading zeros),
-        /// or IPv6 in any RFC 4291 §2.2 form, an IPv4 tail included. False on anything else.
+        /// or, on the host, IPv6 in any RFC 4291 §2.2 form, an IPv4 tail included. False on
+        /// anything else.
         /// </summary>
         public static bool TryParse(byte[] text, int offset, int length, out NetAddress address)
         {
@@ -267,98 +271,14 @@ namespace Pigeon.Net
                 return true;
             }
 
-            // Groups are shifted into a 128-bit register as they come; where "::" stood is
-            // remembered, and the groups after it are moved down into place at the end.
-            ulong high = 0;
-            ulong low = 0;
-            int groups = 0;
-            int gap = -1;
-            int p = offset;
-            int end = offset + length;
-            if (length >= 2 && text[p] == ':' && text[p + 1] == ':')
-            {
-                gap = 0;
-                p += 2;
-            }
-
-            while (p < end)
-            {
-                int start = p;
-                int value = 0;
-                int digit;
-                while (p < end && p - start < 4 && (digit = HexDigit(text[p])) >= 0)
-                {
-                    value = (value << 4) | digit;
-                    p++;
-                }
-
-                int groupsHere = 1;
-                if (p < end && text[p] == '.')
-                {
-                    // A dotted IPv4 tail: the last two groups.
-                    if (!Pigeon.Net.IPv4.TryParse(null, text, start, end - start, out v4))
-                    {
-                        return false;
-                    }
-
-                    ShiftLeft(ref high, ref low, 16);
-                    low |= v4 >> 16;
-                    value = (int)(v4 & 0xFFFF);
-                    groupsHere = 2;
-                    p = end;
-                }
-                else if (p == start)
-                {
-                    return false;
-                }
-
-                ShiftLeft(ref high, ref low, 16);
-                low |= (uint)value;
-                groups += groupsHere;
-                if (groups > 8 || p == end)
-                {
-                    break;
-                }
-
-                if (text[p++] != ':' || p == end)
-                {
-                    return false; // not a separator, or a trailing single ':'
-                }
-
-                if (text[p] == ':')
-                {
-                    if (gap >= 0)
-                    {
-                        return false; // a second "::"
-                    }
-
-                    gap = groups;
-                    p++;
-                }
-            }
-
-            if (gap < 0 ? groups != 8 : groups > 7)
-            {
-                return false;
-            }
-
-            if (gap >= 0)
-            {
-                // register = head << 16*tail | tail; wanted: head << 16*(8-gap) | tail.
-                int tailBits = 16 * (groups - gap);
-                ulong tailHigh = high;
-                ulong tailLow = low;
-                ShiftLeft(ref tailHigh, ref tailLow, 128 - tailBits);
-                ShiftRight(ref tailHigh, ref tailLow, 128 - tailBits);
-                ShiftRight(ref high, ref low, tailBits);
-                ShiftLeft(ref high, ref low, 16 * (8 - gap));
-                high |= tailHigh;
-                low |= tailLow;
-            }
-
-            address = FromHalves(high, low);
-            return true;
+            bool parsed = false;
+            ParseIPv6(text, offset, length, ref address, ref parsed);
+            return parsed;
         }
+
+        // IPv6 text (NetAddress.Host.cs); without that file (the board) the call is dropped and
+        // only IPv4 text parses.
+        static partial void ParseIPv6(byte[] text, int offset, int length, ref NetAddress address, ref bool parsed);
 
         private int Group(int index)
         {
@@ -408,17 +328,6 @@ namespace Pigeon.Net
                 low = (low >> bits) | (high << (64 - bits));
                 high >>= bits;
             }
-        }
-
-        private static int HexDigit(byte c)
-        {
-            if (c >= '0' && c <= '9')
-            {
-                return c - '0';
-            }
-
-            c |= 0x20; // ASCII lower case
-            return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
         }
 
         private static ulong ReadHalf(byte[] buffer, int offset)

@@ -331,6 +331,8 @@ namespace Pigeon.Tests.Relay
         [TestMethod]
         public void AcceptProxy_Ipv6ClientBehindTheBalancer_CountedByItsSlash64_SentAsTcp6()
         {
+            // PROXY v2 headers (INET6) from the balancer: a board reads no IPv6 text, so the v1
+            // TCP6 line in is the host's (Host/Relay/Ipv6SessionTests); the line out is both's.
             RelayConfig config = Config(8, 2, 0);
             RouteConfig route = ConfigDefaults.ChatRoute(8222);
             route.AcceptProxy = true;
@@ -338,11 +340,13 @@ namespace Pigeon.Tests.Relay
             config.Routes = new RouteConfig[] { route };
             TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
             string[] phones = new string[] { "2001:db8:7:1::a", "2001:db8:7:1::b", "2001:db8:7:1::c", "2001:db8:7:2::a" };
+            string[] phoneBytes = new string[] { "20010db800070001000000000000000a", "20010db800070001000000000000000b", "20010db800070001000000000000000c", "20010db800070002000000000000000a" };
             int relayed = 0;
             for (int i = 0; i < phones.Length; i++)
             {
                 TestSession s = relay.Accept(0, 0x0A090909);
-                if (s.Sends("PROXY TCP6 " + phones[i] + " 2001:db8::10 40001 8222\r\nWA\u0006\u0005").Run() == SessionStep.Relay)
+                byte[] header = Bytes.Hex("0D0A0D0A000D0A515549540A" + "21" + "21" + "0024" + phoneBytes[i] + "20010db8000000000000000000000010" + "9C41" + "201E" + "57410605");
+                if (s.Sends(header).Run() == SessionStep.Relay)
                 {
                     relayed++;
                     byte[] sent = s.SentUpstream;

@@ -79,46 +79,27 @@ namespace Pigeon.Tests.Upstream
         }
 
         [TestMethod]
-        public void Read_V1Tcp6_CarriesTheIPv6Client()
+        public void Write_Ipv6Client_V1Tcp6AndV2Inet6_V2RoundTrip()
         {
-            ProxyHeaderReader r = new ProxyHeaderReader();
-            byte[] six = Bytes.Ascii("PROXY TCP6 2001:db8:0:7::1 2001:db8::2 40001 443\r\n");
-            Assert.AreEqual(ProxyHeaderReader.Done, r.Read(six, 0, six.Length));
-            Assert.IsTrue(r.HasAddresses);
-            Assert.AreEqual("2001:db8:0:7::1", r.SourceAddress.ToString());
-            Assert.AreEqual("2001:db8::2", r.DestinationAddress.ToString());
-            Assert.AreEqual(40001, r.SourcePort);
-            byte[] mapped = Bytes.Ascii("PROXY TCP6 ::ffff:198.51.100.7 2001:db8::2 40001 443\r\n");
-            Assert.AreEqual(ProxyHeaderReader.Done, r.Read(mapped, 0, mapped.Length));
-            Assert.AreEqual(ClientV4, r.SourceAddress.IPv4, "an IPv4 client of a dual-stack balancer");
-        }
-
-        [TestMethod]
-        public void Write_Ipv6Client_V1Tcp6AndV2Inet6_RoundTrip()
-        {
-            NetAddress client;
-            Assert.IsTrue(NetAddress.TryParse("2001:db8:85a3::8a2e:370:7334", out client));
+            // 2001:db8:85a3::8a2e:370:7334 (reading IPv6 text, and so a TCP6 line, is the host's:
+            // Host/Upstream/ProxyHeaderTcp6Tests).
+            NetAddress client = NetAddress.FromIPv6Bytes(Bytes.Hex("20010db885a3000000008a2e03707334"), 0);
             byte[] b = new byte[ProxyHeader.MaxLength];
             int n = ProxyHeader.Write(1, client, 40001, Relay, 443, b, 0);
             Assert.AreEqual("PROXY TCP6 2001:db8:85a3::8a2e:370:7334 ::ffff:203.0.113.10 40001 443\r\n", Bytes.Text(b, 0, n));
             n = ProxyHeader.Write(2, client, 40001, Relay, 443, b, 0);
             Assert.AreEqual(ProxyHeader.V2Length6, n);
             Assert.AreEqual(0x21, (int)b[13], "AF_INET6, STREAM");
-            for (int version = 1; version <= 2; version++)
-            {
-                n = ProxyHeader.Write(version, client, 40001, Relay, 443, b, 0);
-                ProxyHeaderReader r = new ProxyHeaderReader();
-                Assert.AreEqual(ProxyHeaderReader.Done, r.Read(b, 0, n), "v" + version.ToString());
-                Assert.IsTrue(r.SourceAddress.SameAs(client), "v" + version.ToString());
-                Assert.AreEqual(RelayV4, r.DestinationAddress.IPv4);
-            }
+            ProxyHeaderReader r = new ProxyHeaderReader();
+            Assert.AreEqual(ProxyHeaderReader.Done, r.Read(b, 0, n));
+            Assert.IsTrue(r.SourceAddress.SameAs(client));
+            Assert.AreEqual(RelayV4, r.DestinationAddress.IPv4);
         }
 
         [TestMethod]
         public void Write_LongestLine_FitsMaxLength()
         {
-            NetAddress longest;
-            Assert.IsTrue(NetAddress.TryParse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", out longest));
+            NetAddress longest = NetAddress.FromIPv6Bytes(Bytes.Hex("fffffffffffffffffffffffffffffffe"), 0);
             byte[] b = new byte[ProxyHeader.MaxLength];
             Assert.AreEqual(ProxyHeader.MaxLength, ProxyHeader.Write(1, longest, 65535, longest, 65535, b, 0));
         }
