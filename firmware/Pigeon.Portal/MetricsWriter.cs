@@ -46,16 +46,12 @@ namespace Pigeon.Portal
 
             RouteCounters total = relay.SnapshotTotal();
 
-            Family(text, "pigeon_uptime_seconds", "gauge", "Seconds since the relay started.");
-            Sample(text, "pigeon_uptime_seconds", null, null, relay.UptimeSeconds);
+            Metric(text, "pigeon_uptime_seconds", "gauge", "Seconds since the relay started.", relay.UptimeSeconds);
 
-            Family(text, "pigeon_sessions_active", "gauge", "Sessions in use now (all routes).");
-            Sample(text, "pigeon_sessions_active", null, null, relay.ActiveSessions);
-            Family(text, "pigeon_sessions_max", "gauge", "Session slots (the limit).");
-            Sample(text, "pigeon_sessions_max", null, null, relay.MaxSessions);
+            Metric(text, "pigeon_sessions_active", "gauge", "Sessions in use now (all routes).", relay.ActiveSessions);
+            Metric(text, "pigeon_sessions_max", "gauge", "Session slots (the limit).", relay.MaxSessions);
 
-            Family(text, "pigeon_accepted_total", "counter", "Clients given a session slot (all routes).");
-            Sample(text, "pigeon_accepted_total", null, null, total.Accepted);
+            Metric(text, "pigeon_accepted_total", "counter", "Clients given a session slot (all routes).", total.Accepted);
             Family(text, "pigeon_refused_total", "counter", "Clients turned away, by reason (all routes).");
             for (int r = 0; r < RouteCounters.ReasonCount; r++)
             {
@@ -65,8 +61,7 @@ namespace Pigeon.Portal
             Family(text, "pigeon_relayed_total", "counter", "Sessions that reached their upstream and began relaying (all routes), by messenger.");
             Sample(text, "pigeon_relayed_total", "messenger", "whatsapp", total.Relayed - total.SignalRelayed);
             Sample(text, "pigeon_relayed_total", "messenger", "signal", total.SignalRelayed);
-            Family(text, "pigeon_upstream_failures_total", "counter", "Sessions whose upstream and fallback could not be reached (all routes).");
-            Sample(text, "pigeon_upstream_failures_total", null, null, total.UpstreamFailures);
+            Metric(text, "pigeon_upstream_failures_total", "counter", "Sessions whose upstream and fallback could not be reached (all routes).", total.UpstreamFailures);
             Family(text, "pigeon_bytes_total", "counter", "Bytes relayed (all routes), by direction.");
             Sample(text, "pigeon_bytes_total", "direction", "to_upstream", total.BytesToUpstream);
             Sample(text, "pigeon_bytes_total", "direction", "to_client", total.BytesToClient);
@@ -128,14 +123,12 @@ namespace Pigeon.Portal
                 long size = memory.TotalBytes;
                 if (free >= 0)
                 {
-                    Family(text, "pigeon_memory_free_bytes", "gauge", "Free bytes of the heap the relay allocates from.");
-                    Sample(text, "pigeon_memory_free_bytes", null, null, free);
+                    Metric(text, "pigeon_memory_free_bytes", "gauge", "Free bytes of the heap the relay allocates from.", free);
                 }
 
                 if (size >= 0)
                 {
-                    Family(text, "pigeon_memory_total_bytes", "gauge", "Size of that heap in bytes.");
-                    Sample(text, "pigeon_memory_total_bytes", null, null, size);
+                    Metric(text, "pigeon_memory_total_bytes", "gauge", "Size of that heap in bytes.", size);
                 }
             }
         }
@@ -208,8 +201,7 @@ namespace Pigeon.Portal
         private static void WriteMapping(TextBuffer text, PortMapper mapper, IClock clock)
         {
             MappingStatus[] mappings = mapper.Snapshot();
-            Family(text, "pigeon_port_mapping_enabled", "gauge", "1 when router port mapping is switched on.");
-            Sample(text, "pigeon_port_mapping_enabled", null, null, mapper.Enabled ? 1 : 0);
+            Metric(text, "pigeon_port_mapping_enabled", "gauge", "1 when router port mapping is switched on.", mapper.Enabled ? 1 : 0);
             Family(text, "pigeon_port_mapped", "gauge", "1 when the router forwards the port to the relay, by method.");
             for (int i = 0; i < mappings.Length; i++)
             {
@@ -231,8 +223,7 @@ namespace Pigeon.Portal
                 }
             }
 
-            Family(text, "pigeon_public_address_reachable", "gauge", "1 when the router reports a public IPv4 address (not CGNAT, private or none).");
-            Sample(text, "pigeon_public_address_reachable", null, null, PublicAddress.IsReachable(mapper.AddressKind) ? 1 : 0);
+            Metric(text, "pigeon_public_address_reachable", "gauge", "1 when the router reports a public IPv4 address (not CGNAT, private or none).", PublicAddress.IsReachable(mapper.AddressKind) ? 1 : 0);
             Family(text, "pigeon_public_address_kind", "gauge", "The kind of the router's external address (value always 1).");
             Sample(text, "pigeon_public_address_kind", "kind", KindLabel(mapper.AddressKind), 1);
         }
@@ -267,6 +258,13 @@ namespace Pigeon.Portal
         private static void Family(TextBuffer text, string name, string type, string help)
         {
             text.Append("# HELP ").Append(name).Append(" ").Append(help).Append("\n# TYPE ").Append(name).Append(" ").Append(type).Append("\n");
+        }
+
+        // A family of one sample without labels.
+        private static void Metric(TextBuffer text, string name, string type, string help, long number)
+        {
+            Family(text, name, type, help);
+            Sample(text, name, null, null, number);
         }
 
         private static void Sample(TextBuffer text, string name, string label, string value, long number)
