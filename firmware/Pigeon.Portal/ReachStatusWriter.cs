@@ -21,7 +21,7 @@ namespace Pigeon.Portal
     ///   "checkedSecondsAgo":20,"message":"reachable in 35 ms"}]}
     /// </code>
     /// </summary>
-    public static class ReachStatusWriter
+    public static partial class ReachStatusWriter
     {
         /// <summary>Writes the object. <paramref name="publicHost"/> is network.publicHost.</summary>
         public static void Write(JsonWriter json, PortMapper mapper, UpstreamHealth health, Route[] routes, DynDns dynDns, IClock clock, string publicHost)
@@ -65,15 +65,11 @@ namespace Pigeon.Portal
 
             json.Member("shareHost", mapper == null ? (publicHost != null && publicHost.Trim().Length > 0 ? publicHost.Trim() : null) : mapper.ShareHost(publicHost));
             json.Name("dynDns");
-            if (dynDns == null)
+            bool written = false;
+            WriteDynDns(json, dynDns, now, ref written);
+            if (!written)
             {
                 json.Null();
-            }
-            else
-            {
-                json.BeginObject().Member("result", ResultName(dynDns.LastResult)).Member("message", dynDns.LastMessage);
-                Seconds(json, "lastUpdateSecondsAgo", dynDns.LastUpdateMs > 0, (now - dynDns.LastUpdateMs) / 1000);
-                json.EndObject();
             }
 
             json.Name("upstreams").BeginArray();
@@ -115,33 +111,8 @@ namespace Pigeon.Portal
             }
         }
 
-        private static string ResultName(DynDnsResult result)
-        {
-            switch (result)
-            {
-                case DynDnsResult.Good:
-                    return "good";
-                case DynDnsResult.NoChange:
-                    return "nochg";
-                case DynDnsResult.BadAuth:
-                    return "badauth";
-                case DynDnsResult.NotFqdn:
-                    return "notfqdn";
-                case DynDnsResult.NoHost:
-                    return "nohost";
-                case DynDnsResult.NumHost:
-                    return "numhost";
-                case DynDnsResult.Abuse:
-                    return "abuse";
-                case DynDnsResult.BadAgent:
-                    return "badagent";
-                case DynDnsResult.ServerError:
-                    return "servererror";
-                case DynDnsResult.Failed:
-                    return "failed";
-                default:
-                    return "none";
-            }
-        }
+        // Dynamic DNS's object (ReachStatusWriter.Host.cs); a board has none (no HTTPS client),
+        // and without that file the compiler drops the call: "dynDns" is null there.
+        static partial void WriteDynDns(JsonWriter json, DynDns dynDns, long now, ref bool written);
     }
 }

@@ -9,9 +9,9 @@ namespace Pigeon.Portal
     /// chatTLS=true only for a chat route that takes the app's TLS off (terminateTls, the host's
     /// 443); a plain chat route cannot serve the app's "use TLS" mode (docs/relay-protocols.md).
     /// A route that expects a PROXY header from a load balancer (acceptProxy) is never shared: a
-    /// phone dialling it directly would be refused.
+    /// phone dialling it directly would be refused. Signal's link is the host's (ShareLink.Host.cs).
     /// </summary>
-    public static class ShareLink
+    public static partial class ShareLink
     {
         /// <summary>The link for a host and two ports, TLS off on the chat port.</summary>
         public static string Build(string host, int chatPort, int mediaPort)
@@ -60,27 +60,6 @@ namespace Pigeon.Portal
         }
 
         /// <summary>Media routes are those that check the ClientHello's name.</summary>
-        /// <summary>Signal's proxy link for <paramref name="host"/> (Signal-TLS-Proxy's README: https://signal.tube/#host).</summary>
-        public static string BuildSignal(string host)
-        {
-            return "https://signal.tube/#" + Escape(host);
-        }
-
-        /// <summary>The port of the first open TLS route that passes Signal through (0: none).</summary>
-        public static int SignalPort(RouteConfig[] routes)
-        {
-            for (int i = 0; routes != null && i < routes.Length; i++)
-            {
-                RouteConfig r = routes[i];
-                if (r != null && r.TerminateTls && !r.AcceptProxy && r.SignalSni != null && r.SignalSni.Length > 0)
-                {
-                    return r.ListenPort;
-                }
-            }
-
-            return 0;
-        }
-
         public static bool IsMedia(RouteConfig route)
         {
             return route.AllowedSni != null && route.AllowedSni.Length > 0;

@@ -12,7 +12,7 @@ namespace Pigeon.Portal
     /// bytes each way, uptime, and what to share (the links in
     /// the order to try them). No client address and no secret is in it.
     /// </summary>
-    public static class StatusWriter
+    public static partial class StatusWriter
     {
         /// <summary>Writes the status members into an open object (no reachability source).</summary>
         public static void Write(JsonWriter json, IPortalBackend backend, PigeonConfig config)
@@ -110,17 +110,13 @@ namespace Pigeon.Portal
 
             json.EndArray();
 
-            // Signal's proxy link: a TLS route with Signal hosts, on 443 (Signal's app takes a
-            // host alone and dials 443). Its app checks the route's certificate against the
-            // phone's roots, so the page offers it only with a real one (the "tls" member says).
-            int signal = ShareLink.SignalPort(routes);
-            if (signal == 443 && host.Length > 0)
-            {
-                json.Name("signal").BeginObject().Member("host", host).Member("link", ShareLink.BuildSignal(host)).EndObject();
-            }
-
+            WriteSignal(json, host, routes);
             json.EndObject();
         }
+
+        // Signal's proxy link (StatusWriter.Host.cs): it needs a TLS route, which a board cannot
+        // have; without that file the compiler drops the call.
+        static partial void WriteSignal(JsonWriter json, string host, RouteConfig[] routes);
 
         private static void WriteChoice(JsonWriter json, string host, int chat, int media, bool tls)
         {
