@@ -12,13 +12,13 @@ namespace Pigeon.Relay
     ///   SNI route (media)      ClientHello, SNI in the allow-list            <see cref="Sni"/>
     ///   terminateTls route     a TLS handshake record    -> StartTls          <see cref="TlsRecord"/>
     ///                          then inside the TLS: a ClientHello for a Signal host -> Go (passed through)
-    ///                          HTTP or what no chat client sends -> Decoy (the web site), else chat  <see cref="Inner"/>
+    ///                          HTTP or what no chat client sends -> Decoy (the web site), else chat  Inner (Admission.Host.cs)
     ///   plain route (chat)     anything but a TLS hello (unless allowTls)     <see cref="Plain"/>
     /// </code>
     /// A newcomer adding a protocol adds a function here and a stage in <see cref="RelaySession.Admit"/>
     /// (docs/architecture.md, "How to add a protocol").
     /// </summary>
-    public static class Admission
+    public static partial class Admission
     {
         private const byte HandshakeRecord = 0x16;
 
@@ -59,31 +59,6 @@ namespace Pigeon.Relay
             }
 
             return tls == TlsUndecided ? Verdict.NeedMore : Verdict.Refuse;
-        }
-
-        /// <summary>The first bytes inside the TLS of a terminateTls route.</summary>
-        public static Verdict Inner(Route route, byte[] buffer, int offset, int count, out RefusalReason reason)
-        {
-            reason = RefusalReason.NotChatClient;
-            int http = HttpProbe.Classify(buffer, offset, count);
-            if (http == HttpProbe.Http)
-            {
-                return Verdict.Decoy;
-            }
-
-            if (http == HttpProbe.NeedMore)
-            {
-                return Verdict.NeedMore;
-            }
-
-            if (!route.ChatOpeningCheck)
-            {
-                return Verdict.Go;
-            }
-
-            // What no chat client sends gets the web site's answer, as it would from a web server.
-            Verdict chat = ChatOpening.Check(buffer, offset, count, out reason);
-            return chat == Verdict.Refuse ? Verdict.Decoy : chat;
         }
 
         /// <summary>An SNI route's ClientHello so far, read by <paramref name="reader"/>.</summary>

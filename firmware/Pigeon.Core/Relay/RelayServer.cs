@@ -16,8 +16,9 @@ namespace Pigeon.Relay
     /// idle session when full), the table of live sessions, and the reaper thread that enforces
     /// every timeout. Two pumps derive from it: <see cref="Pigeon.Pumps.Threaded.ThreadedRelay"/> (blocking threads per
     /// session; the board, where nanoFramework has no other way) and the host's event-driven one.
+    /// What only the host's pump and program use is in RelayServer.Host.cs.
     /// </summary>
-    public abstract class RelayServer
+    public abstract partial class RelayServer
     {
         /// <summary>
         /// How often the reaper looks at the live sessions: the timeouts' resolution. A look is a
@@ -123,23 +124,6 @@ namespace Pigeon.Relay
         /// <summary>Sessions at once: relay.maxSessions, or fewer where the platform cannot hold that many (<see cref="LimitSessions"/>).</summary>
         public int MaxSessions { get; private set; }
 
-        /// <summary>
-        /// Lowers the sessions at once to what the platform can hold (the host's open-file limit:
-        /// two descriptors a session, with room kept for the runtime's own), before Start. A relay
-        /// that ran into the limit instead would fail wherever a descriptor was needed next: a
-        /// new thread, a file, an assembly. Never raises it; false when nothing changed.
-        /// </summary>
-        public bool LimitSessions(int most)
-        {
-            if (Running || most >= MaxSessions)
-            {
-                return false;
-            }
-
-            MaxSessions = most < 1 ? 1 : most;
-            return true;
-        }
-
         /// <summary>Sessions one client address may hold at once; 0 = no limit.</summary>
         public int MaxSessionsPerClient { get; private set; }
 
@@ -157,15 +141,6 @@ namespace Pigeon.Relay
 
         /// <summary>Buffer bytes one session holds while relaying (both directions), for the memory budget.</summary>
         public abstract int BufferBytesPerSession { get; }
-
-        /// <summary>
-        /// True when a session borrows its buffers only while bytes move (the host's event pump):
-        /// then <see cref="BufferBytesPerSession"/> is what a busy session holds, not every slot.
-        /// </summary>
-        public virtual bool LendsBuffers
-        {
-            get { return false; }
-        }
 
         /// <summary>Hello timeout in milliseconds.</summary>
         public int HelloTimeoutMs { get; private set; }
@@ -311,12 +286,6 @@ namespace Pigeon.Relay
             {
                 Log.Info("route " + _routes[index].Name + ": listening again on port " + _routes[index].ListenPort.ToString());
             }
-        }
-
-        /// <summary>Counts a client the pump turned away before any session began (out of descriptors, say).</summary>
-        protected void CountRefusal(Route route, RefusalReason reason)
-        {
-            route.Counters.OnRefused(reason);
         }
 
         /// <summary>Route <paramref name="index"/>'s listening socket failed (the network went away, say): the pump closes it and the loop reopens it.</summary>
@@ -617,21 +586,6 @@ namespace Pigeon.Relay
         /// <summary>A session ended and gave its place back (the threaded pump wakes a waiting listener).</summary>
         protected virtual void OnReleased()
         {
-        }
-
-        /// <summary>Closes every live session (the pumps call it when stopping).</summary>
-        protected void AbortAll()
-        {
-            RelaySession[] live = _live;
-            int count = _liveCount;
-            for (int i = 0; i < count && i < live.Length; i++)
-            {
-                RelaySession session = live[i];
-                if (session != null)
-                {
-                    session.Abort();
-                }
-            }
         }
 
         // Ends the session silent longest, of the address <paramref name="key"/> (0: of any), if

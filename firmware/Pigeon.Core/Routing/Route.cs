@@ -125,13 +125,6 @@ namespace Pigeon.Routing
             }
 
             string fallback = config.FallbackHost == null || config.FallbackHost.Length == 0 ? null : config.FallbackHost;
-            HostAllowList allow = null;
-            if (config.AllowedSni.Length > 0)
-            {
-                string patternError;
-                allow = HostAllowList.Parse(config.AllowedSni, out patternError);
-            }
-
             Route route = new Route();
             route.Index = index;
             route.Name = config.Name == null || config.Name.Length == 0 ? "route-" + config.ListenPort.ToString() : config.Name;
@@ -146,18 +139,20 @@ namespace Pigeon.Routing
             route._proxies = proxies;
             route._proxyBits = proxyBits;
             route.ChatOpeningCheck = config.ChatOpeningCheck;
-            route.AllowList = allow;
+            route.AllowList = Prepare(config.AllowedSni);
             route.UpstreamFromSni = config.UpstreamFromSni;
-            if (config.SignalSni != null && config.SignalSni.Length > 0)
-            {
-                string signalError;
-                route.SignalAllowList = HostAllowList.Parse(config.SignalSni, out signalError);
-            }
-
+            route.SignalAllowList = Prepare(config.SignalSni);
             route.SignalPort = config.SignalPort;
             route.AllowTls = config.AllowTls;
             route.Counters = new RouteCounters();
             return route;
+        }
+
+        // The prepared allow-list of the patterns (the validator checked them), or null for none.
+        private static HostAllowList Prepare(string[] patterns)
+        {
+            string ignored;
+            return patterns == null || patterns.Length == 0 ? null : HostAllowList.Parse(patterns, out ignored);
         }
     }
 }
