@@ -10,9 +10,10 @@ namespace Pigeon.Pumps.Threaded
     /// <summary>
     /// The blocking pump: a fixed set of <see cref="ThreadedSession"/> slots, made at start, and
     /// one accept thread per route. The board's relay (nanoFramework has no Select or async
-    /// sockets), and on the host the reference the event-driven pump is compared with.
+    /// sockets), and on the host the reference the event-driven pump is compared with. Its TLS
+    /// server (terminateTls routes, the host's --pump threads) is in ThreadedRelay.Host.cs.
     /// </summary>
-    public sealed class ThreadedRelay : RelayServer
+    public sealed partial class ThreadedRelay : RelayServer
     {
         /// <summary>
         /// The board's listen backlog: lwIP keeps a handful of pending connections per listener
@@ -50,9 +51,6 @@ namespace Pigeon.Pumps.Threaded
                 _spares[i] = transport.CreateConnection();
             }
         }
-
-        /// <summary>The TLS server for terminateTls routes; null where the platform has none (a board).</summary>
-        public ITlsServer Tls { get; set; }
 
         /// <summary>Pending connections each listener may queue (<see cref="BoardBacklog"/> unless set before Start).</summary>
         public int Backlog { get; set; }
@@ -119,10 +117,16 @@ namespace Pigeon.Pumps.Threaded
             }
         }
 
+        // True when a TLS server was given (ThreadedRelay.Host.cs); without that file (the board)
+        // the call is dropped and no route terminates TLS.
+        partial void HasTls(ref bool tls);
+
         private bool Open(int index, bool again)
         {
             Route route = GetRoute(index);
-            if (route.TerminateTls && Tls == null)
+            bool tls = false;
+            HasTls(ref tls);
+            if (route.TerminateTls && !tls)
             {
                 GetListener(index).Never("this platform cannot terminate TLS (terminateTls)");
                 return false;

@@ -20,7 +20,7 @@ namespace Pigeon.Pumps.Threaded
     /// backward thread pumps upstream-to-client. Both block in Receive/Send; the reaper enforces
     /// timeouts by closing a connection, which makes the blocked call fail.
     /// </remarks>
-    public sealed class ThreadedSession : RelaySession
+    public sealed partial class ThreadedSession : RelaySession
     {
         private readonly ThreadedRelay _owner;
         private readonly byte[] _buffer;
@@ -172,12 +172,15 @@ namespace Pigeon.Pumps.Threaded
                         result = _clientIO.Receive(StepBuffer, StepOffset, StepCount);
                         break;
                     case SessionStep.Handshake:
-                        if (!Handshake(out step))
+                        RefusalReason refusal = RefusalReason.TlsFailed;
+                        result = 0;
+                        Handshake(ref result, ref refusal);
+                        if (result <= 0)
                         {
+                            step = HandshakeFailed(refusal);
                             continue;
                         }
 
-                        result = 1;
                         break;
                     case SessionStep.Resolve:
                         result = Resolve() ? 1 : 0;
@@ -209,28 +212,10 @@ namespace Pigeon.Pumps.Threaded
             }
         }
 
-        // The TLS handshake of a terminateTls route; false with the next step when it failed.
-        private bool Handshake(out SessionStep next)
-        {
-            next = SessionStep.Done;
-            ITlsServer tls = _owner.Tls;
-            if (tls == null)
-            {
-                next = HandshakeFailed(RefusalReason.TlsFailed);
-                return false;
-            }
-
-            RefusalReason refusal;
-            IConnection inner = tls.Handshake(_client, StepBuffer, StepOffset, StepCount, out refusal);
-            if (inner == null)
-            {
-                next = HandshakeFailed(refusal);
-                return false;
-            }
-
-            _clientIO = inner;
-            return true;
-        }
+        // The TLS handshake of a terminateTls route (ThreadedSession.Host.cs): result 1 when done,
+        // else the refusal. Without that file (the board, which terminates no TLS) the call is
+        // dropped and the handshake fails.
+        partial void Handshake(ref int result, ref RefusalReason refusal);
 
         private void Pump(IConnection from, IConnection to, int offset, int length, bool forward)
         {
