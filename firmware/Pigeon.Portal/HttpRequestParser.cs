@@ -20,6 +20,9 @@ namespace Pigeon.Portal
     /// </remarks>
     public static class HttpRequestParser
     {
+        // What a header name may hold besides letters and digits (RFC 9110 section 5.6.2, tchar).
+        private const string TokenSymbols = "!#$%&'*+-.^_`|~";
+
         /// <summary>
         /// Where the head ends in the first <paramref name="count"/> bytes, looking from
         /// <paramref name="from"/>: the index just past the blank line's CRLF, 0 when not there
@@ -298,32 +301,7 @@ namespace Pigeon.Portal
         /// <summary>tchar of RFC 9110 section 5.6.2.</summary>
         private static bool IsToken(byte c)
         {
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-            {
-                return true;
-            }
-
-            switch (c)
-            {
-                case (byte)'!':
-                case (byte)'#':
-                case (byte)'$':
-                case (byte)'%':
-                case (byte)'&':
-                case (byte)'\'':
-                case (byte)'*':
-                case (byte)'+':
-                case (byte)'-':
-                case (byte)'.':
-                case (byte)'^':
-                case (byte)'_':
-                case (byte)'`':
-                case (byte)'|':
-                case (byte)'~':
-                    return true;
-                default:
-                    return false;
-            }
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || TokenSymbols.IndexOf((char)c) >= 0;
         }
 
         /// <summary>Non-negative decimal; -1 when not all digits or empty, -2 when larger than the body cap.</summary>

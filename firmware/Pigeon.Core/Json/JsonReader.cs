@@ -26,6 +26,10 @@ namespace Pigeon.Json
     /// </remarks>
     public sealed class JsonReader
     {
+        // The one-character escapes (RFC 8259 section 7) and what each stands for, in the same order.
+        private const string Escapes = "\"\\/bfnrt";
+        private const string Escaped = "\"\\/\b\f\n\r\t";
+
         private const string Duplicate = "appears twice; keep only one (Pigeon will not guess which one you meant)";
         private const string Unclosed = "it ends before every { and [ is closed";
 
@@ -330,20 +334,16 @@ namespace Pigeon.Json
 
             byte e = _buffer[_pos + 1];
             _pos += 2;
-            switch (e)
+            int simple = Escapes.IndexOf((char)e); // \" \\ \/ \b \f \n \r \t stand for one character each
+            if (simple >= 0)
             {
-                case (byte)'"': return '"';
-                case (byte)'\\': return '\\';
-                case (byte)'/': return '/';
-                case (byte)'b': return '\b';
-                case (byte)'f': return '\f';
-                case (byte)'n': return '\n';
-                case (byte)'r': return '\r';
-                case (byte)'t': return '\t';
-                case (byte)'u': break;
-                default:
-                    Fail(at, "an unknown escape \\" + (e >= 0x20 && e < 0x7F ? ((char)e).ToString() : "?") + " inside text");
-                    return -1;
+                return Escaped[simple];
+            }
+
+            if (e != (byte)'u')
+            {
+                Fail(at, "an unknown escape \\" + (e >= 0x20 && e < 0x7F ? ((char)e).ToString() : "?") + " inside text");
+                return -1;
             }
 
             int unit = Hex.Read4(_buffer, _pos, _end);

@@ -17,6 +17,10 @@ namespace Pigeon.Json
     /// </summary>
     public sealed class JsonWriter
     {
+        // The characters written with a one-letter escape, and their letters, in the same order.
+        private const string Escaped = "\"\\\n\r\t\b\f";
+        private const string EscapeLetters = "\"\\nrtbf";
+
         private const int MaxDepth = 16;
         private const byte InObject = 0;
         private const byte InArray = 1; // its first item decides: plain = one line, else a line per item
@@ -313,31 +317,24 @@ namespace Pigeon.Json
                     i++;
                 }
 
-                switch (c)
+                int simple = c < 0x80 ? Escaped.IndexOf((char)c) : -1;
+                bool html = !_indented && (c == '<' || c == '>' || c == '&' || c == 0x7F || c == 0x2028 || c == 0x2029);
+                if (simple >= 0)
                 {
-                    case '"': Raw("\\\""); break;
-                    case '\\': Raw("\\\\"); break;
-                    case '\n': Raw("\\n"); break;
-                    case '\r': Raw("\\r"); break;
-                    case '\t': Raw("\\t"); break;
-                    case '\b': Raw("\\b"); break;
-                    case '\f': Raw("\\f"); break;
-                    default:
-                        bool html = !_indented && (c == '<' || c == '>' || c == '&' || c == 0x7F || c == 0x2028 || c == 0x2029);
-                        if (c < 0x20 || html)
-                        {
-                            Raw("\\u");
-                            _text.AppendCodePoint(Hex.Digit(c >> 12));
-                            _text.AppendCodePoint(Hex.Digit(c >> 8));
-                            _text.AppendCodePoint(Hex.Digit(c >> 4));
-                            _text.AppendCodePoint(Hex.Digit(c));
-                        }
-                        else
-                        {
-                            _text.AppendCodePoint(c);
-                        }
-
-                        break;
+                    _text.AppendCodePoint('\\');
+                    _text.AppendCodePoint(EscapeLetters[simple]);
+                }
+                else if (c < 0x20 || html)
+                {
+                    Raw("\\u");
+                    _text.AppendCodePoint(Hex.Digit(c >> 12));
+                    _text.AppendCodePoint(Hex.Digit(c >> 8));
+                    _text.AppendCodePoint(Hex.Digit(c >> 4));
+                    _text.AppendCodePoint(Hex.Digit(c));
+                }
+                else
+                {
+                    _text.AppendCodePoint(c);
                 }
             }
 
