@@ -361,30 +361,28 @@ namespace Pigeon.Reach
                 if (pcp.Ok)
                 {
                     SetAddress(pcp.ExternalAddress);
-                    Mapped(i, now, MappingMethod.Pcp, pcp.ExternalPort, pcp.LifetimeSeconds, "mapped by PCP");
-                    return;
                 }
 
-                Failed(i, now, MappingMethod.Pcp, pcp.Message);
-                if (pcp.NoAnswer)
-                {
-                    LoseRouter(now, pcp.Message);
-                }
-
+                Answered(i, now, MappingMethod.Pcp, pcp, "mapped by PCP");
                 return;
             }
 
-            NatPmpResult mapped = _natPmp.MapTcp(port, port, NatPmp.RecommendedLifetime);
-            if (mapped.Ok)
+            Answered(i, now, MappingMethod.NatPmp, _natPmp.MapTcp(port, port, NatPmp.RecommendedLifetime), "mapped by NAT-PMP");
+        }
+
+        // A NAT-PMP or PCP answer for port i: mapped, or failed (and the router lost when it did not answer).
+        private void Answered(int i, long now, MappingMethod method, NatPmpResult result, string mapped)
+        {
+            if (result.Ok)
             {
-                Mapped(i, now, MappingMethod.NatPmp, mapped.ExternalPort, mapped.LifetimeSeconds, "mapped by NAT-PMP");
+                Mapped(i, now, method, result.ExternalPort, result.LifetimeSeconds, mapped);
                 return;
             }
 
-            Failed(i, now, MappingMethod.NatPmp, mapped.Message);
-            if (mapped.NoAnswer)
+            Failed(i, now, method, result.Message);
+            if (result.NoAnswer)
             {
-                LoseRouter(now, mapped.Message);
+                LoseRouter(now, result.Message);
             }
         }
 
@@ -393,7 +391,7 @@ namespace Pigeon.Reach
             int port = _ports[i];
             if (externalPort != port)
             {
-                message += "; the router gave outside port " + externalPort.ToString() + " instead of " + port.ToString() + ": share that port";
+                message += $"; the router gave outside port {externalPort} instead of {port}: share that port";
             }
 
             long expires = leaseSeconds > 0 ? now + (leaseSeconds * 1000L) : 0;
@@ -439,40 +437,35 @@ namespace Pigeon.Reach
                 return false;
             }
 
+            int port = status.Port;
+            string problem;
             if (status.Method == MappingMethod.Upnp && _upnp != null && _upnp.Found)
             {
-                UpnpResult result = _upnp.DeletePortMapping(status.ExternalPort);
-                if (!result.Ok)
-                {
-                    _log.Warn("port mapping: cannot delete port " + status.ExternalPort.ToString() + ": " + result.Message);
-                }
-
-                return true;
+                port = status.ExternalPort;
+                UpnpResult result = _upnp.DeletePortMapping(port);
+                problem = result.Ok ? null : result.Message;
             }
-
-            if (status.Method == MappingMethod.NatPmp && _natPmp != null)
+            else if (status.Method == MappingMethod.NatPmp && _natPmp != null)
             {
-                NatPmpResult result = _natPmp.MapTcp(status.Port, 0, 0);
-                if (!result.Ok)
-                {
-                    _log.Warn("port mapping: cannot delete port " + status.Port.ToString() + ": " + result.Message);
-                }
-
-                return true;
+                NatPmpResult result = _natPmp.MapTcp(port, 0, 0);
+                problem = result.Ok ? null : result.Message;
             }
-
-            if (status.Method == MappingMethod.Pcp && _pcp != null)
+            else if (status.Method == MappingMethod.Pcp && _pcp != null)
             {
-                NatPmpResult result = _pcp.MapTcp(status.Port, 0);
-                if (!result.Ok)
-                {
-                    _log.Warn("port mapping: cannot delete port " + status.Port.ToString() + ": " + result.Message);
-                }
-
-                return true;
+                NatPmpResult result = _pcp.MapTcp(port, 0);
+                problem = result.Ok ? null : result.Message;
+            }
+            else
+            {
+                return false;
             }
 
-            return false;
+            if (problem != null)
+            {
+                _log.Warn("port mapping: cannot delete port " + port.ToString() + ": " + problem);
+            }
+
+            return true;
         }
 
         private static int IndexOf(int[] values, int value)
