@@ -288,7 +288,7 @@ namespace Pigeon.Device
 
             if (budget.Routes.Length < relay.Routes.Length)
             {
-                _log.Warn("relay: " + _board.MaxSockets.ToString() + " sockets: running " + budget.Routes.Length.ToString() + " of " + relay.Routes.Length.ToString() + " routes (the first of each upstream)");
+                _log.Warn($"relay: {_board.MaxSockets} sockets: running {budget.Routes.Length} of {relay.Routes.Length} routes (the first of each upstream)");
             }
 
             relay.Routes = budget.Routes;
@@ -297,7 +297,7 @@ namespace Pigeon.Device
             {
                 _relay = new ThreadedRelay(relay, new SocketTransport(), new DeviceResolver(), _clock, _log);
                 int opened = _relay.Start();
-                _log.Info("relay: " + opened.ToString() + " of " + budget.Routes.Length.ToString() + " listeners open (failed ones are retried by the relay)");
+                _log.Info($"relay: {opened} of {budget.Routes.Length} listeners open (failed ones are retried by the relay)");
             }
             catch (Exception ex)
             {

@@ -26,8 +26,7 @@ namespace Pigeon.Config
 
             if (count > ConfigDefaults.MaxDocumentBytes)
             {
-                report.AddError(ValidationReport.DocumentPath, "The config is " + count.ToString() + " bytes; the most Pigeon accepts is "
-                    + ConfigDefaults.MaxDocumentBytes.ToString() + " bytes. It was not read.");
+                report.AddError(ValidationReport.DocumentPath, $"The config is {count} bytes; the most Pigeon accepts is {ConfigDefaults.MaxDocumentBytes} bytes. It was not read.");
                 return null;
             }
 
@@ -47,8 +46,7 @@ namespace Pigeon.Config
                 }
                 else
                 {
-                    report.AddError(ValidationReport.DocumentPath, "The config is not valid JSON (line " + error.Line.ToString() + ", column "
-                        + error.Column.ToString() + "): " + error.Reason + ".");
+                    report.AddError(ValidationReport.DocumentPath, $"The config is not valid JSON (line {error.Line}, column {error.Column}): {error.Reason}.");
                 }
 
                 return null;

@@ -212,8 +212,7 @@ namespace Pigeon.Config
 
             if (document.Length > ConfigDefaults.MaxDocumentBytes - 64)
             {
-                report.AddError(ValidationReport.DocumentPath, "The config would be " + document.Length.ToString() + " bytes; the most Pigeon stores is "
-                    + (ConfigDefaults.MaxDocumentBytes - 64).ToString() + ". Remove some routes or unknown keys.");
+                report.AddError(ValidationReport.DocumentPath, $"The config would be {document.Length} bytes; the most Pigeon stores is {ConfigDefaults.MaxDocumentBytes - 64}. Remove some routes or unknown keys.");
                 return false;
             }
 
@@ -361,8 +360,7 @@ namespace Pigeon.Config
             if (file.Length > ConfigDefaults.MaxDocumentBytes + 64)
             {
                 // Refused by size before anything else reads it (the seal adds 32 bytes).
-                report.AddError(ValidationReport.DocumentPath, "is " + file.Length.ToString() + " bytes or more; the most Pigeon accepts is "
-                    + ConfigDefaults.MaxDocumentBytes.ToString() + " bytes. It was not read.");
+                report.AddError(ValidationReport.DocumentPath, $"is {file.Length} bytes or more; the most Pigeon accepts is {ConfigDefaults.MaxDocumentBytes} bytes. It was not read.");
                 return null;
             }
 

@@ -223,22 +223,20 @@ namespace Pigeon.Config
                 long bytes = (long)relay.MaxSessions * 2 * relay.BufferBytes;
                 if (relay.MaxSessions > 0 && relay.BufferBytes > 0 && bytes > DeviceBufferBudget)
                 {
-                    report.AddError("relay.bufferBytes", "maxSessions x 2 x bufferBytes = " + bytes.ToString() + " bytes, more than the "
-                        + DeviceBufferBudget.ToString() + " bytes the board can spare; lower one of them");
+                    report.AddError("relay.bufferBytes", $"maxSessions x 2 x bufferBytes = {bytes} bytes, more than the {DeviceBufferBudget} bytes the board can spare; lower one of them");
                 }
 
                 int sockets = (relay.MaxSessions * 2) + routes.Length + DeviceOtherSockets;
                 if (relay.MaxSessions > 0 && sockets > DeviceSockets)
                 {
-                    report.AddError("relay.maxSessions", "with " + routes.Length.ToString() + " routes the relay needs " + sockets.ToString()
-                        + " sockets; the board has " + DeviceSockets.ToString() + ". Lower maxSessions or remove a route");
+                    report.AddError("relay.maxSessions", $"with {routes.Length} routes the relay needs {sockets} sockets; the board has {DeviceSockets}. Lower maxSessions or remove a route");
                 }
             }
 
             int maxRoutes = device ? DeviceMaxRoutes : HostMaxRoutes;
             if (routes.Length > maxRoutes)
             {
-                report.AddError("relay.routes", "has " + routes.Length.ToString() + " routes; at most " + maxRoutes.ToString() + " fit on this " + (device ? "board" : "host"));
+                report.AddError("relay.routes", $"has {routes.Length} routes; at most {maxRoutes} fit on this {(device ? "board" : "host")}");
             }
 
             if (routes.Length == 0)
@@ -315,7 +313,7 @@ namespace Pigeon.Config
         // "port 5222 is already used by relay.routes[0] ("chat-5222")"
         private static string PortUsedBy(RouteConfig[] routes, int index)
         {
-            return "port " + routes[index].ListenPort.ToString() + " is already used by relay.routes[" + index.ToString() + "] (\"" + routes[index].Name + "\")";
+            return $"port {routes[index].ListenPort} is already used by relay.routes[{index}] (\"{routes[index].Name}\")";
         }
 
         /// <summary>
@@ -408,10 +406,7 @@ namespace Pigeon.Config
                 return;
             }
 
-            if (list.Length > MaxListEntries)
-            {
-                report.AddError(path, "has " + list.Length.ToString() + " names; at most " + MaxListEntries.ToString());
-            }
+            AtMost(list.Length, "names", path, report);
 
             for (int k = 0; k < list.Length; k++)
             {
@@ -469,10 +464,7 @@ namespace Pigeon.Config
                 return;
             }
 
-            if (servers.Length > MaxListEntries)
-            {
-                report.AddError("time.ntpServers", "has " + servers.Length.ToString() + " servers; at most " + MaxListEntries.ToString());
-            }
+            AtMost(servers.Length, "servers", "time.ntpServers", report);
 
             for (int i = 0; i < servers.Length; i++)
             {
@@ -695,9 +687,8 @@ namespace Pigeon.Config
                 report.AddWarning(path + ".acceptProxyFrom", "is not used without acceptProxy");
             }
 
-            if (count > MaxListEntries)
+            if (!AtMost(count, "entries", path + ".acceptProxyFrom", report))
             {
-                report.AddError(path + ".acceptProxyFrom", "has " + count.ToString() + " entries; at most " + MaxListEntries.ToString());
                 return;
             }
 
@@ -735,9 +726,21 @@ namespace Pigeon.Config
         {
             if (value < min || value > max)
             {
-                report.AddError(path, "must be from " + min.ToString() + " to " + max.ToString()
-                    + (limitedBy == null ? string.Empty : " (limited by " + limitedBy + ")") + "; it is " + value.ToString());
+                string why = limitedBy == null ? string.Empty : " (limited by " + limitedBy + ")";
+                report.AddError(path, $"must be from {min} to {max}{why}; it is {value}");
             }
+        }
+
+        // A list of at most MaxListEntries; false with "has 20 names; at most 16" when longer.
+        private static bool AtMost(int count, string what, string path, ValidationReport report)
+        {
+            if (count > MaxListEntries)
+            {
+                report.AddError(path, $"has {count} {what}; at most {MaxListEntries}");
+                return false;
+            }
+
+            return true;
         }
 
         private static bool HasControl(string text)

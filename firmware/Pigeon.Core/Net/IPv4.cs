@@ -118,8 +118,8 @@ namespace Pigeon.Net
         /// <summary>Formats for logs and status pages (allocates; not for the data path).</summary>
         public static string ToText(uint address)
         {
-            return ((address >> 24) & 0xFF).ToString() + "." + ((address >> 16) & 0xFF).ToString() + "."
-                + ((address >> 8) & 0xFF).ToString() + "." + (address & 0xFF).ToString();
+            byte[] text = new byte[15];
+            return Pigeon.Text.Ascii.GetString(text, 0, Write(address, text, 0));
         }
     }
 }
