@@ -5,7 +5,6 @@ using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Reach;
 using Pigeon.Relay;
-using Pigeon.Routing;
 using Pigeon.Sockets;
 using Pigeon.Budget;
 using Pigeon.Upstream;
