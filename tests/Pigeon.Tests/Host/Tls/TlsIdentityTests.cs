@@ -70,6 +70,28 @@ namespace Pigeon.Tests.Host.Tls
         }
 
         [TestMethod]
+        public void Load_FolderNotWritable_AClearErrorNotACrash()
+        {
+            // A file where the state folder should be cannot be written into, even by root (the
+            // tests may run as root, which ignores a folder's permissions).
+            string folder = LoopbackRig.TempFolder();
+            string notAFolder = Path.Combine(folder, "state");
+            File.WriteAllText(notAFolder, "");
+            try
+            {
+                string error;
+                TlsIdentity made = TlsIdentity.Load(ConfigDefaults.Relay(false), notAFolder, out error);
+                Assert.IsNull(made);
+                StringAssert.Contains(error, "cannot write the certificate Pigeon makes in " + notAFolder);
+                StringAssert.Contains(error, "relay.tlsCertificateFile");
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        [TestMethod]
         public void Delete_ThenLoad_MakesANewOne()
         {
             string folder = LoopbackRig.TempFolder();
