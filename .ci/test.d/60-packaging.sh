@@ -7,7 +7,10 @@
 # accept and STOPPING=1 on SIGTERM, the journal's line format, the ExecStartPre check, lintian
 # (no error), the man page, `pigeon setup` on the package's /etc/pigeon/config.json, hand edits of it
 # (used; with an error: refused by the check and the start), an upgrade that keeps it, then removes
-# and purges the package. Last line: "N passed, N failed".
+# and purges the package. Native AOT (issue 20): the binaries' libraries and dependencies, the
+# relay run under the unit's MemoryDenyWriteExecute filter (tests/tools/deny-write-execute.py),
+# the installed binary's ACME client against Pebble, the arm64 binary under qemu-user.
+# Last line: "N passed, N failed".
 #
 # CI builds linux-x64 and linux-arm64 only (the two packages); osx-arm64 and win-x64 are built
 # by the release workflow (.github/workflows/release.yml), which runs packaging/build.sh whole.
@@ -90,8 +93,8 @@ unit=/lib/systemd/system/pigeon.service
 if out=$(systemd-analyze verify "$unit" 2>&1) && [ -z "$out" ]; then ok "systemd-analyze verify $unit: no findings"; else echo "$out"; bad "systemd-analyze verify"; fi
 exposure=$(systemd-analyze security --offline=true --no-pager "$unit" 2>/dev/null | sed -nE 's/.*Overall exposure level for pigeon.service: ([0-9.]+).*/\1/p')
 check "systemd-analyze security: exposure $exposure (at most 2.0, \"OK\")" 'awk -v e="$exposure" "BEGIN { exit !(e != \"\" && e <= 2.0) }"'
-check "the unit: User=pigeon, StateDirectory, /etc/pigeon writable, Type=notify, ExecStartPre config check, only CAP_NET_BIND_SERVICE" \
-  'grep -qx "User=pigeon" $unit && grep -qx "StateDirectory=pigeon" $unit && grep -qx "ReadWritePaths=/etc/pigeon" $unit && grep -qx "Type=notify" $unit && grep -qx "ExecStartPre=/usr/bin/pigeon config check --config /etc/pigeon/config.json" $unit && grep -qx "ExecStart=/usr/bin/pigeon --config /etc/pigeon/config.json --data-dir %S/pigeon \$PIGEON_OPTS" $unit && grep -qx "AmbientCapabilities=CAP_NET_BIND_SERVICE" $unit && grep -qx "CapabilityBoundingSet=CAP_NET_BIND_SERVICE" $unit'
+check "the unit: User=pigeon, StateDirectory, /etc/pigeon writable, Type=notify, ExecStartPre config check, only CAP_NET_BIND_SERVICE, no writable executable memory" \
+  'grep -qx "User=pigeon" $unit && grep -qx "StateDirectory=pigeon" $unit && grep -qx "ReadWritePaths=/etc/pigeon" $unit && grep -qx "Type=notify" $unit && grep -qx "ExecStartPre=/usr/bin/pigeon config check --config /etc/pigeon/config.json" $unit && grep -qx "ExecStart=/usr/bin/pigeon --config /etc/pigeon/config.json --data-dir %S/pigeon \$PIGEON_OPTS" $unit && grep -qx "AmbientCapabilities=CAP_NET_BIND_SERVICE" $unit && grep -qx "CapabilityBoundingSet=CAP_NET_BIND_SERVICE" $unit && grep -qx "MemoryDenyWriteExecute=yes" $unit'
 
 # --- the installed binary as nobody with only CAP_NET_BIND_SERVICE ------------------------------
 free_low_port() {
@@ -124,10 +127,15 @@ chown -R nobody:nogroup "$data"
 as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --no-new-privs)
 one_cap=(--inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service --bounding-set=-all,+net_bind_service)
 
+# The unit's MemoryDenyWriteExecute=yes, as systemd's seccomp filter applies it (no systemd as
+# PID 1 here): the AOT binary writes no machine code, so all that follows runs under it.
+cp "$repo/tests/tools/deny-write-execute.py" "$work/"
+chmod 755 "$work/deny-write-execute.py"
+no_wx=(/usr/bin/python3 "$work/deny-write-execute.py")
 check "ExecStartPre's check passes on this data folder (as nobody)" '"${as_nobody[@]}" /usr/bin/pigeon config check --data-dir "$data" > "$work/check.log" 2>&1'
 python3 "$probe" notify --port "$low" --port "$high" --port "$tls" --port "$portal" --http "http://127.0.0.1:$portal/" --tls "$tls" \
   --post "http://127.0.0.1:$portal/api/admin-password" '{"password":"a long admin password"}' -- \
-  "${as_nobody[@]}" "${one_cap[@]}" /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/run.json"
+  "${as_nobody[@]}" "${one_cap[@]}" "${no_wx[@]}" /usr/bin/pigeon --no-reach --data-dir "$data" > "$work/run.json"
 cat "$work/run.json"; echo
 check "READY=1 arrived on the test NOTIFY_SOCKET" '[ "$(jq_get "$work/run.json" "[\"ready\"]")" = true ]'
 check "at READY=1 every listener accepted ($low, $high, $tls, portal $portal)" '[ "$(jq_get "$work/run.json" "[\"accept_at_ready\"]")" = "{\"$low\": true, \"$high\": true, \"$tls\": true, \"$portal\": true}" ]'
@@ -136,7 +144,7 @@ check "at READY=1 every listener accepted ($low, $high, $tls, portal $portal)" '
 check "no listener refused a connection once READY=1 had arrived, and each was seen accepting" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (len(d[\"first_accept_ms\"]) == 4 and d[\"refused_after_ready\"] == []))" "$work/run.json"'
 check "STATUS= says all routes listen" '[ "$(jq_get "$work/run.json" "[\"ready_message\"]")" = "READY=1
 STATUS=relaying on 3 of 3 routes; portal http://127.0.0.1:$portal/" ]'
-check "the AOT binary terminates TLS on the terminateTls route (its own certificate, through libssl)" '[ "$(jq_get "$work/run.json" "[\"tls_version\"]")" = TLSv1.3 ]'
+check "the AOT binary, with no writable executable memory, terminates TLS on the terminateTls route (its own certificate, through libssl)" '[ "$(jq_get "$work/run.json" "[\"tls_version\"]")" = TLSv1.3 ]'
 check "it ran as nobody (uid 65534)" '[ "$(jq_get "$work/run.json" "[\"uid\"][0]")" = 65534 ]'
 check "its effective, permitted and bounding capabilities are CAP_NET_BIND_SERVICE only (0x400)" \
   '[ "$(jq_get "$work/run.json" "[\"cap_eff\"]")" = 0000000000000400 ] && [ "$(jq_get "$work/run.json" "[\"cap_prm\"]")" = 0000000000000400 ] && [ "$(jq_get "$work/run.json" "[\"cap_bnd\"]")" = 0000000000000400 ]'
@@ -220,13 +228,7 @@ elif command -v qemu-aarch64 >/dev/null 2>&1; then
   check "under qemu-aarch64: pigeon --version says $version" '[ "$("${qemu[@]}" "$arm" --version)" = "pigeon $version" ]'
   chat=$(free_port); media=$(free_port); chat_up=$(free_port); media_up=$(free_port); aportal=$(free_port)
   mkdir -p "$work/arm64-data"
-  cat > "$work/arm64-data/config.json" <<JSON
-{ "relay": { "maxSessions": 16, "routes": [
-    { "name": "chat", "listenAddress": "127.0.0.1", "listenPort": $chat, "upstreamHost": "127.0.0.1", "upstreamPort": $chat_up, "proxyProtocol": true },
-    { "name": "media", "listenAddress": "127.0.0.1", "listenPort": $media, "upstreamHost": "127.0.0.1", "upstreamPort": $media_up,
-      "allowedSni": ["whatsapp.net", "*.whatsapp.net", "*.whatsapp.com"] } ] },
-  "portal": { "listenAddress": "127.0.0.1", "port": $aportal } }
-JSON
+  probe_config "$work/arm64-data/config.json" "$chat" "$chat_up" "$media" "$media_up" "$aportal"
   check "under qemu-aarch64: config check passes" '"${qemu[@]}" "$arm" config check --data-dir "$work/arm64-data" > "$work/arm64-check.txt" 2>&1'
   "${qemu[@]}" "$arm" --no-reach --data-dir "$work/arm64-data" > "$work/arm64-run.log" 2>&1 &
   arm_pid=$!

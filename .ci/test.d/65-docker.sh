@@ -68,13 +68,7 @@ check "the image publishes 443, 5222, 587 and 7777 (as the README) and has a HEA
 chat=$(free_port); media=$(free_port); chat_up=$(free_port); media_up=$(free_port); portal=$(free_port)
 data="$work/data"
 mkdir -p "$data" "$work/secrets"
-cat > "$data/config.json" <<JSON
-{ "relay": { "maxSessions": 16, "routes": [
-    { "name": "chat", "listenAddress": "127.0.0.1", "listenPort": $chat, "upstreamHost": "127.0.0.1", "upstreamPort": $chat_up, "proxyProtocol": true },
-    { "name": "media", "listenAddress": "127.0.0.1", "listenPort": $media, "upstreamHost": "127.0.0.1", "upstreamPort": $media_up,
-      "allowedSni": ["whatsapp.net", "*.whatsapp.net", "*.whatsapp.com"] } ] },
-  "portal": { "listenAddress": "127.0.0.1", "port": $portal } }
-JSON
+probe_config "$data/config.json" "$chat" "$chat_up" "$media" "$media_up" "$portal"
 printf 'a long admin password\n' > "$work/secrets/admin"
 chown -R 10001:10001 "$data"
 chmod 700 "$data"
