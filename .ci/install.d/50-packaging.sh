@@ -22,6 +22,8 @@ command -v "$cross-ld" >/dev/null 2>&1 && compgen -G "/usr/lib/gcc-cross/$cross/
 # Pebble with openssl and curl.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user); fi
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The reachability check: network namespaces joined by a veth pair (ip), entered with nsenter.
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 # The unit's MemoryDenyWriteExecute=yes is applied by tests/tools/deny-write-execute.py (libseccomp).
 /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 || need+=(python3-seccomp)
 command -v curl >/dev/null 2>&1 || need+=(curl)

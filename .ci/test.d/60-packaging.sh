@@ -217,6 +217,46 @@ else
   bad "pebble installed (.ci/install.d/25-pebble.sh), for the AOT binary's ACME check"
 fi
 
+# --- reachability: the installed binary and a NAT-PMP router, in network namespaces of its own ----
+# The relay's namespace has a veth pair to a second one, the "router" (192.0.2.1, a documentation
+# address) running tests/tools/natpmp-router.py; nothing leaves the two. Without --no-reach the
+# relay's UPnP search gets no answer, NAT-PMP maps its chat port, and its stop deletes the mapping.
+reach="$work/reach"
+mkdir -p "$reach/data"
+cp "$repo/tests/tools/natpmp-router.py" "$reach/"
+cat > "$reach/data/config.json" <<JSON
+{ "relay": { "maxSessions": 8, "routes": [
+    { "name": "chat", "listenAddress": "0.0.0.0", "listenPort": 5222, "upstreamHost": "127.0.0.1", "upstreamPort": 9 } ] },
+  "portal": { "listenAddress": "127.0.0.1", "port": 8080 } }
+JSON
+cat > "$reach/run.sh" <<'SH'
+cd "$1"
+ip link set lo up
+unshare --net sleep 120 &
+router=$!
+for _ in $(seq 1 50); do [ "$(readlink /proc/$router/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.1; done
+ip link add pigeon0 type veth peer name router0
+ip link set router0 netns "$router"
+ip addr add 192.0.2.2/24 dev pigeon0 && ip link set pigeon0 up && ip route add default via 192.0.2.1
+nsenter -t "$router" -n sh -c 'ip link set lo up && ip addr add 192.0.2.1/24 dev router0 && ip link set router0 up'
+nsenter -t "$router" -n python3 natpmp-router.py 192.0.2.1 203.0.113.7 > router.log 2>&1 &
+sleep 1
+/usr/bin/pigeon --data-dir data > pigeon.log 2>&1 &
+pigeon=$!
+for _ in $(seq 1 60); do grep -q "mapped by NAT-PMP" pigeon.log && break; sleep 0.5; done
+kill -TERM "$pigeon"; wait "$pigeon"
+kill "$router"
+SH
+if command -v unshare >/dev/null 2>&1 && command -v nsenter >/dev/null 2>&1 && command -v ip >/dev/null 2>&1; then
+  timeout 90 unshare --net --fork bash "$reach/run.sh" "$reach" > "$reach/run.log" 2>&1
+  grep "port mapping" "$reach/pigeon.log" | sed 's/^/  reach: /'
+  sed 's/^/  router: /' "$reach/router.log"
+  check "reachability with the AOT binary: NAT-PMP found the router, mapped the chat port, the stop deleted it" \
+    'grep -q "port mapping: NAT-PMP router at 192.0.2.1" "$reach/pigeon.log" && grep -q "port mapping: port 5222 mapped by NAT-PMP" "$reach/pigeon.log" && grep -qx "external" "$reach/router.log" && grep -q "^map tcp 5222 -> 5222" "$reach/router.log" && grep -qx "delete tcp 5222" "$reach/router.log"'
+else
+  bad "unshare, nsenter and ip installed (util-linux, iproute2), for the reachability check"
+fi
+
 # --- the arm64 AOT binary, cross-compiled here, run under qemu-user -----------------------------
 # Debian's arm64 C library for cross-compiling (/usr/aarch64-linux-gnu) is what it loads; there
 # is no arm64 libssl here, so the routes are plain: relaying, the page, the config check.
