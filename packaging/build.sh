@@ -149,6 +149,9 @@ publish() {
   mkdir -p "$dest"
   cp "$work/publish-$rid-$kind/$exe" "$dest/pigeon$suffix"
   chmod 755 "$dest/pigeon$suffix"
+  # The board profiles `pigeon config check --board NAME` reads, beside the program.
+  mkdir -p "$dest/hardware/boards"
+  cp "$root"/hardware/boards/*.json "$dest/hardware/boards/"
   notices "$rid" "$kind" "$dest"
   log "$rid ($kind): $(stat -c %s "$dest/pigeon$suffix") bytes in $(elapsed "$start") s"
 }
@@ -190,6 +193,8 @@ deb() {
   mkdir -p "$src"
   cp -r "$root/packaging/debian" "$src/debian"
   cp "$binary" "$src/pigeon"
+  mkdir -p "$src/boards"
+  cp "$root"/hardware/boards/*.json "$src/boards/"
   cp "$(dirname "$binary")/dotnet-runtime-third-party-notices.txt" "$src/"
   sed -i "s|@MAINTAINER@|$maintainer|" "$src/debian/control"
   cat > "$src/debian/changelog" <<EOF
@@ -235,8 +240,8 @@ for rid in $targets; do
     publish "$rid" jit "$out/compare/jit"
   fi
   case "$rid" in
-    win-*) (cd "$out" && zip -q -j "pigeon-$version-$rid.zip" "pigeon-$version-$rid/pigeon.exe" "pigeon-$version-$rid/LICENSE.txt" "pigeon-$version-$rid/dotnet-runtime-third-party-notices.txt") ;;
-    *) tar -C "$out/pigeon-$version-$rid" -czf "$out/pigeon-$version-$rid.tar.gz" pigeon LICENSE.txt dotnet-runtime-third-party-notices.txt ;;
+    win-*) (cd "$out/pigeon-$version-$rid" && zip -q -r "../pigeon-$version-$rid.zip" pigeon.exe LICENSE.txt dotnet-runtime-third-party-notices.txt hardware) ;;
+    *) tar -C "$out/pigeon-$version-$rid" -czf "$out/pigeon-$version-$rid.tar.gz" pigeon LICENSE.txt dotnet-runtime-third-party-notices.txt hardware ;;
   esac
 done
 

@@ -65,8 +65,8 @@ contents=$(dpkg-deb -c "$amd64")
 check "the package holds /usr/bin/pigeon, the unit, /etc/default/pigeon, /etc/pigeon/config.json, the man page and the licences" \
   'for f in ./usr/bin/pigeon ./lib/systemd/system/pigeon.service ./etc/default/pigeon ./etc/pigeon/config.json ./usr/share/man/man1/pigeon.1.gz ./usr/share/doc/pigeon/copyright ./usr/share/doc/pigeon/dotnet-runtime-third-party-notices.txt.gz ./usr/lib/sysusers.d/pigeon.conf ./usr/lib/tmpfiles.d/pigeon.conf; do grep -q " $f$" <<< "$contents" || exit 1; done'
 check "its conffiles: /etc/default/pigeon and /etc/pigeon/config.json" '[ "$(dpkg-deb -I "$amd64" conffiles | sort | tr "\n" " ")" = "/etc/default/pigeon /etc/pigeon/config.json " ]'
-check "the tar.gz holds the program, LICENSE.txt and the runtime's notices" \
-  '[ "$(tar -tzf "$ARTIFACTS/pigeon-$version-linux-x64.tar.gz" | sort | tr "\n" " ")" = "LICENSE.txt dotnet-runtime-third-party-notices.txt pigeon " ]'
+check "the tar.gz holds the program, LICENSE.txt, the runtime's notices and the board profiles" \
+  '[ "$(tar -tzf "$ARTIFACTS/pigeon-$version-linux-x64.tar.gz" | grep -v "^hardware/boards/.*\.json$" | sort | tr "\n" " ")" = "LICENSE.txt dotnet-runtime-third-party-notices.txt hardware/ hardware/boards/ pigeon " ] && [ "$(tar -tzf "$ARTIFACTS/pigeon-$version-linux-x64.tar.gz" | grep -c "^hardware/boards/.*\.json$")" = "$(ls hardware/boards/*.json | wc -l)" ]'
 check "the Maintainer is who built it, not a made-up address" '! dpkg-deb -f "$amd64" Maintainer | grep -q "@invalid"'
 
 # --- lintian ------------------------------------------------------------------------------------
@@ -84,6 +84,7 @@ if dpkg -i "$amd64" > "$work/dpkg-i.log" 2>&1; then ok "dpkg -i the amd64 packag
 check "dpkg says pigeon $version is installed" '[ "$(dpkg-query -W -f="\${Status} \${Version}" pigeon 2>/dev/null)" = "install ok installed $version" ]'
 check "the service is enabled (multi-user.target.wants link)" '[ "$(readlink /etc/systemd/system/multi-user.target.wants/pigeon.service)" = "/lib/systemd/system/pigeon.service" ]'
 check "/usr/bin/pigeon runs (--help, --version $version)" '/usr/bin/pigeon --help | grep -q "^usage: pigeon " && [ "$(/usr/bin/pigeon --version)" = "pigeon $version" ]'
+check "the installed relay finds the board profiles (config check --board esp32-devkitc)" '/usr/bin/pigeon config check --board esp32-devkitc > "$work/board.txt" 2>&1 && grep -q "^sessions: " "$work/board.txt"'
 check "the user pigeon exists, with no login" '[ "$(getent passwd pigeon | cut -d: -f7)" = /usr/sbin/nologin ]'
 check "/etc/pigeon is pigeon's, 0700" '[ "$(stat -c "%U %a" /etc/pigeon)" = "pigeon 700" ]'
 check "man pigeon: the installed page documents setup and the files" \
