@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {
