@@ -276,7 +276,7 @@ namespace Pigeon.Tests.Host.Portal
             using Socket first = Send(Stranger, rig.Port, "/hold");
             Until(() => rig.Handler.HoldingNow == 1, "a stranger holds the strangers' slot");
             using Socket waiting = Send("127.0.0.22", rig.Port, "/waiting");
-            Until(() => rig.Gate.WaitingNow == 1, "the request waits");
+            Until(() => rig.Gate.ReadyNow == 1, "the whole request waits for a slot"); // its wait starts when it is whole, not at the connect
             rig.Clock.Advance(PortalServer.RequestTimeoutMs - 1);
             rig.Gate.Sweep();
             Assert.IsNull(Answer(waiting, 200));
