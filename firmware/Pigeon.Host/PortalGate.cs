@@ -165,6 +165,18 @@ namespace Pigeon.Host
             }
         }
 
+        /// <summary>Waiting connections whose whole request is read and waits for a slot (tests: the slot's wait starts then).</summary>
+        internal int ReadyNow
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _waiting.FindAll(w => w.Ready).Count;
+                }
+            }
+        }
+
         /// <summary>Waiting connections that began a request and have not finished it (tests).</summary>
         internal int Unfinished
         {

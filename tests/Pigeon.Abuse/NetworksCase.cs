@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {
@@ -44,20 +45,14 @@ namespace Pigeon.Abuse
         private static void CarrierNat(Report report)
         {
             using LineUpstream upstream = new LineUpstream();
-            int port = Loopback.FreePort();
-            JsonObject config = Configs.Relay(4096, 0, 120, 10, 200, Configs.Chat("chat", port, upstream.Port));
+            JsonObject config = ChatRelay(4096, 120, upstream, out int port);
             ((JsonObject)config["relay"]).Remove("maxSessionsPerClient"); // the default: the fair share alone
             using PigeonHost host = new PigeonHost("carrier-nat", config);
             host.Start();
             List<Socket> phones = new List<Socket>();
             try
             {
-                for (int i = 0; i < 500; i++)
-                {
-                    Socket s = Loopback.Connect(port, Loopback.Legit);
-                    Loopback.SendAll(s, s_opening);
-                    phones.Add(s);
-                }
+                Open(phones, port, Loopback.Legit, 500);
 
                 Loopback.WaitUntil(() => upstream.Accepted >= 500, 15000);
                 Counters c = host.Counters();
@@ -76,20 +71,14 @@ namespace Pigeon.Abuse
         private static void FairShareWhenFull(Report report)
         {
             using LineUpstream upstream = new LineUpstream();
-            int port = Loopback.FreePort();
-            JsonObject config = Configs.Relay(40, 0, 0, 10, 200, Configs.Chat("chat", port, upstream.Port));
+            JsonObject config = ChatRelay(40, 0, upstream, out int port);
             using PigeonHost host = new PigeonHost("fair-share", config);
             host.Start();
             string carrier = Loopback.Address(2);
             List<Socket> all = new List<Socket>();
             try
             {
-                for (int i = 0; i < 40; i++)
-                {
-                    Socket s = Loopback.Connect(port, carrier);
-                    Loopback.SendAll(s, s_opening);
-                    all.Add(s);
-                }
+                Open(all, port, carrier, 40);
 
                 Loopback.WaitUntil(() => upstream.Accepted >= 40, 10000);
                 report.Check("one address may fill an otherwise empty relay", upstream.Accepted == 40, upstream.Accepted + " of 40");
@@ -98,10 +87,8 @@ namespace Pigeon.Abuse
                 int newcomers = 0;
                 for (int i = 0; i < 10; i++)
                 {
-                    Socket s = Loopback.Connect(port, Loopback.Address(10 + i));
-                    Loopback.SendAll(s, s_opening);
-                    all.Add(s);
                     int before = upstream.Accepted;
+                    Open(all, port, Loopback.Address(10 + i), 1);
                     if (Loopback.WaitUntil(() => upstream.Accepted > before, 3000))
                     {
                         newcomers++;
@@ -113,9 +100,7 @@ namespace Pigeon.Abuse
                 report.Check("on a full relay every newcomer under its share is served", newcomers == 10, newcomers + " of 10; " + c);
                 report.Check("the address over its share gave way (its idlest sessions evicted)", c["evicted"] == 10, c.ToString());
 
-                Socket more = Loopback.Connect(port, carrier);
-                Loopback.SendAll(more, s_opening);
-                all.Add(more);
+                Socket more = Open(all, port, carrier, 1);
                 report.Check("the address over its share gets no more while the relay is full", Loopback.ClosedWithin(more, 3000) && upstream.Accepted == 50,
                     upstream.Accepted + " upstream connections; " + host.Counters());
             }
@@ -125,6 +110,31 @@ namespace Pigeon.Abuse
             }
 
             FloodCase.CheckLog(report, host);
+        }
+
+        /// <summary>
+        /// A relay of <paramref name="maxSessions"/> slots (no per-address cap, idle sessions evicted
+        /// after <paramref name="evictIdleSeconds"/>, 0 = never) with one chat route, on a free port
+        /// (<paramref name="port"/>), to <paramref name="upstream"/>.
+        /// </summary>
+        private static JsonObject ChatRelay(int maxSessions, int evictIdleSeconds, LineUpstream upstream, out int port)
+        {
+            port = Loopback.FreePort();
+            return Configs.Relay(maxSessions, 0, evictIdleSeconds, 10, 200, Configs.Chat("chat", port, upstream.Port));
+        }
+
+        /// <summary>Opens <paramref name="count"/> chat sessions from <paramref name="from"/> (each sends the opening) into <paramref name="sessions"/>; the last one.</summary>
+        private static Socket Open(List<Socket> sessions, int port, string from, int count)
+        {
+            Socket s = null;
+            for (int i = 0; i < count; i++)
+            {
+                s = Loopback.Connect(port, from);
+                Loopback.SendAll(s, s_opening);
+                sessions.Add(s);
+            }
+
+            return s;
         }
 
         private static void ProxyFrom(Report report)
@@ -280,8 +290,7 @@ namespace Pigeon.Abuse
         private static void SecondInstance(Report report)
         {
             using LineUpstream upstream = new LineUpstream();
-            int port = Loopback.FreePort();
-            JsonObject config = Configs.Relay(16, 0, 0, 10, 200, Configs.Chat("chat", port, upstream.Port));
+            JsonObject config = ChatRelay(16, 0, upstream, out int port);
             using PigeonHost first = new PigeonHost("first", config);
             first.Start();
             using PigeonHost second = new PigeonHost("second", config);

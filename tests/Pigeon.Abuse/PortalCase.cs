@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using Pigeon.Config;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {
@@ -26,10 +27,7 @@ namespace Pigeon.Abuse
         public static void Run(Report report, Scale scale, int seed)
         {
             Secrets secrets = new Secrets(seed);
-            JsonObject config = Configs.Relay(8, 0, 0, 2, Configs.Chat("chat", Loopback.FreePort(), 9));
-            secrets.WriteInto(config);
-            using PigeonHost host = new PigeonHost("portal", config);
-            host.Start();
+            using PigeonHost host = StartHost("portal", secrets);
             int port = host.PortalPort;
             Leaks leaks = new Leaks(secrets);
 
@@ -50,6 +48,16 @@ namespace Pigeon.Abuse
             string inLog = secrets.FoundIn(string.Join("\n", host.Lines));
             report.Check("no secret in the host's output", inLog == null, inLog);
             FloodCase.CheckLog(report, host);
+        }
+
+        /// <summary>A running host with one chat route whose config holds <paramref name="secrets"/> (its portal's port: PortalPort).</summary>
+        internal static PigeonHost StartHost(string name, Secrets secrets)
+        {
+            JsonObject config = Configs.Relay(8, 0, 0, 2, Configs.Chat("chat", Loopback.FreePort(), 9));
+            secrets.WriteInto(config);
+            PigeonHost host = new PigeonHost(name, config);
+            host.Start();
+            return host;
         }
 
         private static void HostileRequests(Report report, Scale scale, int seed, int port, Leaks leaks)

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {
@@ -33,10 +34,7 @@ namespace Pigeon.Abuse
         {
             Stopwatch whole = Stopwatch.StartNew();
             Secrets secrets = new Secrets(seed);
-            JsonObject config = Configs.Relay(8, 0, 0, 2, Configs.Chat("chat", Loopback.FreePort(), 9));
-            secrets.WriteInto(config);
-            using PigeonHost host = new PigeonHost("portal-flood", config);
-            host.Start();
+            using PigeonHost host = PortalCase.StartHost("portal-flood", secrets);
             int port = host.PortalPort;
             Leaks leaks = new Leaks(secrets);
             HttpAnswer first = Login(port, secrets, Loopback.Legit, leaks, out _, out _);

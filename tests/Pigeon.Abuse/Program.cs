@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using Pigeon.Testing;
 
 // Linux only: /proc for descriptors and threads, the whole of 127.0.0.0/8 on lo for many client addresses.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

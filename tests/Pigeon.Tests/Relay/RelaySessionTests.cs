@@ -27,9 +27,7 @@ namespace Pigeon.Tests.Relay
         public void HalfClose_RemainingDirectionMoving_RunsPastTheDrainTime()
         {
             FakeClock clock = new FakeClock();
-            TestRelay relay = Relay(clock, 4);
-            TestSession s = relay.Accept(0, Phone);
-            Assert.IsTrue(s.StartRelay());
+            TestSession s = Relaying(clock, out TestRelay relay);
             Assert.IsTrue(s.DirectionFinished(true), "client FIN: the other direction goes on");
             Assert.AreEqual(SessionPhase.HalfClosed, s.Phase);
 
@@ -57,9 +55,7 @@ namespace Pigeon.Tests.Relay
             // A slow reader after its FIN: one relay write waits on a full socket buffer for
             // longer than the drain time. It is moving, only slowly; it must not be cut.
             FakeClock clock = new FakeClock();
-            TestRelay relay = Relay(clock, 4);
-            TestSession s = relay.Accept(0, Phone);
-            Assert.IsTrue(s.StartRelay());
+            TestSession s = Relaying(clock, out TestRelay relay);
             Assert.IsTrue(s.DirectionFinished(true));
             s.Touched(); // the upstream's answer read, its send to the phone begun
             clock.Advance(5000);
@@ -86,8 +82,7 @@ namespace Pigeon.Tests.Relay
         public void Relayed_CountedWhenRelayingBegins_NotAtAccept()
         {
             FakeClock clock = new FakeClock();
-            TestRelay relay = Relay(clock, 4);
-            TestSession s = relay.Accept(0, Phone);
+            TestSession s = Accepted(clock, out TestRelay relay);
             Assert.AreEqual(1, relay.SnapshotTotal().Accepted);
             Assert.AreEqual(0, relay.SnapshotTotal().Relayed, "still reading its hello: not relayed yet");
             Assert.IsTrue(s.StartRelay());
@@ -117,9 +112,7 @@ namespace Pigeon.Tests.Relay
         public void Idle_ClosedAtTheIdleTimeout_EachByteRenewsIt()
         {
             FakeClock clock = new FakeClock();
-            TestRelay relay = Relay(clock, 4);
-            TestSession s = relay.Accept(0, Phone);
-            Assert.IsTrue(s.StartRelay());
+            TestSession s = Relaying(clock, out TestRelay relay);
             clock.Advance(199000);
             s.Moved(true, 1);
             clock.Advance(199000);
@@ -136,8 +129,7 @@ namespace Pigeon.Tests.Relay
         public void Hello_ClosedAtTheHelloTimeout_CountedAsHelloTimeout()
         {
             FakeClock clock = new FakeClock();
-            TestRelay relay = Relay(clock, 4);
-            TestSession s = relay.Accept(0, Phone);
+            TestSession s = Accepted(clock, out TestRelay relay);
             clock.Advance(9999);
             relay.Reap();
             Assert.AreEqual(0, s.ClientCloses);
@@ -185,8 +177,7 @@ namespace Pigeon.Tests.Relay
         public void Dial_ConnectTimeout_ClosesTheUpstreamAttemptOnly_FallbackGetsItsOwnDeadline()
         {
             FakeClock clock = new FakeClock();
-            TestRelay relay = Relay(clock, 4);
-            TestSession s = relay.Accept(0, Phone);
+            TestSession s = Accepted(clock, out TestRelay relay);
             s.HoldConnects = true;
             Assert.AreEqual((int)SessionStep.Connect, (int)s.Sends("WA\u0006\u0005").Run());
             clock.Advance(5000);
@@ -356,6 +347,21 @@ namespace Pigeon.Tests.Relay
 
             Assert.AreEqual(3, relayed, "two of the first /64 (its cap), the third refused, the other /64 served");
             Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.ClientLimit));
+        }
+
+        // A relay of 4 slots on the fake clock, and the phone's session on route 0 (accepted).
+        private static TestSession Accepted(FakeClock clock, out TestRelay relay)
+        {
+            relay = Relay(clock, 4);
+            return relay.Accept(0, Phone);
+        }
+
+        // The same session, relaying.
+        private static TestSession Relaying(FakeClock clock, out TestRelay relay)
+        {
+            TestSession s = Accepted(clock, out relay);
+            Assert.IsTrue(s.StartRelay());
+            return s;
         }
 
         private static TestRelay Relay(FakeClock clock, int sessions)

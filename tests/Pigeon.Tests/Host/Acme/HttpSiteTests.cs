@@ -6,7 +6,8 @@ using System.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Host.Acme;
 using Pigeon.Tests.Host.Reach;
-using static Pigeon.Tests.Host.Relay.LoopbackRig;
+using Pigeon.Testing;
+using static Pigeon.Testing.Loopback;
 
 namespace Pigeon.Tests.Host.Acme
 {
@@ -51,7 +52,7 @@ namespace Pigeon.Tests.Host.Acme
         {
             using HttpSite site = HttpSite.Start(IPAddress.Loopback, FreePort(), "<p>hello</p>", null, new ListLog());
             site.KeepAliveTimeout = TimeSpan.FromMilliseconds(500);
-            using Socket s = Connect(site.Port);
+            using Socket s = Client(site.Port);
             s.ReceiveTimeout = 5000;
             s.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /x HTTP/1.1\r\nHost: a\r\n\r\n"));
             string both = "";
@@ -73,7 +74,7 @@ namespace Pigeon.Tests.Host.Acme
         {
             using HttpSite site = HttpSite.Start(IPAddress.Loopback, FreePort(), null, null, new ListLog());
             site.HeadTimeout = TimeSpan.FromMilliseconds(500);
-            using Socket s = Connect(site.Port);
+            using Socket s = Client(site.Port);
             s.Send(Encoding.ASCII.GetBytes("GET / HT"));
             s.ReceiveTimeout = 5000;
             Assert.AreEqual(0, s.Receive(new byte[16]), "closed in order (FIN), no answer to half a request");
@@ -102,16 +103,14 @@ namespace Pigeon.Tests.Host.Acme
         [TestMethod]
         public void RenewalTime_TwoThirdsIntoTheValidity()
         {
-            using System.Security.Cryptography.ECDsa key = System.Security.Cryptography.ECDsa.Create();
-            CertificateRequest request = new CertificateRequest("CN=x", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
             DateTimeOffset from = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-            using X509Certificate2 certificate = request.CreateSelfSigned(from, from.AddDays(90));
+            using X509Certificate2 certificate = TestCertificates.SelfSigned("x", new string[0], from, from.AddDays(90), false);
             Assert.AreEqual(from.AddDays(60).UtcDateTime, AcmeService.RenewalTime(certificate), "day 60 of Let's Encrypt's 90");
         }
 
         private static string Ask(int port, string request)
         {
-            using Socket s = Connect(port);
+            using Socket s = Client(port);
             s.Send(Encoding.Latin1.GetBytes(request));
             s.ReceiveTimeout = 10000;
             byte[] buffer = new byte[4096];

@@ -11,6 +11,7 @@ using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Tests.Host.Reach;
 using Pigeon.Tests.Support;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Portal
 {
@@ -64,7 +65,7 @@ namespace Pigeon.Tests.Host.Portal
                 Gate = new PortalGate(Clock, Log, slots);
                 Gate.Sessions = Sessions;
                 Server = new PortalServer(Gate, new ListLog(), Handler, slots);
-                Port = PortalTestHost.FreeTcpPort();
+                Port = Loopback.FreePort();
                 Assert.IsTrue(Server.Start(IPv4.Loopback, Port, out string error), error);
             }
 
@@ -82,25 +83,43 @@ namespace Pigeon.Tests.Host.Portal
 
             public int Port { get; }
 
+            /// <summary>Connections the test keeps open (closed when the rig is disposed).</summary>
+            public List<Socket> Held { get; } = new List<Socket>();
+
+            /// <summary>Opens a connection from <paramref name="from"/> that says nothing, kept in <see cref="Held"/>.</summary>
+            public Socket Hold(string from)
+            {
+                Socket s = Loopback.Client(Port, from);
+                Held.Add(s);
+                return s;
+            }
+
+            /// <summary>Fills the waiting room: 8 addresses (127.0.0.30 to 37), 8 silent connections each.</summary>
+            public void FillWaitingRoom()
+            {
+                for (int a = 0; a < PortalGate.Waiting / PortalGate.PerAddress; a++)
+                {
+                    for (int i = 0; i < PortalGate.PerAddress; i++)
+                    {
+                        Hold("127.0.0." + (30 + a));
+                    }
+                }
+
+                Until(() => Gate.WaitingNow == PortalGate.Waiting, "room full: " + Gate.WaitingNow);
+            }
+
             public void Dispose()
             {
+                Held.ForEach(s => s.Dispose());
                 Handler.Release();
                 Server.Stop();
                 Handler.Dispose();
             }
         }
 
-        private static Socket Connect(string from, int port)
-        {
-            Socket s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
-            s.Connect(IPAddress.Loopback, port);
-            return s;
-        }
-
         private static Socket Send(string from, int port, string path, string cookie = null)
         {
-            Socket s = Connect(from, port);
+            Socket s = Loopback.Client(port, from);
             s.Send(Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (cookie == null ? string.Empty : "Cookie: " + cookie + "\r\n") + "\r\n"));
             return s;
         }
@@ -146,34 +165,26 @@ namespace Pigeon.Tests.Host.Portal
         public void OneAddressBeyondItsCap_ClosedAtOnce_OthersStillAdmitted()
         {
             using Rig rig = new Rig(2);
-            List<Socket> held = new List<Socket>();
-            try
+            for (int i = 0; i < PortalGate.PerAddress + 3; i++)
             {
-                for (int i = 0; i < PortalGate.PerAddress + 3; i++)
-                {
-                    held.Add(Connect(Stranger, rig.Port));
-                }
-
-                Until(() => rig.Gate.Refused == 3, "3 over the cap refused: " + rig.Gate.Refused);
-                Assert.AreEqual(PortalGate.PerAddress, rig.Gate.WaitingNow);
-                StringAssert.StartsWith(Answer(Send("127.0.0.22", rig.Port, "/other")), "HTTP/1.1 200 ");
-                Assert.AreEqual(1, rig.Gate.Handed, "the silent ones never reached a slot");
-
-                // One line a minute says how many were turned away, and names no address.
-                rig.Clock.Advance(PortalGate.ReportMs);
-                rig.Gate.Sweep();
-                List<string> lines = rig.Log.Lines.FindAll(l => l.Contains("turned away", StringComparison.Ordinal));
-                Assert.AreEqual(1, lines.Count, string.Join("\n", rig.Log.Lines));
-                StringAssert.StartsWith(lines[0], "warn: portal: " + (3 + PortalGate.PerAddress) + " connections turned away in the last minute (3 over 8 from one address");
-                Assert.IsFalse(lines[0].Contains("127.0.0", StringComparison.Ordinal));
-                rig.Clock.Advance(PortalGate.ReportMs);
-                rig.Gate.Sweep();
-                Assert.AreEqual(1, rig.Log.Lines.FindAll(l => l.Contains("turned away", StringComparison.Ordinal)).Count, "nothing new: no line");
+                rig.Hold(Stranger);
             }
-            finally
-            {
-                held.ForEach(s => s.Dispose());
-            }
+
+            Until(() => rig.Gate.Refused == 3, "3 over the cap refused: " + rig.Gate.Refused);
+            Assert.AreEqual(PortalGate.PerAddress, rig.Gate.WaitingNow);
+            StringAssert.StartsWith(Answer(Send("127.0.0.22", rig.Port, "/other")), "HTTP/1.1 200 ");
+            Assert.AreEqual(1, rig.Gate.Handed, "the silent ones never reached a slot");
+
+            // One line a minute says how many were turned away, and names no address.
+            rig.Clock.Advance(PortalGate.ReportMs);
+            rig.Gate.Sweep();
+            List<string> lines = rig.Log.Lines.FindAll(l => l.Contains("turned away", StringComparison.Ordinal));
+            Assert.AreEqual(1, lines.Count, string.Join("\n", rig.Log.Lines));
+            StringAssert.StartsWith(lines[0], "warn: portal: " + (3 + PortalGate.PerAddress) + " connections turned away in the last minute (3 over 8 from one address");
+            Assert.IsFalse(lines[0].Contains("127.0.0", StringComparison.Ordinal));
+            rig.Clock.Advance(PortalGate.ReportMs);
+            rig.Gate.Sweep();
+            Assert.AreEqual(1, rig.Log.Lines.FindAll(l => l.Contains("turned away", StringComparison.Ordinal)).Count, "nothing new: no line");
         }
 
         [TestMethod]
@@ -181,33 +192,17 @@ namespace Pigeon.Tests.Host.Portal
         public void WaitingRoomFull_AQuietAddressTakesTheMostActiveAddressesOldestPlace()
         {
             using Rig rig = new Rig(2);
-            List<Socket> held = new List<Socket>();
-            try
-            {
-                // The room filled by 8 addresses of 8 each; one more connection of theirs is refused.
-                for (int a = 0; a < PortalGate.Waiting / PortalGate.PerAddress; a++)
-                {
-                    for (int i = 0; i < PortalGate.PerAddress; i++)
-                    {
-                        held.Add(Connect("127.0.0." + (30 + a), rig.Port));
-                    }
-                }
+            // The room filled by 8 addresses of 8 each; one more connection of theirs is refused.
+            rig.FillWaitingRoom();
+            rig.Hold("127.0.0.30");
+            Until(() => rig.Gate.Refused == 1, "an address at its cap is refused");
 
-                Until(() => rig.Gate.WaitingNow == PortalGate.Waiting, "room full: " + rig.Gate.WaitingNow);
-                held.Add(Connect("127.0.0.30", rig.Port));
-                Until(() => rig.Gate.Refused == 1, "an address at its cap is refused");
-
-                // A quiet address gets in: the first connection of 127.0.0.30 makes room.
-                Socket owner = Send("127.0.0.22", rig.Port, "/quiet");
-                StringAssert.StartsWith(Answer(owner), "HTTP/1.1 200 ");
-                Assert.AreEqual(1, rig.Gate.Evicted);
-                Assert.IsTrue(Closed(held[0], 2000), "the longest-waiting connection of the busiest address was closed");
-                Assert.IsFalse(Closed(held[PortalGate.PerAddress], 200), "another address's connection still waits");
-            }
-            finally
-            {
-                held.ForEach(s => s.Dispose());
-            }
+            // A quiet address gets in: the first connection of 127.0.0.30 makes room.
+            Socket owner = Send("127.0.0.22", rig.Port, "/quiet");
+            StringAssert.StartsWith(Answer(owner), "HTTP/1.1 200 ");
+            Assert.AreEqual(1, rig.Gate.Evicted);
+            Assert.IsTrue(Closed(rig.Held[0], 2000), "the longest-waiting connection of the busiest address was closed");
+            Assert.IsFalse(Closed(rig.Held[PortalGate.PerAddress], 200), "another address's connection still waits");
         }
 
         [TestMethod]
@@ -215,36 +210,20 @@ namespace Pigeon.Tests.Host.Portal
         public void WaitingRoomFull_ANewcomerAboutAsActiveAsTheOthers_TakesNoMorePlaces()
         {
             using Rig rig = new Rig(2);
-            List<Socket> held = new List<Socket>();
-            try
+            // 8 addresses, each 8 connections waiting and 8 connects: activity 16 each.
+            rig.FillWaitingRoom();
+
+            // A ninth address opens 8: its n-th connect has activity 2n - 1 (n - 1 waiting, n
+            // connects) and takes a place while the busiest has more than twice that: 4 times.
+            for (int i = 0; i < PortalGate.PerAddress; i++)
             {
-                // 8 addresses, each 8 connections waiting and 8 connects: activity 16 each.
-                for (int a = 0; a < PortalGate.Waiting / PortalGate.PerAddress; a++)
-                {
-                    for (int i = 0; i < PortalGate.PerAddress; i++)
-                    {
-                        held.Add(Connect("127.0.0." + (30 + a), rig.Port));
-                    }
-                }
-
-                Until(() => rig.Gate.WaitingNow == PortalGate.Waiting, "room full: " + rig.Gate.WaitingNow);
-
-                // A ninth address opens 8: its n-th connect has activity 2n - 1 (n - 1 waiting, n
-                // connects) and takes a place while the busiest has more than twice that: 4 times.
-                for (int i = 0; i < PortalGate.PerAddress; i++)
-                {
-                    held.Add(Connect("127.0.0.40", rig.Port));
-                }
-
-                Until(() => rig.Gate.Evicted + rig.Gate.Refused == PortalGate.PerAddress, "all 8 decided");
-                Assert.AreEqual(4, rig.Gate.Evicted);
-                Assert.AreEqual(4, rig.Gate.Refused);
-                Assert.AreEqual(PortalGate.Waiting, rig.Gate.WaitingNow);
+                rig.Hold("127.0.0.40");
             }
-            finally
-            {
-                held.ForEach(s => s.Dispose());
-            }
+
+            Until(() => rig.Gate.Evicted + rig.Gate.Refused == PortalGate.PerAddress, "all 8 decided");
+            Assert.AreEqual(4, rig.Gate.Evicted);
+            Assert.AreEqual(4, rig.Gate.Refused);
+            Assert.AreEqual(PortalGate.Waiting, rig.Gate.WaitingNow);
         }
 
         [TestMethod]
@@ -252,31 +231,15 @@ namespace Pigeon.Tests.Host.Portal
         public void WaitingRoomFull_AnUnfinishedRequestMakesRoomBeforeASilentConnection()
         {
             using Rig rig = new Rig(2);
-            List<Socket> held = new List<Socket>();
-            try
-            {
-                for (int a = 0; a < PortalGate.Waiting / PortalGate.PerAddress; a++)
-                {
-                    for (int i = 0; i < PortalGate.PerAddress; i++)
-                    {
-                        held.Add(Connect("127.0.0." + (30 + a), rig.Port));
-                    }
-                }
+            rig.FillWaitingRoom();
+            Socket slowloris = rig.Held[PortalGate.PerAddress + 3]; // 127.0.0.31's fourth
+            slowloris.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a"));
+            Until(() => rig.Gate.Unfinished == 1, "the gate has read the unfinished request");
 
-                Until(() => rig.Gate.WaitingNow == PortalGate.Waiting, "room full: " + rig.Gate.WaitingNow);
-                Socket slowloris = held[PortalGate.PerAddress + 3]; // 127.0.0.31's fourth
-                slowloris.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a"));
-                Until(() => rig.Gate.Unfinished == 1, "the gate has read the unfinished request");
-
-                StringAssert.StartsWith(Answer(Send("127.0.0.22", rig.Port, "/quiet")), "HTTP/1.1 200 ");
-                Assert.AreEqual(1, rig.Gate.Evicted);
-                Assert.IsTrue(Closed(slowloris, 2000), "the unfinished request made room");
-                Assert.IsFalse(Closed(held[0], 200), "the longest-waiting silent connection still waits: it may be a browser whose request is on its way");
-            }
-            finally
-            {
-                held.ForEach(s => s.Dispose());
-            }
+            StringAssert.StartsWith(Answer(Send("127.0.0.22", rig.Port, "/quiet")), "HTTP/1.1 200 ");
+            Assert.AreEqual(1, rig.Gate.Evicted);
+            Assert.IsTrue(Closed(slowloris, 2000), "the unfinished request made room");
+            Assert.IsFalse(Closed(rig.Held[0], 200), "the longest-waiting silent connection still waits: it may be a browser whose request is on its way");
         }
 
         [TestMethod]
@@ -313,7 +276,7 @@ namespace Pigeon.Tests.Host.Portal
             using Socket first = Send(Stranger, rig.Port, "/hold");
             Until(() => rig.Handler.HoldingNow == 1, "a stranger holds the strangers' slot");
             using Socket waiting = Send("127.0.0.22", rig.Port, "/waiting");
-            Until(() => rig.Gate.WaitingNow == 1, "the request waits");
+            Until(() => rig.Gate.ReadyNow == 1, "the whole request waits for a slot"); // its wait starts when it is whole, not at the connect
             rig.Clock.Advance(PortalServer.RequestTimeoutMs - 1);
             rig.Gate.Sweep();
             Assert.IsNull(Answer(waiting, 200));
@@ -328,8 +291,8 @@ namespace Pigeon.Tests.Host.Portal
         public void IdleAndSlowConnections_CutAtTheirDeadline_StrangersSoonerInACrowd()
         {
             using Rig rig = new Rig(2);
-            using Socket idle = Connect(Stranger, rig.Port);
-            using Socket slow = Connect("127.0.0.22", rig.Port);
+            using Socket idle = Loopback.Client(rig.Port, Stranger);
+            using Socket slow = Loopback.Client(rig.Port, "127.0.0.22");
             slow.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a"));
             Until(() => rig.Gate.WaitingNow == 2, "both wait");
             rig.Clock.Advance(PortalGate.StrangerPressedMs);
@@ -343,26 +306,18 @@ namespace Pigeon.Tests.Host.Portal
             Assert.AreEqual(0, rig.Gate.Handed);
 
             // Half the room full of strangers: they get StrangerPressedMs; the machine itself keeps the whole time.
-            List<Socket> crowd = new List<Socket>();
-            try
+            for (int i = 0; i < PortalGate.Waiting / 2; i++)
             {
-                for (int i = 0; i < PortalGate.Waiting / 2; i++)
-                {
-                    crowd.Add(Connect("127.0.0." + (30 + (i / PortalGate.PerAddress)), rig.Port));
-                }
+                rig.Hold("127.0.0." + (30 + (i / PortalGate.PerAddress)));
+            }
 
-                using Socket local = Connect("127.0.0.1", rig.Port);
-                Until(() => rig.Gate.WaitingNow == (PortalGate.Waiting / 2) + 1, "the crowd and the local connection wait");
-                rig.Clock.Advance(PortalGate.StrangerPressedMs);
-                rig.Gate.Sweep();
-                Assert.AreEqual(1, rig.Gate.WaitingNow, "only the machine's own connection still waits");
-                Assert.IsTrue(Closed(crowd[0], 2000));
-                Assert.IsFalse(Closed(local, 200));
-            }
-            finally
-            {
-                crowd.ForEach(s => s.Dispose());
-            }
+            using Socket local = Loopback.Client(rig.Port, "127.0.0.1");
+            Until(() => rig.Gate.WaitingNow == (PortalGate.Waiting / 2) + 1, "the crowd and the local connection wait");
+            rig.Clock.Advance(PortalGate.StrangerPressedMs);
+            rig.Gate.Sweep();
+            Assert.AreEqual(1, rig.Gate.WaitingNow, "only the machine's own connection still waits");
+            Assert.IsTrue(Closed(rig.Held[0], 2000));
+            Assert.IsFalse(Closed(local, 200));
         }
 
         [TestMethod]
@@ -370,7 +325,7 @@ namespace Pigeon.Tests.Host.Portal
         public void RequestInPieces_ServedOnceWhole_WithItsBody()
         {
             using Rig rig = new Rig(2);
-            using Socket s = Connect(Stranger, rig.Port);
+            using Socket s = Loopback.Client(rig.Port, Stranger);
             s.Send(Encoding.ASCII.GetBytes("POST /body HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n01234"));
             Until(() => rig.Gate.WaitingNow == 1, "waits");
             Thread.Sleep(100);
@@ -385,16 +340,16 @@ namespace Pigeon.Tests.Host.Portal
         public void CutShortOrOversized_HandedAtOnceForTheServersRefusal()
         {
             using Rig rig = new Rig(2);
-            using Socket cut = Connect(Stranger, rig.Port);
+            using Socket cut = Loopback.Client(rig.Port, Stranger);
             cut.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
             cut.Shutdown(SocketShutdown.Send);
             StringAssert.StartsWith(Answer(cut), "HTTP/1.1 400 ");
 
-            using Socket large = Connect("127.0.0.22", rig.Port);
+            using Socket large = Loopback.Client(rig.Port, "127.0.0.22");
             large.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fill: " + new string('a', HttpRequest.MaxHead) + "\r\n\r\n"));
             StringAssert.StartsWith(Answer(large), "HTTP/1.1 431 ");
 
-            using Socket silent = Connect("127.0.0.23", rig.Port);
+            using Socket silent = Loopback.Client(rig.Port, "127.0.0.23");
             silent.Shutdown(SocketShutdown.Send);
             Assert.IsTrue(Closed(silent, 2000), "closed without a word: closed, no answer");
             Until(() => rig.Gate.WaitingNow == 0, "nothing left waiting");

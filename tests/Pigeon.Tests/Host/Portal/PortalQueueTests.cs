@@ -8,6 +8,7 @@ using Pigeon.Net;
 using Pigeon.Portal;
 using Pigeon.Sockets;
 using Pigeon.Tests.Host.Reach;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Portal
 {
@@ -33,7 +34,7 @@ namespace Pigeon.Tests.Host.Portal
         public void EverySlotBusy_ClientWaitsForTheSlotAndIsServedNotRefused()
         {
             PortalServer server = new PortalServer(new SocketTransport(), new ListLog(), new Ok(), 1);
-            int port = PortalTestHost.FreeTcpPort();
+            int port = Loopback.FreePort();
             Assert.IsTrue(server.Start(IPv4.Loopback, port, out string error), error);
             try
             {
