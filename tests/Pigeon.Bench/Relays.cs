@@ -228,15 +228,22 @@ namespace Pigeon.Bench
             string path = Path.Combine(_folder, "config.json");
             File.WriteAllText(path, config);
             string[] options = { "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach", "--pump", _pump };
-            if (_executable != null)
+            // PIGEON_HOST_EXE: a published build (native AOT, say) for every Pigeon row not given its own.
+            string executable = _executable ?? NullIfEmpty(Environment.GetEnvironmentVariable("PIGEON_HOST_EXE"));
+            if (executable != null)
             {
-                Launch(_executable, options, OnLine);
+                Launch(executable, options, OnLine);
             }
             else
             {
                 Launch("dotnet", new[] { HostDll }.Concat(options), OnLine);
             }
             WaitReady();
+        }
+
+        private static string NullIfEmpty(string value)
+        {
+            return string.IsNullOrEmpty(value) ? null : value;
         }
 
         /// <summary>Waits for the next status line printed after this call and returns it.</summary>

@@ -1,13 +1,8 @@
 using System;
 using System.Diagnostics;
-using System.IO;
-using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using Pigeon.Host.Tls;
-using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
 
@@ -15,25 +10,23 @@ namespace Pigeon.Pumps.Events
 {
     /// <summary>
     /// One session of the event-driven pump: it carries out the steps of the session's one
-    /// sequence (<see cref="RelaySession"/>, the same as the board's) with non-blocking sockets
-    /// driven by the runtime's event loop instead of two parked threads. Awaits complete on the
-    /// runtime's few I/O and pool threads, whatever the session count; async state machines are
-    /// pooled (<see cref="PoolingAsyncValueTaskMethodBuilder"/>) and the object is reused by the
-    /// next client, so a session allocates only the runtime's own socket objects.
+    /// sequence (<see cref="RelaySession"/>, the same as the board's) on its two sides
+    /// (<see cref="EventSide"/>: the client and the upstream), awaiting each operation instead of
+    /// parking two threads. On Linux every await of a session completes on the epoll loop that
+    /// accepted its client; elsewhere on the runtime's few I/O threads. Async state machines are
+    /// pooled (<see cref="PoolingAsyncValueTaskMethodBuilder"/>) and the object and its sides are
+    /// reused by the next client, so a session allocates nothing of its own.
     /// </summary>
     /// <remarks>
     /// A buffer is held only while bytes move: the first step waits for the client with a
     /// zero-byte read, admission borrows a small buffer (a larger one once a ClientHello outgrows
     /// it) until the relay starts, and then each direction waits with a zero-byte read, borrows a
     /// relay buffer, reads and forwards until a read comes back short (the socket is drained),
-    /// and returns it. On terminateTls routes the client side is an SslStream over the socket
-    /// (fed the bytes admission already read first); the pump is the same.
+    /// and returns it. On terminateTls routes the client side runs the TLS (fed the bytes
+    /// admission already read first); the pump is the same.
     /// </remarks>
     internal sealed class EventSession : RelaySession
     {
-        /// <summary>The most plaintext one TLS record carries (RFC 8446 §5.1).</summary>
-        private const int TlsRecordPlaintext = 16384;
-
         /// <summary>How long one direction may keep the event loop's thread before it lets others have it (see PumpAsync).</summary>
         private const int YieldMilliseconds = 2;
 
@@ -42,30 +35,27 @@ namespace Pigeon.Pumps.Events
         private static readonly Func<object, bool> s_resolve = state => ((EventSession)state).Resolve();
         private readonly EventRelay _owner;
         private readonly Action _onRunCompleted;
-        private readonly SocketOperation _forwardOp = new SocketOperation();
-        private readonly SocketOperation _backwardOp = new SocketOperation();
-        private Socket _client;
-        private Socket _upstream;
-        private SslStream _tls;
-        private IPEndPoint _lastEndPoint;
+        private readonly EventSide _client;
+        private readonly EventSide _upstream;
         private ValueTask _running;
-        private RefusalReason _refusal;
 
         internal EventSession(EventRelay owner)
             : base(owner)
         {
             _owner = owner;
             _onRunCompleted = RunCompleted;
+            _client = owner.NewSide();
+            _upstream = owner.NewSide();
         }
 
-        /// <summary>Serves <paramref name="client"/>, admitted by the relay, until both sides are done.</summary>
-        internal void Start(Route route, Socket client, ulong countedKey)
+        /// <summary>Serves the client <paramref name="accepted"/>, admitted by the relay, until both sides are done (on Linux, on its loop's thread).</summary>
+        internal void Start(Route route, in Accepted accepted, ulong countedKey)
         {
-            _client = client;
-            IPEndPoint remote = client.RemoteEndPoint as IPEndPoint;
-            IPEndPoint local = route.ProxyProtocol ? client.LocalEndPoint as IPEndPoint : null; // only a PROXY header needs it
-            SessionStep first = Begin(route, EventRelay.Pack(remote), remote == null ? 0 : remote.Port, EventRelay.Pack(local), local == null ? 0 : local.Port, countedKey);
-            _running = RunAsync(first);
+            bool attached = _owner.Attach(_client, _upstream, accepted);
+            int localPort = 0;
+            Pigeon.Net.NetAddress local = attached && route.ProxyProtocol ? _client.LocalAddress(out localPort) : new Pigeon.Net.NetAddress(); // only a PROXY header needs it
+            SessionStep first = Begin(route, accepted.Address, accepted.Port, local, localPort, countedKey);
+            _running = RunAsync(attached ? first : SessionStep.Done);
             if (_running.IsCompleted)
             {
                 RunCompleted();
@@ -79,21 +69,13 @@ namespace Pigeon.Pumps.Events
         /// <inheritdoc />
         protected override void CloseClientIO()
         {
-            Socket client = _client;
-            if (client != null)
-            {
-                client.Dispose(); // a pending read, write or handshake on it fails at once
-            }
+            _client.Abort(); // a pending read, write or handshake on it fails at once
         }
 
         /// <inheritdoc />
         protected override void CloseUpstreamIO()
         {
-            Socket upstream = _upstream;
-            if (upstream != null)
-            {
-                upstream.Dispose();
-            }
+            _upstream.Abort();
         }
 
         /// <inheritdoc />
@@ -123,7 +105,7 @@ namespace Pigeon.Pumps.Events
             }
 
             _running = default;
-            _owner.Recycle(this);
+            _owner.Recycle(this, _client.Loop);
         }
 
         // Carries out the session's steps, awaiting each, until it relays or is done.
@@ -139,35 +121,43 @@ namespace Pigeon.Pumps.Events
                     {
                         case SessionStep.WaitClient:
                             // Hold no buffer until the client sends something.
-                            result = await _forwardOp.ReceiveAsync(_client, Memory<byte>.Empty).ConfigureAwait(false) < 0 ? -1 : 0;
+                            result = await _client.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false) < 0 ? -1 : 0;
                             break;
                         case SessionStep.ReadClient:
-                            result = await ReadClientOrFailAsync(StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false);
+                            result = await _client.ReceiveAsync(StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false);
                             break;
                         case SessionStep.Handshake:
                             if (!await HandshakeAsync().ConfigureAwait(false))
                             {
-                                step = HandshakeFailed(_refusal);
+                                step = HandshakeFailed(_client.TlsRefusal);
                                 continue;
                             }
 
                             result = 1;
                             break;
                         case SessionStep.Resolve:
-                            // A name not in the cache is resolved off the event loop (rare: answers live 5 min).
+                            // A name not in the cache is resolved off the event loop (rare: answers live 5 min),
+                            // and the session comes back to its loop after.
                             result = await Task.Factory.StartNew(s_resolve, this, default, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false) ? 1 : 0;
+                            if (_client.Loop != null)
+                            {
+                                await new LoopAwaitable(_client.Loop);
+                            }
+
                             break;
                         case SessionStep.Connect:
-                            result = await ConnectAsync().ConfigureAwait(false);
+                            // 1 when connected, 0 when not (the session then tries the next upstream), -1 when no
+                            // socket could be made (the open-file limit).
+                            result = await _upstream.ConnectAsync(TargetAddress, TargetPort).ConfigureAwait(false);
                             break;
                         case SessionStep.SendUpstream:
-                            result = await SendAllAsync(_forwardOp, _upstream, StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false) ? 1 : 0;
+                            result = await SendAllAsync(_upstream, StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false) ? 1 : 0;
                             break;
                         case SessionStep.SendClient:
-                            result = await WriteClientOrFailAsync(StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false) ? 1 : 0;
+                            result = await SendAllAsync(_client, StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false) ? 1 : 0;
                             break;
                         case SessionStep.ShutdownClient:
-                            await ShutdownClientOrFailAsync().ConfigureAwait(false);
+                            await _client.ShutdownAsync().ConfigureAwait(false);
                             result = 1;
                             break;
                         case SessionStep.Relay:
@@ -185,104 +175,21 @@ namespace Pigeon.Pumps.Events
             finally
             {
                 End();
-                SslStream tls = _tls;
-                _tls = null;
-                if (tls != null)
-                {
-                    tls.Dispose();
-                }
-
-                _client = null;
-                _upstream = null;
+                _client.Release();
+                _upstream.Release();
             }
         }
 
-        // The TLS handshake of a terminateTls route: false, with _refusal, when it failed.
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> HandshakeAsync()
+        // The TLS handshake of a terminateTls route: false, with the client side's refusal, when it failed.
+        private ValueTask<bool> HandshakeAsync()
         {
             CertificateStore certificates = _owner.Certificates;
-            _refusal = RefusalReason.TlsFailed;
             if (certificates == null)
             {
-                return false; // no certificate loaded
+                return new ValueTask<bool>(false); // no certificate loaded (counted as tls_failed)
             }
 
-            TlsHandshake handshake = new TlsHandshake(new NetworkStream(_client, false), StepBuffer, StepOffset, StepCount);
-            _tls = handshake.Stream;
-            if (await handshake.RunAsync(certificates).ConfigureAwait(false))
-            {
-                return true;
-            }
-
-            _tls = null;
-            _refusal = handshake.Refusal;
-            return false;
-        }
-
-        // 1 when connected, 0 when not (the session then tries the next upstream), -1 when no
-        // socket could be made (the open-file limit).
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> ConnectAsync()
-        {
-            NetAddress target = TargetAddress;
-            if (_lastEndPoint == null || !EventRelay.Pack(_lastEndPoint).SameAs(target) || _lastEndPoint.Port != TargetPort)
-            {
-                _lastEndPoint = new IPEndPoint(EventRelay.Unpack(target), TargetPort);
-            }
-
-            Socket upstream;
-            try
-            {
-                upstream = new Socket(_lastEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            }
-            catch (SocketException)
-            {
-                return -1; // out of descriptors: ours, not the upstream's failing
-            }
-
-            upstream.NoDelay = true;
-            _upstream = upstream;
-            return await _forwardOp.ConnectAsync(upstream, _lastEndPoint).ConfigureAwait(false) == 0 ? 1 : 0;
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> ReadClientOrFailAsync(Memory<byte> buffer)
-        {
-            try
-            {
-                return await ReadClientAsync(buffer).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                return -1; // a TLS stream that failed (the socket side answers -1 instead)
-            }
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> WriteClientOrFailAsync(ReadOnlyMemory<byte> data)
-        {
-            try
-            {
-                return await WriteClientAsync(data).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                return false; // the prober went away; it was counted when the answer was written
-            }
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask ShutdownClientOrFailAsync()
-        {
-            try
-            {
-                await ShutdownClientAsync().ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // gone already
-            }
+            return _client.StartTlsAsync(certificates, StepBuffer, StepOffset, StepCount);
         }
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -332,8 +239,9 @@ namespace Pigeon.Pumps.Events
                         // reads and writes keep completing at once would hold one for as long as it
                         // flows, and every other session on it would wait (measured: connections
                         // per second beside one bulk stream fell from 4,265 to 434). After
-                        // YieldMilliseconds of that it moves to the thread pool; a direction that
-                        // waits now and then has let the loop go already and never pays for it.
+                        // YieldMilliseconds of that it goes to the back of its loop's queue (the
+                        // thread pool on the portable pump); a direction that waits now and then
+                        // has let the loop go already and never pays for it.
                         long now = Stopwatch.GetTimestamp();
                         if (since == 0)
                         {
@@ -342,7 +250,15 @@ namespace Pigeon.Pumps.Events
                         else if (now - since > s_yieldTicks)
                         {
                             since = 0;
-                            await Task.Yield();
+                            EpollLoop loop = _client.Loop;
+                            if (loop != null)
+                            {
+                                await new LoopAwaitable(loop); // after the other sockets the loop has ready
+                            }
+                            else
+                            {
+                                await Task.Yield();
+                            }
                         }
 
                         continue;
@@ -350,7 +266,7 @@ namespace Pigeon.Pumps.Events
 
                     if (count < 0)
                     {
-                        break; // reset, or closed by the reaper or the other direction
+                        break; // reset, closed by the reaper or the other direction, or a TLS failure
                     }
 
                     // This side finished: pass the FIN on and let the other direction run until
@@ -381,72 +297,35 @@ namespace Pigeon.Pumps.Events
             CloseAll(); // the other direction's pending call fails at once
         }
 
-        // What one read gives when more is waiting: the whole buffer from a socket, one record's
-        // plaintext (RFC 8446 §5.1: at most 16 KB) from the TLS. Less means the source is drained
-        // for now, and the buffer goes back to the pool until the next zero-byte read wakes.
+        // What one read gives when more is waiting (the side knows: a socket fills the buffer, a
+        // TLS record carries at most 16 KB). Less means the source is drained for now, and the
+        // buffer goes back to the pool until the next zero-byte read wakes.
         private int FullRead(bool forward, byte[] buffer)
         {
-            return forward && _tls != null && buffer.Length > TlsRecordPlaintext ? TlsRecordPlaintext : buffer.Length;
+            return (forward ? _client : _upstream).FullRead(buffer.Length);
         }
 
-        // Each direction has its own operation: the forward one reads the client and writes the
-        // upstream (admission, connect and replay use it too, before the pumps start); the
-        // backward one reads the upstream and writes the client.
+        // The forward direction reads the client and writes the upstream (admission, connect and
+        // replay come before it, on the same sides); the backward one reads the upstream and
+        // writes the client.
         private ValueTask<int> ReadAsync(bool forward, Memory<byte> buffer)
         {
-            return forward ? ReadClientAsync(buffer) : _backwardOp.ReceiveAsync(_upstream, buffer);
+            return (forward ? _client : _upstream).ReceiveAsync(buffer);
         }
 
         private ValueTask<bool> WriteAsync(bool forward, ReadOnlyMemory<byte> data)
         {
-            return forward ? SendAllAsync(_forwardOp, _upstream, data) : WriteClientAsync(data);
+            return SendAllAsync(forward ? _upstream : _client, data);
         }
 
         private ValueTask ShutdownAsync(bool forward)
         {
-            if (forward)
-            {
-                _upstream.Shutdown(SocketShutdown.Send);
-                return default;
-            }
-
-            return ShutdownClientAsync();
+            return (forward ? _upstream : _client).ShutdownAsync();
         }
 
-        private ValueTask<int> ReadClientAsync(Memory<byte> buffer)
+        private static ValueTask<bool> SendAllAsync(EventSide side, ReadOnlyMemory<byte> data)
         {
-            SslStream tls = _tls;
-            return tls != null ? tls.ReadAsync(buffer) : _forwardOp.ReceiveAsync(_client, buffer);
-        }
-
-        private ValueTask<bool> WriteClientAsync(ReadOnlyMemory<byte> data)
-        {
-            SslStream tls = _tls;
-            return tls != null ? WriteTlsAsync(tls, data) : SendAllAsync(_backwardOp, _client, data);
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private static async ValueTask<bool> WriteTlsAsync(SslStream tls, ReadOnlyMemory<byte> data)
-        {
-            await tls.WriteAsync(data).ConfigureAwait(false);
-            return true;
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask ShutdownClientAsync()
-        {
-            SslStream tls = _tls;
-            if (tls != null)
-            {
-                await tls.ShutdownAsync().ConfigureAwait(false); // close_notify, then the FIN
-            }
-
-            _client.Shutdown(SocketShutdown.Send);
-        }
-
-        private static ValueTask<bool> SendAllAsync(SocketOperation op, Socket socket, ReadOnlyMemory<byte> data)
-        {
-            ValueTask<int> send = op.SendAsync(socket, data);
+            ValueTask<int> send = side.SendAsync(data);
             if (send.IsCompletedSuccessfully)
             {
                 int sent = send.Result;
@@ -460,14 +339,14 @@ namespace Pigeon.Pumps.Events
                     return new ValueTask<bool>(false);
                 }
 
-                return SendRestAsync(op, socket, data.Slice(sent), default);
+                return SendRestAsync(side, data.Slice(sent), default);
             }
 
-            return SendRestAsync(op, socket, data, send);
+            return SendRestAsync(side, data, send);
         }
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private static async ValueTask<bool> SendRestAsync(SocketOperation op, Socket socket, ReadOnlyMemory<byte> data, ValueTask<int> pending)
+        private static async ValueTask<bool> SendRestAsync(EventSide side, ReadOnlyMemory<byte> data, ValueTask<int> pending)
         {
             int sent = 0;
             if (pending != default)
@@ -481,7 +360,7 @@ namespace Pigeon.Pumps.Events
 
             while (sent < data.Length)
             {
-                int more = await op.SendAsync(socket, data.Slice(sent)).ConfigureAwait(false);
+                int more = await side.SendAsync(data.Slice(sent)).ConfigureAwait(false);
                 if (more <= 0)
                 {
                     return false;

@@ -63,10 +63,27 @@ namespace Pigeon.Tests.Host.Relay
             return r;
         }
 
-        /// <summary>Starts a relay with the host's pump "events" or the board's "threads" (HostApp.CreateRelay).</summary>
+        /// <summary>
+        /// The relay of <paramref name="pump"/> (HostApp.CreateRelay): the host's "events" (on Linux
+        /// its own epoll loops), "events-portable" (the same pump over .NET sockets, as on every
+        /// other OS), or the board's "threads".
+        /// </summary>
+        public static RelayServer CreateRelay(string pump, RelayConfig config, IResolver resolver = null, IClock clock = null)
+        {
+            bool portable = pump == "events-portable";
+            RelayServer relay = HostApp.CreateRelay(config, portable ? "events" : pump, resolver ?? new HostResolver(), clock ?? new HostClock(), new NullLog());
+            if (portable)
+            {
+                ((EventRelay)relay).UsesEpoll = false;
+            }
+
+            return relay;
+        }
+
+        /// <summary>Starts a relay with the host's pump "events" (or "events-portable") or the board's "threads".</summary>
         public static RelayServer StartRelay(string pump, RelayConfig config, IResolver resolver = null, IClock clock = null)
         {
-            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), clock ?? new HostClock(), new NullLog());
+            RelayServer relay = CreateRelay(pump, config, resolver, clock);
             relay.Start();
             for (int i = 0; i < relay.RouteCount; i++)
             {
@@ -88,7 +105,7 @@ namespace Pigeon.Tests.Host.Relay
         /// <summary>Starts a relay whose terminateTls routes present what <paramref name="certificates"/> chooses.</summary>
         public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.CertificateStore certificates, IResolver resolver = null)
         {
-            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), new HostClock(), new NullLog());
+            RelayServer relay = CreateRelay(pump, config, resolver);
             if (relay is EventRelay events)
             {
                 events.Certificates = certificates;

@@ -39,6 +39,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(120000)]
         public void TlsClient_ThroughSniRoute_FiftyMegabytesEachWayIntact(string pump)
         {
@@ -64,6 +65,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(60000)]
         public void Refusals_EachCountedUnderItsReason_WhileRunningSessionFlows(string pump)
         {
@@ -292,6 +294,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(30000)]
         public void ConnectTimeout_UpstreamNotAnswering_ClosedAfterTimeout(string pump)
         {
@@ -372,6 +375,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(30000)]
         public void HalfClose_ClientFinishes_UpstreamReplyStillArrives(string pump)
         {
@@ -475,6 +479,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(60000)]
         public void SteadyTransfer_AllocatesNothingPerRead(string pump)
         {

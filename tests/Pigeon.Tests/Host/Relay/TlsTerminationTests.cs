@@ -51,6 +51,7 @@ namespace Pigeon.Tests.Host.Relay
         [DataRow("events", 2)]
         [DataRow("threads", 1)]
         [DataRow("threads", 2)]
+        [DataRow("events-portable", 2)]
         [Timeout(60000)]
         public void SslStreamClient_ProxyHeaderThenInnerBytes_BothWaysIntact(string pump, int version)
         {
@@ -149,6 +150,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(60000)]
         public void BadHandshakes_EachRefusedUnderItsReason_OthersNotDelayed(string pump)
         {
