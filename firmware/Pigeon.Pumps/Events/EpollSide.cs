@@ -1,9 +1,12 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
+using Pigeon.Host.Tls;
 using Pigeon.Net;
+using Pigeon.Relay;
 
 namespace Pigeon.Pumps.Events
 {
@@ -19,10 +22,21 @@ namespace Pigeon.Pumps.Events
     /// block, and, for reads, when a read came back short (the socket was drained: whatever
     /// arrives later raises a new edge). So an idle session's wait parks without a system call
     /// and holds no buffer.
+    /// <para>
+    /// On a terminateTls route the client's TLS is OpenSSL's own, over this socket
+    /// (<see cref="TlsBio"/>, <see cref="TlsContext"/>): the same reads and writes, each an
+    /// SSL_read or SSL_write, parked the same way when OpenSSL wants the socket. A read takes
+    /// every record already there, up to the buffer (so a 64 KB buffer leaves in one send, not
+    /// four). Where OpenSSL cannot be bound, SslStream runs over the socket instead.
+    /// </para>
     /// </remarks>
-    internal sealed unsafe class EpollSide : EventSide, IEpollHandler
+    internal sealed class EpollSide : EventSide, IEpollHandler
     {
         private const int WouldBlock = -2;
+        private const int HandshakeDone = 1;
+        private const int HandshakeFailed = 0;
+        private const int HandshakeWantsRead = 2;
+        private const int HandshakeWantsWrite = 3;
         private const uint Interest = Posix.EPOLLIN | Posix.EPOLLOUT | Posix.EPOLLRDHUP | Posix.EPOLLET;
         private const uint ReadEvents = Posix.EPOLLIN | Posix.EPOLLERR | Posix.EPOLLHUP | Posix.EPOLLRDHUP;
         private const uint WriteEvents = Posix.EPOLLOUT | Posix.EPOLLERR | Posix.EPOLLHUP;
@@ -44,6 +58,12 @@ namespace Pigeon.Pumps.Events
         private bool _connecting;
         private Memory<byte> _readBuffer;
         private ReadOnlyMemory<byte> _writeData;
+        private IntPtr _ssl;
+        private unsafe TlsBio.State* _bio;
+        private bool _readWantsWrite; // SSL_read needs the socket writable (a TLS 1.3 key update answered)
+        private bool _writeWantsRead; // SSL_write needs the socket readable
+        private bool _tlsFinished;    // close_notify or the FIN was read: reads answer 0
+        private bool _tlsFailed;      // a fatal TLS error: no close_notify may follow
 
         /// <summary>A side numbered in <paramref name="registry"/> (its epoll events carry the number).</summary>
         public EpollSide(EpollRegistry registry)
@@ -63,6 +83,61 @@ namespace Pigeon.Pumps.Events
             get { return Volatile.Read(ref _generation); }
         }
 
+        /// <inheritdoc />
+        public override bool IsTls
+        {
+            get { return _ssl != IntPtr.Zero || base.IsTls; }
+        }
+
+        /// <inheritdoc />
+        public override int FullRead(int bufferLength)
+        {
+            return _ssl != IntPtr.Zero ? bufferLength : base.FullRead(bufferLength); // a TLS read fills the buffer while records are there
+        }
+
+        /// <inheritdoc />
+        public unsafe override ValueTask<bool> StartTlsAsync(CertificateStore certificates, byte[] first, int offset, int count)
+        {
+            TlsContext context = _fd >= 0 ? TlsContext.For(certificates.Choose(first, offset, count, null)) : null;
+            if (context == null)
+            {
+                return base.StartTlsAsync(certificates, first, offset, count); // SslStream over this socket
+            }
+
+            TlsRefusal = RefusalReason.TlsFailed;
+            _bio = TlsBio.NewState(_fd, new ReadOnlySpan<byte>(first, offset, count));
+            IntPtr bio = TlsBio.Create(_bio);
+            _ssl = bio == IntPtr.Zero ? IntPtr.Zero : OpenSsl.SSL_new(context.Handle);
+            if (_ssl == IntPtr.Zero)
+            {
+                OpenSsl.ERR_clear_error();
+                return new ValueTask<bool>(false); // out of memory; the BIO, if made, is freed with the session's state
+            }
+
+            OpenSsl.SSL_set_bio(_ssl, bio, bio); // the SSL owns the BIO from here
+            OpenSsl.SSL_set_accept_state(_ssl);
+            return HandshakeAsync();
+        }
+
+        /// <inheritdoc />
+        public unsafe override ValueTask ShutdownAsync()
+        {
+            if (_ssl == IntPtr.Zero)
+            {
+                return base.ShutdownAsync();
+            }
+
+            if (_fd >= 0 && !_tlsFailed)
+            {
+                OpenSsl.ERR_clear_error();
+                OpenSsl.SSL_shutdown(_ssl); // close_notify; best effort when the socket's buffer is full
+                TakeBioFlags();
+            }
+
+            SocketShutdown();
+            return default;
+        }
+
         /// <summary>Takes the accepted client <paramref name="accepted"/> (on its loop's thread); false when epoll would not take it (the client is closed).</summary>
         public bool Attach(in Accepted accepted)
         {
@@ -77,7 +152,7 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public override NetAddress LocalAddress(out int port)
+        public unsafe override NetAddress LocalAddress(out int port)
         {
             port = 0;
             if (_fd < 0)
@@ -91,7 +166,7 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public override ValueTask<int> ConnectAsync(NetAddress address, int port)
+        public unsafe override ValueTask<int> ConnectAsync(NetAddress address, int port)
         {
             CloseNow(); // an earlier attempt's socket
             int fd = Posix.socket(address.IsIPv4 ? Posix.AF_INET : Posix.AF_INET6, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK | Posix.SOCK_CLOEXEC, Posix.IPPROTO_TCP);
@@ -135,10 +210,26 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public override void Release()
+        public unsafe override void Release()
         {
             base.Release();
             CloseNow();
+            if (_ssl != IntPtr.Zero)
+            {
+                OpenSsl.SSL_free(_ssl); // and its BIO
+                _ssl = IntPtr.Zero;
+            }
+
+            if (_bio != null)
+            {
+                TlsBio.FreeState(_bio);
+                _bio = null;
+            }
+
+            _readWantsWrite = false;
+            _writeWantsRead = false;
+            _tlsFinished = false;
+            _tlsFailed = false;
         }
 
         /// <inheritdoc />
@@ -149,9 +240,14 @@ namespace Pigeon.Pumps.Events
             {
                 _readReady = true;
                 _peerFinished |= (events & (Posix.EPOLLRDHUP | Posix.EPOLLHUP | Posix.EPOLLERR)) != 0;
-                if (_readPending)
+                if (_readPending && !_readWantsWrite)
                 {
                     CompleteRead();
+                }
+
+                if (_writePending && _writeWantsRead && generation == _generation)
+                {
+                    CompleteWrite();
                 }
             }
 
@@ -159,9 +255,14 @@ namespace Pigeon.Pumps.Events
             if ((events & WriteEvents) != 0 && generation == _generation)
             {
                 _writeReady = true;
-                if (_writePending)
+                if (_writePending && !_writeWantsRead)
                 {
                     CompleteWrite();
+                }
+
+                if (_readPending && _readWantsWrite && generation == _generation)
+                {
+                    CompleteRead();
                 }
             }
         }
@@ -179,14 +280,14 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        protected override ValueTask<int> SocketReceiveAsync(Memory<byte> buffer)
+        protected unsafe override ValueTask<int> SocketReceiveAsync(Memory<byte> buffer)
         {
             if (_fd < 0)
             {
                 return new ValueTask<int>(Failed);
             }
 
-            if (_readReady)
+            if (_readReady || (_ssl != IntPtr.Zero && OpenSsl.SSL_pending(_ssl) > 0))
             {
                 if (buffer.IsEmpty)
                 {
@@ -263,8 +364,13 @@ namespace Pigeon.Pumps.Events
             return false;
         }
 
-        private int TryReceive(Span<byte> buffer)
+        private unsafe int TryReceive(Span<byte> buffer)
         {
+            if (_ssl != IntPtr.Zero)
+            {
+                return TlsReceive(buffer);
+            }
+
             while (true)
             {
                 nint count;
@@ -300,8 +406,13 @@ namespace Pigeon.Pumps.Events
             }
         }
 
-        private int TrySend(ReadOnlySpan<byte> data)
+        private unsafe int TrySend(ReadOnlySpan<byte> data)
         {
+            if (_ssl != IntPtr.Zero)
+            {
+                return TlsSend(data);
+            }
+
             while (true)
             {
                 nint count;
@@ -353,7 +464,7 @@ namespace Pigeon.Pumps.Events
             _read.Core.SetResult(result);
         }
 
-        private void CompleteWrite()
+        private unsafe void CompleteWrite()
         {
             int result;
             if (_connecting)
@@ -378,6 +489,194 @@ namespace Pigeon.Pumps.Events
             _write.Core.SetResult(result);
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<bool> HandshakeAsync()
+        {
+            while (true)
+            {
+                int step = HandshakeStep();
+                if (step == HandshakeDone)
+                {
+                    return true;
+                }
+
+                if (step == HandshakeFailed)
+                {
+                    return false;
+                }
+
+                int waited = step == HandshakeWantsRead
+                    ? await SocketReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false)
+                    : await SocketSendAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+                if (waited < 0)
+                {
+                    TlsRefusal = RefusalReason.ClosedEarly; // closed while waiting: the hello timeout, or the relay stopping
+                    return false;
+                }
+            }
+        }
+
+        // One go at the handshake: done, failed (with TlsRefusal), or the socket it waits for.
+        private unsafe int HandshakeStep()
+        {
+            for (int spins = 0; ; spins++)
+            {
+                OpenSsl.ERR_clear_error();
+                int result = OpenSsl.SSL_do_handshake(_ssl);
+                int flags = TakeBioFlags();
+                if (result == 1)
+                {
+                    return HandshakeDone;
+                }
+
+                int error = OpenSsl.SSL_get_error(_ssl, result);
+                if (error == OpenSsl.SSL_ERROR_WANT_READ && ((flags & TlsBio.ReadBlocked) != 0 || spins >= 4))
+                {
+                    _readReady = false;
+                    return HandshakeWantsRead;
+                }
+
+                if (error == OpenSsl.SSL_ERROR_WANT_WRITE && ((flags & TlsBio.WriteBlocked) != 0 || spins >= 4))
+                {
+                    _writeReady = false;
+                    return HandshakeWantsWrite;
+                }
+
+                if (error != OpenSsl.SSL_ERROR_WANT_READ && error != OpenSsl.SSL_ERROR_WANT_WRITE)
+                {
+                    // The client went away (its FIN, a reset, our close at the hello timeout), or its
+                    // TLS was refused (no common version or cipher, a malformed message).
+                    _tlsFailed = true;
+                    OpenSsl.ERR_clear_error();
+                    TlsRefusal = (flags & (TlsBio.PeerClosed | TlsBio.Broken)) != 0 || _fd < 0 ? RefusalReason.ClosedEarly : RefusalReason.TlsFailed;
+                    return HandshakeFailed;
+                }
+
+                // OpenSSL moved on without the socket: ask again.
+            }
+        }
+
+        // Reads every record's plaintext already there, up to the buffer.
+        private unsafe int TlsReceive(Span<byte> buffer)
+        {
+            if (_tlsFinished)
+            {
+                return 0;
+            }
+
+            int total = 0;
+            int spins = 0;
+            fixed (byte* p = buffer)
+            {
+                while (total < buffer.Length)
+                {
+                    OpenSsl.ERR_clear_error();
+                    int count = OpenSsl.SSL_read(_ssl, p + total, buffer.Length - total);
+                    int flags = TakeBioFlags();
+                    if (count > 0)
+                    {
+                        total += count;
+                        continue;
+                    }
+
+                    int error = OpenSsl.SSL_get_error(_ssl, count);
+                    if (error == OpenSsl.SSL_ERROR_WANT_READ)
+                    {
+                        if ((flags & TlsBio.ReadBlocked) == 0 && ++spins <= 4)
+                        {
+                            continue; // a record that was not data (a ticket, a key update): read on
+                        }
+
+                        _readReady = false;
+                        break;
+                    }
+
+                    if (error == OpenSsl.SSL_ERROR_WANT_WRITE)
+                    {
+                        _readWantsWrite = true;
+                        break;
+                    }
+
+                    // close_notify, the FIN without one (as SslStream, an end, not an error), or a failure.
+                    OpenSsl.ERR_clear_error();
+                    _tlsFinished = error == OpenSsl.SSL_ERROR_ZERO_RETURN || (flags & TlsBio.PeerClosed) != 0;
+                    _tlsFailed |= error != OpenSsl.SSL_ERROR_ZERO_RETURN;
+                    if (total > 0)
+                    {
+                        return total; // the end comes with the next read
+                    }
+
+                    return _tlsFinished ? 0 : Failed;
+                }
+            }
+
+            if (total > 0)
+            {
+                _readWantsWrite = false;
+                return total;
+            }
+
+            return WouldBlock;
+        }
+
+        private unsafe int TlsSend(ReadOnlySpan<byte> data)
+        {
+            if (data.IsEmpty)
+            {
+                return 0;
+            }
+
+            int count;
+            OpenSsl.ERR_clear_error();
+            fixed (byte* p = data)
+            {
+                count = OpenSsl.SSL_write(_ssl, p, data.Length);
+            }
+
+            TakeBioFlags();
+            if (count > 0)
+            {
+                _writeWantsRead = false;
+                return count; // whole records sent (partial-write mode: perhaps not all of data)
+            }
+
+            int error = OpenSsl.SSL_get_error(_ssl, count);
+            if (error == OpenSsl.SSL_ERROR_WANT_WRITE)
+            {
+                _writeReady = false;
+                return WouldBlock; // retried with the same bytes when the socket is writable
+            }
+
+            if (error == OpenSsl.SSL_ERROR_WANT_READ)
+            {
+                _writeWantsRead = true;
+                return WouldBlock;
+            }
+
+            OpenSsl.ERR_clear_error();
+            _tlsFailed = true;
+            return Failed;
+        }
+
+        // What the BIO saw during the last OpenSSL call, cleared for the next; the socket's
+        // readiness follows it.
+        private unsafe int TakeBioFlags()
+        {
+            int flags = _bio->Flags;
+            _bio->Flags = 0;
+            if ((flags & TlsBio.ReadBlocked) != 0)
+            {
+                _readReady = false;
+            }
+
+            if ((flags & TlsBio.WriteBlocked) != 0)
+            {
+                _writeReady = false;
+            }
+
+            return flags;
+        }
+
         private void AbortPosted()
         {
             if (Volatile.Read(ref _abortGeneration) == _generation)
@@ -387,7 +686,7 @@ namespace Pigeon.Pumps.Events
         }
 
         // Closes the descriptor (leaving epoll with it) and fails whatever waited on it.
-        private void CloseNow()
+        private unsafe void CloseNow()
         {
             int fd = _fd;
             if (fd < 0)
@@ -397,6 +696,11 @@ namespace Pigeon.Pumps.Events
 
             _fd = -1;
             Volatile.Write(ref _generation, _generation + 1); // events still queued for it are dropped
+            if (_bio != null)
+            {
+                _bio->Fd = -1; // OpenSSL never touches the number again (another socket may get it)
+            }
+
             Posix.close(fd);
             if (_readPending)
             {
