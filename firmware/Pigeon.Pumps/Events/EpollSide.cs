@@ -44,6 +44,7 @@ namespace Pigeon.Pumps.Events
         private static readonly Action<object> s_abort = state => ((EpollSide)state).AbortPosted();
 
         private readonly int _slot;
+        private readonly bool _openSsl;
         private readonly Operation _read = new Operation();
         private readonly Operation _write = new Operation();
         private EpollLoop _loop;
@@ -65,10 +66,11 @@ namespace Pigeon.Pumps.Events
         private bool _tlsFinished;    // close_notify or the FIN was read: reads answer 0
         private bool _tlsFailed;      // a fatal TLS error: no close_notify may follow
 
-        /// <summary>A side numbered in <paramref name="registry"/> (its epoll events carry the number).</summary>
-        public EpollSide(EpollRegistry registry)
+        /// <summary>A side numbered in <paramref name="registry"/> (its epoll events carry the number); TLS through OpenSSL when <paramref name="openSsl"/>.</summary>
+        public EpollSide(EpollRegistry registry, bool openSsl)
         {
             _slot = registry.Add(this);
+            _openSsl = openSsl;
         }
 
         /// <inheritdoc />
@@ -98,7 +100,7 @@ namespace Pigeon.Pumps.Events
         /// <inheritdoc />
         public unsafe override ValueTask<bool> StartTlsAsync(CertificateStore certificates, byte[] first, int offset, int count)
         {
-            TlsContext context = _fd >= 0 ? TlsContext.For(certificates.Choose(first, offset, count, null)) : null;
+            TlsContext context = _fd >= 0 && _openSsl ? TlsContext.For(certificates.Choose(first, offset, count, null)) : null;
             if (context == null)
             {
                 return base.StartTlsAsync(certificates, first, offset, count); // SslStream over this socket

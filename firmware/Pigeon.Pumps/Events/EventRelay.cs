@@ -79,6 +79,12 @@ namespace Pigeon.Pumps.Events
         /// </summary>
         public bool UsesEpoll { get; set; }
 
+        /// <summary>
+        /// True when the Linux pump terminates TLS with OpenSSL itself (the default); false: with
+        /// SslStream over its sockets, as where OpenSSL cannot be bound (settable before Start, for the tests).
+        /// </summary>
+        public bool UsesOpenSsl { get; set; } = true;
+
         /// <summary>Small buffers admission starts with (<see cref="AdmissionBytes"/>).</summary>
         public BufferPool AdmissionPool { get; }
 
@@ -148,7 +154,7 @@ namespace Pigeon.Pumps.Events
         /// <summary>A new session side of this relay's kind (made once per session object).</summary>
         internal EventSide NewSide()
         {
-            return _registry != null ? new EpollSide(_registry) : new SocketSide();
+            return _registry != null ? new EpollSide(_registry, UsesOpenSsl) : new SocketSide();
         }
 
         /// <summary>Gives a session's sides the client <paramref name="accepted"/>; false when it could not be taken (then it is closed).</summary>
@@ -188,15 +194,9 @@ namespace Pigeon.Pumps.Events
         /// <inheritdoc />
         protected override int StartPump()
         {
-            if (UsesEpoll)
+            if (UsesEpoll && !StartLoops())
             {
-                _registry = new EpollRegistry();
-                _loops = new EpollLoop[Math.Clamp(Environment.ProcessorCount, 1, 8)];
-                for (int i = 0; i < _loops.Length; i++)
-                {
-                    _loops[i] = new EpollLoop(_registry, i);
-                    _loops[i].Start();
-                }
+                UsesEpoll = false; // .NET's sockets then, as on other systems
             }
 
             _reserve = NewReserve();
@@ -214,6 +214,39 @@ namespace Pigeon.Pumps.Events
             }
 
             return opened;
+        }
+
+        // One loop per core (at most 8: past that the kernel's TCP work, not the loops, is the limit).
+        private bool StartLoops()
+        {
+            EpollRegistry registry = new EpollRegistry();
+            EpollLoop[] loops = new EpollLoop[Math.Clamp(Environment.ProcessorCount, 1, 8)];
+            try
+            {
+                for (int i = 0; i < loops.Length; i++)
+                {
+                    loops[i] = new EpollLoop(registry, i);
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException || e is DllNotFoundException || e is EntryPointNotFoundException)
+            {
+                Log.Warn("relay: epoll is not available (" + e.Message + "); using .NET sockets");
+                foreach (EpollLoop loop in loops)
+                {
+                    loop?.Stop();
+                }
+
+                return false;
+            }
+
+            foreach (EpollLoop loop in loops)
+            {
+                loop.Start();
+            }
+
+            _registry = registry;
+            _loops = loops;
+            return true;
         }
 
         /// <inheritdoc />

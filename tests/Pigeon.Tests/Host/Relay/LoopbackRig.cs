@@ -65,16 +65,19 @@ namespace Pigeon.Tests.Host.Relay
 
         /// <summary>
         /// The relay of <paramref name="pump"/> (HostApp.CreateRelay): the host's "events" (on Linux
-        /// its own epoll loops), "events-portable" (the same pump over .NET sockets, as on every
-        /// other OS), or the board's "threads".
+        /// its own epoll loops and OpenSSL), "events-portable" (the same pump over .NET sockets, as
+        /// on every other OS), "events-sslstream" (the Linux loops with SslStream, as where OpenSSL
+        /// cannot be bound), or the board's "threads".
         /// </summary>
         public static RelayServer CreateRelay(string pump, RelayConfig config, IResolver resolver = null, IClock clock = null)
         {
             bool portable = pump == "events-portable";
-            RelayServer relay = HostApp.CreateRelay(config, portable ? "events" : pump, resolver ?? new HostResolver(), clock ?? new HostClock(), new NullLog());
-            if (portable)
+            bool sslStream = pump == "events-sslstream";
+            RelayServer relay = HostApp.CreateRelay(config, portable || sslStream ? "events" : pump, resolver ?? new HostResolver(), clock ?? new HostClock(), new NullLog());
+            if (relay is EventRelay events)
             {
-                ((EventRelay)relay).UsesEpoll = false;
+                events.UsesEpoll &= !portable;
+                events.UsesOpenSsl = !sslStream;
             }
 
             return relay;

@@ -479,7 +479,6 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
-        [DataRow("events-portable")]
         [Timeout(60000)]
         public void SteadyTransfer_AllocatesNothingPerRead(string pump)
         {

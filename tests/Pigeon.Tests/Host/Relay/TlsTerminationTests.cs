@@ -52,6 +52,7 @@ namespace Pigeon.Tests.Host.Relay
         [DataRow("threads", 1)]
         [DataRow("threads", 2)]
         [DataRow("events-portable", 2)]
+        [DataRow("events-sslstream", 2)]
         [Timeout(60000)]
         public void SslStreamClient_ProxyHeaderThenInnerBytes_BothWaysIntact(string pump, int version)
         {
@@ -151,6 +152,7 @@ namespace Pigeon.Tests.Host.Relay
         [DataRow("events")]
         [DataRow("threads")]
         [DataRow("events-portable")]
+        [DataRow("events-sslstream")]
         [Timeout(60000)]
         public void BadHandshakes_EachRefusedUnderItsReason_OthersNotDelayed(string pump)
         {
