@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
@@ -33,10 +32,6 @@ namespace Pigeon.Pumps.Events
     internal sealed class EpollSide : EventSide, IEpollHandler
     {
         private const int WouldBlock = -2;
-        private const int HandshakeDone = 1;
-        private const int HandshakeFailed = 0;
-        private const int HandshakeWantsRead = 2;
-        private const int HandshakeWantsWrite = 3;
         private const uint Interest = Posix.EPOLLIN | Posix.EPOLLOUT | Posix.EPOLLRDHUP | Posix.EPOLLET;
         private const uint ReadEvents = Posix.EPOLLIN | Posix.EPOLLERR | Posix.EPOLLHUP | Posix.EPOLLRDHUP;
         private const uint WriteEvents = Posix.EPOLLOUT | Posix.EPOLLERR | Posix.EPOLLHUP;
@@ -98,12 +93,12 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public unsafe override ValueTask<bool> StartTlsAsync(CertificateStore certificates, byte[] first, int offset, int count)
+        public override unsafe int BeginTls(CertificateStore certificates, byte[] first, int offset, int count)
         {
             TlsContext context = _fd >= 0 && _openSsl ? TlsContext.For(certificates.Choose(first, offset, count, null)) : null;
             if (context == null)
             {
-                return base.StartTlsAsync(certificates, first, offset, count); // SslStream over this socket
+                return TlsNeedsStream; // SslStream over this socket
             }
 
             TlsRefusal = RefusalReason.TlsFailed;
@@ -113,16 +108,22 @@ namespace Pigeon.Pumps.Events
             if (_ssl == IntPtr.Zero)
             {
                 OpenSsl.ERR_clear_error();
-                return new ValueTask<bool>(false); // out of memory; the BIO, if made, is freed with the session's state
+                return TlsFailed; // out of memory; the BIO, if made, is freed with the session's state
             }
 
             OpenSsl.SSL_set_bio(_ssl, bio, bio); // the SSL owns the BIO from here
             OpenSsl.SSL_set_accept_state(_ssl);
-            return HandshakeAsync();
+            return ContinueTls();
         }
 
         /// <inheritdoc />
-        public unsafe override ValueTask ShutdownAsync()
+        public override ValueTask<int> WaitAsync(bool writable)
+        {
+            return writable ? SocketSendAsync(ReadOnlyMemory<byte>.Empty) : SocketReceiveAsync(Memory<byte>.Empty);
+        }
+
+        /// <inheritdoc />
+        public override unsafe ValueTask ShutdownAsync()
         {
             if (_ssl == IntPtr.Zero)
             {
@@ -154,7 +155,7 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public unsafe override NetAddress LocalAddress(out int port)
+        public override unsafe NetAddress LocalAddress(out int port)
         {
             port = 0;
             if (_fd < 0)
@@ -168,7 +169,7 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public unsafe override ValueTask<int> ConnectAsync(NetAddress address, int port)
+        public override unsafe ValueTask<int> ConnectAsync(NetAddress address, int port)
         {
             CloseNow(); // an earlier attempt's socket
             int fd = Posix.socket(address.IsIPv4 ? Posix.AF_INET : Posix.AF_INET6, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK | Posix.SOCK_CLOEXEC, Posix.IPPROTO_TCP);
@@ -212,7 +213,7 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public unsafe override void Release()
+        public override unsafe void Release()
         {
             base.Release();
             CloseNow();
@@ -282,7 +283,7 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        protected unsafe override ValueTask<int> SocketReceiveAsync(Memory<byte> buffer)
+        protected override unsafe ValueTask<int> SocketReceiveAsync(Memory<byte> buffer)
         {
             if (_fd < 0)
             {
@@ -491,35 +492,8 @@ namespace Pigeon.Pumps.Events
             _write.Core.SetResult(result);
         }
 
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> HandshakeAsync()
-        {
-            while (true)
-            {
-                int step = HandshakeStep();
-                if (step == HandshakeDone)
-                {
-                    return true;
-                }
-
-                if (step == HandshakeFailed)
-                {
-                    return false;
-                }
-
-                int waited = step == HandshakeWantsRead
-                    ? await SocketReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false)
-                    : await SocketSendAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
-                if (waited < 0)
-                {
-                    TlsRefusal = RefusalReason.ClosedEarly; // closed while waiting: the hello timeout, or the relay stopping
-                    return false;
-                }
-            }
-        }
-
-        // One go at the handshake: done, failed (with TlsRefusal), or the socket it waits for.
-        private unsafe int HandshakeStep()
+        /// <inheritdoc />
+        public override unsafe int ContinueTls()
         {
             for (int spins = 0; ; spins++)
             {
@@ -528,20 +502,20 @@ namespace Pigeon.Pumps.Events
                 int flags = TakeBioFlags();
                 if (result == 1)
                 {
-                    return HandshakeDone;
+                    return TlsDone;
                 }
 
                 int error = OpenSsl.SSL_get_error(_ssl, result);
                 if (error == OpenSsl.SSL_ERROR_WANT_READ && ((flags & TlsBio.ReadBlocked) != 0 || spins >= 4))
                 {
                     _readReady = false;
-                    return HandshakeWantsRead;
+                    return TlsWantsRead;
                 }
 
                 if (error == OpenSsl.SSL_ERROR_WANT_WRITE && ((flags & TlsBio.WriteBlocked) != 0 || spins >= 4))
                 {
                     _writeReady = false;
-                    return HandshakeWantsWrite;
+                    return TlsWantsWrite;
                 }
 
                 if (error != OpenSsl.SSL_ERROR_WANT_READ && error != OpenSsl.SSL_ERROR_WANT_WRITE)
@@ -551,7 +525,7 @@ namespace Pigeon.Pumps.Events
                     _tlsFailed = true;
                     OpenSsl.ERR_clear_error();
                     TlsRefusal = (flags & (TlsBio.PeerClosed | TlsBio.Broken)) != 0 || _fd < 0 ? RefusalReason.ClosedEarly : RefusalReason.TlsFailed;
-                    return HandshakeFailed;
+                    return TlsFailed;
                 }
 
                 // OpenSSL moved on without the socket: ask again.

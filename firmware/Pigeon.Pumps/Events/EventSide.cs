@@ -29,6 +29,21 @@ namespace Pigeon.Pumps.Events
         /// <summary>The most plaintext one TLS record carries (RFC 8446 §5.1).</summary>
         public const int TlsRecordPlaintext = 16384;
 
+        /// <summary>A handshake step: it failed (see <see cref="TlsRefusal"/>).</summary>
+        public const int TlsFailed = 0;
+
+        /// <summary>A handshake step: done, what follows is read and written through the TLS.</summary>
+        public const int TlsDone = 1;
+
+        /// <summary>A handshake step: it waits until the socket is readable (<see cref="WaitAsync"/>), then <see cref="ContinueTls"/>.</summary>
+        public const int TlsWantsRead = 2;
+
+        /// <summary>A handshake step: it waits until the socket is writable, then <see cref="ContinueTls"/>.</summary>
+        public const int TlsWantsWrite = 3;
+
+        /// <summary>A handshake step: this side runs it through SslStream (<see cref="StartTlsAsync"/>).</summary>
+        public const int TlsNeedsStream = 4;
+
         private SslStream _tls;
 
         /// <summary>The loop this side's operations complete on (the Linux pump), or null (they complete on the runtime's threads).</summary>
@@ -98,6 +113,30 @@ namespace Pigeon.Pumps.Events
         public virtual int FullRead(int bufferLength)
         {
             return IsTls && bufferLength > TlsRecordPlaintext ? TlsRecordPlaintext : bufferLength;
+        }
+
+        /// <summary>
+        /// Begins the TLS server handshake of a terminateTls route where this side runs TLS itself
+        /// (the Linux pump, with OpenSSL): the certificate <paramref name="certificates"/> picks for
+        /// this hello, its first bytes <paramref name="first"/>[<paramref name="offset"/>,
+        /// +<paramref name="count"/>] (read by admission). Answers a handshake step
+        /// (<see cref="TlsDone"/> and the others); <see cref="TlsNeedsStream"/> here.
+        /// </summary>
+        public virtual int BeginTls(CertificateStore certificates, byte[] first, int offset, int count)
+        {
+            return TlsNeedsStream;
+        }
+
+        /// <summary>Goes on with the handshake <see cref="BeginTls"/> began, after the wait it asked for.</summary>
+        public virtual int ContinueTls()
+        {
+            return TlsFailed;
+        }
+
+        /// <summary>Waits until the socket is readable (or writable); 0, or <see cref="Failed"/> when it closed meanwhile.</summary>
+        public virtual ValueTask<int> WaitAsync(bool writable)
+        {
+            return new ValueTask<int>(Failed);
         }
 
         /// <summary>
