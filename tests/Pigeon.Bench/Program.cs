@@ -558,7 +558,7 @@ namespace Pigeon.Bench
                     continue;
                 }
 
-                bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal) || key.Contains("cpu_", StringComparison.Ordinal);
+                bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal) || key.Contains("cpu_", StringComparison.Ordinal) || key.Contains("_rss_", StringComparison.Ordinal);
                 if (lowerIsBetter ? mine > theirs : mine < theirs)
                 {
                     behind.Add(key);

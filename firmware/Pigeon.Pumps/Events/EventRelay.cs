@@ -199,6 +199,16 @@ namespace Pigeon.Pumps.Events
                 UsesEpoll = false; // .NET's sockets then, as on other systems
             }
 
+            if (UsesEpoll && UsesOpenSsl && Certificates != null)
+            {
+                // OpenSSL bound and the first context built now, not under the first client's load
+                // (TlsWarmUp's reason: nothing to open later, at the open-file limit).
+                if (TlsContext.For(Certificates.Options) == null)
+                {
+                    Log.Warn("relay: TLS runs through SslStream: " + (OpenSsl.Problem ?? "OpenSSL would not take the certificate"));
+                }
+            }
+
             _reserve = NewReserve();
             int opened = 0;
             for (int i = 0; i < RouteCount; i++)

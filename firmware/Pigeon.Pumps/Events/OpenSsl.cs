@@ -115,9 +115,9 @@ namespace Pigeon.Pumps.Events
 
         private static bool Load()
         {
-            if (!OperatingSystem.IsLinux())
+            if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess)
             {
-                Problem = "not Linux";
+                Problem = "not 64-bit Linux"; // the bindings take C's long as 64 bits (LP64)
                 return false;
             }
 
