@@ -69,12 +69,18 @@ namespace Pigeon.Pumps.Events
         /// <summary>Stops accepting here for <paramref name="milliseconds"/> (out of descriptors).</summary>
         public void Pause(int milliseconds)
         {
+            Hold();
+            _ = ResumeAsync(milliseconds);
+        }
+
+        /// <summary>Stops accepting here until <see cref="Listen"/>.</summary>
+        public void Hold()
+        {
             Use(fd =>
             {
                 Posix.Remove(_loop.Epoll, fd);
                 return true;
             });
-            _ = ResumeAsync(milliseconds);
         }
 
         /// <inheritdoc />
@@ -86,7 +92,7 @@ namespace Pigeon.Pumps.Events
         private async Task ResumeAsync(int milliseconds)
         {
             await Task.Delay(milliseconds).ConfigureAwait(false);
-            if (!_closed)
+            if (!_closed && !_relay.WaitingForEviction(_index))
             {
                 Listen();
             }
@@ -127,7 +133,7 @@ namespace Pigeon.Pumps.Events
         private unsafe bool Accept(int listener)
         {
             byte* address = stackalloc byte[Posix.SockAddrBytes];
-            for (int i = 0; i < Batch && !_closed; i++)
+            for (int i = 0; i < Batch && !_closed && !_relay.WaitingForEviction(_index); i++)
             {
                 int length = Posix.SockAddrBytes;
                 int fd = Posix.accept4(listener, address, &length, Posix.SOCK_NONBLOCK | Posix.SOCK_CLOEXEC);

@@ -29,6 +29,7 @@ namespace Pigeon.Pumps.Events
         private readonly Socket[] _listeners;
         private readonly Task[] _acceptLoops;
         private readonly EpollAcceptor[][] _acceptors;
+        private readonly int[] _waitingForEviction; // per route: clients waiting for an evicted session's place (the Linux pump)
         private readonly Stack<EventSession> _idle = new Stack<EventSession>();
         private readonly object _idleLock = new object();
         private readonly object _reserveLock = new object();
@@ -65,6 +66,7 @@ namespace Pigeon.Pumps.Events
             _listeners = new Socket[RouteCount];
             _acceptLoops = new Task[RouteCount];
             _acceptors = new EpollAcceptor[RouteCount][];
+            _waitingForEviction = new int[RouteCount];
             _recycle = state => Recycle((EventSession)state);
             UsesEpoll = Posix.Supported;
         }
@@ -559,12 +561,22 @@ namespace Pigeon.Pumps.Events
             }
         }
 
+        /// <summary>True while a client of route <paramref name="index"/> waits for an evicted session's place: its acceptors accept no one meanwhile.</summary>
+        internal bool WaitingForEviction(int index)
+        {
+            return Volatile.Read(ref _waitingForEviction[index]) > 0;
+        }
+
         /// <summary>A client an epoll loop accepted (on that loop's thread): admitted, refused, or left to wait for an evicted session's place.</summary>
         internal void Admit(Route route, in Accepted accepted)
         {
             Verdict verdict = TryAdmit(route, accepted.Address);
             if (verdict == Verdict.NeedMore)
             {
+                // As the accept loop of the portable pump awaits it: the route accepts no one else
+                // until this client has the evicted session's place (or gave up), so one newcomer
+                // evicts one session, not one more for every client that arrives meanwhile.
+                HoldAccepting(route.Index, true);
                 _ = AdmitAfterEvictionAsync(route, accepted);
                 return;
             }
@@ -602,10 +614,40 @@ namespace Pigeon.Pumps.Events
             if (verdict != Verdict.Go)
             {
                 accepted.Close();
-                return;
+            }
+            else
+            {
+                accepted.Loop.Post(_ => StartSession(route, accepted), null); // its session runs on its loop
             }
 
-            accepted.Loop.Post(_ => StartSession(route, accepted), null); // its session runs on its loop
+            HoldAccepting(route.Index, false);
+        }
+
+        // Takes route index's listener out of every loop while a client waits (hold), back after.
+        private void HoldAccepting(int index, bool hold)
+        {
+            lock (_listenerLock)
+            {
+                int waiting = _waitingForEviction[index] + (hold ? 1 : -1);
+                Volatile.Write(ref _waitingForEviction[index], waiting);
+                EpollAcceptor[] acceptors = _acceptors[index];
+                if (acceptors == null || (hold ? waiting != 1 : waiting != 0))
+                {
+                    return;
+                }
+
+                foreach (EpollAcceptor acceptor in acceptors)
+                {
+                    if (hold)
+                    {
+                        acceptor.Hold();
+                    }
+                    else
+                    {
+                        acceptor.Listen();
+                    }
+                }
+            }
         }
 
         private async ValueTask<Verdict> AfterEvictionAsync(Route route, NetAddress address)
