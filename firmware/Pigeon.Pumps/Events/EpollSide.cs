@@ -46,6 +46,7 @@ namespace Pigeon.Pumps.Events
         private int _fd = -1;
         private int _generation;
         private int _abortGeneration = -1;
+        private volatile bool _abortFin;
         private bool _readReady;
         private bool _writeReady;
         private bool _peerFinished; // the peer's FIN (or an error) is known: reads never block again
@@ -202,11 +203,12 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public override void Abort()
+        public override void Abort(bool fin)
         {
             EpollLoop loop = _loop;
             if (loop != null)
             {
+                _abortFin = fin;
                 Volatile.Write(ref _abortGeneration, Volatile.Read(ref _generation));
                 loop.Post(s_abort, this); // the loop closes it: no call on the descriptor is under way there
             }
@@ -657,6 +659,11 @@ namespace Pigeon.Pumps.Events
         {
             if (Volatile.Read(ref _abortGeneration) == _generation)
             {
+                if (_abortFin && _fd >= 0)
+                {
+                    Posix.shutdown(_fd, Posix.SHUT_RDWR); // the FIN goes out before close() (a reset follows only if bytes were left unread)
+                }
+
                 CloseNow();
             }
         }

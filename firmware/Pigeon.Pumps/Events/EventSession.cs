@@ -77,13 +77,13 @@ namespace Pigeon.Pumps.Events
         /// <inheritdoc />
         protected override void CloseClientIO()
         {
-            _client.Abort(); // a pending read, write or handshake on it fails at once
+            _client.Abort(true); // a pending read, write or handshake on it fails at once; the client sees a FIN
         }
 
         /// <inheritdoc />
         protected override void CloseUpstreamIO()
         {
-            _upstream.Abort();
+            _upstream.Abort(false);
         }
 
         /// <inheritdoc />

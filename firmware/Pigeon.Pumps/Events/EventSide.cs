@@ -64,8 +64,12 @@ namespace Pigeon.Pumps.Events
         /// <summary>Connects this side to <paramref name="address"/>:<paramref name="port"/>: 1 connected, 0 not, -1 when no socket could be made (out of descriptors).</summary>
         public abstract ValueTask<int> ConnectAsync(NetAddress address, int port);
 
-        /// <summary>Closes the socket now (any thread): an operation waiting on it fails at once.</summary>
-        public abstract void Abort();
+        /// <summary>
+        /// Closes the socket now (any thread): an operation waiting on it fails at once. With
+        /// <paramref name="fin"/> the peer gets a FIN first, as from a server closing on a timeout
+        /// (not the reset a socket closed in the middle of an operation may send).
+        /// </summary>
+        public abstract void Abort(bool fin);
 
         /// <summary>Lets go of the client (its socket, its TLS) once nothing is waiting on it: the session ended.</summary>
         public virtual void Release()

@@ -33,6 +33,7 @@ namespace Pigeon.Pumps.Events
         public const int SO_ERROR = 4;
         public const int MSG_NOSIGNAL = 0x4000;
         public const int SHUT_WR = 1;
+        public const int SHUT_RDWR = 2;
 
         public const int EPOLL_CTL_ADD = 1;
         public const int EPOLL_CTL_DEL = 2;

@@ -80,11 +80,23 @@ namespace Pigeon.Pumps.Events
         }
 
         /// <inheritdoc />
-        public override void Abort()
+        public override void Abort(bool fin)
         {
             Socket socket = _socket;
             if (socket != null)
             {
+                if (fin)
+                {
+                    try
+                    {
+                        socket.Shutdown(System.Net.Sockets.SocketShutdown.Both); // .NET resets a socket disposed with an operation under way
+                    }
+                    catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+                    {
+                        // gone already
+                    }
+                }
+
                 socket.Dispose(); // a pending read, write or handshake on it fails at once
             }
         }
@@ -93,7 +105,7 @@ namespace Pigeon.Pumps.Events
         public override void Release()
         {
             base.Release();
-            Abort();
+            Abort(false);
             _socket = null;
         }
 
