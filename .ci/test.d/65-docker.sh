@@ -68,13 +68,7 @@ check "the image publishes 443, 5222, 587 and 7777 (as the README) and has a HEA
 chat=$(free_port); media=$(free_port); chat_up=$(free_port); media_up=$(free_port); portal=$(free_port)
 data="$work/data"
 mkdir -p "$data" "$work/secrets"
-cat > "$data/config.json" <<JSON
-{ "relay": { "maxSessions": 16, "routes": [
-    { "name": "chat", "listenAddress": "127.0.0.1", "listenPort": $chat, "upstreamHost": "127.0.0.1", "upstreamPort": $chat_up, "proxyProtocol": true },
-    { "name": "media", "listenAddress": "127.0.0.1", "listenPort": $media, "upstreamHost": "127.0.0.1", "upstreamPort": $media_up,
-      "allowedSni": ["whatsapp.net", "*.whatsapp.net", "*.whatsapp.com"] } ] },
-  "portal": { "listenAddress": "127.0.0.1", "port": $portal } }
-JSON
+probe_config "$data/config.json" "$chat" "$chat_up" "$media" "$media_up" "$portal"
 printf 'a long admin password\n' > "$work/secrets/admin"
 chown -R 10001:10001 "$data"
 chmod 700 "$data"
@@ -112,6 +106,14 @@ code=$(curl -s -c "$work/cookies" -o /dev/null -w '%{http_code}' -H 'Content-Typ
 check "logging in with the file's password: $code" '[ "$code" = 200 ]'
 check "the status page shares relay.example.org" \
   'curl -s -b "$work/cookies" "http://127.0.0.1:$portal/api/status" | python3 -c "import json,sys; sys.exit(json.load(sys.stdin)[\"share\"][\"link\"] != \"https://wa.me/proxy?host=relay.example.org&chatPort=$chat&mediaPort=$media&chatTLS=false\")"'
+
+# FROM scratch with exactly what the binary loads: after relaying and a login (PBKDF2 through
+# libcrypto), every library in the image is mapped into the relay, and it maps no other.
+libs_in_image=$(cd "/proc/$pid/root/usr/lib" && find . -name '*.so*' -printf '%f\n' | sort | tr '\n' ' ')
+libs_mapped=$(grep -o '/usr/lib/[^ ]*\.so[^ ]*' "/proc/$pid/maps" | xargs -n1 basename | sort -u | tr '\n' ' ')
+echo "  libraries in the image: $libs_in_image; mapped by the relay: $libs_mapped"
+check "the image's libraries are exactly those the relay maps (the AOT binary: the loader, libc, libm, libssl, libcrypto)" \
+  '[ "$libs_in_image" = "$libs_mapped" ] && [ "$libs_in_image" = "ld-linux-x86-64.so.2 libc.so.6 libcrypto.so.3 libm.so.6 libssl.so.3 " ]'
 
 docker stop -t 30 "$name" > /dev/null
 docker logs "$name" > "$work/run.log" 2>&1

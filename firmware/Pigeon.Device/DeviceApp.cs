@@ -337,7 +337,6 @@ namespace Pigeon.Device
             // /metrics has the relay's counters always, mapping and health when reach runs.
             PortalService portal = new PortalService(backend, assets, new SocketTransport(), _clock, _log, new DeviceRandom(), new DeviceMemory(), self, port, slots);
             portal.SetReach(reach == null ? null : reach.Service);
-            portal.Server.QueueWhenBusy = true; // no "busy" socket: the budget counts the listener and the slots only
             string error;
             if (!portal.Start(bind, out error))
             {

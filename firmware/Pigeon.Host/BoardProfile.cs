@@ -35,8 +35,21 @@ namespace Pigeon.Host
         /// <summary>The managed heap the profile plans for (an estimate; the board measures its own).</summary>
         public int ManagedHeapKB { get; }
 
-        /// <summary>Where the profiles are: hardware/boards beside this program.</summary>
-        public static string Folder => Path.Combine(AppContext.BaseDirectory, "hardware", "boards");
+        /// <summary>Where the Debian package installs the profiles (a binary in /usr/bin has nothing beside it).</summary>
+        public const string PackageFolder = "/usr/share/pigeon/boards";
+
+        /// <summary>
+        /// Where the profiles are: hardware/boards beside this program (a build, the tarball, the
+        /// zip), else the package's folder.
+        /// </summary>
+        public static string Folder
+        {
+            get
+            {
+                string beside = Path.Combine(AppContext.BaseDirectory, "hardware", "boards");
+                return Directory.Exists(beside) || !Directory.Exists(PackageFolder) ? beside : PackageFolder;
+            }
+        }
 
         /// <summary>The profile called <paramref name="name"/>; null with a reason naming the known boards.</summary>
         public static BoardProfile Load(string name, out string error)

@@ -10,6 +10,7 @@ using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Pumps.Events;
 using Pigeon.Host.Tls;
+using Pigeon.Host.Web;
 using Pigeon.Sockets;
 using Pigeon.Counters;
 using Pigeon.Pumps.Threaded;
@@ -171,6 +172,8 @@ namespace Pigeon.Host
                 return false;
             }
 
+            // Offered in ALPN as a web server on 443 would (nginx: http/1.1 without HTTP/2).
+            _certificates.Store.ApplicationProtocols = new List<System.Net.Security.SslApplicationProtocol> { System.Net.Security.SslApplicationProtocol.Http11 };
             if (_relay is EventRelay events)
             {
                 events.Certificates = _certificates.Store;
@@ -193,10 +196,11 @@ namespace Pigeon.Host
             {
                 ThreadedRelay threaded = new ThreadedRelay(config, new SocketTransport(), resolver, clock, log);
                 threaded.Backlog = SocketListener.ServerBacklog;
+                threaded.Web = new DecoySite(config.DecoyPage, DateTime.UtcNow);
                 return threaded;
             }
 
-            return new EventRelay(config, resolver, clock, log);
+            return new EventRelay(config, resolver, clock, log) { Web = new DecoySite(config.DecoyPage, DateTime.UtcNow) };
         }
 
         /// <summary>

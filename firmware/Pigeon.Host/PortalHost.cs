@@ -38,6 +38,9 @@ namespace Pigeon.Host
             get { return _portal.Api; }
         }
 
+        /// <summary>The portal's listener: its waiting room, caps and counters.</summary>
+        public PortalGate Gate { get; private set; }
+
         /// <summary>The page's files.</summary>
         public PortalAssets Assets { get; private set; }
 
@@ -91,7 +94,12 @@ namespace Pigeon.Host
             host.Port = portal.Port;
             host.Assets = new PortalAssets();
             string self = IPv4.ToText(address == IPv4.Any ? IPv4.Loopback : address);
-            host._portal = new PortalService(backend, host.Assets, new SocketTransport(), new HostClock(), log, new PortalRandom(), new HostMemory(), self, portal.Port, HostSlots);
+            // The gate holds each connection until its request is whole and keeps a slot for the
+            // owner (docs/portal.md, "Floods"); the server only serves what it is handed.
+            HostClock clock = new HostClock();
+            host.Gate = new PortalGate(clock, log, HostSlots);
+            host._portal = new PortalService(backend, host.Assets, host.Gate, clock, log, new PortalRandom(), new HostMemory(), self, portal.Port, HostSlots);
+            host.Gate.Sessions = host._portal.Api.Sessions;
             host._portal.SetReach(reach); // GET /metrics and "reach" in /api/status (docs/reachability.md)
             if (!host._portal.Start(address, out string error))
             {

@@ -62,8 +62,9 @@ namespace Pigeon.Portal
                 Sample(text, "pigeon_refused_total", "reason", ReasonLabel(r), total.Refused((RefusalReason)r));
             }
 
-            Family(text, "pigeon_relayed_total", "counter", "Sessions that reached their upstream and began relaying (all routes).");
-            Sample(text, "pigeon_relayed_total", null, null, total.Relayed);
+            Family(text, "pigeon_relayed_total", "counter", "Sessions that reached their upstream and began relaying (all routes), by messenger.");
+            Sample(text, "pigeon_relayed_total", "messenger", "whatsapp", total.Relayed - total.SignalRelayed);
+            Sample(text, "pigeon_relayed_total", "messenger", "signal", total.SignalRelayed);
             Family(text, "pigeon_upstream_failures_total", "counter", "Sessions whose upstream and fallback could not be reached (all routes).");
             Sample(text, "pigeon_upstream_failures_total", null, null, total.UpstreamFailures);
             Family(text, "pigeon_bytes_total", "counter", "Bytes relayed (all routes), by direction.");

@@ -26,10 +26,8 @@ namespace Pigeon.Portal
             Api = new PortalApi(backend, clock, random);
             Site = new PortalSite(backend, assets, Api, new string[] { self, "localhost" }, Url);
             Site.Memory = memory;
-            // One address gets at most half the slots when there are more than two, so a stranger
-            // cannot hold them all; with two or fewer, the eviction of slow connections protects
-            // them (one slot per address would halve what a browser fetches at once).
-            _server = new PortalServer(transport, clock, log, Site, slots, slots > 2 ? (slots + 1) / 2 : slots);
+            // Who gets a slot is the transport's listener's choice (on a host, Pigeon.Host.PortalGate).
+            _server = new PortalServer(transport, log, Site, slots);
         }
 
         /// <summary>The API (tests give it a fixed reachability source through <see cref="PortalApi.Reach"/>).</summary>

@@ -6,9 +6,8 @@ namespace Pigeon.Portal
     /// <summary>
     /// One connection the portal serves at a time: its socket object (swapped with the accept
     /// loop's spare, so a connection allocates nothing of ours), its request and response buffers,
-    /// its worker's wake-up, and what the accept loop needs to share slots fairly: whether it is
-    /// still waiting for the client's request, since when, and the client's address (kept only
-    /// while the connection lives). Guarded by the server's lock.
+    /// its worker's wake-up, its current deadline, and the client's address (kept only while the
+    /// connection lives). Guarded by the server's lock.
     /// </summary>
     internal sealed class PortalSlot
     {
@@ -18,8 +17,6 @@ namespace Pigeon.Portal
         public IConnection Connection;
         public Deadline Deadline;
         public bool Busy;
-        public bool Reading;
-        public long Since;
         public uint Client;
 
         public PortalSlot(IConnection connection)

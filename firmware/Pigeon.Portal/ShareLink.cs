@@ -60,6 +60,27 @@ namespace Pigeon.Portal
         }
 
         /// <summary>Media routes are those that check the ClientHello's name.</summary>
+        /// <summary>Signal's proxy link for <paramref name="host"/> (Signal-TLS-Proxy's README: https://signal.tube/#host).</summary>
+        public static string BuildSignal(string host)
+        {
+            return "https://signal.tube/#" + Escape(host);
+        }
+
+        /// <summary>The port of the first open TLS route that passes Signal through (0: none).</summary>
+        public static int SignalPort(RouteConfig[] routes)
+        {
+            for (int i = 0; routes != null && i < routes.Length; i++)
+            {
+                RouteConfig r = routes[i];
+                if (r != null && r.TerminateTls && !r.AcceptProxy && r.SignalSni != null && r.SignalSni.Length > 0)
+                {
+                    return r.ListenPort;
+                }
+            }
+
+            return 0;
+        }
+
         public static bool IsMedia(RouteConfig route)
         {
             return route.AllowedSni != null && route.AllowedSni.Length > 0;

@@ -109,6 +109,16 @@ namespace Pigeon.Portal
             }
 
             json.EndArray();
+
+            // Signal's proxy link: a TLS route with Signal hosts, on 443 (Signal's app takes a
+            // host alone and dials 443). Its app checks the route's certificate against the
+            // phone's roots, so the page offers it only with a real one (the "tls" member says).
+            int signal = ShareLink.SignalPort(routes);
+            if (signal == 443 && host.Length > 0)
+            {
+                json.Name("signal").BeginObject().Member("host", host).Member("link", ShareLink.BuildSignal(host)).EndObject();
+            }
+
             json.EndObject();
         }
 
@@ -146,6 +156,8 @@ namespace Pigeon.Portal
             json.Member("maxSessions", relay.MaxSessions);
             json.Member("uptimeSeconds", relay.UptimeSeconds);
             json.Member("accepted", total.Accepted);
+            json.Member("relayed", total.Relayed);
+            json.Member("relayedSignal", total.SignalRelayed);
             json.Member("upstreamFailures", total.UpstreamFailures);
             json.Member("bytesToUpstream", total.BytesToUpstream);
             json.Member("bytesToClient", total.BytesToClient);

@@ -52,6 +52,14 @@ namespace Pigeon.Sockets
             }
         }
 
+#if !NANOFRAMEWORK_1_0
+        /// <summary>The listening socket, for a host listener that accepts on its own (Pigeon.Host.PortalGate); null once closed.</summary>
+        internal Socket Socket
+        {
+            get { return _socket; }
+        }
+
+#endif
         /// <inheritdoc />
         public bool Accept(IConnection into)
         {

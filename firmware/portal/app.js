@@ -271,6 +271,7 @@
       : 'Some people have TLS on: tell them to switch TLS off in WhatsApp\'s proxy settings.';
     renderReach(st.reach);
     renderShare(share, links, r.routes || []);
+    renderSignal(share.signal, st.tls);
     renderCert(st.tls);
     if (!wasVisible) {
       refreshTimer = setInterval(function () {
@@ -351,6 +352,24 @@
     div.appendChild(el('p', 'mono', 'Chat port: ' + l.chatPort + ' · Media port: ' + l.mediaPort));
     div.appendChild(el('p', 'mono', 'TLS: ' + (l.tls ? 'on' : 'off')));
     return div;
+  }
+
+  // ---- Signal on the same 443 (share.signal), only with a real certificate ------------------
+  function renderSignal(sig, cert) {
+    var box = $('st-signal');
+    box.hidden = !sig;
+    if (!sig) { return; }
+    var real = cert && !cert.made;
+    $('sig-ready').hidden = !real;
+    $('sig-needs').hidden = real;
+    if (!real) { return; }
+    var a = $('sig-link');
+    if (a.href !== sig.link) {
+      a.href = sig.link;
+      a.textContent = sig.link;
+      drawQr($('sig-qr'), sig.link);
+    }
+    $('sig-host').textContent = 'Proxy address: ' + sig.host;
   }
 
   // ---- the TLS certificate ("tls" in /api/status) -------------------------------------------

@@ -5,8 +5,9 @@
 #   bash packaging/docker/rootfs.sh ARCH BINARY OUT.tar
 #
 # ARCH is amd64 or arm64; BINARY the linux program packaging/build.sh made for it
-# (artifacts/pigeon-<version>-linux-x64/pigeon, or -linux-arm64), whatever kind it is (the
-# trimmed single file today, native AOT later): the libraries it needs are read from it.
+# (artifacts/pigeon-<version>-linux-x64/pigeon, or -linux-arm64), whatever kind it is (native
+# AOT, which needs libc and libm; or with PIGEON_AOT=jit the single file, which also needs
+# libstdc++ and libgcc_s): the libraries it needs are read from it.
 # It holds:
 #   /usr/bin/pigeon                       the program
 #   /usr/lib/<triplet>/...                the shared libraries the program needs (its ELF NEEDED
@@ -20,7 +21,7 @@
 # No time zone data: Pigeon writes only UTC. No ICU: it runs with invariant globalization. No
 # shell, no package manager.
 # A foreign ARCH needs its libraries installed here first (dpkg --add-architecture arm64;
-# apt-get install libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libssl3:arm64). Needs readelf
+# apt-get install libc6:arm64 libssl3:arm64). Needs readelf
 # (binutils) and ca-certificates.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {
@@ -32,7 +33,7 @@ namespace Pigeon.Abuse
             int tlsPort = Loopback.FreePort();
             JsonObject config = Configs.Relay(4, 0, 0, 2, Configs.Tls("chat-tls", tlsPort, 9));
             secrets.WriteInto(config);
-            string folder = Path.Combine(Path.GetTempPath(), "pigeon-abuse-" + Environment.ProcessId + "-kill9-cert");
+            string folder = PigeonHost.FolderOf("kill9-cert");
             int portalPort = PigeonHost.WriteConfig(folder, config);
             Random random = new Random(seed + 18);
             HashSet<string> acknowledged = new HashSet<string>();
@@ -94,64 +95,44 @@ namespace Pigeon.Abuse
                     }
 
                     // Ask for new certificates as fast as the portal makes them; kill at a seeded moment.
-                    bool stop = false;
                     bool inFlight = false;
                     string acked = lastAcked;
-                    Thread asker = Harness.Background("renewer", () =>
+                    KillCase.KillDuring(host, random, "renewer", () =>
                     {
-                        while (!Volatile.Read(ref stop))
+                        Volatile.Write(ref inFlight, true);
+                        HttpAnswer answer = KillCase.PostUnlessKilled(portalPort, "/api/tls/new-certificate", "{}", cookie, csrf);
+                        if (answer == null)
                         {
-                            Volatile.Write(ref inFlight, true);
-                            HttpAnswer answer;
-                            try
-                            {
-                                answer = HttpAnswer.Json(portalPort, "POST", "/api/tls/new-certificate", "{}", cookie, csrf);
-                            }
-                            catch (Exception e) when (e is SocketException || e is TimeoutException)
-                            {
-                                return; // killed
-                            }
-
-                            if (answer.Status != 200)
-                            {
-                                return; // killed mid-answer
-                            }
-
-                            string sha;
-                            try
-                            {
-                                sha = JsonNode.Parse(answer.Body)?["tls"]?["sha256"]?.GetValue<string>();
-                            }
-                            catch (JsonException)
-                            {
-                                return; // killed after the status line, before the whole body
-                            }
-
-                            Volatile.Write(ref inFlight, false);
-                            lock (acknowledged)
-                            {
-                                acknowledged.Add(sha);
-                            }
-
-                            Volatile.Write(ref acked, sha);
-                            Interlocked.Increment(ref renewals);
+                            return false;
                         }
+
+                        string sha;
+                        try
+                        {
+                            sha = JsonNode.Parse(answer.Body)?["tls"]?["sha256"]?.GetValue<string>();
+                        }
+                        catch (JsonException)
+                        {
+                            return false; // killed after the status line, before the whole body
+                        }
+
+                        Volatile.Write(ref inFlight, false);
+                        lock (acknowledged)
+                        {
+                            acknowledged.Add(sha);
+                        }
+
+                        Volatile.Write(ref acked, sha);
+                        Interlocked.Increment(ref renewals);
+                        return true;
                     });
-                    asker.Start();
-                    Thread.Sleep(20 + random.Next(300));
-                    host.Kill();
-                    Volatile.Write(ref stop, true);
-                    asker.Join();
                     lastAcked = acked;
                     midRenewal += Volatile.Read(ref inFlight) ? 1 : 0;
                 }
             }
             finally
             {
-                if (!PigeonHost.Keep)
-                {
-                    Directory.Delete(folder, true);
-                }
+                PigeonHost.Remove(folder);
             }
 
             report.Figure("kills", scale.CertificateKills, "kill -9 during new certificates");

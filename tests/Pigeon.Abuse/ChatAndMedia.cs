@@ -1,5 +1,6 @@
 using System;
 using System.Text.Json.Nodes;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {

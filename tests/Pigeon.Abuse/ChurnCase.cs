@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {

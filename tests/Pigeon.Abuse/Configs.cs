@@ -33,7 +33,7 @@ namespace Pigeon.Abuse
 
             return new JsonObject
             {
-                ["schemaVersion"] = 1,
+                ["schemaVersion"] = Pigeon.Config.ConfigDefaults.SchemaVersion,
                 ["relay"] = new JsonObject
                 {
                     ["maxSessions"] = maxSessions,

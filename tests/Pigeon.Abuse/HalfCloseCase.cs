@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using Pigeon.Config;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {
@@ -27,7 +28,7 @@ namespace Pigeon.Abuse
             JsonObject config = Configs.Relay(4, 0, 0, 2, Configs.Chat("chat", Loopback.FreePort(), 9));
             secrets.WriteInto(config);
             config["network"]["publicHost"] = Initial;
-            string folder = Path.Combine(Path.GetTempPath(), "pigeon-abuse-" + Environment.ProcessId + "-kill9");
+            string folder = PigeonHost.FolderOf("kill9");
             int portalPort = PigeonHost.WriteConfig(folder, config);
             Random random = new Random(seed);
             string acked = Initial;
@@ -77,37 +78,19 @@ namespace Pigeon.Abuse
                     Volatile.Write(ref s_inFlight, null);
                     string lastAcked = acked;
                     int n = 0;
-                    bool stop = false;
-                    Thread saver = Harness.Background("saver", () =>
+                    KillDuring(host, random, "saver", () =>
                     {
-                        while (!Volatile.Read(ref stop))
+                        string value = "save-" + round + "-" + n++ + ".example";
+                        Volatile.Write(ref s_inFlight, value);
+                        if (PostUnlessKilled(portalPort, "/api/config", "{\"network\":{\"publicHost\":\"" + value + "\"}}", cookie, csrf) == null)
                         {
-                            string value = "save-" + round + "-" + n++ + ".example";
-                            Volatile.Write(ref s_inFlight, value);
-                            HttpAnswer answer;
-                            try
-                            {
-                                answer = HttpAnswer.Json(portalPort, "POST", "/api/config", "{\"network\":{\"publicHost\":\"" + value + "\"}}", cookie, csrf);
-                            }
-                            catch (Exception e) when (e is System.Net.Sockets.SocketException || e is TimeoutException)
-                            {
-                                return; // killed
-                            }
-
-                            if (answer.Status != 200)
-                            {
-                                return; // killed mid-answer
-                            }
-
-                            Volatile.Write(ref lastAcked, value);
-                            Interlocked.Increment(ref saves);
+                            return false;
                         }
+
+                        Volatile.Write(ref lastAcked, value);
+                        Interlocked.Increment(ref saves);
+                        return true;
                     });
-                    saver.Start();
-                    Thread.Sleep(20 + random.Next(300));
-                    host.Kill();
-                    Volatile.Write(ref stop, true);
-                    saver.Join();
                     acked = lastAcked;
                     string inFlight = Volatile.Read(ref s_inFlight);
                     midSave += inFlight != null && inFlight != acked ? 1 : 0;
@@ -115,10 +98,7 @@ namespace Pigeon.Abuse
             }
             finally
             {
-                if (!PigeonHost.Keep)
-                {
-                    Directory.Delete(folder, true);
-                }
+                PigeonHost.Remove(folder);
             }
 
             report.Figure("kills", scale.Kills, "kill -9 during saves");
@@ -127,6 +107,46 @@ namespace Pigeon.Abuse
             report.Figure("new_value_survived", tookNew, "of those, restarts that found the unanswered save done");
             report.Check("after every kill the config was whole, sealed, and the last saved value or the one being saved; the admin password held", wrong == 0, firstWrong);
             report.Check("config.json and its backup are owner-only (0600) once Pigeon has saved them", ownerOnly && ownerChecks > 0, mode ?? ownerChecks + " restarts looked");
+        }
+
+        /// <summary>
+        /// Runs <paramref name="attempt"/> again and again on a background thread until it returns
+        /// false, and kill -9s the host at a seeded moment (20 to 320 ms in) meanwhile; returns once
+        /// the thread has ended.
+        /// </summary>
+        internal static void KillDuring(PigeonHost host, Random random, string name, Func<bool> attempt)
+        {
+            bool stop = false;
+            Thread worker = Harness.Background(name, () =>
+            {
+                while (!Volatile.Read(ref stop) && attempt())
+                {
+                }
+            });
+            worker.Start();
+            Thread.Sleep(20 + random.Next(300));
+            host.Kill();
+            Volatile.Write(ref stop, true);
+            worker.Join();
+        }
+
+        /// <summary>
+        /// POSTs <paramref name="body"/> to <paramref name="path"/> as the logged-in admin; the
+        /// answer, or null when the host was killed before it answered or in the middle of it.
+        /// </summary>
+        internal static HttpAnswer PostUnlessKilled(int port, string path, string body, string cookie, string csrf)
+        {
+            HttpAnswer answer;
+            try
+            {
+                answer = HttpAnswer.Json(port, "POST", path, body, cookie, csrf);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException || e is TimeoutException)
+            {
+                return null; // killed
+            }
+
+            return answer.Status == 200 ? answer : null; // else killed mid-answer
         }
 
         /// <summary>Logs the admin in; the session cookie (null when refused) and its CSRF token.</summary>

@@ -1,3 +1,5 @@
+using Pigeon.Testing;
+
 namespace Pigeon.Abuse
 {
     /// <summary>Looks for every secret in every answer the portal gives; keeps the first leak found.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using Pigeon.Testing;
 
 // Linux only: /proc for descriptors and threads, the whole of 127.0.0.0/8 on lo for many client addresses.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -15,7 +16,7 @@ namespace Pigeon.Abuse
     public static class Program
     {
         private const string Usage = "usage: Pigeon.Abuse [soak] [--only CASE,...] [--seed N] [--slow-reader] [--verbose] [--keep]\n"
-            + "  cases: floods, churn, half-close, streams, tls, portal, dns, kill9, kill9-cert\n";
+            + "  cases: floods, churn, half-close, streams, tls, portal, portal-flood, dns, kill9, kill9-cert, networks\n";
 
         /// <summary>Exit code 0 when every check passed.</summary>
         public static int Main(string[] args)
@@ -72,9 +73,11 @@ namespace Pigeon.Abuse
             Case(report, only, "tls-events", () => TlsCase.Run(report, scale, seed, "events"));
             Case(report, only, "tls-threads", () => TlsCase.Run(report, scale, seed, "threads"));
             Case(report, only, "portal", () => PortalCase.Run(report, scale, seed));
+            Case(report, only, "portal-flood", () => PortalFloodCase.Run(report, scale, seed));
             Case(report, only, "dns", () => DnsCase.Run(report, scale, seed));
             Case(report, only, "kill9", () => KillCase.Run(report, scale, seed));
             Case(report, only, "kill9-cert", () => CertificateKillCase.Run(report, scale, seed));
+            Case(report, only, "networks", () => NetworksCase.Run(report, scale, seed));
             report.Begin("total");
             report.Check("the suite's own threads met no unexpected exception", Harness.Count == 0, Harness.First);
             report.Figure("wall_seconds", total.Elapsed.TotalSeconds, "s");

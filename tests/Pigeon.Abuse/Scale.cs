@@ -51,6 +51,12 @@ namespace Pigeon.Abuse
         /// <summary>How long each slow-client round lasts (ms).</summary>
         public int SlowlorisMs { get; private set; }
 
+        /// <summary>Slow and idle connections the strangers hold to the portal in each round of its flood.</summary>
+        public int PortalFlood { get; private set; }
+
+        /// <summary>Logins the owner tries from each place during each round of the portal flood.</summary>
+        public int OwnerLogins { get; private set; }
+
         /// <summary>Junk packets sent to the captive DNS responder (after the fixed list).</summary>
         public int JunkDns { get; private set; }
 
@@ -88,6 +94,8 @@ namespace Pigeon.Abuse
                 HostileRequests = 400,
                 HostileBodies = 300,
                 SlowlorisMs = 4000,
+                PortalFlood = 5000,
+                OwnerLogins = 20,
                 JunkDns = 3000,
                 Kills = 10,
                 CertificateKills = 100,
@@ -115,6 +123,8 @@ namespace Pigeon.Abuse
                 HostileRequests = 47000,
                 HostileBodies = 5200,
                 SlowlorisMs = 30000,
+                PortalFlood = 10000,
+                OwnerLogins = 100,
                 JunkDns = 21000,
                 Kills = 400,
                 CertificateKills = 400,

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {

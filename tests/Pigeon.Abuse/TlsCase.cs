@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {

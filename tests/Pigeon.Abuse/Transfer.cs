@@ -4,6 +4,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Abuse
 {

@@ -11,7 +11,10 @@ namespace Pigeon.Bench
     /// <summary>
     /// Loopback benchmark: Pigeon.Host, HAProxy and socat relay to the same local sinks in the
     /// same run, interleaved round by round so drift on a shared machine hits all of them alike.
-    /// The last line printed is one JSON object with every figure (docs/performance.md).
+    /// The Pigeon rows run the shipped linux-x64 binary (packaging/build.sh's native AOT build,
+    /// made at the start unless --pigeon-binary names one); `dotnet Pigeon.Host.dll` is one more
+    /// row, pigeon_dll. The last line printed is one JSON object with every figure
+    /// (docs/performance.md).
     /// </summary>
     public static class Program
     {
@@ -25,7 +28,7 @@ namespace Pigeon.Bench
 
         public static bool Verbose { get; private set; }
 
-        // --only: a subset of the sections (idle,gbps,8streams,2k,8streams_2k,cps,latency,tls,alloc,sweep), for profiling.
+        // --only: a subset of the sections (idle,idle_tls,gbps,8streams,2k,8streams_2k,cps,latency,tls,alloc,sweep), for profiling.
         private static HashSet<string> s_only;
 
         private static bool Run(string section) => s_only == null || s_only.Contains(section);
@@ -91,6 +94,7 @@ namespace Pigeon.Bench
             int rounds = 3;
             double seconds = 2;
             int sweepRounds = 2;
+            string binary = null;
             List<KeyValuePair<string, string>> builds = new List<KeyValuePair<string, string>>();
             for (int i = 0; i < args.Length; i++)
             {
@@ -101,6 +105,16 @@ namespace Pigeon.Bench
                     case "--sweep-rounds": sweepRounds = int.Parse(args[++i]); break;
                     case "--verbose": Verbose = true; break;
                     case "--only": s_only = new HashSet<string>(args[++i].Split(',')); break;
+                    case "--pigeon-binary":
+                        binary = args[++i];
+                        if (!File.Exists(binary))
+                        {
+                            Console.Error.WriteLine("--pigeon-binary takes the path of an existing executable");
+                            return 2;
+                        }
+
+                        binary = Path.GetFullPath(binary);
+                        break;
                     case "--pigeon-build":
                         string[] pair = args[++i].Split('=', 2);
                         if (pair.Length != 2 || !pair[0].StartsWith("pigeon-", StringComparison.Ordinal) || !File.Exists(pair[1]))
@@ -113,14 +127,67 @@ namespace Pigeon.Bench
                         break;
                     default:
                         Console.Error.WriteLine("usage: Pigeon.Bench [--rounds N] [--seconds S] [--sweep-rounds N (0 = no sweep)] [--verbose]\n"
-                            + "                    [--only SECTIONS] [--pigeon-build pigeon-NAME=EXECUTABLE]...\n"
+                            + "                    [--only SECTIONS] [--pigeon-binary SHIPPED] [--pigeon-build pigeon-NAME=EXECUTABLE]...\n"
                             + "       Pigeon.Bench capture --out FILE [--timeout S] -- client command ({port} is replaced)\n"
                             + "       Pigeon.Bench tls-client PORT SNI");
                         return 2;
                 }
             }
 
+            PigeonRelay.Shipped = binary ?? BuildShipped();
+            if (PigeonRelay.Shipped == null)
+            {
+                return 1;
+            }
+
             return Bench(rounds, seconds, sweepRounds, builds);
+        }
+
+        /// <summary>
+        /// The linux-x64 binary as shipped, built now by packaging/build.sh (binaries only, into
+        /// artifacts/bench/) so the Pigeon rows measure this tree; null when the build failed.
+        /// </summary>
+        private static string BuildShipped()
+        {
+            string root = Metadata("RepoRoot");
+            string artifacts = Path.Combine(root, "artifacts", "bench");
+            const string Version = "0.0.0+bench";
+            Log("building the shipped linux-x64 binary: packaging/build.sh into " + artifacts + " (--pigeon-binary PATH skips this)");
+            Stopwatch watch = Stopwatch.StartNew();
+            ProcessStartInfo start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(root, "packaging", "build.sh"));
+            start.Environment["ARTIFACTS"] = artifacts;
+            start.Environment["PIGEON_TARGETS"] = "linux-x64";
+            start.Environment["PIGEON_DEB"] = "no";
+            start.Environment["PIGEON_VERSION"] = Version;
+            using Process build = Process.Start(start);
+            System.Threading.Tasks.Task<string> errors = build.StandardError.ReadToEndAsync();
+            string output = build.StandardOutput.ReadToEnd();
+            build.WaitForExit();
+            if (build.ExitCode != 0)
+            {
+                Console.Error.WriteLine(output + errors.Result);
+                Console.Error.WriteLine("packaging/build.sh failed (exit " + build.ExitCode + ")");
+                return null;
+            }
+
+            string path = Path.Combine(artifacts, "pigeon-" + Version + "-linux-x64", "pigeon");
+            Log("  " + path + ": " + new FileInfo(path).Length + " bytes, built in " + Math.Round(watch.Elapsed.TotalSeconds) + " s");
+            return path;
+        }
+
+        /// <summary>A value the project file stamps into this assembly (AssemblyMetadata).</summary>
+        public static string Metadata(string key)
+        {
+            foreach (System.Reflection.AssemblyMetadataAttribute a in typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false))
+            {
+                if (a.Key == key)
+                {
+                    return Path.GetFullPath(a.Value);
+                }
+            }
+
+            throw new InvalidOperationException("no assembly metadata " + key);
         }
 
         /// <summary>
@@ -168,15 +235,18 @@ namespace Pigeon.Bench
         }
 
         /// <summary>
-        /// The whole run. Each of <paramref name="builds"/> (pigeon-NAME = a published executable,
-        /// e.g. packaging/build.sh's single file or native AOT build) joins the 64 KB rows and the
-        /// allocation measurement beside the dll run with `dotnet`, under its own key prefix.
+        /// The whole run. The dll under `dotnet` (pigeon_dll) and each of <paramref name="builds"/>
+        /// (pigeon-NAME = a published executable, e.g. packaging/build.sh's single file) join the
+        /// 64 KB rows and the allocation measurement beside the shipped binary, under their own
+        /// key prefix.
         /// </summary>
         private static int Bench(int rounds, double seconds, int sweepRounds, List<KeyValuePair<string, string>> builds)
         {
             Stopwatch total = Stopwatch.StartNew();
             Dictionary<string, object> result = new Dictionary<string, object>();
             result["machine"] = Machine();
+            result["pigeon_binary"] = PigeonRelay.Shipped;
+            result["pigeon_binary_bytes"] = new FileInfo(PigeonRelay.Shipped).Length;
             result["rounds"] = rounds;
             result["seconds_per_measurement"] = seconds;
 
@@ -187,6 +257,11 @@ namespace Pigeon.Bench
                 IdleSessions(discard, result);
             }
 
+            if (Run("idle_tls"))
+            {
+                IdleTlsSessions(discard, result);
+            }
+
             List<Relay> all = new List<Relay>();
             try
             {
@@ -194,6 +269,7 @@ namespace Pigeon.Bench
                 Relay haproxy = Add(all, new HaproxyRelay("haproxy", discard, echo, 0));
                 Relay socat = Add(all, new SocatRelay("socat", discard, echo, 8192));
                 List<PigeonRelay> others = new List<PigeonRelay>();
+                others.Add(Add(all, new PigeonRelay("pigeon_dll", discard, echo, PigeonHostBuffer, executable: PigeonRelay.Dll)));
                 foreach (KeyValuePair<string, string> build in builds)
                 {
                     others.Add(Add(all, new PigeonRelay(build.Key, discard, echo, PigeonHostBuffer, executable: build.Value)));
@@ -388,8 +464,9 @@ namespace Pigeon.Bench
 
         /// <summary>
         /// Resident memory and threads with 1,000 to 9,000 idle sessions (Idle), each relay in its
-        /// own run against the same holder: Pigeon's event-driven pump, HAProxy with its defaults
-        /// (maxconn from the open-file limit), and Pigeon's thread pump (the board's) at 1,000.
+        /// own fresh process against the same holder: Pigeon's event-driven pump (the shipped
+        /// binary, then the dll), HAProxy with its defaults (maxconn from the open-file limit),
+        /// and Pigeon's thread pump (the board's) at 1,000.
         /// </summary>
         private static void IdleSessions(Sink discard, Dictionary<string, object> result)
         {
@@ -398,25 +475,52 @@ namespace Pigeon.Bench
             Relay[] relays =
             {
                 new PigeonRelay("pigeon", discard, null, holder.Port, PigeonHostBuffer, 10000, "events"),
+                new PigeonRelay("pigeon_dll", discard, null, holder.Port, PigeonHostBuffer, 10000, "events", PigeonRelay.Dll),
                 new HaproxyRelay("haproxy", discard, null, holder.Port, 0, true),
             };
+            MeasureEach(relays, relay => Idle.Measure(relay, holder, result));
+
+            // The board's pump on the host, for the record: two parked threads per slot.
+            using PigeonRelay threads = new PigeonRelay("pigeon-threads", discard, null, holder.Port, PigeonHostBuffer, 1000, "threads");
+            threads.Start();
+            Idle.MeasureOnce(threads, holder, 1000, result);
+        }
+
+        /// <summary>
+        /// Resident memory with 1,000 and 5,000 idle TLS sessions (Idle.MeasureTls: a handshake
+        /// and the chat opening inside it, then silence), each relay in a fresh process (memory one
+        /// run freed would serve the next, in HAProxy's pools as in the GC): the shipped binary
+        /// (terminateTls, its own ECDSA P-256 certificate), the dll, and HAProxy with bind ... ssl
+        /// crt (an ECDSA P-256 certificate, maxconn from the open-file limit).
+        /// </summary>
+        private static void IdleTlsSessions(Sink discard, Dictionary<string, object> result)
+        {
+            Log("idle TLS sessions: resident memory and threads");
+            using HoldProcess holder = new HoldProcess();
+            Relay[] relays =
+            {
+                new PigeonRelay("pigeon", discard, null, holder.Port, PigeonHostBuffer, 10000, "events", tls: true),
+                new PigeonRelay("pigeon_dll", discard, null, holder.Port, PigeonHostBuffer, 10000, "events", PigeonRelay.Dll, tls: true),
+                new HaproxyRelay("haproxy", discard, null, holder.Port, 0, true) { Tls = true },
+            };
+            MeasureEach(relays, relay => Idle.MeasureTls(relay, holder, result));
+        }
+
+        /// <summary>Starts each relay, measures it, and ends its process before the next starts.</summary>
+        private static void MeasureEach(Relay[] relays, Action<Relay> measure)
+        {
             foreach (Relay relay in relays)
             {
                 try
                 {
                     relay.Start();
-                    Idle.Measure(relay, holder, result);
+                    measure(relay);
                 }
                 finally
                 {
                     relay.Dispose();
                 }
             }
-
-            // The board's pump on the host, for the record: two parked threads per slot.
-            using PigeonRelay threads = new PigeonRelay("pigeon-threads", discard, null, holder.Port, PigeonHostBuffer, 1000, "threads");
-            threads.Start();
-            Idle.MeasureOnce(threads, holder, 1000, result);
         }
 
         /// <summary>
@@ -426,7 +530,7 @@ namespace Pigeon.Bench
         /// </summary>
         private static void Allocations(PigeonRelay pigeon, Sink echo, double seconds, Dictionary<string, object> result, string prefix)
         {
-            // The dll's keys keep their names (prefix ""); another build's start with its own.
+            // The shipped binary's keys keep their names (prefix ""); another build's start with its own.
             string own = prefix.Length == 0 ? "pigeon_" : prefix;
             Log(pigeon.Name + " allocations: idle, steady transfer, connection churn");
             TimeSpan wait = TimeSpan.FromSeconds(5);
@@ -541,7 +645,7 @@ namespace Pigeon.Bench
             return stats.GetProperty("bytesToUpstream").GetInt64() + stats.GetProperty("bytesToClient").GetInt64();
         }
 
-        /// <summary>Rows where Pigeon is behind HAProxy (lower throughput/rate, higher latency).</summary>
+        /// <summary>Rows where Pigeon is behind HAProxy (lower throughput/rate; higher latency, CPU, memory or threads).</summary>
         private static string[] Behind(Dictionary<string, object> result)
         {
             List<string> behind = new List<string>();
@@ -558,7 +662,8 @@ namespace Pigeon.Bench
                     continue;
                 }
 
-                bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal) || key.Contains("cpu_", StringComparison.Ordinal) || key.Contains("_rss_", StringComparison.Ordinal);
+                bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal) || key.Contains("cpu_", StringComparison.Ordinal)
+                    || key.Contains("_rss_", StringComparison.Ordinal) || key.EndsWith("_threads", StringComparison.Ordinal) || key.EndsWith("kb_per_session", StringComparison.Ordinal);
                 if (lowerIsBetter ? mine > theirs : mine < theirs)
                 {
                     behind.Add(key);

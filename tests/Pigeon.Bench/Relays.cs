@@ -150,8 +150,9 @@ namespace Pigeon.Bench
     }
 
     /// <summary>
-    /// Pigeon.Host from its built dll (or a published executable: the packaged single file, a
-    /// native AOT build), with a generated config of plain routes.
+    /// Pigeon.Host as shipped (the linux-x64 binary packaging/build.sh makes: native AOT), or
+    /// another published executable, or its built dll under `dotnet` (<see cref="Dll"/>), with a
+    /// generated config of plain routes (TLS-terminating when asked).
     /// </summary>
     public sealed class PigeonRelay : Relay
     {
@@ -165,26 +166,32 @@ namespace Pigeon.Bench
         private JsonElement _lastStats;
         private int _statsCount;
 
+        /// <summary>As <c>executable</c>: Pigeon.Host.dll under `dotnet` (the pigeon_dll rows).</summary>
+        public const string Dll = "dll";
+
         public PigeonRelay(string name, Sink discard, Sink echo, int bufferBytes, string pump = "events", bool tls = false, string executable = null)
-            : this(name, discard, echo, discard.Port, bufferBytes, 4096, pump, executable)
+            : this(name, discard, echo, discard.Port, bufferBytes, 4096, pump, executable, tls)
         {
-            _tls = tls;
         }
 
         /// <summary>
         /// A relay of <paramref name="maxSessions"/> sessions whose discard route leads to
         /// <paramref name="targetPort"/>; run from <paramref name="executable"/> (a published
-        /// build) when given, else the dll under `dotnet`.
+        /// build, or <see cref="Dll"/>) when given, else the shipped binary (<see cref="Shipped"/>).
         /// </summary>
-        public PigeonRelay(string name, Sink discard, Sink echo, int targetPort, int bufferBytes, int maxSessions, string pump, string executable = null)
+        public PigeonRelay(string name, Sink discard, Sink echo, int targetPort, int bufferBytes, int maxSessions, string pump, string executable = null, bool tls = false)
             : base(name, discard, echo, targetPort)
         {
             _bufferBytes = bufferBytes;
             _maxSessions = maxSessions;
             _pump = pump;
             _executable = executable;
+            _tls = tls;
             _folder = Path.Combine(Path.GetTempPath(), "pigeon-bench-" + Environment.ProcessId + "-" + name);
         }
+
+        /// <summary>The shipped binary every Pigeon row runs unless told otherwise (set once by Program).</summary>
+        public static string Shipped { get; set; }
 
         public static string HostDll
         {
@@ -228,22 +235,17 @@ namespace Pigeon.Bench
             string path = Path.Combine(_folder, "config.json");
             File.WriteAllText(path, config);
             string[] options = { "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach", "--pump", _pump };
-            // PIGEON_HOST_EXE: a published build (native AOT, say) for every Pigeon row not given its own.
-            string executable = _executable ?? NullIfEmpty(Environment.GetEnvironmentVariable("PIGEON_HOST_EXE"));
-            if (executable != null)
-            {
-                Launch(executable, options, OnLine);
-            }
-            else
+            string executable = _executable ?? Shipped ?? throw new InvalidOperationException("no Pigeon binary to run");
+            if (executable == Dll)
             {
                 Launch("dotnet", new[] { HostDll }.Concat(options), OnLine);
             }
-            WaitReady();
-        }
+            else
+            {
+                Launch(executable, options, OnLine);
+            }
 
-        private static string NullIfEmpty(string value)
-        {
-            return string.IsNullOrEmpty(value) ? null : value;
+            WaitReady();
         }
 
         /// <summary>Waits for the next status line printed after this call and returns it.</summary>

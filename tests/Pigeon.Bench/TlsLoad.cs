@@ -99,18 +99,33 @@ namespace Pigeon.Bench
             return path;
         }
 
+        /// <summary>A TLS 1.3 client connection to 127.0.0.1:<paramref name="port"/>, handshake done (the idle TLS rows).</summary>
+        public static async System.Threading.Tasks.Task<SslStream> OpenAsync(int port)
+        {
+            Socket socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)).ConfigureAwait(false);
+            SslStream tls = new SslStream(new NetworkStream(socket, true), false);
+            await tls.AuthenticateAsClientAsync(ClientOptions()).ConfigureAwait(false);
+            return tls;
+        }
+
         private static SslStream Open(int port)
         {
             Socket socket = Load.Connect(port);
             SslStream tls = new SslStream(new NetworkStream(socket, true), false);
-            tls.AuthenticateAsClient(new SslClientAuthenticationOptions
+            tls.AuthenticateAsClient(ClientOptions());
+            return tls;
+        }
+
+        private static SslClientAuthenticationOptions ClientOptions()
+        {
+            return new SslClientAuthenticationOptions
             {
                 TargetHost = "bench.example",
                 RemoteCertificateValidationCallback = (a, b, c, d) => true,
                 AllowTlsResume = false, // a full handshake each time, as a new phone would
                 EnabledSslProtocols = SslProtocols.Tls13,
-            });
-            return tls;
+            };
         }
     }
 }

@@ -112,6 +112,21 @@ namespace Pigeon.Config
             return new string[] { "whatsapp.net", "*.whatsapp.net", "*.whatsapp.com" };
         }
 
+        /// <summary>
+        /// The hosts Signal's app reaches through a proxy, each dialled on 443: the allow-list of
+        /// Signal's own proxy, Signal-TLS-Proxy (signalapp/Signal-TLS-Proxy,
+        /// data/nginx-relay/nginx.conf at cf152e8, 2026-01-22).
+        /// </summary>
+        public static string[] SignalAllowedSni()
+        {
+            return new string[]
+            {
+                "chat.signal.org", "storage.signal.org", "cdn.signal.org", "cdn2.signal.org", "cdn3.signal.org", "cdsi.signal.org",
+                "contentproxy.signal.org", "grpc.chat.signal.org", "sfu.voip.signal.org", "svr2.signal.org", "svrb.signal.org",
+                "updates.signal.org", "updates2.signal.org",
+            };
+        }
+
         /// <summary>The full default config for a board or a host.</summary>
         public static PigeonConfig Create(bool device)
         {
@@ -166,6 +181,8 @@ namespace Pigeon.Config
         {
             RouteConfig tls = ChatRoute(443);
             tls.TerminateTls = true;
+            tls.ChatOpeningCheck = true; // inside the TLS, what no chat client sends gets a web server's answer
+            tls.SignalSni = SignalAllowedSni();
             return new RouteConfig[]
             {
                 tls,
@@ -223,6 +240,8 @@ namespace Pigeon.Config
             route.UpstreamHost = "";
             route.FallbackHost = "";
             route.AllowedSni = new string[0];
+            route.SignalSni = new string[0];
+            route.SignalPort = 443;
             route.ProxyProtocolVersion = 1;
             return route;
         }

@@ -201,6 +201,8 @@ namespace Pigeon.Config
             c.UpstreamFromSni = m.Flag("upstreamFromSni", c.UpstreamFromSni);
             c.AllowTls = m.Flag("allowTls", c.AllowTls);
             c.TerminateTls = m.Flag("terminateTls", c.TerminateTls);
+            c.SignalSni = m.Texts("signalSni", c.SignalSni);
+            c.SignalPort = m.Number("signalPort", c.SignalPort);
             c.AcceptProxy = m.Flag("acceptProxy", c.AcceptProxy);
             c.AcceptProxyFrom = m.Texts("acceptProxyFrom", c.AcceptProxyFrom);
             c.ChatOpeningCheck = m.Flag("chatOpeningCheck", c.ChatOpeningCheck);

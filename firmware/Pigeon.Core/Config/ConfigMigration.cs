@@ -10,7 +10,8 @@ namespace Pigeon.Config
     /// <remarks>
     /// <code>
     /// version 0 (no "schemaVersion" key: the pre-release relay-only files) --Step0To1--> 1
-    ///   --Step1To2--> 2 (current: relay.maxSessionsPerClient 3 or 64, the old defaults, becomes 0)
+    ///   --Step1To2--> 2 (current: relay.maxSessionsPerClient 3 or 64, the old defaults, becomes 0;
+    ///   terminateTls routes get chatOpeningCheck)
     /// </code>
     /// To change the schema: raise ConfigDefaults.SchemaVersion to N, add StepNminus1ToN below and
     /// to <see cref="Step"/>, add a golden file of version N-1 and a test for the step.
@@ -100,14 +101,34 @@ namespace Pigeon.Config
         // version 1 wrote its defaults, 3 on a board and 64 on a server, into every file, and with
         // them a carrier-NAT address full of phones was refused on an empty relay. Those two
         // values become 0 (no fixed cap); any other value was an operator's choice and stays.
+        //
+        // Version 2 also answers, inside a terminateTls route's TLS, what no chat client sends as
+        // a web server would (chatOpeningCheck, false by default in version 1), so those routes
+        // get it on.
         private static void Step1To2(JsonNode root)
         {
             JsonNode relay = root.Get("relay");
-            JsonNode cap = relay == null || relay.Kind != JsonKind.Object ? null : relay.Get("maxSessionsPerClient");
+            if (relay == null || relay.Kind != JsonKind.Object)
+            {
+                return;
+            }
+
+            JsonNode cap = relay.Get("maxSessionsPerClient");
             int value;
             if (cap != null && cap.TryGetInt(out value) && (value == 3 || value == 64))
             {
                 relay.Set("maxSessionsPerClient", JsonNode.FromInt(0));
+            }
+
+            JsonNode routes = relay.Get("routes");
+            for (int i = 0; routes != null && routes.Kind == JsonKind.Array && i < routes.Count; i++)
+            {
+                JsonNode route = routes[i];
+                JsonNode tls = route.Kind == JsonKind.Object ? route.Get("terminateTls") : null;
+                if (tls != null && tls.IsTrue)
+                {
+                    route.Set("chatOpeningCheck", JsonNode.FromBool(true));
+                }
             }
         }
     }

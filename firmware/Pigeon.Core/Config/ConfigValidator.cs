@@ -356,35 +356,17 @@ namespace Pigeon.Config
                 Host(route.FallbackHost, path + ".fallbackHost", report);
             }
 
-            if (sni == null)
+            Patterns(sni, path + ".allowedSni", route.UpstreamFromSni, report);
+            Patterns(route.SignalSni, path + ".signalSni", true, report);
+            int signalCount = route.SignalSni == null ? 0 : route.SignalSni.Length;
+            if (signalCount > 0 && !route.TerminateTls)
             {
-                report.AddError(path + ".allowedSni", "must be a list (it may be empty: [])");
+                report.AddError(path + ".signalSni", "needs terminateTls: Signal's app sends its ClientHello inside the TLS the route takes off");
             }
-            else
-            {
-                if (sni.Length > MaxListEntries)
-                {
-                    report.AddError(path + ".allowedSni", "has " + sni.Length.ToString() + " names; at most " + MaxListEntries.ToString());
-                }
 
-                for (int k = 0; k < sni.Length; k++)
-                {
-                    string at = path + ".allowedSni[" + k.ToString() + "]";
-                    bool valid = HostPattern.Parse(sni[k]) != null;
-                    string tooWide = valid ? TooWide(sni[k]) : null;
-                    if (!valid)
-                    {
-                        report.AddError(at, "must be a host name (whatsapp.net) or a wildcard for its subdomains (*.whatsapp.net)");
-                    }
-                    else if (tooWide != null && route.UpstreamFromSni)
-                    {
-                        report.AddError(at, tooWide + "; with upstreamFromSni the relay would connect to whatever such name a client asks for");
-                    }
-                    else if (tooWide != null)
-                    {
-                        report.AddWarning(at, tooWide + "; the route lets every such name through");
-                    }
-                }
+            if (signalCount > 0)
+            {
+                Port(route.SignalPort, path + ".signalPort", report);
             }
 
             if (route.AllowTls && sniCount > 0)
@@ -406,6 +388,42 @@ namespace Pigeon.Config
             if (route.ChatOpeningCheck && sniCount > 0)
             {
                 report.AddWarning(path + ".chatOpeningCheck", "only applies to chat routes; this route reads a ClientHello");
+            }
+        }
+
+        // A list of host patterns (an allow-list): each a host name or a wildcard for its
+        // subdomains; one that reaches more than a domain is an error where the relay dials the
+        // name itself (upstreamFromSni, Signal), else a warning.
+        private static void Patterns(string[] list, string path, bool dials, ValidationReport report)
+        {
+            if (list == null)
+            {
+                report.AddError(path, "must be a list (it may be empty: [])");
+                return;
+            }
+
+            if (list.Length > MaxListEntries)
+            {
+                report.AddError(path, "has " + list.Length.ToString() + " names; at most " + MaxListEntries.ToString());
+            }
+
+            for (int k = 0; k < list.Length; k++)
+            {
+                string at = path + "[" + k.ToString() + "]";
+                bool valid = HostPattern.Parse(list[k]) != null;
+                string tooWide = valid ? TooWide(list[k]) : null;
+                if (!valid)
+                {
+                    report.AddError(at, "must be a host name (whatsapp.net) or a wildcard for its subdomains (*.whatsapp.net)");
+                }
+                else if (tooWide != null && dials)
+                {
+                    report.AddError(at, tooWide + "; the relay would connect to whatever such name a client asks for");
+                }
+                else if (tooWide != null)
+                {
+                    report.AddWarning(at, tooWide + "; the route lets every such name through");
+                }
             }
         }
 

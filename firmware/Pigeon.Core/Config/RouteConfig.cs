@@ -60,6 +60,17 @@ namespace Pigeon.Config
         /// </summary>
         public string[] AllowedSni { get; set; } = new string[0];
 
+        /// <summary>
+        /// terminateTls routes: the Signal hosts ("chat.signal.org", ...) whose ClientHello inside
+        /// the TLS is passed through to that host on <see cref="SignalPort"/>, untouched (Signal's
+        /// app checks this route's certificate against the phone's roots: it needs a real one).
+        /// Empty: Signal off. Default deny, as allowedSni.
+        /// </summary>
+        public string[] SignalSni { get; set; } = new string[0];
+
+        /// <summary>The port Signal's hosts are dialled on (443).</summary>
+        public int SignalPort { get; set; } = 443;
+
         /// <summary>Connect to the SNI host itself (on <see cref="UpstreamPort"/>), as Signal's relay
         /// does; only names the allow-list accepts. Needs <see cref="AllowedSni"/>.</summary>
         public bool UpstreamFromSni { get; set; }

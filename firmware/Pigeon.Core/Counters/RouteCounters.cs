@@ -20,6 +20,7 @@ namespace Pigeon.Counters
         private int _accepted;
         private int _upstreamFailures;
         private int _relayed;
+        private int _signalRelayed;
         private long _bytesToUpstream;
         private long _bytesToClient;
 
@@ -49,6 +50,12 @@ namespace Pigeon.Counters
         public int Relayed
         {
             get { return _relayed; }
+        }
+
+        /// <summary>Of <see cref="Relayed"/>, the sessions passed through to Signal (a TLS route's Signal hosts); the rest are WhatsApp's.</summary>
+        public int SignalRelayed
+        {
+            get { return _signalRelayed; }
         }
 
         /// <summary>Bytes relayed from clients to upstreams (finished sessions; see <see cref="RelayServer.Snapshot"/>).</summary>
@@ -105,9 +112,13 @@ namespace Pigeon.Counters
             Interlocked.Increment(ref _upstreamFailures);
         }
 
-        internal void OnRelaying()
+        internal void OnRelaying(bool signal)
         {
             Interlocked.Increment(ref _relayed);
+            if (signal)
+            {
+                Interlocked.Increment(ref _signalRelayed);
+            }
         }
 
         internal void AddBytes(long toUpstream, long toClient)
@@ -126,6 +137,7 @@ namespace Pigeon.Counters
             total._accepted += _accepted;
             total._upstreamFailures += _upstreamFailures;
             total._relayed += _relayed;
+            total._signalRelayed += _signalRelayed;
             for (int i = 0; i < ReasonCount; i++)
             {
                 total._refused[i] += _refused[i];
@@ -149,6 +161,7 @@ namespace Pigeon.Counters
             _accepted = 0;
             _upstreamFailures = 0;
             _relayed = 0;
+            _signalRelayed = 0;
             for (int i = 0; i < ReasonCount; i++)
             {
                 _refused[i] = 0;

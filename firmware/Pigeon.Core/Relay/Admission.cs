@@ -11,7 +11,8 @@ namespace Pigeon.Relay
     ///   acceptProxy route      PROXY v1/v2 header first   (<see cref="ProxyHeaderReader"/>)
     ///   SNI route (media)      ClientHello, SNI in the allow-list            <see cref="Sni"/>
     ///   terminateTls route     a TLS handshake record    -> StartTls          <see cref="TlsRecord"/>
-    ///                          then inside the TLS: HTTP -> Decoy, else chat  <see cref="Inner"/>
+    ///                          then inside the TLS: a ClientHello for a Signal host -> Go (passed through)
+    ///                          HTTP or what no chat client sends -> Decoy (the web site), else chat  <see cref="Inner"/>
     ///   plain route (chat)     anything but a TLS hello (unless allowTls)     <see cref="Plain"/>
     /// </code>
     /// A newcomer adding a protocol adds a function here and a stage in <see cref="RelaySession.Admit"/>
@@ -75,11 +76,24 @@ namespace Pigeon.Relay
                 return Verdict.NeedMore;
             }
 
-            return route.ChatOpeningCheck ? ChatOpening.Check(buffer, offset, count, out reason) : Verdict.Go;
+            if (!route.ChatOpeningCheck)
+            {
+                return Verdict.Go;
+            }
+
+            // What no chat client sends gets the web site's answer, as it would from a web server.
+            Verdict chat = ChatOpening.Check(buffer, offset, count, out reason);
+            return chat == Verdict.Refuse ? Verdict.Decoy : chat;
         }
 
         /// <summary>An SNI route's ClientHello so far, read by <paramref name="reader"/>.</summary>
         public static Verdict Sni(Route route, ClientHelloReader reader, byte[] buffer, int offset, int count, out RefusalReason reason)
+        {
+            return Sni(route.AllowList, reader, buffer, offset, count, out reason);
+        }
+
+        /// <summary>A ClientHello so far, its SNI checked against <paramref name="allowList"/> (a media route's, or a TLS route's Signal hosts).</summary>
+        public static Verdict Sni(HostAllowList allowList, ClientHelloReader reader, byte[] buffer, int offset, int count, out RefusalReason reason)
         {
             reason = RefusalReason.SniNotAllowed;
             HelloResult result = reader.Read(buffer, offset, count);
@@ -112,7 +126,7 @@ namespace Pigeon.Relay
                 return Verdict.Refuse;
             }
 
-            return route.AllowList.Allows(reader.HostBuffer, reader.HostOffset, reader.HostLength) ? Verdict.Go : Verdict.Refuse;
+            return allowList.Allows(reader.HostBuffer, reader.HostOffset, reader.HostLength) ? Verdict.Go : Verdict.Refuse;
         }
 
         private const int TlsNo = 0;

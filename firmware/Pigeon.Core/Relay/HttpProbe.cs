@@ -55,20 +55,5 @@ namespace Pigeon.Relay
 
             return i > MaxMethodLength ? NotHttp : NeedMore;
         }
-
-        /// <summary>True once the request head is complete (a blank line, CR LF CR LF or LF LF).</summary>
-        public static bool HeadComplete(byte[] buffer, int offset, int count)
-        {
-            for (int i = offset + 1; i < offset + count; i++)
-            {
-                if (buffer[i] == (byte)'\n'
-                    && (buffer[i - 1] == (byte)'\n' || (i >= offset + 3 && buffer[i - 1] == (byte)'\r' && buffer[i - 2] == (byte)'\n')))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 }

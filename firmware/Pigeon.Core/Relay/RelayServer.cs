@@ -78,7 +78,6 @@ namespace Pigeon.Relay
             IdleTimeoutMs = config.IdleTimeoutSeconds * 1000;
             DrainMs = config.DrainMilliseconds;
             Dns = new DnsCache(resolver, clock, config.DnsCacheSeconds, 8);
-            Decoy = new DecoyPage(config.DecoyPage);
             BufferBytes = config.BufferBytes;
             MaxHelloBytes = config.MaxHelloBytes;
 
@@ -112,8 +111,14 @@ namespace Pigeon.Relay
         /// <summary>Upstream health checks the sessions consult to try a healthy fallback first; null = none.</summary>
         public UpstreamHealth Health { get; set; }
 
-        /// <summary>What terminateTls routes answer to an HTTP request inside their TLS.</summary>
-        public DecoyPage Decoy { get; private set; }
+        /// <summary>The web site terminateTls routes show to what is not a client inside their TLS (the host's; null on a board, which terminates no TLS).</summary>
+        public IWebSite Web { get; set; }
+
+        /// <summary>True once the last quarter of the sessions is in use: then an address over its fair share waits, and a client still without its hello after the hello timeout gives its place up.</summary>
+        public bool Scarce
+        {
+            get { return _reserved >= MaxSessions - (MaxSessions / 4); }
+        }
 
         /// <summary>Sessions at once: relay.maxSessions, or fewer where the platform cannot hold that many (<see cref="LimitSessions"/>).</summary>
         public int MaxSessions { get; private set; }
@@ -398,7 +403,7 @@ namespace Pigeon.Relay
                 hog = key == 0 ? 0 : FurthestOverShare(key);
             }
 
-            if (hog != 0 ? EvictIdlestOf(hog) : EvictIdleMs > 0 && EvictLongestIdle())
+            if (hog != 0 ? EvictIdlest(hog, 0) : EvictIdleMs > 0 && EvictIdlest(0, EvictIdleMs))
             {
                 return Verdict.NeedMore;
             }
@@ -492,7 +497,7 @@ namespace Pigeon.Relay
             }
 
             int held = _clients.CountOf(key);
-            return AtFixedCap(key) || (_reserved >= MaxSessions - (MaxSessions / 4) && held >= FairShare(held == 0));
+            return AtFixedCap(key) || (Scarce && held >= FairShare(held == 0));
         }
 
         // Under the lock: the operator's own cap (relay.maxSessionsPerClient), when set.
@@ -635,42 +640,23 @@ namespace Pigeon.Relay
             }
         }
 
-        // The idlest session of the address furthest over its share gives its place, however
-        // short its silence: it has more than its share while the relay is full.
-        private bool EvictIdlestOf(ulong key)
+        // Ends the session silent longest, of the address <paramref name="key"/> (0: of any), if
+        // it has been silent at least <paramref name="atLeastMs"/>: the address furthest over its
+        // share gives up its idlest session however short its silence; otherwise only a session
+        // idle for evictIdleSeconds gives way. Scans without the relay lock (the reaper does the
+        // same): a session that ends meanwhile refuses Evict, and the caller then counts the
+        // client as refused.
+        private bool EvictIdlest(ulong key, int atLeastMs)
         {
             int now = Now;
             RelaySession[] live = _live;
             int count = _liveCount;
             RelaySession victim = null;
-            int longest = -1;
+            int longest = atLeastMs - 1;
             for (int i = 0; i < count && i < live.Length; i++)
             {
                 RelaySession session = live[i];
-                int idle = session == null || session.CountedKey != key ? -1 : session.IdleFor(now);
-                if (idle > longest)
-                {
-                    longest = idle;
-                    victim = session;
-                }
-            }
-
-            return victim != null && victim.Evict();
-        }
-
-        private bool EvictLongestIdle()
-        {
-            // Scan without the relay lock (the reaper does the same): a session that ends meanwhile
-            // refuses Evict, and the caller then counts the client as refused.
-            int now = Now;
-            RelaySession[] live = _live;
-            int count = _liveCount;
-            RelaySession victim = null;
-            int longest = EvictIdleMs - 1;
-            for (int i = 0; i < count && i < live.Length; i++)
-            {
-                RelaySession session = live[i];
-                int idle = session == null ? -1 : session.IdleFor(now);
+                int idle = session == null || (key != 0 && session.CountedKey != key) ? -1 : session.IdleFor(now);
                 if (idle > longest)
                 {
                     longest = idle;

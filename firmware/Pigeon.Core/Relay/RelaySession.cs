@@ -42,10 +42,11 @@ namespace Pigeon.Relay
         private const int AtWait = 0;
         private const int AtAdmit = 1;
         private const int AtHandshake = 2;
-        private const int AtProbe = 3;
-        private const int AtProbeHead = 4;
-        private const int AtProbeBody = 5;
-        private const int AtProbeEnd = 6;
+        private const int AtWebRead = 3;   // a request head for the web site
+        private const int AtWebHead = 4;   // its answer's head sent
+        private const int AtWebBody = 5;   // its answer's body sent
+        private const int AtWebEnd = 6;    // the FIN after the last answer
+        private const int AtWebWait = 13;  // a kept-alive connection waits for its next request
         private const int AtResolve = 7;
         private const int AtConnect = 8;
         private const int AtOpening = 9;
@@ -57,7 +58,7 @@ namespace Pigeon.Relay
         private readonly object _lock = new object();
         private readonly ProxyHeaderReader _proxyReader = new ProxyHeaderReader();
         private readonly UpstreamDialer _dialer;
-        private readonly byte[] _small = new byte[DecoyPage.MaxHeadLength]; // the opening bytes, a decoy head
+        private readonly byte[] _small = new byte[ProxyHeader.MaxLength]; // the opening bytes (a PROXY header)
         private ClientHelloReader _reader; // lent by the relay while an SNI route's hello is read and dialled
 
         private Route _route;
@@ -82,6 +83,12 @@ namespace Pigeon.Relay
         private int _at;
         private byte[] _admission; // the first bytes, lent by the pump from Begin to the relay
         private int _received;
+        private int _helloStart; // when the current wait for a hello or a request began (the slot defence counts from it)
+        private bool _signal; // the bytes inside the TLS are a Signal ClientHello, passed through
+        private byte[] _webBody;
+        private int _webBodyLength;
+        private int _webConsumed;
+        private bool _webKeepAlive;
 
         /// <summary>A session of <paramref name="relay"/>.</summary>
         protected RelaySession(RelayServer relay)
@@ -198,11 +205,16 @@ namespace Pigeon.Relay
             _forwardDone = false;
             _backwardDone = false;
             _writing = 0;
+            _signal = false;
             route.Counters.OnAccepted();
+            IWebSite site = _relay.Web;
             lock (_lock)
             {
+                // A TLS route waits as long as a web server would (a prober times it); the slot
+                // defence (Reap) still ends the wait at the hello timeout when places are scarce.
                 _phase = SessionPhase.Hello;
-                _deadline = _relay.Now + _relay.HelloTimeoutMs;
+                _helloStart = _relay.Now;
+                _deadline = _helloStart + (route.TerminateTls && site != null ? site.HeaderTimeoutMs : _relay.HelloTimeoutMs);
             }
 
             _relay.Register(this);
@@ -241,32 +253,29 @@ namespace Pigeon.Relay
                     _received = 0; // the bytes inside the TLS start over at the buffer's start
                     return Read();
 
-                case AtProbe:
-                    if (result > 0)
+                case AtWebRead:
+                    if (result <= 0)
                     {
-                        _received += result;
-                        if (!HttpProbe.HeadComplete(_admission, 0, _received) && _received < _admission.Length)
-                        {
-                            return Read();
-                        }
+                        return Finish(); // the prober went away (counted when its first bytes came)
                     }
 
-                    return AnswerProbe();
+                    _received += result;
+                    return WebAnswerOrRead();
 
-                case AtProbeHead:
-                    DecoyPage decoy = _relay.Decoy;
-                    if (result > 0 && decoy.BodyLength > 0)
+                case AtWebWait:
+                    return result < 0 ? Finish() : WebAnswerOrRead();
+
+                case AtWebHead:
+                    if (result > 0 && _webBodyLength > 0)
                     {
-                        _at = AtProbeBody;
-                        return Step(SessionStep.SendClient, decoy.Body, 0, decoy.BodyLength);
+                        _at = AtWebBody;
+                        return Step(SessionStep.SendClient, _webBody, 0, _webBodyLength);
                     }
 
-                    _at = AtProbeEnd;
-                    return SessionStep.ShutdownClient;
+                    return result > 0 ? WebAnswered() : Finish();
 
-                case AtProbeBody:
-                    _at = AtProbeEnd;
-                    return SessionStep.ShutdownClient;
+                case AtWebBody:
+                    return result > 0 ? WebAnswered() : Finish();
 
                 case AtResolve:
                     return result > 0 ? Connect() : Dial();
@@ -346,11 +355,7 @@ namespace Pigeon.Relay
                 _admission = RentBuffer(1);
             }
 
-            if (_at != AtProbe)
-            {
-                _at = AtAdmit;
-            }
-
+            _at = AtAdmit;
             return Step(SessionStep.ReadClient, _admission, _received, _admission.Length - _received);
         }
 
@@ -374,7 +379,7 @@ namespace Pigeon.Relay
             Verdict verdict = Admit(_admission, 0, _received, out reason);
             if (verdict == Verdict.Go)
             {
-                _dialer.Begin(_route, _route.UpstreamFromSni ? _reader : null);
+                _dialer.Begin(_route, _route.UpstreamFromSni || _signal ? _reader : null, _signal);
                 return Dial();
             }
 
@@ -397,11 +402,19 @@ namespace Pigeon.Relay
 
             if (verdict == Verdict.Decoy)
             {
-                _at = AtProbe;
-                return HttpProbe.HeadComplete(_admission, 0, _received) || _received == _admission.Length ? AnswerProbe() : Read();
+                // An HTTP request is a prober's; anything else that no client sends is answered
+                // the same way (a web server's 400) and counted as what it is.
+                Refuse(HttpProbe.Classify(_admission, 0, _received) == HttpProbe.Http ? RefusalReason.Probe : RefusalReason.NotChatClient);
+                return WebAnswerOrRead();
             }
 
             Refuse(reason);
+            if (_stage == StageInner && _relay.Web != null)
+            {
+                ReturnReader();
+                return WebAnswerOrRead(); // inside the TLS even a refusal looks like a web server's answer
+            }
+
             return Finish();
         }
 
@@ -474,6 +487,19 @@ namespace Pigeon.Relay
             int left = count - _skip;
             if (_stage == StageInner)
             {
+                _signal = route.SignalAllowList != null && Admission.TlsRecord(buffer, at, left, out reason) != Verdict.Refuse;
+                if (_signal)
+                {
+                    // A TLS ClientHello inside the TLS: Signal's app speaking to one of its hosts.
+                    if (_reader == null)
+                    {
+                        _reader = _relay.RentReader();
+                    }
+
+                    return Admission.Sni(route.SignalAllowList, _reader, buffer, at, left, out reason);
+                }
+
+                ReturnReader();
                 return Admission.Inner(route, buffer, at, left, out reason);
             }
 
@@ -495,14 +521,68 @@ namespace Pigeon.Relay
             return route.TerminateTls ? Admission.TlsRecord(buffer, at, left, out reason) : Admission.Plain(route, buffer, at, left, out reason);
         }
 
-        // A request inside the TLS: its head is read (bounded by the buffer and the hello
-        // timeout); answer as a small web server and close. Nothing is dialled.
-        private SessionStep AnswerProbe()
+        // The web site's part (terminateTls routes, for what is not a client): read a request
+        // head, answer it, then keep the connection for the next one or finish with a FIN.
+        // The answer's head is written at the admission buffer's end, past the request.
+        private SessionStep WebAnswerOrRead()
         {
-            Refuse(RefusalReason.Probe);
-            int head = _relay.Decoy.WriteHead(_admission, 0, _received, _small, 0, System.DateTime.UtcNow);
-            _at = AtProbeHead;
-            return Step(SessionStep.SendClient, _small, 0, head);
+            IWebSite site = _relay.Web;
+            if (_admission == null)
+            {
+                _admission = RentBuffer(1);
+            }
+
+            int room = _admission.Length - site.MaxHeadLength;
+            if (_received >= room && !Grow())
+            {
+                _received = room; // a head longer than the buffer is answered as far as it came (400)
+            }
+
+            room = _admission.Length - site.MaxHeadLength;
+            if (_received > 0 && (_received >= room || site.CanAnswer(_admission, 0, _received)))
+            {
+                int at = room;
+                int head = site.Answer(_admission, 0, _received, _admission, at, out _webBody, out _webBodyLength, out _webConsumed, out _webKeepAlive);
+                _at = AtWebHead;
+                return Step(SessionStep.SendClient, _admission, at, head);
+            }
+
+            _at = AtWebRead;
+            return Step(SessionStep.ReadClient, _admission, _received, room - _received);
+        }
+
+        private SessionStep WebAnswered()
+        {
+            _webBody = null;
+            if (!_webKeepAlive)
+            {
+                _at = AtWebEnd;
+                return SessionStep.ShutdownClient;
+            }
+
+            // Keep what came after the request (a pipelined one) and wait for the next.
+            int left = _received - _webConsumed;
+            if (left > 0)
+            {
+                System.Array.Copy(_admission, _webConsumed, _admission, 0, left);
+            }
+
+            _received = left;
+            lock (_lock)
+            {
+                _helloStart = _relay.Now;
+                _deadline = _helloStart + _relay.Web.KeepAliveMs;
+                _timedOut = false;
+            }
+
+            if (left > 0)
+            {
+                return WebAnswerOrRead();
+            }
+
+            ReturnAdmission(); // an idle kept-alive connection holds no buffer
+            _at = AtWebWait;
+            return SessionStep.WaitClient;
         }
 
         // The next upstream in the dialer's order, with its own connect deadline.
@@ -598,7 +678,7 @@ namespace Pigeon.Relay
                 _phase = SessionPhase.Relaying;
             }
 
-            _route.Counters.OnRelaying();
+            _route.Counters.OnRelaying(_signal);
             _at = AtRelay;
             StepBuffer = null;
             return SessionStep.Relay;
@@ -744,7 +824,7 @@ namespace Pigeon.Relay
             {
                 return;
             }
-            else if (unchecked(now - _deadline) < 0)
+            else if (unchecked(now - _deadline) < 0 && !(phase == SessionPhase.Hello && SlotDefence(now)))
             {
                 return;
             }
@@ -752,7 +832,7 @@ namespace Pigeon.Relay
             lock (_lock)
             {
                 phase = _phase;
-                if (phase == SessionPhase.Hello && unchecked(now - _deadline) >= 0)
+                if (phase == SessionPhase.Hello && (unchecked(now - _deadline) >= 0 || SlotDefence(now)))
                 {
                     _timedOut = true;
                     CloseClientIO();
@@ -776,6 +856,13 @@ namespace Pigeon.Relay
                     CloseUpstreamIO();
                 }
             }
+        }
+
+        // When places are scarce, a client still without its hello (or a prober between
+        // requests) after the hello timeout gives its place up, however long its own wait may be.
+        private bool SlotDefence(int now)
+        {
+            return unchecked(now - _helloStart) >= _relay.HelloTimeoutMs && _relay.Scarce;
         }
 
         // The drain time bounds a silent direction. A send still under way is a direction still

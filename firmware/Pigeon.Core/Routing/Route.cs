@@ -80,6 +80,12 @@ namespace Pigeon.Routing
         /// <summary>Connect to the SNI host itself rather than <see cref="UpstreamHost"/>.</summary>
         public bool UpstreamFromSni { get; private set; }
 
+        /// <summary>On a terminateTls route: the Signal hosts whose ClientHello inside the TLS is passed through (null: Signal off).</summary>
+        public HostAllowList SignalAllowList { get; private set; }
+
+        /// <summary>The port a Signal host is dialled on (443).</summary>
+        public int SignalPort { get; private set; }
+
         /// <summary>Carry TLS on a plain route instead of refusing it.</summary>
         public bool AllowTls { get; private set; }
 
@@ -142,6 +148,13 @@ namespace Pigeon.Routing
             route.ChatOpeningCheck = config.ChatOpeningCheck;
             route.AllowList = allow;
             route.UpstreamFromSni = config.UpstreamFromSni;
+            if (config.SignalSni != null && config.SignalSni.Length > 0)
+            {
+                string signalError;
+                route.SignalAllowList = HostAllowList.Parse(config.SignalSni, out signalError);
+            }
+
+            route.SignalPort = config.SignalPort;
             route.AllowTls = config.AllowTls;
             route.Counters = new RouteCounters();
             return route;

@@ -35,6 +35,7 @@ namespace Pigeon.Upstream
         private readonly RelayServer _relay;
         private Route _route;
         private ClientHelloReader _sni;
+        private bool _signal;
         private int _attempt;
         private string _name;
 
@@ -50,11 +51,17 @@ namespace Pigeon.Upstream
         /// <summary>The port to connect to.</summary>
         public int Port { get; private set; }
 
-        /// <summary>Starts the dial order of <paramref name="route"/> over; <paramref name="sni"/> names the host on upstreamFromSni routes.</summary>
-        public void Begin(Route route, ClientHelloReader sni)
+        /// <summary>
+        /// Starts the dial order of <paramref name="route"/> over; <paramref name="sni"/> names the
+        /// host on upstreamFromSni routes, and for <paramref name="signal"/> (a Signal ClientHello
+        /// inside a TLS route) the Signal host, dialled on the route's signalPort with nothing
+        /// written before the client's bytes (Signal's servers take no PROXY header).
+        /// </summary>
+        public void Begin(Route route, ClientHelloReader sni, bool signal)
         {
             _route = route;
             _sni = sni;
+            _signal = signal;
             _attempt = 0;
             _name = null;
             Address = new NetAddress();
@@ -76,11 +83,11 @@ namespace Pigeon.Upstream
             while (true)
             {
                 int attempt = _attempt++;
-                Port = route.UpstreamPort;
+                Port = _signal ? route.SignalPort : route.UpstreamPort;
                 Address = new NetAddress();
                 int cached;
                 uint address;
-                if (route.UpstreamFromSni)
+                if (route.UpstreamFromSni || _signal)
                 {
                     if (attempt > 0 || _sni == null)
                     {
@@ -139,7 +146,7 @@ namespace Pigeon.Upstream
         /// </summary>
         public int WriteOpening(NetAddress client, int clientPort, NetAddress local, int localPort, byte[] buffer, int offset)
         {
-            return ProxyHeader.Write(_route.ProxyVersion, client, clientPort, local, localPort, buffer, offset);
+            return _signal ? 0 : ProxyHeader.Write(_route.ProxyVersion, client, clientPort, local, localPort, buffer, offset);
         }
     }
 }

@@ -10,12 +10,12 @@ using Pigeon.Relay;
 namespace Pigeon.Host.Acme
 {
     /// <summary>
-    /// Plain HTTP on relay.httpPort (80), as a small web server answers there: the decoy site
-    /// (relay.decoyPage: "/" 200, other paths 404, other methods 405, anything that is not HTTP
-    /// 400) and, while a CA validates the relay's name by HTTP-01, the key authorization at
-    /// /.well-known/acme-challenge/TOKEN. One request per connection, then a FIN. Nothing here
-    /// reaches an upstream. At most <see cref="MaxConnections"/> at once; a request head must
-    /// arrive within <see cref="HeadTimeout"/> and fit in 8 KB.
+    /// Plain HTTP on relay.httpPort (80), as a small web server answers there: the same decoy
+    /// site as inside the TLS of port 443 (<see cref="Web.DecoySite"/>: nginx's answers, keep-alive
+    /// and timeouts) and, while a CA validates the relay's name by HTTP-01, the key authorization
+    /// at /.well-known/acme-challenge/TOKEN. Nothing here reaches an upstream. At most
+    /// <see cref="MaxConnections"/> at once; a request head must arrive within
+    /// <see cref="HeadTimeout"/> (kept-alive: <see cref="KeepAliveTimeout"/>) and fit in 8 KB.
     /// </summary>
     public sealed class HttpSite : IDisposable
     {
@@ -26,24 +26,25 @@ namespace Pigeon.Host.Acme
         private const int SolSocket = 1;
         private const int SoReuseAddr = 2;
 
-        private static readonly byte[] s_badRequest = Encoding.ASCII.GetBytes("<!DOCTYPE html>\n<html><head><title>400 Bad Request</title></head>\n<body><h1>Bad Request</h1></body></html>\n");
-
         private readonly Socket _listener;
-        private readonly DecoyPage _decoy;
+        private readonly Web.DecoySite _decoy;
         private readonly Func<string, string> _challenge;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private int _open;
         private int _served;
 
-        private HttpSite(Socket listener, DecoyPage decoy, Func<string, string> challenge)
+        private HttpSite(Socket listener, Web.DecoySite decoy, Func<string, string> challenge)
         {
             _listener = listener;
             _decoy = decoy;
             _challenge = challenge;
         }
 
-        /// <summary>How long a client may take to send its request head (20 s).</summary>
-        public TimeSpan HeadTimeout { get; set; } = TimeSpan.FromSeconds(20);
+        /// <summary>How long a client may take to send its first request head (nginx's 60 s).</summary>
+        public TimeSpan HeadTimeout { get; set; } = TimeSpan.FromMilliseconds(Web.DecoySite.HeaderTimeout);
+
+        /// <summary>How long a kept-alive connection may wait for its next request (nginx's 75 s).</summary>
+        public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromMilliseconds(Web.DecoySite.KeepAlive);
 
         /// <summary>The port listened on.</summary>
         public int Port
@@ -86,7 +87,7 @@ namespace Pigeon.Host.Acme
                 return null;
             }
 
-            HttpSite site = new HttpSite(listener, new DecoyPage(decoyHtml), challenge);
+            HttpSite site = new HttpSite(listener, new Web.DecoySite(decoyHtml, DateTime.UtcNow), challenge);
             log.Info("HTTP on " + address + ":" + site.Port + ": the decoy site" + (challenge != null ? " and ACME HTTP-01 challenges" : string.Empty));
             _ = Task.Run(site.AcceptLoopAsync);
             return site;
@@ -134,27 +135,61 @@ namespace Pigeon.Host.Acme
         {
             try
             {
-                using CancellationTokenSource deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                deadline.CancelAfter(HeadTimeout);
                 byte[] request = new byte[MaxHead];
+                byte[] head = new byte[_decoy.MaxHeadLength];
                 int received = 0;
-                while (received < request.Length && !HttpProbe.HeadComplete(request, 0, received))
+                TimeSpan wait = HeadTimeout;
+                while (true)
                 {
-                    int n = await client.ReceiveAsync(request.AsMemory(received), SocketFlags.None, deadline.Token).ConfigureAwait(false);
-                    if (n <= 0)
+                    using (CancellationTokenSource deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
                     {
-                        return;
-                    }
+                        deadline.CancelAfter(wait);
+                        while (received == 0 || (received < request.Length && !_decoy.CanAnswer(request, 0, received)))
+                        {
+                            int n = await client.ReceiveAsync(request.AsMemory(received), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                            if (n <= 0)
+                            {
+                                return;
+                            }
 
-                    received += n;
-                    if (HttpProbe.Classify(request, 0, received) == HttpProbe.NotHttp)
-                    {
-                        break;
+                            received += n;
+                        }
+
+                        string token = ChallengeToken(request, received);
+                        string keyAuthorization = token == null || _challenge == null ? null : _challenge(token);
+                        int consumed;
+                        bool keepAlive;
+                        if (keyAuthorization != null)
+                        {
+                            byte[] body = Encoding.ASCII.GetBytes(keyAuthorization);
+                            byte[] answer = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\nContent-Length: " + body.Length + "\r\nConnection: close\r\n\r\n");
+                            await client.SendAsync(answer, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                            await client.SendAsync(body, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                            keepAlive = false;
+                            consumed = received;
+                        }
+                        else
+                        {
+                            int length = _decoy.Answer(request, 0, received, head, 0, out byte[] page, out int pageLength, out consumed, out keepAlive);
+                            await client.SendAsync(head.AsMemory(0, length), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                            if (pageLength > 0)
+                            {
+                                await client.SendAsync(page.AsMemory(0, pageLength), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                            }
+                        }
+
+                        Interlocked.Increment(ref _served);
+                        if (!keepAlive)
+                        {
+                            break;
+                        }
+
+                        received -= consumed;
+                        Buffer.BlockCopy(request, consumed, request, 0, received);
+                        wait = KeepAliveTimeout;
                     }
                 }
 
-                await client.SendAsync(Answer(request, received), SocketFlags.None, deadline.Token).ConfigureAwait(false);
-                Interlocked.Increment(ref _served);
                 client.Shutdown(SocketShutdown.Send);
             }
             catch (Exception e) when (e is SocketException || e is OperationCanceledException || e is ObjectDisposedException)
@@ -163,38 +198,17 @@ namespace Pigeon.Host.Acme
             }
             finally
             {
+                try
+                {
+                    client.Shutdown(SocketShutdown.Both); // a FIN, not a reset, when a deadline passed
+                }
+                catch (Exception)
+                {
+                }
+
                 client.Dispose();
                 Interlocked.Decrement(ref _open);
             }
-        }
-
-        private byte[] Answer(byte[] request, int received)
-        {
-            string token = ChallengeToken(request, received);
-            string keyAuthorization = token == null || _challenge == null ? null : _challenge(token);
-            if (keyAuthorization != null)
-            {
-                byte[] body = Encoding.ASCII.GetBytes(keyAuthorization);
-                return Concat(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.Length + "\r\nConnection: close\r\n\r\n"), body, body.Length);
-            }
-
-            if (HttpProbe.Classify(request, 0, received) != HttpProbe.Http)
-            {
-                return Concat(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + s_badRequest.Length + "\r\nConnection: close\r\n\r\n"), s_badRequest, s_badRequest.Length);
-            }
-
-            byte[] head = new byte[DecoyPage.MaxHeadLength];
-            int length;
-            byte[] page;
-            int pageLength;
-            lock (_decoy)
-            {
-                length = _decoy.WriteHead(request, 0, received, head, 0, DateTime.UtcNow);
-                page = _decoy.Body;
-                pageLength = _decoy.BodyLength;
-            }
-
-            return Concat(head.AsSpan(0, length).ToArray(), page, pageLength);
         }
 
         // TOKEN of "GET /.well-known/acme-challenge/TOKEN HTTP/1.1" (base64url characters only).
@@ -214,14 +228,6 @@ namespace Pigeon.Host.Acme
             }
 
             return end > prefix.Length && end < line.Length && line[end] == ' ' ? line.Substring(prefix.Length, end - prefix.Length) : null;
-        }
-
-        private static byte[] Concat(byte[] head, byte[] body, int bodyLength)
-        {
-            byte[] all = new byte[head.Length + bodyLength];
-            Buffer.BlockCopy(head, 0, all, 0, head.Length);
-            Buffer.BlockCopy(body, 0, all, head.Length, bodyLength);
-            return all;
         }
     }
 }

@@ -140,7 +140,17 @@ namespace Pigeon.Host.Tls
                 return false;
             }
 
-            TlsIdentity fresh = TlsIdentity.Make(_dataDir);
+            TlsIdentity fresh;
+            try
+            {
+                fresh = TlsIdentity.Make(_dataDir);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                error = TlsIdentity.CannotWrite(_dataDir, e); // the certificate in use stays
+                return false;
+            }
+
             Store.Use(fresh);
             _log.Info("TLS: new certificate " + fresh.Name + ", SHA-256 " + fresh.Fingerprint);
             GC.KeepAlive(current); // handshakes under way may still hold it; the collector frees it

@@ -27,6 +27,7 @@ namespace Pigeon.Host.Tls
         private readonly Dictionary<string, SslServerAuthenticationOptions> _validations = new Dictionary<string, SslServerAuthenticationOptions>(StringComparer.OrdinalIgnoreCase);
         private volatile TlsIdentity _current;
         private volatile SslServerAuthenticationOptions _options;
+        private volatile SslServerAuthenticationOptions _noAlpn; // for a client that offers none of ours
         private List<SslApplicationProtocol> _protocols;
         private volatile int _validationCount;
 
@@ -65,6 +66,7 @@ namespace Pigeon.Host.Tls
                 {
                     _protocols = value;
                     _options = Build(_current.Context, value);
+                    _noAlpn = Build(_current.Context, null);
                 }
             }
         }
@@ -80,6 +82,7 @@ namespace Pigeon.Host.Tls
             lock (_lock)
             {
                 _options = Build(identity.Context, _protocols);
+                _noAlpn = Build(identity.Context, null);
                 _current = identity; // handshakes under way keep the options they took
             }
         }
@@ -127,16 +130,26 @@ namespace Pigeon.Host.Tls
         /// </summary>
         public SslServerAuthenticationOptions Choose(byte[] hello, int offset, int count, string serverName)
         {
-            if (_validationCount == 0)
+            List<SslApplicationProtocol> protocols = _protocols;
+            if (_validationCount == 0 && (protocols == null || protocols.Count == 0))
             {
                 return _options;
             }
 
+            // ALPN as a web server negotiates it: our protocol when the client offers it, and no
+            // ALPN at all (rather than a failed handshake) when it offers none of ours: a client
+            // is never refused for what it lists there.
             ClientHelloFields fields = ClientHelloFields.Parse(hello, offset, count);
+            SslServerAuthenticationOptions ordinary = fields.OffersHttp11 || !fields.Complete ? _options : _noAlpn;
+            if (_validationCount == 0)
+            {
+                return ordinary;
+            }
+
             string name = serverName ?? fields.ServerName;
             if (string.IsNullOrEmpty(name))
             {
-                return _options;
+                return ordinary;
             }
 
             SslServerAuthenticationOptions validation;
@@ -144,13 +157,13 @@ namespace Pigeon.Host.Tls
             {
                 if (!_validations.TryGetValue(name, out validation))
                 {
-                    return _options;
+                    return ordinary;
                 }
             }
 
             // The validator offers acme-tls/1 alone. When the hello was cut short of its
             // extensions the name decides: only the CA asks for that name while it validates.
-            return !fields.Complete || fields.OffersAcmeTls1 ? validation : _options;
+            return !fields.Complete || fields.OffersAcmeTls1 ? validation : ordinary;
         }
 
         private static SslServerAuthenticationOptions Build(SslStreamCertificateContext context, List<SslApplicationProtocol> protocols)

@@ -4,10 +4,10 @@ using System.Text;
 namespace Pigeon.Host.Tls
 {
     /// <summary>
-    /// The server name and whether "acme-tls/1" is offered, read from the bytes of a ClientHello
+    /// The server name and whether "acme-tls/1" or "http/1.1" is offered, read from the bytes of a ClientHello
     /// (RFC 8446 §4.1.2; server_name RFC 6066 §3, type 0; application_layer_protocol_negotiation
-    /// RFC 7301 §3.1, type 16: a list of length-prefixed protocol names). Only consulted while an
-    /// ACME TLS-ALPN-01 validation is under way (<see cref="CertificateStore.Choose"/>), so it may
+    /// RFC 7301 §3.1, type 16: a list of length-prefixed protocol names). Consulted once per
+    /// handshake by <see cref="CertificateStore.Choose"/> (ALPN, an ACME validation), so it may
     /// copy: the handshake is reassembled from its records first. Never throws; a hello that is
     /// cut short is <see cref="Complete"/> false with what was read.
     /// </summary>
@@ -16,12 +16,14 @@ namespace Pigeon.Host.Tls
         private const int ServerNameType = 0;
         private const int AlpnType = 16;
         private static readonly byte[] s_acmeTls1 = Encoding.ASCII.GetBytes("acme-tls/1");
+        private static readonly byte[] s_http11 = Encoding.ASCII.GetBytes("http/1.1");
 
-        private ClientHelloFields(bool complete, string serverName, bool offersAcmeTls1)
+        private ClientHelloFields(bool complete, string serverName, bool offersAcmeTls1, bool offersHttp11)
         {
             Complete = complete;
             ServerName = serverName;
             OffersAcmeTls1 = offersAcmeTls1;
+            OffersHttp11 = offersHttp11;
         }
 
         /// <summary>The whole ClientHello was there.</summary>
@@ -32,6 +34,9 @@ namespace Pigeon.Host.Tls
 
         /// <summary>Its ALPN extension lists "acme-tls/1".</summary>
         public bool OffersAcmeTls1 { get; }
+
+        /// <summary>Its ALPN extension lists "http/1.1".</summary>
+        public bool OffersHttp11 { get; }
 
         /// <summary>Reads the fields from TLS records starting at <paramref name="offset"/>.</summary>
         public static ClientHelloFields Parse(byte[] buffer, int offset, int count)
@@ -71,6 +76,7 @@ namespace Pigeon.Host.Tls
             extensionsEnd = c.Position + extensionsEnd;
             string name = null;
             bool acme = false;
+            bool http11 = false;
             while (c.Ok && c.Position + 4 <= extensionsEnd)
             {
                 int type = c.Short();
@@ -93,6 +99,7 @@ namespace Pigeon.Host.Tls
                     {
                         int protocol = c.Byte();
                         acme = acme || c.Is(s_acmeTls1, protocol);
+                        http11 = http11 || c.Is(s_http11, protocol);
                         c.Skip(protocol);
                     }
                 }
@@ -100,7 +107,7 @@ namespace Pigeon.Host.Tls
                 c.Seek(next);
             }
 
-            return new ClientHelloFields(complete && c.Ok, name, acme);
+            return new ClientHelloFields(complete && c.Ok, name, acme, http11);
         }
 
         // A bounds-checked reader: past the end it stops (Ok false) and reads zeros.

@@ -147,7 +147,22 @@ namespace Pigeon.Host.Tls
                 }
             }
 
-            return Make(dataDir);
+            try
+            {
+                return Make(dataDir);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                error = CannotWrite(dataDir, e);
+                return null;
+            }
+        }
+
+        /// <summary>Why a made pair could not be written to <paramref name="dataDir"/>, and what to do about it.</summary>
+        public static string CannotWrite(string dataDir, Exception e)
+        {
+            return "TLS: cannot write the certificate Pigeon makes in " + dataDir + " (" + e.Message
+                + "); give the relay's user write access to that folder, choose another with --data-dir, or name a certificate in relay.tlsCertificateFile";
         }
 
         /// <summary>Makes a new certificate and key in <paramref name="dataDir"/>, replacing any there (the portal's "new certificate").</summary>

@@ -118,8 +118,9 @@ namespace Pigeon.Pumps.Events
                         switch (step)
                         {
                             case SessionStep.WaitClient:
-                                // Hold no buffer until the client sends something.
-                                result = await _client.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false) < 0 ? -1 : 0;
+                                // Hold no buffer until the client sends something. Inside TLS the
+                                // library may hold decrypted bytes already: read at once instead.
+                                result = _client.IsTls ? 0 : await _client.ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false) < 0 ? -1 : 0;
                                 break;
                             case SessionStep.ReadClient:
                                 result = await _client.ReceiveAsync(StepBuffer.AsMemory(StepOffset, StepCount)).ConfigureAwait(false);

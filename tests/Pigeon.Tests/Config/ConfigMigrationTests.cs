@@ -18,12 +18,7 @@ namespace Pigeon.Tests.Config
         public void Step0To1_Version0Golden_RelayKeptRestDefaults()
         {
             ValidationReport report = new ValidationReport();
-            byte[] bytes = Utf8.GetBytes(ConfigFixtures.Version0);
-            int from;
-            PigeonConfig c = ConfigDocument.Read(bytes, 0, bytes.Length, false, report, out from);
-            Assert.IsNotNull(c, ConfigText.Describe(report));
-            Assert.AreEqual(0, from);
-            Assert.AreEqual(ConfigDefaults.SchemaVersion, c.SchemaVersion);
+            PigeonConfig c = Migrated(ConfigFixtures.Version0, 0, report);
             Assert.AreEqual(3, c.Relay.MaxSessions);
             Assert.AreEqual(1, c.Relay.Routes.Length);
             Assert.AreEqual(443, c.Relay.Routes[0].ListenPort);
@@ -38,13 +33,7 @@ namespace Pigeon.Tests.Config
         [TestMethod]
         public void Step1To2_OldDefaultCapBecomesTheFairShare_AnOperatorsOwnCapStays()
         {
-            ValidationReport report = new ValidationReport();
-            byte[] bytes = Utf8.GetBytes(ConfigFixtures.Version1);
-            int from;
-            PigeonConfig c = ConfigDocument.Read(bytes, 0, bytes.Length, false, report, out from);
-            Assert.IsNotNull(c, ConfigText.Describe(report));
-            Assert.AreEqual(1, from);
-            Assert.AreEqual(ConfigDefaults.SchemaVersion, c.SchemaVersion);
+            PigeonConfig c = Migrated(ConfigFixtures.Version1, 1, new ValidationReport());
             Assert.AreEqual(0, c.Relay.MaxSessionsPerClient, "64 was version 1's default: now the fair share decides");
             Assert.AreEqual(4096, c.Relay.MaxSessions);
 
@@ -106,11 +95,19 @@ namespace Pigeon.Tests.Config
             PigeonConfig c = ConfigText.Read(ConfigFixtures.Version0, false, report);
             string written = ConfigText.Write(c);
             Assert.IsTrue(written.IndexOf("\"schemaVersion\": " + ConfigDefaults.SchemaVersion.ToString()) > 0);
-            ValidationReport again = new ValidationReport();
-            int from;
-            byte[] bytes = Utf8.GetBytes(written);
-            Assert.IsNotNull(ConfigDocument.Read(bytes, 0, bytes.Length, false, again, out from));
-            Assert.AreEqual(ConfigDefaults.SchemaVersion, from);
+            Migrated(written, ConfigDefaults.SchemaVersion, new ValidationReport());
+        }
+
+        // Reads a stored document of version `from`: read whole, and now at the current version.
+        private static PigeonConfig Migrated(string json, int from, ValidationReport report)
+        {
+            byte[] bytes = Utf8.GetBytes(json);
+            int found;
+            PigeonConfig c = ConfigDocument.Read(bytes, 0, bytes.Length, false, report, out found);
+            Assert.IsNotNull(c, ConfigText.Describe(report));
+            Assert.AreEqual(from, found);
+            Assert.AreEqual(ConfigDefaults.SchemaVersion, c.SchemaVersion);
+            return c;
         }
     }
 }

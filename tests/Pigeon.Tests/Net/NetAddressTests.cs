@@ -65,12 +65,9 @@ namespace Pigeon.Tests.Net
         [TestMethod]
         public void IPv6_KeyedByItsSlash64()
         {
-            NetAddress a;
-            NetAddress b;
-            NetAddress c;
-            Assert.IsTrue(NetAddress.TryParse("2001:db8:1:2:aaaa::1", out a));
-            Assert.IsTrue(NetAddress.TryParse("2001:db8:1:2:bbbb::9", out b));
-            Assert.IsTrue(NetAddress.TryParse("2001:db8:1:3::1", out c));
+            NetAddress a = Parse("2001:db8:1:2:aaaa::1");
+            NetAddress b = Parse("2001:db8:1:2:bbbb::9");
+            NetAddress c = Parse("2001:db8:1:3::1");
             Assert.IsTrue(a.ClientKey == b.ClientKey, "one /64: one client (a phone changes its lower half at will)");
             Assert.IsFalse(a.ClientKey == c.ClientKey);
             Assert.IsFalse(a.IsIPv4);
@@ -80,38 +77,41 @@ namespace Pigeon.Tests.Net
         [TestMethod]
         public void IsIn_Ranges()
         {
-            NetAddress net;
-            NetAddress inside;
-            NetAddress outside;
-            Assert.IsTrue(NetAddress.TryParse("10.0.0.0", out net));
-            Assert.IsTrue(NetAddress.TryParse("10.200.3.4", out inside));
-            Assert.IsTrue(NetAddress.TryParse("11.0.0.1", out outside));
+            NetAddress net = Parse("10.0.0.0");
+            NetAddress inside = Parse("10.200.3.4");
+            NetAddress outside = Parse("11.0.0.1");
             Assert.IsTrue(inside.IsIn(net, 96 + 8));
             Assert.IsFalse(outside.IsIn(net, 96 + 8));
             Assert.IsTrue(outside.IsIn(net, 0));
-            Assert.IsTrue(NetAddress.TryParse("2001:db8::", out net));
-            Assert.IsTrue(NetAddress.TryParse("2001:db8:ffff::1", out inside));
-            Assert.IsTrue(NetAddress.TryParse("2001:db9::1", out outside));
+            net = Parse("2001:db8::");
+            inside = Parse("2001:db8:ffff::1");
+            outside = Parse("2001:db9::1");
             Assert.IsTrue(inside.IsIn(net, 32));
             Assert.IsFalse(outside.IsIn(net, 32));
             Assert.IsTrue(inside.IsIn(inside, 128));
             Assert.IsFalse(inside.IsIn(net, 128));
-            Assert.IsTrue(NetAddress.TryParse("2001:db8::1:0", out inside));
+            inside = Parse("2001:db8::1:0");
             Assert.IsTrue(inside.IsIn(net, 64 + 16));
-            Assert.IsTrue(NetAddress.TryParse("2001:db8::1:0:0", out outside));
+            outside = Parse("2001:db8::1:0:0");
             Assert.IsFalse(outside.IsIn(net, 64 + 32));
         }
 
         [TestMethod]
         public void Bytes_RoundTrip()
         {
-            NetAddress a;
-            Assert.IsTrue(NetAddress.TryParse("2001:db8:85a3::8a2e:370:7334", out a));
+            NetAddress a = Parse("2001:db8:85a3::8a2e:370:7334");
             byte[] b = new byte[18];
             a.WriteIPv6Bytes(b, 1);
             Assert.AreEqual(0x20, (int)b[1]);
             Assert.AreEqual(0x34, (int)b[16]);
             Assert.IsTrue(NetAddress.FromIPv6Bytes(b, 1).SameAs(a));
+        }
+
+        private static NetAddress Parse(string text)
+        {
+            NetAddress address;
+            Assert.IsTrue(NetAddress.TryParse(text, out address), text);
+            return address;
         }
     }
 }

@@ -160,21 +160,7 @@ namespace Pigeon.Tests.Portal
         public void Answer_NameLongerThan255_IsDropped()
         {
             // five labels of 63: 5 * 64 + 1 = 321 octets on the wire
-            byte[] query = new byte[12 + 321 + 4];
-            query[5] = 1;
-            int at = 12;
-            for (int l = 0; l < 5; l++)
-            {
-                query[at++] = 63;
-                for (int i = 0; i < 63; i++)
-                {
-                    query[at++] = (byte)'a';
-                }
-            }
-
-            query[at++] = 0;
-            query[at + 1] = 1;
-            query[at + 3] = 1;
+            byte[] query = LongNameQuery(5, 0);
             byte[] answer = new byte[CaptiveDns.MaxAnswerBytes];
             Assert.AreEqual(0, CaptiveDns.Answer(query, 0, query.Length, Ap, answer, 0));
         }
@@ -183,22 +169,7 @@ namespace Pigeon.Tests.Portal
         public void Answer_NameOf255_IsAnswered()
         {
             // 3 labels of 63 + one of 61 + root: 3*64 + 62 + 1 = 255 octets
-            byte[] query = new byte[12 + 255 + 4];
-            query[5] = 1;
-            int at = 12;
-            for (int l = 0; l < 4; l++)
-            {
-                int len = l < 3 ? 63 : 61;
-                query[at++] = (byte)len;
-                for (int i = 0; i < len; i++)
-                {
-                    query[at++] = (byte)'b';
-                }
-            }
-
-            query[at++] = 0;
-            query[at + 1] = 1;
-            query[at + 3] = 1;
+            byte[] query = LongNameQuery(3, 61);
             byte[] answer = new byte[CaptiveDns.MaxAnswerBytes];
             Assert.AreEqual(12 + 255 + 4 + 16, CaptiveDns.Answer(query, 0, query.Length, Ap, answer, 0));
         }
@@ -241,6 +212,29 @@ namespace Pigeon.Tests.Portal
             Assert.AreEqual(raw.Length + 16, length);
             Assert.AreEqual(0xC3, (int)answer[3]);
             Assert.AreEqual(1, (int)answer[3 + length - 1]);
+        }
+
+        // A query for an A record whose name is `labels` labels of 63 octets, then one of `last` (none when 0).
+        private static byte[] LongNameQuery(int labels, int last)
+        {
+            int count = last > 0 ? labels + 1 : labels;
+            byte[] query = new byte[12 + (labels * 64) + (last > 0 ? last + 1 : 0) + 1 + 4];
+            query[5] = 1;
+            int at = 12;
+            for (int l = 0; l < count; l++)
+            {
+                int length = l < labels ? 63 : last;
+                query[at++] = (byte)length;
+                for (int i = 0; i < length; i++)
+                {
+                    query[at++] = (byte)'a';
+                }
+            }
+
+            query[at++] = 0;
+            query[at + 1] = 1;
+            query[at + 3] = 1;
+            return query;
         }
     }
 }

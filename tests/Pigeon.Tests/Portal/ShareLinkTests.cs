@@ -140,5 +140,21 @@ namespace Pigeon.Tests.Portal
             Assert.AreEqual(443, Int(share.Get("chatPort")));
             Assert.AreEqual(0, Int(share.Get("mediaPort")));
         }
+
+        [TestMethod]
+        public void Signal_LinkForTheHost_WhenA443RoutePassesSignalThrough()
+        {
+            FakePortalBackend b = new FakePortalBackend(false);
+            PigeonConfig config = b.LoadConfig();
+            Assert.IsNotNull(ShareOf(b, config).Get("signal"), "the host's 443 route passes Signal through by default");
+            config.Relay.Routes[0].SignalSni = new string[0];
+            Assert.IsNull(ShareOf(b, config).Get("signal"), "no Signal hosts on the route: no link");
+            config.Relay.Routes[0].SignalSni = ConfigDefaults.SignalAllowedSni();
+            JsonNode signal = ShareOf(b, config).Get("signal");
+            Assert.IsNotNull(signal);
+            Assert.AreEqual("https://signal.tube/#" + ShareLink.Escape(signal.Get("host").Text), signal.Get("link").Text);
+            config.Relay.Routes[0].ListenPort = 8443;
+            Assert.IsNull(ShareOf(b, config).Get("signal"), "Signal's app dials 443 only");
+        }
     }
 }

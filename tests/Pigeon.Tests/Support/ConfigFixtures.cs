@@ -58,6 +58,8 @@ namespace Pigeon.Tests.Support
         ""upstreamFromSni"": false,
         ""allowTls"": false,
         ""terminateTls"": false,
+        ""signalSni"": [],
+        ""signalPort"": 443,
         ""acceptProxy"": false,
         ""acceptProxyFrom"": [],
         ""chatOpeningCheck"": true
@@ -74,6 +76,8 @@ namespace Pigeon.Tests.Support
         ""upstreamFromSni"": false,
         ""allowTls"": false,
         ""terminateTls"": false,
+        ""signalSni"": [],
+        ""signalPort"": 443,
         ""acceptProxy"": false,
         ""acceptProxyFrom"": [],
         ""chatOpeningCheck"": false,

@@ -11,6 +11,7 @@ namespace Pigeon.Tests.Support
         public TestRelay(RelayConfig config, IResolver resolver, IClock clock)
             : base(config, resolver, clock, new TestLog())
         {
+            Web = new TestWebSite();
         }
 
         public override int BufferBytesPerSession

@@ -53,24 +53,16 @@ namespace Pigeon.Tests.Tls
         }
 
         [TestMethod]
-        [DataRow(0)]
-        [DataRow(1)]
-        [DataRow(2)]
-        [DataRow(3)]
-        [DataRow(4)]
-        public void Read_ByteByByte_NeedMoreUntilComplete(int index)
+        [DataRow(0, 0)]
+        [DataRow(1, 0)]
+        [DataRow(2, 0)]
+        [DataRow(3, 0)]
+        [DataRow(4, 0)]
+        [DataRow(0, 13)]
+        [DataRow(4, 13)]
+        public void Read_ByteByByte_NeedMoreUntilComplete(int index, int offset)
         {
-            byte[] hello = CapturedHellos.Bytes(index);
-            ExpectNeedMoreUntilComplete(hello, 0, CapturedHellos.Hosts()[index]);
-        }
-
-        [TestMethod]
-        [DataRow(0)]
-        [DataRow(4)]
-        public void Read_ByteByByteAtOffset_NeedMoreUntilComplete(int index)
-        {
-            byte[] hello = CapturedHellos.Bytes(index);
-            ExpectNeedMoreUntilComplete(hello, 13, CapturedHellos.Hosts()[index]);
+            ExpectNeedMoreUntilComplete(CapturedHellos.Bytes(index), offset, CapturedHellos.Hosts()[index]);
         }
 
         [TestMethod]

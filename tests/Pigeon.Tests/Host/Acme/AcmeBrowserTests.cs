@@ -5,6 +5,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using OpenQA.Selenium;
 using Pigeon.Host.Acme;
 using Pigeon.Tests.Host.Portal;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Acme
 {
@@ -27,14 +28,14 @@ namespace Pigeon.Tests.Host.Acme
         [Timeout(180000)]
         public void CertificateBox_AcmeOkOrFailed_SaysSoInWords(bool validates)
         {
-            int tlsPort = PortalTestHost.FreeTcpPort();
-            int httpPort = PortalTestHost.FreeTcpPort();
-            using PebbleServer pebble = PebbleServer.Start(validates ? httpPort : PortalTestHost.FreeTcpPort(), tlsPort);
+            int tlsPort = Loopback.FreePort();
+            int httpPort = Loopback.FreePort();
+            using PebbleServer pebble = PebbleServer.Start(validates ? httpPort : Loopback.FreePort(), tlsPort);
             using PortalTestHost host = new PortalTestHost(tlsChat: true, tlsPort: tlsPort, networkFields: "\"publicHost\":\"" + Name + "\"",
                 relayFields: "\"acme\":true,\"acmeDirectoryUrl\":\"" + pebble.DirectoryUrl + "\",\"acmeChallenge\":\"http-01\",\"httpPort\":" + httpPort + ",",
                 beforeStart: app => app.Certificates.Acme.TrustedRoots = pebble.ApiTrust);
             AcmeService acme = host.App.Certificates.Acme;
-            Assert.IsTrue(Pigeon.Tests.Host.Relay.LoopbackRig.WaitUntil(() => acme.State != AcmeService.StateWorking, 90000), "ACME still working: " + pebble.Log);
+            Assert.IsTrue(Loopback.WaitUntil(() => acme.State != AcmeService.StateWorking, 90000), "ACME still working: " + pebble.Log);
             using (HttpClient client = new HttpClient())
             {
                 HttpResponseMessage r = client.PostAsync(host.BaseUrl + "api/admin-password", new StringContent("{\"password\":\"" + AdminPassword + "\"}", Encoding.UTF8, "application/json")).Result;

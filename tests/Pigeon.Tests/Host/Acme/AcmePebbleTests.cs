@@ -13,6 +13,7 @@ using Pigeon.Json;
 using Pigeon.Portal;
 using Pigeon.Tests.Host.Portal;
 using Pigeon.Tests.Host.Relay;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Acme
 {
@@ -38,11 +39,11 @@ namespace Pigeon.Tests.Host.Acme
         [Timeout(240000)]
         public void Obtain_ThenServe_ThenRenew_ThenKeepAcrossRestart(string challenge)
         {
-            int httpPort = PortalTestHost.FreeTcpPort();
-            int tlsPort = PortalTestHost.FreeTcpPort();
+            int httpPort = Loopback.FreePort();
+            int tlsPort = Loopback.FreePort();
             using PebbleServer pebble = PebbleServer.Start(httpPort, tlsPort);
             Stopwatch obtain = Stopwatch.StartNew();
-            string dataDir = LoopbackRig.TempFolder();
+            string dataDir = TestFolder.Create();
             try
             {
                 Obtain_ThenServe_ThenRenew(pebble, challenge, httpPort, tlsPort, dataDir, obtain);
@@ -128,9 +129,9 @@ namespace Pigeon.Tests.Host.Acme
         public void ValidationFails_StatusSaysWhy_SelfSignedStillPresented()
         {
             // Pebble checks HTTP-01 on a port nobody listens on.
-            int nobody = PortalTestHost.FreeTcpPort();
-            int tlsPort = PortalTestHost.FreeTcpPort();
-            int httpPort = PortalTestHost.FreeTcpPort();
+            int nobody = Loopback.FreePort();
+            int tlsPort = Loopback.FreePort();
+            int httpPort = Loopback.FreePort();
             using PebbleServer pebble = PebbleServer.Start(nobody, tlsPort);
             using PortalTestHost host = Host(pebble, AcmeClient.Http01, httpPort, tlsPort);
             AcmeService acme = host.App.Certificates.Acme;
@@ -188,7 +189,7 @@ namespace Pigeon.Tests.Host.Acme
         /// <summary>The certificate a TLS client asking for <paramref name="sni"/> is shown, and every certificate the server sent.</summary>
         internal static (X509Certificate2 Served, X509Certificate2Collection Sent) Presented(int port, string sni)
         {
-            using Socket raw = LoopbackRig.Connect(port);
+            using Socket raw = Loopback.Client(port);
             X509Certificate2Collection sent = new X509Certificate2Collection();
             using System.Net.Security.SslStream tls = new System.Net.Security.SslStream(new NetworkStream(raw, false), false, (_, _, chain, _) =>
             {

@@ -9,6 +9,7 @@ using System.Threading;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Tests.Host.Portal;
 using Pigeon.Tests.Host.Relay;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Acme
 {
@@ -36,7 +37,7 @@ namespace Pigeon.Tests.Host.Acme
         {
             HttpPort = httpPort;
             TlsPort = tlsPort;
-            _folder = LoopbackRig.TempFolder();
+            _folder = TestFolder.Create();
         }
 
         /// <summary>The port Pebble validates HTTP-01 on.</summary>
@@ -115,31 +116,19 @@ namespace Pigeon.Tests.Host.Acme
             }
         }
 
-        private static int FreeUdpPort()
-        {
-            using System.Net.Sockets.UdpClient probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-            return ((System.Net.IPEndPoint)probe.Client.LocalEndPoint).Port;
-        }
-
         private void Run()
         {
-            using (ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+            using (X509Certificate2 api = TestCertificates.SelfSigned("pebble test api", new[] { "127.0.0.1", "localhost" }, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2), false))
             {
-                CertificateRequest request = new CertificateRequest("CN=pebble test api", key, HashAlgorithmName.SHA256);
-                SubjectAlternativeNameBuilder san = new SubjectAlternativeNameBuilder();
-                san.AddIpAddress(System.Net.IPAddress.Loopback);
-                san.AddDnsName("localhost");
-                request.CertificateExtensions.Add(san.Build());
-                using X509Certificate2 api = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
                 File.WriteAllText(Path.Combine(_folder, "api.pem"), api.ExportCertificatePem());
-                File.WriteAllText(Path.Combine(_folder, "api-key.pem"), key.ExportPkcs8PrivateKeyPem());
+                File.WriteAllText(Path.Combine(_folder, "api-key.pem"), TestCertificates.KeyPem(api));
                 ApiTrust.Add(X509CertificateLoader.LoadCertificate(api.RawData));
             }
 
-            int apiPort = PortalTestHost.FreeTcpPort();
-            _managementPort = PortalTestHost.FreeTcpPort();
-            int dnsPort = FreeUdpPort();
-            int dnsManagement = PortalTestHost.FreeTcpPort();
+            int apiPort = Loopback.FreePort();
+            _managementPort = Loopback.FreePort();
+            int dnsPort = Loopback.FreeUdpPort();
+            int dnsManagement = Loopback.FreePort();
             File.WriteAllText(Path.Combine(_folder, "pebble.json"),
                 "{\"pebble\":{\"listenAddress\":\"127.0.0.1:" + apiPort + "\",\"managementListenAddress\":\"127.0.0.1:" + _managementPort + "\","
                 + "\"certificate\":\"" + Path.Combine(_folder, "api.pem") + "\",\"privateKey\":\"" + Path.Combine(_folder, "api-key.pem") + "\","

@@ -11,6 +11,7 @@ using Pigeon.Host;
 using Pigeon.Net;
 using Pigeon.Tests.Support;
 using Pigeon.Text;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Config
 {
@@ -21,13 +22,6 @@ namespace Pigeon.Tests.Host.Config
         private static string FixturePath(string name)
         {
             return Path.Combine(AppContext.BaseDirectory, "Fixtures", "config", name);
-        }
-
-        private static string TempDir()
-        {
-            string dir = Path.Combine(Path.GetTempPath(), "pigeon-config-test-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            return dir;
         }
 
         [TestMethod]
@@ -103,7 +97,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void FolderStore_SaveLoadAndLayout()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 var store = new ConfigStore(new FolderFileStore(dir), false);
@@ -135,7 +129,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void HostApp_FirstStart_CreatesDefaultConfigInDataDir()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 var options = HostOptions.Parse(new[] { "--data-dir", Path.Combine(dir, "data") });
@@ -155,7 +149,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void HostApp_ConfigFileWithErrors_RefusedWithEveryPath()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 string file = Path.Combine(dir, "my.json");
@@ -175,7 +169,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void HostApp_ConfigFile_PortalSaveGoesToThatFile()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 string file = Path.Combine(dir, "my.json");
@@ -197,7 +191,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void Cli_ConfigCheck_ErrorsWithPathsAndExitCode()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 string bad = Path.Combine(dir, "bad.json");
@@ -228,7 +222,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void Cli_ConfigCheck_EditedStoredCopy_UsedAndSaidSo()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 var store = new ConfigStore(new FolderFileStore(dir), false);
@@ -254,7 +248,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void HostApp_EditedStoredCopy_StartUsesTheEditAndLogsIt()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 var options = HostOptions.Parse(new[] { "--data-dir", dir });
@@ -277,7 +271,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void HostApp_DataDirCopyWithErrors_RefusedNotTheBackup()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 var options = HostOptions.Parse(new[] { "--data-dir", dir });
@@ -304,7 +298,7 @@ namespace Pigeon.Tests.Host.Config
         [TestMethod]
         public void Cli_FactoryReset_DefaultsAndNoBackup()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-config-test");
             try
             {
                 var options = HostOptions.Parse(new[] { "--data-dir", dir, "--factory-reset" });

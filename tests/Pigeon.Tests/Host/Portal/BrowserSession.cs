@@ -31,6 +31,22 @@ namespace Pigeon.Tests.Host.Portal
         public static string ScreenshotDir => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
         /// <summary>Starts Chromium with a 390x844 (phone-sized) viewport, and any extra command-line switches.</summary>
+        /// <summary>A session started (see <see cref="Start"/>) on <paramref name="url"/>.</summary>
+        public static BrowserSession Open(string url)
+        {
+            BrowserSession session = Start();
+            try
+            {
+                session.Driver.Navigate().GoToUrl(url);
+                return session;
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+
         public static BrowserSession Start(params string[] extraArguments)
         {
             if (!File.Exists(ChromiumPath) || !File.Exists(DriverPath))

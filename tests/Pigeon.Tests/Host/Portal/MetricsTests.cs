@@ -18,6 +18,7 @@ using Pigeon.Tests.Support;
 using Pigeon.Counters;
 using Pigeon.Pumps.Threaded;
 using Pigeon.Upstream;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Portal
 {
@@ -36,25 +37,16 @@ namespace Pigeon.Tests.Host.Portal
             }
         }
 
-        private static int FreePort()
-        {
-            TcpListener probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
-        }
-
         private static RelayServer Relay(out int mediaPort)
         {
             RelayConfig config = ConfigDefaults.Relay(false);
             config.MaxSessions = 4;
             config.BufferBytes = 4096;
             config.MaxHelloBytes = 4096;
-            RouteConfig chat = ConfigDefaults.ChatRoute(FreePort());
+            RouteConfig chat = ConfigDefaults.ChatRoute(Loopback.FreePort());
             chat.ListenAddress = "127.0.0.1";
             chat.Name = "chat \"odd\" \\ name";
-            RouteConfig media = ConfigDefaults.MediaRoute(FreePort());
+            RouteConfig media = ConfigDefaults.MediaRoute(Loopback.FreePort());
             media.ListenAddress = "127.0.0.1";
             mediaPort = media.ListenPort;
             config.Routes = new RouteConfig[] { chat, media };

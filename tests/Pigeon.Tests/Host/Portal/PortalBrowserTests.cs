@@ -12,6 +12,7 @@ using OpenQA.Selenium;
 using Pigeon.Tests.Host.Relay;
 using ZXing;
 using ZXing.Common;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Portal
 {
@@ -37,8 +38,7 @@ namespace Pigeon.Tests.Host.Portal
         public void FirstRun_PhoneViewport_EndsWithSettingsOnDisk()
         {
             using PortalTestHost host = new PortalTestHost(fakeWifiJson: FakeWifi());
-            using BrowserSession b = BrowserSession.Start();
-            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            using BrowserSession b = BrowserSession.Open(host.BaseUrl);
 
             // Step 1: admin password (a mismatch is caught first)
             b.WaitVisible("#view-setpw");
@@ -106,8 +106,7 @@ namespace Pigeon.Tests.Host.Portal
         public void FirstRun_Server_NoWifiAnywhere_TwoStepsAndHowToRestart()
         {
             using PortalTestHost host = new PortalTestHost();
-            using BrowserSession b = BrowserSession.Start();
-            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            using BrowserSession b = BrowserSession.Open(host.BaseUrl);
 
             // Step 1 of 2: admin password, then straight to the ports: a server joins no Wi-Fi.
             IWebElement first = b.WaitVisible("#view-setpw");
@@ -163,8 +162,7 @@ namespace Pigeon.Tests.Host.Portal
         public void WifiScan_MarkupSsid_IsShownAsTextAndRunsNothing()
         {
             using PortalTestHost host = new PortalTestHost(fakeWifiJson: FakeWifi());
-            using BrowserSession b = BrowserSession.Start();
-            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            using BrowserSession b = BrowserSession.Open(host.BaseUrl);
             b.WaitVisible("#view-setpw");
             b.Driver.ExecuteScript("window.__alerts = 0; window.alert = function () { window.__alerts++; };");
             b.Type("setpw-password", AdminPassword);
@@ -188,8 +186,7 @@ namespace Pigeon.Tests.Host.Portal
         {
             using PortalTestHost host = new PortalTestHost();
             SetPasswordAndPublicHost(host);
-            using BrowserSession b = BrowserSession.Start();
-            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            using BrowserSession b = BrowserSession.Open(host.BaseUrl);
 
             b.WaitVisible("#view-login");
             b.Type("login-password", "not the password");
@@ -328,7 +325,7 @@ namespace Pigeon.Tests.Host.Portal
         // A WhatsApp app with "use TLS" on at a plain chat port: refused (tlsOnChatPort).
         private static void RefuseTlsOnPlainPort(int port)
         {
-            using Socket raw = LoopbackRig.Connect(port);
+            using Socket raw = Loopback.Client(port);
             try
             {
                 using SslStream client = LoopbackRig.TlsClient(raw, "g.whatsapp.net");
@@ -343,7 +340,7 @@ namespace Pigeon.Tests.Host.Portal
         // A prober's web request inside TLS: answered with the decoy page (probe), never relayed.
         private static void Probe(int port)
         {
-            using Socket raw = LoopbackRig.Connect(port);
+            using Socket raw = Loopback.Client(port);
             using SslStream client = LoopbackRig.TlsClient(raw, "example.org");
             client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"));
             using StreamReader reader = new StreamReader(client, Encoding.ASCII);
@@ -389,8 +386,7 @@ namespace Pigeon.Tests.Host.Portal
             using PortalTestHost host = new PortalTestHost();
             host.Portal.Api.Reach = new Pigeon.Tests.Portal.FakeReachStatus(reach, null);
             SetPasswordAndPublicHost(host, null);
-            using BrowserSession b = BrowserSession.Start();
-            b.Driver.Navigate().GoToUrl(host.BaseUrl);
+            using BrowserSession b = BrowserSession.Open(host.BaseUrl);
             b.WaitVisible("#view-login");
             b.Driver.ExecuteScript("window.__alerts = 0; window.alert = function () { window.__alerts++; };");
             b.Type("login-password", AdminPassword);

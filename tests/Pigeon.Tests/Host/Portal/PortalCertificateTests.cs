@@ -11,6 +11,7 @@ using System.Text.Json;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Host.Tls;
 using Pigeon.Tests.Host.Relay;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Portal
 {
@@ -77,7 +78,7 @@ namespace Pigeon.Tests.Host.Portal
         [Timeout(60000)]
         public void NewCertificate_ConfiguredFiles_Is409AndNothingChanges()
         {
-            string own = LoopbackRig.TempFolder();
+            string own = TestFolder.Create();
             try
             {
                 using (TlsIdentity.Make(own))
@@ -140,7 +141,7 @@ namespace Pigeon.Tests.Host.Portal
         /// <summary>The SHA-256 of the certificate a TLS client on 127.0.0.1 is shown.</summary>
         private static string Presented(int port)
         {
-            using Socket raw = LoopbackRig.Connect(port);
+            using Socket raw = Loopback.Client(port);
             using SslStream client = LoopbackRig.TlsClient(raw, "anything.example");
             return Convert.ToHexString(client.RemoteCertificate.GetCertHash(HashAlgorithmName.SHA256)).ToLowerInvariant();
         }

@@ -8,6 +8,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Tests.Support;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Portal
 {
@@ -103,27 +104,19 @@ namespace Pigeon.Tests.Host.Portal
         public void Garbage_GetsBadRequestAndClose()
         {
             using PortalTestHost host = new PortalTestHost();
-            using TcpClient tcp = new TcpClient();
-            tcp.Connect(IPAddress.Loopback, host.PortalPort);
-            NetworkStream s = tcp.GetStream();
-            s.Write(Encoding.ASCII.GetBytes("\x16\x03\x01 hello\r\n\r\n"));
-            s.ReadTimeout = 5000;
-            string answer = new StreamReader(s).ReadToEnd();
-            StringAssert.StartsWith(answer, "HTTP/1.1 400 Bad Request\r\n");
-            StringAssert.Contains(answer, "Connection: close");
+            HttpAnswer answer = HttpAnswer.Send(host.PortalPort, Encoding.ASCII.GetBytes("\x16\x03\x01 hello\r\n\r\n"));
+            StringAssert.StartsWith(answer.Raw, "HTTP/1.1 400 Bad Request\r\n");
+            StringAssert.Contains(answer.Raw, "Connection: close");
+            Assert.IsTrue(answer.Closed, "and closed");
         }
 
         [TestMethod]
         public void HugeHeaders_Get431OverRealSocket()
         {
             using PortalTestHost host = new PortalTestHost();
-            using TcpClient tcp = new TcpClient();
-            tcp.Connect(IPAddress.Loopback, host.PortalPort);
-            NetworkStream s = tcp.GetStream();
-            s.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fill: " + new string('a', 3000) + "\r\n\r\n"));
-            s.ReadTimeout = 5000;
-            string answer = new StreamReader(s).ReadToEnd();
-            StringAssert.StartsWith(answer, "HTTP/1.1 431 ");
+            HttpAnswer answer = HttpAnswer.Send(host.PortalPort, Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fill: " + new string('a', 3000) + "\r\n\r\n"));
+            StringAssert.StartsWith(answer.Raw, "HTTP/1.1 431 ");
+            Assert.IsTrue(answer.Closed, "and closed");
         }
 
         [TestMethod]

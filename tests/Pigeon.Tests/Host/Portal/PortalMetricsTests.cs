@@ -1,12 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Host;
 using Pigeon.Tests.Host.Reach;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Portal
 {
@@ -23,49 +22,25 @@ namespace Pigeon.Tests.Host.Portal
         [TestMethod]
         public void Metrics_OnPortal_TokenOrNothing()
         {
-            string dir = Path.Combine(Path.GetTempPath(), "pigeon-metrics-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            int portal = PortalTestHost.FreeTcpPort();
-            int chat = PortalTestHost.FreeTcpPort();
-            File.WriteAllText(Path.Combine(dir, "config.json"),
-                "{\"relay\":{\"routes\":[{\"name\":\"chat\",\"listenAddress\":\"127.0.0.1\",\"listenPort\":" + chat + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9}]},"
-                + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + portal + "},"
-                + "\"network\":{\"metricsToken\":\"" + Token + "\"}}");
             ListLog log = new ListLog();
-            HostApp app = new HostApp(new HostOptions { DataDir = dir, Reach = true }, log);
-            List<string> errors = new List<string>();
-            Assert.IsTrue(app.Load(errors), string.Join("; ", errors));
-            app.Start();
-            try
-            {
-                Assert.IsNotNull(app.Portal, "the portal did not start");
-                Assert.IsNotNull(app.Reach);
-                string ok = Get(portal, "/metrics", "Authorization: Bearer " + Token + "\r\n");
-                StringAssert.StartsWith(ok, "HTTP/1.1 200");
-                StringAssert.Contains(ok, "text/plain; version=0.0.4");
-                PromText page = PromText.Parse(ok.Substring(ok.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
-                Assert.AreEqual(1, page.Value("pigeon_route_listening", "route", "chat", "port", chat.ToString()));
-                Assert.AreEqual(0, page.Samples.FindAll(s => s.Name == "pigeon_port_mapped").Count, "a loopback route is not mapped");
+            using MetricsHost host = new MetricsHost(true, log);
+            Assert.IsNotNull(host.App.Reach);
+            PromText page = host.MetricsPage("Authorization: Bearer " + Token + "\r\n");
+            Assert.AreEqual(0, page.Samples.FindAll(s => s.Name == "pigeon_port_mapped").Count, "a loopback route is not mapped");
 
-                StringAssert.StartsWith(Get(portal, "/metrics", string.Empty), "HTTP/1.1 401");
-                StringAssert.StartsWith(Get(portal, "/metrics", "Authorization: Bearer not-the-token-at-all\r\n"), "HTTP/1.1 401");
-                string basic = "Authorization: Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("prometheus:" + Token)) + "\r\n";
-                StringAssert.StartsWith(Get(portal, "/metrics", basic), "HTTP/1.1 200");
-                Assert.IsFalse(log.Lines.Exists(l => l.Contains(Token, StringComparison.Ordinal)), "the token was logged");
+            StringAssert.StartsWith(host.Get("/metrics", string.Empty), "HTTP/1.1 401");
+            StringAssert.StartsWith(host.Get("/metrics", "Authorization: Bearer not-the-token-at-all\r\n"), "HTTP/1.1 401");
+            string basic = "Authorization: Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("prometheus:" + Token)) + "\r\n";
+            StringAssert.StartsWith(host.Get("/metrics", basic), "HTTP/1.1 200");
+            Assert.IsFalse(log.Lines.Exists(l => l.Contains(Token, StringComparison.Ordinal)), "the token was logged");
 
-                string status = Get(portal, "/api/status", string.Empty);
-                StringAssert.StartsWith(status, "HTTP/1.1 200");
-                using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(status.Substring(status.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
-                System.Text.Json.JsonElement reach = doc.RootElement.GetProperty("reach");
-                Assert.AreEqual(0, reach.GetProperty("portMapping").GetProperty("ports").GetArrayLength(), "a loopback route is not mapped");
-                Assert.AreEqual("none", reach.GetProperty("publicAddress").GetProperty("kind").GetString());
-                Assert.IsFalse(status.Contains(Token, StringComparison.Ordinal));
-            }
-            finally
-            {
-                app.Stop();
-                Directory.Delete(dir, true);
-            }
+            string status = host.Get("/api/status", string.Empty);
+            StringAssert.StartsWith(status, "HTTP/1.1 200");
+            using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(status.Substring(status.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
+            System.Text.Json.JsonElement reach = doc.RootElement.GetProperty("reach");
+            Assert.AreEqual(0, reach.GetProperty("portMapping").GetProperty("ports").GetArrayLength(), "a loopback route is not mapped");
+            Assert.AreEqual("none", reach.GetProperty("publicAddress").GetProperty("kind").GetString());
+            Assert.IsFalse(status.Contains(Token, StringComparison.Ordinal));
         }
 
         [TestMethod]
@@ -73,62 +48,65 @@ namespace Pigeon.Tests.Host.Portal
         {
             // Issue 12: with --no-reach, GET /metrics answered 200 with the setup page's HTML
             // because the metrics came from the reach service. The relay's counters need no router.
-            string dir = Path.Combine(Path.GetTempPath(), "pigeon-metrics-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            int portal = PortalTestHost.FreeTcpPort();
-            int chat = PortalTestHost.FreeTcpPort();
-            File.WriteAllText(Path.Combine(dir, "config.json"),
-                "{\"relay\":{\"routes\":[{\"name\":\"chat\",\"listenAddress\":\"127.0.0.1\",\"listenPort\":" + chat + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9}]},"
-                + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + portal + "},"
-                + "\"network\":{\"metricsToken\":\"" + Token + "\"}}");
-            HostApp app = new HostApp(new HostOptions { DataDir = dir, Reach = false }, new ListLog());
-            List<string> errors = new List<string>();
-            Assert.IsTrue(app.Load(errors), string.Join("; ", errors));
-            app.Start();
-            try
-            {
-                Assert.IsNull(app.Reach, "--no-reach");
-                string ok = Get(portal, "/metrics", "Authorization: Bearer " + Token + "\r\n");
-                StringAssert.StartsWith(ok, "HTTP/1.1 200");
-                StringAssert.Contains(ok, "text/plain; version=0.0.4");
-                PromText page = PromText.Parse(ok.Substring(ok.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
-                Assert.AreEqual(1, page.Value("pigeon_route_listening", "route", "chat", "port", chat.ToString()));
-                Assert.AreEqual(0, page.Samples.FindAll(s => s.Name == "pigeon_port_mapped").Count, "no mapper without reach");
-                StringAssert.StartsWith(Get(portal, "/metrics", string.Empty), "HTTP/1.1 401");
+            using MetricsHost host = new MetricsHost(false, new ListLog());
+            Assert.IsNull(host.App.Reach, "--no-reach");
+            PromText page = host.MetricsPage("Authorization: Bearer " + Token + "\r\n");
+            Assert.AreEqual(0, page.Samples.FindAll(s => s.Name == "pigeon_port_mapped").Count, "no mapper without reach");
+            StringAssert.StartsWith(host.Get("/metrics", string.Empty), "HTTP/1.1 401");
 
-                foreach (string path in new[] { "/api", "/api/", "/api/nothing", "/api/status/x" })
-                {
-                    string answer = Get(portal, path, string.Empty);
-                    StringAssert.StartsWith(answer, "HTTP/1.1 404", path);
-                    StringAssert.Contains(answer, "application/json", path);
-                }
-            }
-            finally
+            foreach (string path in new[] { "/api", "/api/", "/api/nothing", "/api/status/x" })
             {
-                app.Stop();
-                Directory.Delete(dir, true);
+                string answer = host.Get(path, string.Empty);
+                StringAssert.StartsWith(answer, "HTTP/1.1 404", path);
+                StringAssert.Contains(answer, "application/json", path);
             }
         }
 
-        private static string Get(int port, string path, string headers)
+        /// <summary>An in-process host on a fresh folder: one chat route ("chat") and the portal on free loopback ports, /metrics behind <see cref="Token"/>.</summary>
+        private sealed class MetricsHost : IDisposable
         {
-            using TcpClient client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            client.ReceiveTimeout = 5000;
-            NetworkStream stream = client.GetStream();
-            byte[] request = Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n" + headers + "\r\n");
-            stream.Write(request, 0, request.Length);
-            using MemoryStream all = new MemoryStream();
-            try
+            private readonly string _dir = TestFolder.Create("pigeon-metrics");
+            private readonly int _portal = Loopback.FreePort();
+            private readonly int _chat = Loopback.FreePort();
+
+            public MetricsHost(bool reach, ListLog log)
             {
-                stream.CopyTo(all);
-            }
-            catch (IOException)
-            {
-                // the portal may reset after its answer; what arrived is what counts
+                File.WriteAllText(Path.Combine(_dir, "config.json"),
+                    "{\"relay\":{\"routes\":[{\"name\":\"chat\",\"listenAddress\":\"127.0.0.1\",\"listenPort\":" + _chat + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9}]},"
+                    + "\"portal\":{\"listenAddress\":\"127.0.0.1\",\"port\":" + _portal + "},"
+                    + "\"network\":{\"metricsToken\":\"" + Token + "\"}}");
+                App = new HostApp(new HostOptions { DataDir = _dir, Reach = reach }, log);
+                List<string> errors = new List<string>();
+                Assert.IsTrue(App.Load(errors), string.Join("; ", errors));
+                App.Start();
+                Assert.IsNotNull(App.Portal, "the portal did not start");
             }
 
-            return Encoding.ASCII.GetString(all.ToArray());
+            public HostApp App { get; }
+
+            /// <summary>GET /metrics with <paramref name="headers"/>: answered 200 as Prometheus text, the chat route listening; its samples.</summary>
+            public PromText MetricsPage(string headers)
+            {
+                string ok = Get("/metrics", headers);
+                StringAssert.StartsWith(ok, "HTTP/1.1 200");
+                StringAssert.Contains(ok, "text/plain; version=0.0.4");
+                PromText page = PromText.Parse(ok.Substring(ok.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4));
+                Assert.AreEqual(1, page.Value("pigeon_route_listening", "route", "chat", "port", _chat.ToString()));
+                return page;
+            }
+
+            /// <summary>The whole answer to GET <paramref name="path"/> with <paramref name="headers"/> (each ending in CRLF).</summary>
+            public string Get(string path, string headers)
+            {
+                byte[] request = Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + _portal + "\r\nConnection: close\r\n" + headers + "\r\n");
+                return HttpAnswer.Send(_portal, request).Raw;
+            }
+
+            public void Dispose()
+            {
+                App.Stop();
+                TestFolder.Delete(_dir);
+            }
         }
     }
 }

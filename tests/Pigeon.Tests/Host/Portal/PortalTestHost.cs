@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Host;
 using Pigeon.Net;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Portal
 {
@@ -30,14 +31,13 @@ namespace Pigeon.Tests.Host.Portal
             string networkFields = null, Action<HostApp> beforeStart = null, string dataDir = null, string tlsAddress = "127.0.0.1")
         {
             _ownsDataDir = dataDir == null;
-            DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "pigeon-portal-" + Guid.NewGuid().ToString("N"));
+            DataDir = dataDir ?? TestFolder.Create("pigeon-portal");
             Directory.CreateDirectory(DataDir);
-            // Four different ports: the system may hand out a port it just took back.
-            HashSet<int> taken = new HashSet<int> { tlsPort };
-            PortalPort = FreeTcpPort(taken);
-            ChatPort = FreeTcpPort(taken);
-            MediaPort = FreeTcpPort(taken);
-            TlsPort = !tlsChat ? 0 : tlsPort > 0 ? tlsPort : FreeTcpPort(taken);
+            // Loopback.FreePort never hands out a port twice: four different ports.
+            PortalPort = Loopback.FreePort();
+            ChatPort = Loopback.FreePort();
+            MediaPort = Loopback.FreePort();
+            TlsPort = !tlsChat ? 0 : tlsPort > 0 ? tlsPort : Loopback.FreePort();
             File.WriteAllText(ConfigPath,
                 "{\"relay\":{" + relayFields + "\"routes\":["
                 + (tlsChat ? "{\"name\":\"chat-tls\",\"listenAddress\":\"" + tlsAddress + "\",\"listenPort\":" + TlsPort + ",\"upstreamHost\":\"127.0.0.1\",\"upstreamPort\":9,\"terminateTls\":true}," : string.Empty)
@@ -91,35 +91,7 @@ namespace Pigeon.Tests.Host.Portal
                 return;
             }
 
-            try
-            {
-                Directory.Delete(DataDir, true);
-            }
-            catch (IOException)
-            {
-                // left for the OS to clean
-            }
-        }
-
-        /// <summary>A free port not in <paramref name="taken"/>, which then holds it.</summary>
-        public static int FreeTcpPort(HashSet<int> taken)
-        {
-            int port;
-            do
-            {
-                port = FreeTcpPort();
-            }
-            while (!taken.Add(port));
-            return port;
-        }
-
-        public static int FreeTcpPort()
-        {
-            TcpListener probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
+            TestFolder.Delete(DataDir);
         }
 
         /// <summary>Keeps every line (a test reads them for secrets); warnings also go to stderr.</summary>

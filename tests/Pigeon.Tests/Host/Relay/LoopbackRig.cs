@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
+using Pigeon.Testing;
 using Pigeon.Config;
 using Pigeon.Host;
 using Pigeon.Net;
@@ -17,17 +17,13 @@ using Pigeon.Pumps.Threaded;
 
 namespace Pigeon.Tests.Host.Relay
 {
-    /// <summary>Helpers for relay tests on 127.0.0.1: free ports, a relay, servers and clients.</summary>
+    /// <summary>
+    /// Relay configs, relays and TLS for relay tests on 127.0.0.1; ports, clients and waits are
+    /// Pigeon.Testing's <see cref="Loopback"/>, one relay with its upstream a <see cref="RelayRun"/>.
+    /// </summary>
     internal static class LoopbackRig
     {
         private static X509Certificate2 s_certificate;
-
-        public static int FreePort()
-        {
-            using Socket s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return ((IPEndPoint)s.LocalEndPoint).Port;
-        }
 
         public static RelayConfig Config(int maxSessions = 4, int bufferBytes = 16384)
         {
@@ -63,6 +59,16 @@ namespace Pigeon.Tests.Host.Relay
             return r;
         }
 
+        /// <summary>A chat route with TLS on (terminateTls); with <paramref name="proxyVersion"/> 1 or 2, the PROXY header of that version upstream.</summary>
+        public static RouteConfig TlsChat(int listenPort, int upstreamPort, int proxyVersion = 0)
+        {
+            RouteConfig route = Plain(listenPort, upstreamPort, proxy: proxyVersion > 0);
+            route.Name = "chat-tls";
+            route.ProxyProtocolVersion = proxyVersion == 2 ? 2 : 1;
+            route.TerminateTls = true;
+            return route;
+        }
+
         /// <summary>
         /// The relay of <paramref name="pump"/> (HostApp.CreateRelay): the host's "events" (on Linux
         /// its own epoll loops and OpenSSL), "events-portable" (the same pump over .NET sockets, as
@@ -83,37 +89,27 @@ namespace Pigeon.Tests.Host.Relay
             return relay;
         }
 
-        /// <summary>Starts a relay with the host's pump "events" (or "events-portable") or the board's "threads".</summary>
+        /// <summary>Starts a relay with the host's pump "events" (or "events-portable", "events-sslstream") or the board's "threads".</summary>
         public static RelayServer StartRelay(string pump, RelayConfig config, IResolver resolver = null, IClock clock = null)
         {
-            RelayServer relay = CreateRelay(pump, config, resolver, clock);
-            relay.Start();
-            for (int i = 0; i < relay.RouteCount; i++)
-            {
-                if (!relay.GetListener(i).IsListening)
-                {
-                    throw new InvalidOperationException("route did not listen: " + relay.GetListener(i).Error);
-                }
-            }
-
-            return relay;
+            return StartRelay(pump, config, (Pigeon.Host.Tls.CertificateStore)null, resolver, clock);
         }
 
         /// <summary>Starts a relay whose terminateTls routes present <paramref name="identity"/>.</summary>
-        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.TlsIdentity identity, IResolver resolver = null)
+        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.TlsIdentity identity, IClock clock = null)
         {
-            return StartRelay(pump, config, new Pigeon.Host.Tls.CertificateStore(identity), resolver);
+            return StartRelay(pump, config, new Pigeon.Host.Tls.CertificateStore(identity), null, clock);
         }
 
-        /// <summary>Starts a relay whose terminateTls routes present what <paramref name="certificates"/> chooses.</summary>
-        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.CertificateStore certificates, IResolver resolver = null)
+        /// <summary>Starts a relay whose terminateTls routes present what <paramref name="certificates"/> chooses (none: no such routes).</summary>
+        public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.CertificateStore certificates, IResolver resolver = null, IClock clock = null)
         {
-            RelayServer relay = CreateRelay(pump, config, resolver);
-            if (relay is EventRelay events)
+            RelayServer relay = CreateRelay(pump, config, resolver, clock);
+            if (certificates != null && relay is EventRelay events)
             {
                 events.Certificates = certificates;
             }
-            else
+            else if (certificates != null)
             {
                 ((ThreadedRelay)relay).Tls = new Pigeon.Host.Tls.TlsServer(certificates);
             }
@@ -128,76 +124,6 @@ namespace Pigeon.Tests.Host.Relay
             }
 
             return relay;
-        }
-
-        /// <summary>A folder of its own under the temp directory (deleted by the caller).</summary>
-        public static string TempFolder()
-        {
-            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pigeon-test-" + Guid.NewGuid().ToString("N"));
-            System.IO.Directory.CreateDirectory(path);
-            return path;
-        }
-
-        public static Socket Connect(int port)
-        {
-            Socket s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.NoDelay = true;
-            s.ReceiveTimeout = 10000;
-            s.SendTimeout = 10000;
-            s.Connect(new IPEndPoint(IPAddress.Loopback, port));
-            return s;
-        }
-
-        public static TcpListener Listen(int port = 0, int backlog = 16)
-        {
-            TcpListener l = new TcpListener(IPAddress.Loopback, port);
-            l.Start(backlog);
-            return l;
-        }
-
-        public static int PortOf(TcpListener l) => ((IPEndPoint)l.LocalEndpoint).Port;
-
-        /// <summary>True when the peer closed (FIN or reset) within the time.</summary>
-        public static bool ClosedWithin(Socket s, int ms)
-        {
-            s.ReceiveTimeout = ms;
-            byte[] b = new byte[4096];
-            DateTime end = DateTime.UtcNow.AddMilliseconds(ms);
-            try
-            {
-                while (DateTime.UtcNow < end)
-                {
-                    int n = s.Receive(b);
-                    if (n == 0)
-                    {
-                        return true;
-                    }
-                }
-            }
-            catch (SocketException e)
-            {
-                return e.SocketErrorCode != SocketError.TimedOut && e.SocketErrorCode != SocketError.WouldBlock;
-            }
-
-            return false;
-        }
-
-        public static byte[] ReadExactly(Socket s, int count)
-        {
-            byte[] data = new byte[count];
-            int got = 0;
-            while (got < count)
-            {
-                int n = s.Receive(data, got, count - got, SocketFlags.None);
-                if (n == 0)
-                {
-                    throw new InvalidOperationException("closed after " + got + " of " + count + " bytes");
-                }
-
-                got += n;
-            }
-
-            return data;
         }
 
         /// <summary>Writes <paramref name="count"/> deterministic bytes and returns their SHA-256.</summary>
@@ -241,18 +167,13 @@ namespace Pigeon.Tests.Host.Relay
             return hash.GetHashAndReset();
         }
 
+        /// <summary>The test upstream's certificate (RSA, whatsapp.net and *.whatsapp.net), made once a run.</summary>
         public static X509Certificate2 Certificate()
         {
             if (s_certificate == null)
             {
-                using RSA rsa = RSA.Create(2048);
-                CertificateRequest req = new CertificateRequest("CN=whatsapp.net", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-                SubjectAlternativeNameBuilder san = new SubjectAlternativeNameBuilder();
-                san.AddDnsName("whatsapp.net");
-                san.AddDnsName("*.whatsapp.net");
-                req.CertificateExtensions.Add(san.Build());
-                using X509Certificate2 cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-                s_certificate = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
+                DateTimeOffset now = DateTimeOffset.UtcNow;
+                s_certificate = TestCertificates.SelfSigned("whatsapp.net", new[] { "whatsapp.net", "*.whatsapp.net" }, now.AddDays(-1), now.AddDays(1), true);
             }
 
             return s_certificate;
@@ -273,67 +194,10 @@ namespace Pigeon.Tests.Host.Relay
             return ssl;
         }
 
-        public static bool WaitUntil(Func<bool> condition, int ms)
-        {
-            DateTime end = DateTime.UtcNow.AddMilliseconds(ms);
-            while (DateTime.UtcNow < end)
-            {
-                if (condition())
-                {
-                    return true;
-                }
-
-                Thread.Sleep(20);
-            }
-
-            return condition();
-        }
-
         private sealed class NullLog : ILog
         {
             public void Info(string message) { }
             public void Warn(string message) { }
-        }
-    }
-
-    /// <summary>Resolves names from a table; everything else fails.</summary>
-    internal sealed class TableResolver : IResolver
-    {
-        private readonly Dictionary<string, uint> _table = new Dictionary<string, uint>(StringComparer.OrdinalIgnoreCase);
-        public int Calls;
-
-        public TableResolver Add(string name, uint address)
-        {
-            _table[name] = address;
-            return this;
-        }
-
-        public bool TryResolve(string host, out uint ipv4)
-        {
-            Interlocked.Increment(ref Calls);
-            return _table.TryGetValue(host, out ipv4);
-        }
-    }
-
-    /// <summary>
-    /// Stops a test's relay, then its upstream listener, when the test method ends: a using
-    /// declaration in place of a try/finally around the whole test.
-    /// </summary>
-    internal sealed class RelayStop : IDisposable
-    {
-        private readonly RelayServer _relay;
-        private readonly System.Net.Sockets.TcpListener _upstream;
-
-        public RelayStop(RelayServer relay, System.Net.Sockets.TcpListener upstream)
-        {
-            _relay = relay;
-            _upstream = upstream;
-        }
-
-        public void Dispose()
-        {
-            _relay.Stop();
-            _upstream.Stop();
         }
     }
 }

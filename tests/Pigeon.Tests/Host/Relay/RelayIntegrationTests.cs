@@ -11,6 +11,8 @@ using Pigeon.Config;
 using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
+using Pigeon.Testing;
+using static Pigeon.Testing.Loopback;
 using static Pigeon.Tests.Host.Relay.LoopbackRig;
 using Pigeon.Counters;
 
@@ -43,21 +45,16 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(120000)]
         public void TlsClient_ThroughSniRoute_FiftyMegabytesEachWayIntact(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config();
-            config.Routes = new[] { Sni(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            var server = TlsExchangeServer(upstream, FiftyMegabytes);
-            using SslStream client = TlsClient(Connect(port), "mmg.whatsapp.net");
+            using RelayRun run = new RelayRun((listen, upstream) => Sni(listen, upstream)).Start(pump);
+            var server = TlsExchangeServer(run.Upstream, FiftyMegabytes);
+            using SslStream client = TlsClient(run.Connect(), "mmg.whatsapp.net");
             Task<byte[]> clientSent = Task.Run(() => SendPattern(client, FiftyMegabytes, 1));
             byte[] clientReceived = ReceiveHash(client, FiftyMegabytes);
             Assert.IsTrue(server.Wait(60000), "server finished");
             CollectionAssert.AreEqual(clientSent.Result, server.Result.received, "client -> upstream bytes intact");
             CollectionAssert.AreEqual(server.Result.sent, clientReceived, "upstream -> client bytes intact");
 
-            RouteCounters total = relay.SnapshotTotal();
+            RouteCounters total = run.Relay.SnapshotTotal();
             Assert.AreEqual(1, total.Accepted);
             Assert.IsTrue(total.BytesToUpstream >= FiftyMegabytes && total.BytesToClient >= FiftyMegabytes, "byte counters count the payload");
         }
@@ -69,98 +66,88 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(60000)]
         public void Refusals_EachCountedUnderItsReason_WhileRunningSessionFlows(string pump)
         {
-            var upstream = Listen();
-            int media = FreePort();
+            using RelayRun run = new RelayRun((listen, upstream) => Sni(listen, upstream), maxSessions: 8);
+            using TcpListener chatUpstream = Listen();
+            int media = run.Port;
             int chat = FreePort();
-            var chatUpstream = Listen();
-            RelayConfig config = LoopbackRig.Config(maxSessions: 8);
-            config.HelloTimeoutSeconds = 1;
-            config.Routes = new[] { Sni(media, PortOf(upstream)), Plain(chat, PortOf(chatUpstream)) };
-            RelayServer relay = StartRelay(pump, config);
-            try
+            run.Config.HelloTimeoutSeconds = 1;
+            run.Config.Routes = new[] { run.Route, Plain(chat, PortOf(chatUpstream)) };
+            RelayServer relay = run.Start(pump).Relay;
+            // A session that keeps flowing the whole time.
+            var serverTask = Task.Run(() =>
             {
-                // A session that keeps flowing the whole time.
-                var serverTask = Task.Run(() =>
+                using Socket s = run.Accept();
+                using SslStream ssl = TlsServer(s);
+                byte[] b = new byte[1];
+                while (ssl.Read(b, 0, 1) == 1)
                 {
-                    using Socket s = upstream.AcceptSocket();
-                    using SslStream ssl = TlsServer(s);
-                    byte[] b = new byte[1];
-                    while (ssl.Read(b, 0, 1) == 1)
-                    {
-                        ssl.Write(b, 0, 1); // echo
-                    }
-                });
-                using SslStream running = TlsClient(Connect(media), "media.whatsapp.net");
-                void Ping(byte v)
-                {
-                    running.Write(new[] { v }, 0, 1);
-                    byte[] r = new byte[1];
-                    Assert.AreEqual(1, running.Read(r, 0, 1));
-                    Assert.AreEqual(v, r[0]);
+                    ssl.Write(b, 0, 1); // echo
                 }
-
-                Ping(1);
-
-                // Disallowed SNI: the relay closes without connecting upstream.
-                using (Socket evil = Connect(media))
-                {
-                    Assert.ThrowsExactly<AggregateException>(() => Task.Run(() => TlsClient(evil, "evil.example")).Wait(), "handshake must fail");
-                }
-
-                Ping(2);
-
-                // Garbage: not TLS.
-                using (Socket garbage = Connect(media))
-                {
-                    garbage.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: whatsapp.net\r\n\r\n"));
-                    Assert.IsTrue(ClosedWithin(garbage, 3000));
-                }
-
-                // Malformed TLS: a record header followed by nonsense.
-                using (Socket malformed = Connect(media))
-                {
-                    malformed.Send(new byte[] { 0x16, 0x03, 0x01, 0x00, 0x08, 0x01, 0x00, 0x00, 0x02, 0xFF, 0xFF, 0x00, 0x00 });
-                    Assert.IsTrue(ClosedWithin(malformed, 3000));
-                }
-
-                Ping(3);
-
-                // A silent client: closed after the hello timeout (1 s here).
-                using (Socket silent = Connect(media))
-                {
-                    DateTime start = DateTime.UtcNow;
-                    Assert.IsTrue(ClosedWithin(silent, 5000));
-                    double seconds = (DateTime.UtcNow - start).TotalSeconds;
-                    Assert.IsTrue(seconds >= 0.8 && seconds < 3, "closed after " + seconds + " s");
-                }
-
-                // TLS on the chat port: refused and counted under its own reason.
-                using (Socket tlsOnChat = Connect(chat))
-                {
-                    tlsOnChat.Send(new HelloBuilder().Build());
-                    Assert.IsTrue(ClosedWithin(tlsOnChat, 3000));
-                }
-
-                Ping(4);
-
-                Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().RefusedTotal >= 5, 3000));
-                var m = relay.SnapshotRoute(0);
-                Assert.AreEqual(1, m.Refused(RefusalReason.SniNotAllowed), "SNI not allowed");
-                Assert.AreEqual(1, m.Refused(RefusalReason.NotTls), "not TLS");
-                Assert.AreEqual(1, m.Refused(RefusalReason.Malformed), "malformed");
-                Assert.AreEqual(1, m.Refused(RefusalReason.HelloTimeout), "hello timeout");
-                Assert.AreEqual(1, relay.SnapshotRoute(1).Refused(RefusalReason.TlsOnChatPort), "TLS on chat port");
-                Assert.AreEqual(0, relay.SnapshotRoute(1).Accepted - 1, "the chat client was accepted, then refused");
-                Assert.AreEqual(1, m.Active, "the running session is still active");
-                running.Close();
-                serverTask.Wait(5000);
-            }
-            finally
+            });
+            using SslStream running = TlsClient(run.Connect(), "media.whatsapp.net");
+            void Ping(byte v)
             {
-                relay.Stop();
-                upstream.Stop();
-                chatUpstream.Stop();
+                running.Write(new[] { v }, 0, 1);
+                byte[] r = new byte[1];
+                Assert.AreEqual(1, running.Read(r, 0, 1));
+                Assert.AreEqual(v, r[0]);
             }
+
+            Ping(1);
+
+            // Disallowed SNI: the relay closes without connecting upstream.
+            using (Socket evil = Client(media))
+            {
+                Assert.ThrowsExactly<AggregateException>(() => Task.Run(() => TlsClient(evil, "evil.example")).Wait(), "handshake must fail");
+            }
+
+            Ping(2);
+
+            // Garbage: not TLS.
+            using (Socket garbage = Client(media))
+            {
+                garbage.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: whatsapp.net\r\n\r\n"));
+                Assert.IsTrue(ClosedWithin(garbage, 3000));
+            }
+
+            // Malformed TLS: a record header followed by nonsense.
+            using (Socket malformed = Client(media))
+            {
+                malformed.Send(new byte[] { 0x16, 0x03, 0x01, 0x00, 0x08, 0x01, 0x00, 0x00, 0x02, 0xFF, 0xFF, 0x00, 0x00 });
+                Assert.IsTrue(ClosedWithin(malformed, 3000));
+            }
+
+            Ping(3);
+
+            // A silent client: closed after the hello timeout (1 s here).
+            using (Socket silent = Client(media))
+            {
+                DateTime start = DateTime.UtcNow;
+                Assert.IsTrue(ClosedWithin(silent, 5000));
+                double seconds = (DateTime.UtcNow - start).TotalSeconds;
+                Assert.IsTrue(seconds >= 0.8 && seconds < 3, "closed after " + seconds + " s");
+            }
+
+            // TLS on the chat port: refused and counted under its own reason.
+            using (Socket tlsOnChat = Client(chat))
+            {
+                tlsOnChat.Send(new HelloBuilder().Build());
+                Assert.IsTrue(ClosedWithin(tlsOnChat, 3000));
+            }
+
+            Ping(4);
+
+            Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().RefusedTotal >= 5, 3000));
+            var m = relay.SnapshotRoute(0);
+            Assert.AreEqual(1, m.Refused(RefusalReason.SniNotAllowed), "SNI not allowed");
+            Assert.AreEqual(1, m.Refused(RefusalReason.NotTls), "not TLS");
+            Assert.AreEqual(1, m.Refused(RefusalReason.Malformed), "malformed");
+            Assert.AreEqual(1, m.Refused(RefusalReason.HelloTimeout), "hello timeout");
+            Assert.AreEqual(1, relay.SnapshotRoute(1).Refused(RefusalReason.TlsOnChatPort), "TLS on chat port");
+            Assert.AreEqual(0, relay.SnapshotRoute(1).Accepted - 1, "the chat client was accepted, then refused");
+            Assert.AreEqual(1, m.Active, "the running session is still active");
+            running.Close();
+            serverTask.Wait(5000);
         }
 
         [TestMethod]
@@ -169,24 +156,21 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(60000)]
         public void FullRelay_NewClientClosedAtOnce_ExistingSessionsFlow(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config(maxSessions: 2);
-            config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config);
+            using RelayRun run = RelayRun.Plain(maxSessions: 2).Start(pump);
+            RelayServer relay = run.Relay;
             Socket a = null, b = null, ua = null, ub = null;
             try
             {
-                a = Connect(port);
+                a = run.Connect();
                 a.Send(new byte[] { 1 });
-                ua = upstream.AcceptSocket();
-                b = Connect(port);
+                ua = run.Accept();
+                b = run.Connect();
                 b.Send(new byte[] { 2 });
-                ub = upstream.AcceptSocket();
+                ub = run.Accept();
                 Assert.AreEqual(1, ReadExactly(ua, 1)[0]);
                 Assert.AreEqual(2, ReadExactly(ub, 1)[0]);
 
-                using (Socket third = Connect(port))
+                using (Socket third = run.Connect())
                 {
                     DateTime start = DateTime.UtcNow;
                     Assert.IsTrue(ClosedWithin(third, 2000), "third client closed");
@@ -203,9 +187,9 @@ namespace Pigeon.Tests.Host.Relay
                 a.Close();
                 ua.Close();
                 Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 1, 5000), "slot returned");
-                using Socket fourth = Connect(port);
+                using Socket fourth = run.Connect();
                 fourth.Send(new byte[] { 4 });
-                using Socket u4 = upstream.AcceptSocket();
+                using Socket u4 = run.Accept();
                 Assert.AreEqual(4, ReadExactly(u4, 1)[0]);
             }
             finally
@@ -214,9 +198,6 @@ namespace Pigeon.Tests.Host.Relay
                 {
                     s?.Dispose();
                 }
-
-                relay.Stop();
-                upstream.Stop();
             }
         }
 
@@ -226,19 +207,13 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(30000)]
         public void ProxyProtocol_LineIsExact_ThenClientBytes(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config();
-            config.Routes = new[] { Plain(port, PortOf(upstream), proxy: true) };
-            RelayServer relay = StartRelay(pump, config);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using Socket client = Connect(port);
+            using RelayRun run = RelayRun.Plain(proxy: true).Start(pump);
+            using Socket client = run.Connect();
             int clientPort = ((System.Net.IPEndPoint)client.LocalEndPoint).Port;
             byte[] hello = new byte[] { 0x57, 0x41, 0x06, 0x02, 0x00, 0x00, 0x10 }; // "WA" chat prologue
             client.Send(hello);
-            using Socket up = upstream.AcceptSocket();
-            up.ReceiveTimeout = 5000;
-            string expected = "PROXY TCP4 127.0.0.1 127.0.0.1 " + clientPort + " " + port + "\r\n";
+            using Socket up = run.Accept(5000);
+            string expected = "PROXY TCP4 127.0.0.1 127.0.0.1 " + clientPort + " " + run.Port + "\r\n";
             byte[] got = ReadExactly(up, expected.Length + hello.Length);
             Assert.AreEqual(expected, Encoding.ASCII.GetString(got, 0, expected.Length));
             CollectionAssert.AreEqual(hello, got[expected.Length..]);
@@ -255,40 +230,25 @@ namespace Pigeon.Tests.Host.Relay
         {
             int dead = FreePort(); // nothing listens here
             int port = FreePort();
-            int port2 = FreePort();
-            var fallback = Listen();
-            RelayConfig config = LoopbackRig.Config();
-            config.Routes = new[]
+            using RelayRun run = new RelayRun((listen, fallbackPort) => Plain(listen, fallbackPort, upstream: "primary.invalid", fallback: "127.0.0.1"));
+            run.Config.Routes = new[] { Plain(port, dead), run.Route };
+            RelayServer relay = run.Start(pump, new TableResolver()).Relay;
+            using (Socket client = Client(port))
             {
-                Plain(port, dead),
-                Plain(port2, PortOf(fallback), upstream: "primary.invalid", fallback: "127.0.0.1"),
-            };
-            RelayServer relay = StartRelay(pump, config, new TableResolver());
-            try
-            {
-                using (Socket client = Connect(port))
-                {
-                    client.Send(new byte[] { 1 });
-                    Assert.IsTrue(ClosedWithin(client, 5000));
-                }
-
-                Assert.IsTrue(WaitUntil(() => relay.SnapshotRoute(0).UpstreamFailures == 1, 3000));
-
-                using (Socket client = Connect(port2))
-                {
-                    client.Send(new byte[] { 7 });
-                    using Socket up = fallback.AcceptSocket();
-                    up.ReceiveTimeout = 5000;
-                    Assert.AreEqual(7, ReadExactly(up, 1)[0], "reached the fallback host");
-                }
-
-                Assert.AreEqual(0, relay.SnapshotRoute(1).UpstreamFailures);
+                client.Send(new byte[] { 1 });
+                Assert.IsTrue(ClosedWithin(client, 5000));
             }
-            finally
+
+            Assert.IsTrue(WaitUntil(() => relay.SnapshotRoute(0).UpstreamFailures == 1, 3000));
+
+            using (Socket client = run.Connect())
             {
-                relay.Stop();
-                fallback.Stop();
+                client.Send(new byte[] { 7 });
+                using Socket up = run.Accept(5000);
+                Assert.AreEqual(7, ReadExactly(up, 1)[0], "reached the fallback host");
             }
+
+            Assert.AreEqual(0, relay.SnapshotRoute(1).UpstreamFailures);
         }
 
         [TestMethod]
@@ -313,14 +273,12 @@ namespace Pigeon.Tests.Host.Relay
             }
 
             Thread.Sleep(200);
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config();
-            config.ConnectTimeoutSeconds = 1;
-            config.Routes = new[] { Plain(port, blackholePort) };
-            RelayServer relay = StartRelay(pump, config);
+            using RelayRun run = new RelayRun((listen, upstream) => Plain(listen, blackholePort));
+            run.Config.ConnectTimeoutSeconds = 1;
+            RelayServer relay = run.Start(pump).Relay;
             try
             {
-                using Socket client = Connect(port);
+                using Socket client = run.Connect();
                 client.Send(new byte[] { 1 });
                 DateTime start = DateTime.UtcNow;
                 Assert.IsTrue(ClosedWithin(client, 6000), "closed after the connect timeout");
@@ -330,7 +288,6 @@ namespace Pigeon.Tests.Host.Relay
             }
             finally
             {
-                relay.Stop();
                 fillers.ForEach(f => f.Dispose());
                 blackhole.Dispose();
             }
@@ -342,19 +299,15 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(30000)]
         public void IdleSession_ClosedAfterIdleTimeout_ActiveOneKept(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config();
-            config.IdleTimeoutSeconds = 10; // the validator's floor, run five times faster: 2 s
-            config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config, null, new FastClock(5));
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using Socket busy = Connect(port);
+            using RelayRun run = RelayRun.Plain();
+            run.Config.IdleTimeoutSeconds = 10; // the validator's floor, run five times faster: 2 s
+            run.Start(pump, resolver: null, clock: new FastClock(5));
+            using Socket busy = run.Connect();
             busy.Send(new byte[] { 1 });
-            using Socket busyUp = upstream.AcceptSocket();
-            using Socket idle = Connect(port);
+            using Socket busyUp = run.Accept();
+            using Socket idle = run.Connect();
             idle.Send(new byte[] { 2 });
-            using Socket idleUp = upstream.AcceptSocket();
+            using Socket idleUp = run.Accept();
             ReadExactly(busyUp, 1);
             ReadExactly(idleUp, 1);
             busy.ReceiveTimeout = 5000;
@@ -379,24 +332,15 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(30000)]
         public void HalfClose_ClientFinishes_UpstreamReplyStillArrives(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config();
-            config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using Socket client = Connect(port);
-            client.Send(Encoding.ASCII.GetBytes("request"));
-            client.Shutdown(SocketShutdown.Send);
-            using Socket up = upstream.AcceptSocket();
-            up.ReceiveTimeout = 5000;
-            Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
+            using RelayRun run = RelayRun.Plain().Start(pump);
+            using Socket client = run.Connect();
+            using Socket up = Request(run, client, "request");
             Assert.AreEqual(0, up.Receive(new byte[1]), "the FIN was passed on (host)");
             up.Send(Encoding.ASCII.GetBytes("reply"));
             up.Shutdown(SocketShutdown.Send);
             Assert.AreEqual("reply", Encoding.ASCII.GetString(ReadExactly(client, 5)));
             Assert.IsTrue(ClosedWithin(client, 3000));
-            Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
+            Assert.IsTrue(WaitUntil(() => run.Relay.ActiveSessions == 0, 3000), "slot returned");
         }
 
         [TestMethod]
@@ -406,18 +350,9 @@ namespace Pigeon.Tests.Host.Relay
         public void HalfClose_SlowAnswerAfterClientFin_EveryByteArrives(string pump)
         {
             // Issue 13.1: the answer trickles for 2.5 s, far past the 1 s drain; it must all arrive.
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config();
-            config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using Socket client = Connect(port);
-            client.Send(Encoding.ASCII.GetBytes("request"));
-            client.Shutdown(SocketShutdown.Send);
-            using Socket up = upstream.AcceptSocket();
-            up.ReceiveTimeout = 5000;
-            Assert.AreEqual("request", Encoding.ASCII.GetString(ReadExactly(up, 7)));
+            using RelayRun run = RelayRun.Plain().Start(pump);
+            using Socket client = run.Connect();
+            using Socket up = Request(run, client, "request");
             byte[] chunk = new byte[1024];
             Task answer = Task.Run(() =>
             {
@@ -438,7 +373,7 @@ namespace Pigeon.Tests.Host.Relay
 
             Assert.IsTrue(ClosedWithin(client, 3000), "the upstream's FIN ends it");
             answer.Wait(5000);
-            Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
+            Assert.IsTrue(WaitUntil(() => run.Relay.ActiveSessions == 0, 3000), "slot returned");
         }
 
         [TestMethod]
@@ -447,16 +382,10 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(30000)]
         public void HalfClose_UpstreamFinishesFirst_SlowUploadStillArrives(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config();
-            config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using Socket client = Connect(port);
+            using RelayRun run = RelayRun.Plain().Start(pump);
+            using Socket client = run.Connect();
             client.Send(new byte[] { 1 });
-            using Socket up = upstream.AcceptSocket();
-            up.ReceiveTimeout = 5000;
+            using Socket up = run.Accept(5000);
             ReadExactly(up, 1);
             up.Send(Encoding.ASCII.GetBytes("bye"));
             up.Shutdown(SocketShutdown.Send);
@@ -473,7 +402,7 @@ namespace Pigeon.Tests.Host.Relay
             Assert.AreEqual((byte)39, got[39 * 1024], "the last chunk of a 2 s upload after the upstream's FIN");
             client.Shutdown(SocketShutdown.Send);
             Assert.AreEqual(0, up.Receive(new byte[1]), "the client's FIN passed on");
-            Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 3000), "slot returned");
+            Assert.IsTrue(WaitUntil(() => run.Relay.ActiveSessions == 0, 3000), "slot returned");
         }
 
         [TestMethod]
@@ -484,15 +413,10 @@ namespace Pigeon.Tests.Host.Relay
         {
             // 2 KB buffers: 64 MB is ~32,000 reads and writes per direction; even 8 bytes a read
             // would show as 256 KB. The budget below covers the test process's own background.
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = LoopbackRig.Config(bufferBytes: 2048);
-            config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using Socket client = Connect(port);
+            using RelayRun run = RelayRun.Plain(bufferBytes: 2048).Start(pump);
+            using Socket client = run.Connect();
             client.Send(new byte[] { 0 });
-            using Socket up = upstream.AcceptSocket();
+            using Socket up = run.Accept();
             ReadExactly(up, 1);
             byte[] chunk = new byte[64 * 1024];
             byte[] sink = new byte[64 * 1024];
@@ -532,39 +456,17 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(60000)]
         public void ManySessions_SlotsReused_AllocationPerSessionReported(string pump)
         {
-            var upstream = Listen(backlog: 64);
-            int port = FreePort();
             // Slots are returned a moment after the client closes (the session's thread folds
             // its counters first); on a loaded 2-core machine that lag can span a few sessions,
             // so give headroom: the point is that 350 sessions run through a fixed set of slots.
-            RelayConfig config = LoopbackRig.Config(maxSessions: 16);
-            config.Routes = new[] { Plain(port, PortOf(upstream)) };
-            RelayServer relay = StartRelay(pump, config);
-            Thread echo = new Thread(() =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        using Socket s = upstream.AcceptSocket();
-                        byte[] b = new byte[1];
-                        if (s.Receive(b) == 1)
-                        {
-                            s.Send(b);
-                        }
-                    }
-                }
-                catch (SocketException) { }
-                catch (ObjectDisposedException) { }
-                catch (InvalidOperationException) { }
-            }) { IsBackground = true };
-            echo.Start();
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using RelayRun run = RelayRun.Plain(maxSessions: 16, backlog: 64).Start(pump);
+            RelayServer relay = run.Relay;
+            EchoUpstream.Serve(run.Upstream);
             void Sessions(int count)
             {
                 for (int i = 0; i < count; i++)
                 {
-                    using Socket c = Connect(port);
+                    using Socket c = run.Connect();
                     c.Send(new byte[] { 5 });
                     Assert.AreEqual(5, ReadExactly(c, 1)[0]);
                 }
@@ -578,6 +480,16 @@ namespace Pigeon.Tests.Host.Relay
             Assert.IsTrue(WaitUntil(() => relay.ActiveSessions == 0, 5000));
             Assert.AreEqual(350, relay.SnapshotTotal().Accepted);
             Assert.AreEqual(0, relay.SnapshotTotal().RefusedTotal);
+        }
+    
+        /// <summary>Sends <paramref name="text"/> and the client's FIN; the upstream's side, with the text checked there.</summary>
+        private static Socket Request(RelayRun run, Socket client, string text)
+        {
+            client.Send(Encoding.ASCII.GetBytes(text));
+            client.Shutdown(SocketShutdown.Send);
+            Socket up = run.Accept(5000);
+            Assert.AreEqual(text, Encoding.ASCII.GetString(ReadExactly(up, text.Length)));
+            return up;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -14,6 +15,8 @@ using Pigeon.Config;
 using Pigeon.Host.Tls;
 using Pigeon.Relay;
 using Pigeon.Tests.Support;
+using Pigeon.Testing;
+using static Pigeon.Testing.Loopback;
 using static Pigeon.Tests.Host.Relay.LoopbackRig;
 using Pigeon.Counters;
 using Pigeon.Upstream;
@@ -35,7 +38,7 @@ namespace Pigeon.Tests.Host.Relay
         [ClassInitialize]
         public static void MakeIdentity(TestContext context)
         {
-            s_folder = TempFolder();
+            s_folder = TestFolder.Create();
             s_identity = TlsIdentity.Make(s_folder);
         }
 
@@ -56,22 +59,18 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(60000)]
         public void SslStreamClient_ProxyHeaderThenInnerBytes_BothWaysIntact(string pump, int version)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream), version), s_identity);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using Socket raw = Connect(port);
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream, version)).Start(pump, s_identity);
+            using Socket raw = run.Connect();
             int clientPort = ((IPEndPoint)raw.LocalEndPoint).Port;
             using SslStream client = TlsClient(raw, "anything.example");
             Assert.AreEqual(s_identity.Fingerprint, Convert.ToHexString(client.RemoteCertificate.GetCertHash(HashAlgorithmName.SHA256)).ToLowerInvariant(), "the relay's own certificate");
             byte[] opening = { (byte)'W', (byte)'A', 6, 5 };
             client.Write(opening);
-            using Socket up = upstream.AcceptSocket();
-            up.ReceiveTimeout = 10000;
+            using Socket up = run.Accept(10000);
             ProxyHeaderReader header = ReadHeader(up, version);
             Assert.AreEqual(0x7F000001u, header.SourceAddress.IPv4);
             Assert.AreEqual(clientPort, header.SourcePort, "the client's own port");
-            Assert.AreEqual(port, header.DestinationPort, "the port the client dialled");
+            Assert.AreEqual(run.Port, header.DestinationPort, "the port the client dialled");
             CollectionAssert.AreEqual(opening, ReadExactly(up, 4), "the decrypted opening follows the header");
 
             const int Size = 1024 * 1024;
@@ -82,7 +81,7 @@ namespace Pigeon.Tests.Host.Relay
             byte[] atClient = ReceiveHash(client, Size);
             CollectionAssert.AreEqual(toUpstream.Result, fromClient.Result, "client -> upstream intact");
             CollectionAssert.AreEqual(toClient.Result, atClient, "upstream -> client intact, encrypted again");
-            Assert.AreEqual(0, relay.SnapshotTotal().RefusedTotal);
+            Assert.AreEqual(0, run.Relay.SnapshotTotal().RefusedTotal);
         }
 
         [TestMethod]
@@ -91,22 +90,19 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(60000)]
         public void OpensslAndPythonClients_RelayedBothWays(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream), 0), s_identity);
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream)).Start(pump, s_identity);
+            int port = run.Port;
             Task server = Task.Run(() =>
             {
                 for (int i = 0; i < 2; i++)
                 {
-                    using Socket s = upstream.AcceptSocket();
-                    s.ReceiveTimeout = 10000;
+                    using Socket s = run.Accept(10000);
                     Assert.AreEqual("WA\u0006\u0005ping", Encoding.ASCII.GetString(ReadExactly(s, 8)));
                     s.Send(Encoding.ASCII.GetBytes("pong"));
                     s.Shutdown(SocketShutdown.Send);
-                    ReadToEnd(s);
+                    ClosedWithin(s, 10000);
                 }
             });
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
             string openssl = Run("bash", "-c", "printf 'WA\\006\\005ping' | openssl s_client -connect 127.0.0.1:" + port + " -servername cdn.example -quiet -ign_eof 2>/dev/null");
             Assert.AreEqual("pong", openssl, "openssl s_client got the upstream's answer");
             string python = Run("python3", "-c",
@@ -126,25 +122,25 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(30000)]
         public void Probe_HttpInsideTls_AnsweredAsAWebPage_UpstreamNeverDialled(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayConfig config = Config(port, PortOf(upstream), 1);
-            config.DecoyPage = "<html><body>Hello from a small site</body></html>";
-            RelayServer relay = StartRelay(pump, config, s_identity);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using SslStream client = TlsClient(Connect(port), "probe.example");
-            client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: probe.example\r\nUser-Agent: curl/8.0\r\n\r\n"));
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream, 1));
+            run.Config.DecoyPage = "<html><body>Hello from a small site</body></html>";
+            RelayServer relay = run.Start(pump, s_identity).Relay;
+            using SslStream client = TlsClient(run.Connect(), "probe.example");
+            // Two requests on one kept-alive connection, the second asking to close.
+            client.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: probe.example\r\nUser-Agent: curl/8.0\r\n\r\nGET /admin HTTP/1.1\r\nHost: probe.example\r\nConnection: close\r\n\r\n"));
             string answer = Encoding.ASCII.GetString(ReadAll(client));
-            StringAssert.StartsWith(answer, "HTTP/1.1 200 OK\r\n");
+            StringAssert.StartsWith(answer, "HTTP/1.1 200 OK\r\nServer: nginx\r\n");
             StringAssert.Contains(answer, "Content-Length: 49\r\n");
-            StringAssert.EndsWith(answer, "\r\n\r\n<html><body>Hello from a small site</body></html>");
+            StringAssert.Contains(answer, "Connection: keep-alive\r\n");
+            StringAssert.Contains(answer, "\r\n\r\n<html><body>Hello from a small site</body></html>HTTP/1.1 404 Not Found\r\n");
+            StringAssert.EndsWith(answer, "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
 
-            using SslStream other = TlsClient(Connect(port), "probe.example");
+            using SslStream other = TlsClient(run.Connect(), "probe.example");
             other.Write(Encoding.ASCII.GetBytes("GET /admin HTTP/1.1\r\n\r\n"));
-            StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(other)), "HTTP/1.1 404 Not Found\r\n");
+            StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(other)), "HTTP/1.1 400 Bad Request\r\n", "HTTP/1.1 without Host, as nginx");
 
-            Assert.AreEqual(2, relay.SnapshotTotal().Refused(RefusalReason.Probe));
-            Assert.IsFalse(upstream.Pending(), "no upstream connection for a probe");
+            Assert.AreEqual(2, relay.SnapshotTotal().Refused(RefusalReason.Probe), "one count per prober's connection");
+            Assert.IsFalse(run.Upstream.Pending(), "no upstream connection for a probe");
             Assert.AreEqual(0, relay.SnapshotTotal().UpstreamFailures);
         }
 
@@ -156,59 +152,33 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(60000)]
         public void BadHandshakes_EachRefusedUnderItsReason_OthersNotDelayed(string pump)
         {
-            var upstream = Listen(backlog: 64);
-            int port = FreePort();
-            RelayConfig config = Config(port, PortOf(upstream), 0);
-            config.HelloTimeoutSeconds = 2;
-            RelayServer relay = StartRelay(pump, config, s_identity);
-            Task echo = Task.Run(() =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        Socket s = upstream.AcceptSocket();
-                        Task.Run(() =>
-                        {
-                            using (s)
-                            {
-                                byte[] b = new byte[64];
-                                int n;
-                                while ((n = s.Receive(b)) > 0)
-                                {
-                                    s.Send(b, n, SocketFlags.None);
-                                }
-                            }
-                        });
-                    }
-                }
-                catch (Exception)
-                {
-                }
-            });
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream), backlog: 64);
+            int port = run.Port;
+            run.Config.HelloTimeoutSeconds = 2;
+            RelayServer relay = run.Start(pump, s_identity, new FastClock(20)).Relay; // 60 s, a web server's handshake timeout, in 3 s
+            EchoUpstream.Serve(run.Upstream);
             byte[] hello = new HelloBuilder().Build();
-            using (SslStream warm = TlsClient(Connect(port), "ok.example"))
+            using (SslStream warm = TlsClient(run.Connect(), "ok.example"))
             {
                 warm.Write(new byte[] { (byte)'W', (byte)'A', 1, 2 });
-                ReadExactlyFrom(warm, 4); // the process's first TLS handshake pays one-time setup
+                Assert.IsTrue(ReadExactly(warm, new byte[4], 0, 4), "closed early"); // the process's first TLS handshake pays one-time setup
             }
 
             // A client that stalls mid-handshake holds its own session only.
-            using Socket stalled = Connect(port);
+            using Socket stalled = run.Connect();
             stalled.Send(hello, 0, 60, SocketFlags.None);
             Stopwatch quick = Stopwatch.StartNew();
-            using (SslStream good = TlsClient(Connect(port), "ok.example"))
+            using (SslStream good = TlsClient(run.Connect(), "ok.example"))
             {
                 good.Write(new byte[] { (byte)'W', (byte)'A', 1, 2 });
-                ReadExactlyFrom(good, 4);
+                Assert.IsTrue(ReadExactly(good, new byte[4], 0, 4), "closed early");
             }
 
             Assert.IsTrue(quick.ElapsedMilliseconds < 1500, "another client's handshake and data took " + quick.ElapsedMilliseconds + " ms beside the stalled one");
-            Assert.IsTrue(ClosedWithin(stalled, 5000), "the stalled client is dropped at the hello timeout");
+            Assert.IsTrue(ClosedWithin(stalled, 8000), "the stalled client is dropped at a web server's handshake timeout");
 
             // Garbage after 16 03.
-            using (Socket garbage = Connect(port))
+            using (Socket garbage = run.Connect())
             {
                 byte[] junk = new byte[37];
                 new Random(7).NextBytes(junk);
@@ -222,14 +192,14 @@ namespace Pigeon.Tests.Host.Relay
             }
 
             // Closed, and reset, mid-handshake.
-            using (Socket closes = Connect(port))
+            using (Socket closes = run.Connect())
             {
                 closes.Send(hello, 0, 60, SocketFlags.None);
                 closes.Shutdown(SocketShutdown.Send);
                 ClosedWithin(closes, 3000);
             }
 
-            using (Socket resets = Connect(port))
+            using (Socket resets = run.Connect())
             {
                 resets.Send(hello, 0, 60, SocketFlags.None);
                 Thread.Sleep(100);
@@ -256,25 +226,99 @@ namespace Pigeon.Tests.Host.Relay
         [Timeout(30000)]
         public void PlainBytesOnATlsRoute_RefusedAsNotTls(string pump)
         {
-            var upstream = Listen();
-            int port = FreePort();
-            RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream), 1), s_identity);
-            using RelayStop stopAtEnd = new RelayStop(relay, upstream);
-            using Socket plain = Connect(port);
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream, 1)).Start(pump, s_identity);
+            using Socket plain = run.Connect();
             plain.Send(new byte[] { (byte)'W', (byte)'A', 6, 5 });
             Assert.IsTrue(ClosedWithin(plain, 3000));
-            Assert.IsTrue(WaitUntil(() => relay.SnapshotTotal().Refused(RefusalReason.NotTls) == 1, 3000));
+            Assert.IsTrue(WaitUntil(() => run.Relay.SnapshotTotal().Refused(RefusalReason.NotTls) == 1, 3000));
         }
 
-        private static RelayConfig Config(int port, int upstreamPort, int proxyVersion)
+        [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
+        [Timeout(30000)]
+        public void Signal_TlsInsideTheTls_ReachesItsHostUnchanged_WhatsAppAndTheSiteOnTheSamePort(string pump)
         {
-            RelayConfig config = LoopbackRig.Config();
-            RouteConfig route = Plain(port, upstreamPort, proxy: proxyVersion > 0);
-            route.Name = "chat-tls";
-            route.ProxyProtocolVersion = proxyVersion == 2 ? 2 : 1;
-            route.TerminateTls = true;
-            config.Routes = new[] { route };
-            return config;
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream));
+            using TcpListener signal = Listen();
+            run.Route.ChatOpeningCheck = true;
+            run.Route.SignalSni = new[] { "chat.signal.org" };
+            run.Route.SignalPort = PortOf(signal);
+            TableResolver dns = new TableResolver().Add("chat.signal.org", 0x7F000001);
+            RelayServer relay = run.Start(pump, new Pigeon.Host.Tls.CertificateStore(s_identity), dns).Relay;
+
+            // Signal's app: TLS to the relay, and inside it TLS to chat.signal.org, end to end.
+            using SslStream outer = TlsClient(run.Connect(), "relay.example.org");
+            Task<SslStream> far = Task.Run(() => TlsServer(signal.AcceptSocket()));
+            using SslStream inner = new SslStream(outer, false);
+            inner.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "chat.signal.org", RemoteCertificateValidationCallback = (a, b, c, d) => true });
+            using SslStream server = far.Result;
+            inner.Write(Encoding.ASCII.GetBytes("PUT /v1/websocket"));
+            byte[] got = new byte[17];
+            int n = 0;
+            while (n < got.Length)
+            {
+                n += server.Read(got, n, got.Length - n);
+            }
+
+            Assert.AreEqual("PUT /v1/websocket", Encoding.ASCII.GetString(got), "the inner TLS reached the Signal host whole");
+            server.Write(new byte[] { 7 });
+            Assert.AreEqual(7, inner.ReadByte());
+            Assert.AreEqual(1, relay.SnapshotTotal().SignalRelayed);
+
+            // Another name inside the TLS: refused, answered as a web server.
+            using (SslStream evil = TlsClient(run.Connect(), "relay.example.org"))
+            {
+                HelloBuilder other = new HelloBuilder();
+                other.Names = new[] { "evil.example" };
+                evil.Write(other.Build());
+                StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(evil)), "HTTP/1.1 400 Bad Request\r\n");
+            }
+
+            Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.SniNotAllowed));
+
+            // WhatsApp chat and the site on the same port.
+            using (SslStream chat = TlsClient(run.Connect(), "relay.example.org"))
+            {
+                chat.Write(new byte[] { (byte)'W', (byte)'A', 6, 3 });
+                using Socket up = run.Accept();
+                Assert.AreEqual((byte)'W', ReadExactly(up, 4)[0]);
+            }
+
+            using (SslStream site = TlsClient(run.Connect(), "relay.example.org"))
+            {
+                site.Write(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: relay.example.org\r\nConnection: close\r\n\r\n"));
+                StringAssert.StartsWith(Encoding.ASCII.GetString(ReadAll(site)), "HTTP/1.1 200 OK\r\n");
+            }
+
+            Assert.AreEqual(1, relay.SnapshotTotal().SignalRelayed);
+        }
+
+        [TestMethod]
+        [DataRow("h2,http/1.1", "http/1.1")]
+        [DataRow("http/1.1", "http/1.1")]
+        [DataRow("xmpp-client", "")]
+        [DataRow("", "")]
+        [Timeout(30000)]
+        public void Alpn_Http11WhenOffered_NoneOtherwise_NeverRefused(string offered, string chosen)
+        {
+            var store = new Pigeon.Host.Tls.CertificateStore(s_identity);
+            store.ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 };
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream)).Start("events", store);
+            using Socket raw = run.Connect();
+            using SslStream client = new SslStream(new NetworkStream(raw, false), false);
+            SslClientAuthenticationOptions options = new SslClientAuthenticationOptions { TargetHost = "x.example", RemoteCertificateValidationCallback = (a, b, c, d) => true };
+            if (offered.Length > 0)
+            {
+                options.ApplicationProtocols = new List<SslApplicationProtocol>();
+                foreach (string protocol in offered.Split(','))
+                {
+                    options.ApplicationProtocols.Add(new SslApplicationProtocol(protocol));
+                }
+            }
+
+            client.AuthenticateAsClient(options);
+            Assert.AreEqual(chosen, client.NegotiatedApplicationProtocol.ToString());
         }
 
         private static ProxyHeaderReader ReadHeader(Socket up, int version)
@@ -297,54 +341,6 @@ namespace Pigeon.Tests.Host.Relay
                 }
 
                 Assert.AreEqual(ProxyHeaderReader.NeedMore, result, "a valid header");
-            }
-        }
-
-
-
-        private static byte[] ReadAll(Stream s)
-        {
-            MemoryStream all = new MemoryStream();
-            byte[] buffer = new byte[4096];
-            try
-            {
-                int n;
-                while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    all.Write(buffer, 0, n);
-                }
-            }
-            catch (IOException)
-            {
-                // a close without close_notify still ends the answer
-            }
-
-            return all.ToArray();
-        }
-
-        private static void ReadExactlyFrom(Stream s, int count)
-        {
-            byte[] buffer = new byte[count];
-            int got = 0;
-            while (got < count)
-            {
-                int n = s.Read(buffer, got, count - got);
-                Assert.IsTrue(n > 0, "closed early");
-                got += n;
-            }
-        }
-
-        private static void ReadToEnd(Socket s)
-        {
-            byte[] b = new byte[256];
-            try
-            {
-                while (s.Receive(b) > 0)
-                {
-                }
-            }
-            catch (SocketException)
-            {
             }
         }
 

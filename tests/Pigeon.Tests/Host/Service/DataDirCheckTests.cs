@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Config;
 using Pigeon.Host;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Service
 {
@@ -12,13 +13,6 @@ namespace Pigeon.Tests.Host.Service
     [TestClass]
     public class DataDirCheckTests
     {
-        private static string TempDir()
-        {
-            string dir = Path.Combine(Path.GetTempPath(), "pigeon-check-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            return dir;
-        }
-
         private static int Check(string dir, out string output)
         {
             StringWriter o = new StringWriter();
@@ -38,7 +32,7 @@ namespace Pigeon.Tests.Host.Service
         // A folder with two saves: the defaults in config.json.bak, maxSessions 100 in config.json.
         private static string SavedTwice()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-check");
             ConfigStore store = Store(dir);
             PigeonConfig config = ConfigDefaults.Create(false);
             Assert.IsTrue(store.Save(config, new ValidationReport()));
@@ -46,6 +40,17 @@ namespace Pigeon.Tests.Host.Service
             Assert.IsTrue(store.Save(config, new ValidationReport()));
             Assert.IsTrue(File.Exists(Path.Combine(dir, "config.json.bak")));
             return dir;
+        }
+
+        // Writes `content` (UTF-8) as DIR/`file`; `config check` then refuses the folder (exit 1) saying each of `said`.
+        private static void RefusedWith(string dir, string file, string content, params string[] said)
+        {
+            File.WriteAllText(Path.Combine(dir, file), content, new UTF8Encoding(false));
+            Assert.AreEqual(1, Check(dir, out string output), output);
+            foreach (string words in said)
+            {
+                StringAssert.Contains(output, words);
+            }
         }
 
         private static string[] Snapshot(string dir)
@@ -56,7 +61,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void EmptyFolder_Ok_TheFirstStartWritesTheDefaults()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-check");
             Assert.AreEqual(0, Check(dir, out string output), output);
             StringAssert.Contains(output, "none yet");
             Assert.AreEqual(0, Directory.GetFiles(dir).Length, "nothing written");
@@ -67,7 +72,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void SavedConfig_Ok()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-check");
             Assert.IsTrue(Store(dir).Save(ConfigDefaults.Create(false), new ValidationReport()));
             Assert.AreEqual(0, Check(dir, out string output), output);
             StringAssert.Contains(output, "OK, a start uses " + Path.Combine(dir, "config.json"));
@@ -76,11 +81,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void HandEditWithErrors_Refused_EvenThoughABackupExists()
         {
-            string dir = SavedTwice();
-            File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"relay\": { \"maxSessions\": 0 } }");
-            Assert.AreEqual(1, Check(dir, out string output), output);
-            StringAssert.Contains(output, "error: relay.maxSessions");
-            StringAssert.Contains(output, "does not fall back to config.json.bak");
+            RefusedWith(SavedTwice(), "config.json", "{ \"relay\": { \"maxSessions\": 0 } }", "error: relay.maxSessions", "does not fall back to config.json.bak");
         }
 
         [TestMethod]
@@ -104,7 +105,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void HandEditedStoredCopy_ChecksumLeftIn_UsedAndSaidSo()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-check");
             Assert.IsTrue(Store(dir).Save(ConfigDefaults.Create(false), new ValidationReport()));
             string main = Path.Combine(dir, "config.json");
             string text = File.ReadAllText(main);
@@ -118,17 +119,14 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void EveryCopyUnusable_WouldRunTheDefaults_Refused()
         {
-            string dir = TempDir();
-            File.WriteAllText(Path.Combine(dir, "config.json.bak"), "{ \"relay\": { \"maxSessions\": \"many\" } }");
-            Assert.AreEqual(1, Check(dir, out string output), output);
-            StringAssert.Contains(output, "error: relay.maxSessions: must be a whole number");
-            StringAssert.Contains(output, "a start would run the defaults in setup mode");
+            RefusedWith(TestFolder.Create("pigeon-check"), "config.json.bak", "{ \"relay\": { \"maxSessions\": \"many\" } }",
+                "error: relay.maxSessions: must be a whole number", "a start would run the defaults in setup mode");
         }
 
         [TestMethod]
         public void ConfigOption_MissingFile_Refused()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-check");
             StringWriter o = new StringWriter();
             Assert.AreEqual(1, HostConfig.RunCommand(new[] { "config", "check", "--config", Path.Combine(dir, "none.json") }, o, new StringWriter()));
             StringAssert.Contains(o.ToString(), "no such file");
@@ -137,7 +135,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void InterruptedSave_PendingCopyUsed_ButNotRenamedByTheCheck()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-check");
             ConfigStore store = Store(dir);
             Assert.IsTrue(store.Save(ConfigDefaults.Create(false), new ValidationReport()));
             File.Move(Path.Combine(dir, "config.json"), Path.Combine(dir, "config.json.new")); // cut after step 3
@@ -149,11 +147,8 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void PortalBeyondLoopbackWithoutPassword_Refused()
         {
-            string dir = TempDir();
-            File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"portal\": { \"listenAddress\": \"0.0.0.0\", \"port\": 8080 } }", new UTF8Encoding(false));
-            Assert.AreEqual(1, Check(dir, out string output), output);
-            StringAssert.Contains(output, "no admin password is set");
-            StringAssert.Contains(output, "the start would be refused");
+            RefusedWith(TestFolder.Create("pigeon-check"), "config.json", "{ \"portal\": { \"listenAddress\": \"0.0.0.0\", \"port\": 8080 } }",
+                "no admin password is set", "the start would be refused");
         }
     }
 }

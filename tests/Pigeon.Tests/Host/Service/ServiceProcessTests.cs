@@ -1,11 +1,8 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Net.Sockets;
-using System.Threading;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using Pigeon.Tests.Host.App;
-using Pigeon.Tests.Host.Relay;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Service
 {
@@ -14,13 +11,6 @@ namespace Pigeon.Tests.Host.Service
     [DoNotParallelize]
     public class ServiceProcessTests
     {
-        private static string TempDir()
-        {
-            string dir = Path.Combine(Path.GetTempPath(), "pigeon-svc-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            return dir;
-        }
-
         [TestMethod]
         [Timeout(90000)]
         public void Ready_ArrivesWhenTheListenersAccept_StoppingOnSigterm()
@@ -30,21 +20,22 @@ namespace Pigeon.Tests.Host.Service
                 Assert.Inconclusive("systemd's protocol is Linux-only");
             }
 
-            string dir = TempDir();
-            int route = LoopbackRig.FreePort();
-            int portal = LoopbackRig.FreePort();
+            string dir = TestFolder.Create("pigeon-svc");
+            int route = Loopback.FreePort();
+            int portal = Loopback.FreePort();
             File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"relay\": { \"maxSessions\": 2, \"routes\": [ { \"name\": \"chat\", \"listenAddress\": \"127.0.0.1\", \"listenPort\": " + route
                 + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": 9 } ] }, \"portal\": { \"listenAddress\": \"127.0.0.1\", \"port\": " + portal + " } }");
             string socketPath = Path.Combine(dir, "notify.sock");
             using Socket notify = SystemdNotifierTests.Bind(socketPath);
             notify.ReceiveTimeout = 60000;
-            using Process p = HostProcessTests.Start("--data-dir \"" + dir + "\"", dir, socketPath);
+            using PigeonHost p = AsService(dir, socketPath);
+            p.Spawn();
             try
             {
                 string ready = SystemdNotifierTests.Receive(notify);
                 // At the moment READY=1 arrives, both the route and the portal accept connections.
-                using (Socket c = LoopbackRig.Connect(route))
-                using (Socket w = LoopbackRig.Connect(portal))
+                using (Socket c = Loopback.Client(route))
+                using (Socket w = Loopback.Client(portal))
                 {
                     Assert.IsTrue(c.Connected && w.Connected);
                 }
@@ -52,20 +43,16 @@ namespace Pigeon.Tests.Host.Service
                 StringAssert.StartsWith(ready, "READY=1\n");
                 StringAssert.Contains(ready, "STATUS=relaying on 1 of 1 routes; portal http://127.0.0.1:" + portal + "/");
 
-                Process.Start("kill", "-TERM " + p.Id).WaitForExit();
+                int exit = p.Terminate(20000);
                 Assert.AreEqual("STOPPING=1", SystemdNotifierTests.Receive(notify));
-                Assert.IsTrue(p.WaitForExit(20000), "stops on SIGTERM");
-                Assert.AreEqual(0, p.ExitCode, "an orderly stop");
-                StringAssert.Contains(p.StandardOutput.ReadToEnd(), "stopped");
+                Assert.AreNotEqual(-1, exit, "stops on SIGTERM");
+                Assert.AreEqual(0, exit, "an orderly stop");
+                StringAssert.Contains(p.Output, "stopped");
                 Assert.IsTrue(File.Exists(Path.Combine(dir, "activity.json")), "the tally was saved on the way out");
             }
             finally
             {
-                if (!p.HasExited)
-                {
-                    p.Kill();
-                }
-
+                p.Kill();
                 Directory.Delete(dir, true);
             }
         }
@@ -74,20 +61,29 @@ namespace Pigeon.Tests.Host.Service
         [Timeout(60000)]
         public void PortalOnAllAddressesWithoutPassword_RefusedBeforeAnythingListens()
         {
-            string dir = TempDir();
-            int route = LoopbackRig.FreePort();
+            string dir = TestFolder.Create("pigeon-svc");
+            int route = Loopback.FreePort();
             File.WriteAllText(Path.Combine(dir, "config.json"), "{ \"relay\": { \"routes\": [ { \"name\": \"chat\", \"listenAddress\": \"127.0.0.1\", \"listenPort\": " + route
-                + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": 9 } ] }, \"portal\": { \"listenAddress\": \"0.0.0.0\", \"port\": " + LoopbackRig.FreePort() + " } }");
+                + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": 9 } ] }, \"portal\": { \"listenAddress\": \"0.0.0.0\", \"port\": " + Loopback.FreePort() + " } }");
             string socketPath = Path.Combine(dir, "notify.sock");
             using Socket notify = SystemdNotifierTests.Bind(socketPath);
             notify.ReceiveTimeout = 500;
-            using Process p = HostProcessTests.Start("--data-dir \"" + dir + "\"", dir, socketPath);
-            Assert.IsTrue(p.WaitForExit(30000), "exits");
-            Assert.AreEqual(2, p.ExitCode);
-            StringAssert.Contains(p.StandardError.ReadToEnd(), "error: portal.listenAddress is 0.0.0.0, but no admin password is set");
-            Assert.ThrowsExactly<SocketException>(() => LoopbackRig.Connect(route), "the relay did not open its port");
+            using PigeonHost p = AsService(dir, socketPath);
+            int exit = p.RunToExit(30000);
+            Assert.AreNotEqual(-1, exit, "exits");
+            Assert.AreEqual(2, exit);
+            StringAssert.Contains(p.ErrorOutput, "error: portal.listenAddress is 0.0.0.0, but no admin password is set");
+            Assert.ThrowsExactly<SocketException>(() => Loopback.Client(route), "the relay did not open its port");
             Assert.ThrowsExactly<SocketException>(() => SystemdNotifierTests.Receive(notify), "no READY=1");
             Directory.Delete(dir, true);
+        }
+
+        /// <summary>Pigeon.Host on the data folder <paramref name="dir"/>, as systemd starts it (NOTIFY_SOCKET).</summary>
+        private static PigeonHost AsService(string dir, string notifySocket)
+        {
+            PigeonHost host = PigeonHost.WithArguments("service", dir, "--data-dir", dir);
+            host.Variables["NOTIFY_SOCKET"] = notifySocket;
+            return host;
         }
     }
 }

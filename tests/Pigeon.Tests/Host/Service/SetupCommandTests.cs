@@ -7,6 +7,7 @@ using Pigeon.Config;
 using Pigeon.Host;
 using Pigeon.Host.Service;
 using Pigeon.Tests.Host.Reach;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Service
 {
@@ -15,13 +16,6 @@ namespace Pigeon.Tests.Host.Service
     public class SetupCommandTests
     {
         private const string Password = "a long admin password";
-
-        private static string TempDir()
-        {
-            string dir = Path.Combine(Path.GetTempPath(), "pigeon-setup-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            return dir;
-        }
 
         private static int Setup(out string output, params string[] args)
         {
@@ -42,7 +36,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void Setup_EmptyFolder_MakesAWorkingRelayConfigAndPrintsTheLinks()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-setup");
             string data = Path.Combine(dir, "data");
             Assert.AreEqual(0, Setup(out string output, "--public-host", "relay.example.org", "--admin-password-file", PasswordFile(dir, Password + "\n"), "--data-dir", data), output);
             StringAssert.Contains(output, "public host: relay.example.org");
@@ -62,7 +56,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void Setup_SameValuesAgain_NothingRewritten()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-setup");
             string file = PasswordFile(dir, Password);
             Assert.AreEqual(0, Setup(out string first, "--public-host", "relay.example.org", "--admin-password-file", file, "--data-dir", dir), first);
             byte[] before = File.ReadAllBytes(Path.Combine(dir, "config.json"));
@@ -75,7 +69,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void Setup_RefusedValues_Exit1WithTheReason_NothingWritten()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-setup");
             Assert.AreEqual(1, Setup(out string output, "--public-host", "not a host!", "--data-dir", dir), output);
             StringAssert.Contains(output, "error: network.publicHost: must be a host name");
             Assert.AreEqual(1, Setup(out output, "--admin-password-file", PasswordFile(dir, "short"), "--data-dir", dir), output);
@@ -91,7 +85,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void Setup_ConfigWithErrors_RefusedNotOverwritten()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-setup");
             string main = Path.Combine(dir, "config.json");
             File.WriteAllText(main, "{ \"relay\": { \"maxSessions\": 0 } }");
             Assert.AreEqual(1, Setup(out string output, "--public-host", "relay.example.org", "--data-dir", dir), output);
@@ -110,7 +104,7 @@ namespace Pigeon.Tests.Host.Service
         [TestMethod]
         public void Environment_AppliedBeforeTheStart_AndLogged()
         {
-            string dir = TempDir();
+            string dir = TestFolder.Create("pigeon-setup");
             string file = PasswordFile(dir, Password);
             Dictionary<string, string> environment = new Dictionary<string, string>
             {

@@ -5,6 +5,7 @@ using Pigeon.Host.Service;
 using Pigeon.Tests.Host.Relay;
 using Pigeon.Tests.Host.Reach;
 using Pigeon.Tests.Support;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Service
 {
@@ -54,7 +55,7 @@ namespace Pigeon.Tests.Host.Service
             FakeClock clock = new FakeClock(Day0);
             TallyRecorder recorder = new TallyRecorder(rig.Relay, clock, rig.Folder, new ListLog());
             recorder.Load();
-            using (System.Net.Sockets.Socket silent = LoopbackRig.Connect(rig.SniPort))
+            using (System.Net.Sockets.Socket silent = Loopback.Client(rig.SniPort))
             {
                 DateTime end = DateTime.UtcNow.AddSeconds(10);
                 while (rig.Relay.ActiveSessions == 0 && DateTime.UtcNow < end)
@@ -66,7 +67,7 @@ namespace Pigeon.Tests.Host.Service
                 recorder.Tick();
                 Assert.AreEqual(0, recorder.Sum().Sessions, "a session still reading its hello is not served");
                 silent.Send(System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n\r\n"));
-                Assert.IsTrue(LoopbackRig.ClosedWithin(silent, 5000));
+                Assert.IsTrue(Loopback.ClosedWithin(silent, 5000));
             }
 
             DateTime wait = DateTime.UtcNow.AddSeconds(10);

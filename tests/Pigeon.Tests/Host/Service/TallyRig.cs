@@ -7,6 +7,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Config;
 using Pigeon.Relay;
 using Pigeon.Tests.Host.Relay;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Service
 {
@@ -24,11 +25,11 @@ namespace Pigeon.Tests.Host.Service
         {
             _keepFolder = folder != null;
             Folder = folder ?? Path.Combine(Path.GetTempPath(), "pigeon-tally-" + Guid.NewGuid().ToString("N"));
-            _upstream = LoopbackRig.Listen();
-            PlainPort = LoopbackRig.FreePort();
-            SniPort = LoopbackRig.FreePort();
+            _upstream = Loopback.Listen();
+            PlainPort = Loopback.FreePort();
+            SniPort = Loopback.FreePort();
             RelayConfig config = LoopbackRig.Config(maxSessions: 4);
-            config.Routes = new[] { LoopbackRig.Plain(PlainPort, LoopbackRig.PortOf(_upstream)), LoopbackRig.Sni(SniPort, LoopbackRig.PortOf(_upstream)) };
+            config.Routes = new[] { LoopbackRig.Plain(PlainPort, Loopback.PortOf(_upstream)), LoopbackRig.Sni(SniPort, Loopback.PortOf(_upstream)) };
             Relay = LoopbackRig.StartRelay("events", config); // the host's default pump
         }
 
@@ -52,18 +53,18 @@ namespace Pigeon.Tests.Host.Service
                 }
             });
             drain.Start();
-            using (Socket client = LoopbackRig.Connect(PlainPort))
+            using (Socket client = Loopback.Client(PlainPort))
             {
                 client.Send(new byte[bytes]);
                 client.Shutdown(SocketShutdown.Send);
-                LoopbackRig.ClosedWithin(client, 5000);
+                Loopback.ClosedWithin(client, 5000);
             }
 
             drain.Join(10000);
-            using (Socket junk = LoopbackRig.Connect(SniPort))
+            using (Socket junk = Loopback.Client(SniPort))
             {
                 junk.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n\r\n"));
-                Assert.IsTrue(LoopbackRig.ClosedWithin(junk, 5000));
+                Assert.IsTrue(Loopback.ClosedWithin(junk, 5000));
             }
 
             DateTime end = DateTime.UtcNow.AddSeconds(10);

@@ -13,6 +13,8 @@ using Pigeon.Relay;
 using Pigeon.Tests.Host.Acme;
 using Pigeon.Tests.Host.Reach;
 using Pigeon.Tests.Host.Relay;
+using Pigeon.Testing;
+using static Pigeon.Testing.Loopback;
 using static Pigeon.Tests.Host.Relay.LoopbackRig;
 
 namespace Pigeon.Tests.Host.Tls
@@ -78,11 +80,8 @@ namespace Pigeon.Tests.Host.Tls
         {
             using TestChain chain = TestChain.Make("relay.example.org");
             using TlsIdentity identity = TlsIdentity.FromPem(chain.FullChainPem, chain.TraditionalPem, TlsIdentity.OriginFiles, "x");
-            var upstream = Listen();
-            int port = FreePort();
-            RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream)), identity);
-            using RelayStop stop = new RelayStop(relay, upstream);
-            (X509Certificate2 served, X509Certificate2Collection sent) = AcmePebbleTests.Presented(port, "relay.example.org");
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream)).Start(pump, identity);
+            (X509Certificate2 served, X509Certificate2Collection sent) = AcmePebbleTests.Presented(run.Port, "relay.example.org");
             Assert.AreEqual(chain.Leaf.Thumbprint, served.Thumbprint);
             using X509Chain check = new X509Chain();
             check.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -101,7 +100,7 @@ namespace Pigeon.Tests.Host.Tls
         [Timeout(60000)]
         public void FilesReplaced_NextHandshakeGetsTheNewOne_SessionBeforeKeepsRelaying(string pump, string how)
         {
-            string folder = TempFolder();
+            string folder = TestFolder.Create();
             try
             {
                 using TestChain a = TestChain.Make("relay.example.org");
@@ -111,18 +110,14 @@ namespace Pigeon.Tests.Host.Tls
                 ListLog log = new ListLog();
                 CertificateStore store = new CertificateStore(TlsIdentity.FromPemFiles(files.Certificate, files.Key, TlsIdentity.OriginFiles));
                 using CertificateFileWatcher watcher = new CertificateFileWatcher(files.Certificate, files.Key, store, log);
-                var upstream = Listen();
-                int port = FreePort();
-                RelayServer relay = StartRelay(pump, Config(port, PortOf(upstream)), store);
-                using RelayStop stop = new RelayStop(relay, upstream);
+                using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream)).Start(pump, store);
 
                 // A session opened before the swap.
-                using Socket raw = Connect(port);
+                using Socket raw = run.Connect();
                 using SslStream before = TlsClient(raw, "relay.example.org");
                 Assert.AreEqual(a.Leaf.Thumbprint, X509CertificateLoader.LoadCertificate(before.RemoteCertificate.GetRawCertData()).Thumbprint);
                 before.Write(new byte[] { (byte)'W', (byte)'A', 6, 5 });
-                using Socket up = upstream.AcceptSocket();
-                up.ReceiveTimeout = 10000;
+                using Socket up = run.Accept(10000);
                 CollectionAssert.AreEqual(new byte[] { (byte)'W', (byte)'A', 6, 5 }, ReadExactly(up, 4));
 
                 Assert.IsFalse(watcher.Poll(), "nothing changed yet");
@@ -130,7 +125,7 @@ namespace Pigeon.Tests.Host.Tls
                 Stopwatch swap = Stopwatch.StartNew();
                 Assert.IsFalse(watcher.Poll(), "a change is taken only once it has held still for one look");
                 Assert.IsTrue(watcher.Poll(), "taken on the next look");
-                Assert.AreEqual(b.Leaf.Thumbprint, AcmePebbleTests.Presented(port, "relay.example.org").Served.Thumbprint, "the next handshake gets the new certificate");
+                Assert.AreEqual(b.Leaf.Thumbprint, AcmePebbleTests.Presented(run.Port, "relay.example.org").Served.Thumbprint, "the next handshake gets the new certificate");
                 swap.Stop();
                 Assert.AreEqual(1, watcher.Reloads);
                 Assert.IsTrue(log.Lines.Exists(l => l.StartsWith("info: TLS: reloaded " + files.Certificate, StringComparison.Ordinal)));
@@ -155,7 +150,7 @@ namespace Pigeon.Tests.Host.Tls
         [Timeout(60000)]
         public void HalfWrittenOrMismatchedPair_Refused_OldOneKept_ThenTakenWhenWhole()
         {
-            string folder = TempFolder();
+            string folder = TestFolder.Create();
             try
             {
                 using TestChain a = TestChain.Make("relay.example.org");
@@ -189,17 +184,6 @@ namespace Pigeon.Tests.Host.Tls
             {
                 Directory.Delete(folder, true);
             }
-        }
-
-        /// <summary>One chat route with TLS on, to the upstream on <paramref name="upstreamPort"/>.</summary>
-        internal static RelayConfig Config(int port, int upstreamPort)
-        {
-            RelayConfig config = LoopbackRig.Config();
-            RouteConfig route = Plain(port, upstreamPort);
-            route.Name = "chat-tls";
-            route.TerminateTls = true;
-            config.Routes = new[] { route };
-            return config;
         }
 
         /// <summary>

@@ -12,6 +12,8 @@ using Pigeon.Host.Tls;
 using Pigeon.Relay;
 using Pigeon.Tests.Host.Relay;
 using Pigeon.Tests.Support;
+using Pigeon.Testing;
+using static Pigeon.Testing.Loopback;
 using static Pigeon.Tests.Host.Relay.LoopbackRig;
 
 namespace Pigeon.Tests.Host.Tls
@@ -34,7 +36,7 @@ namespace Pigeon.Tests.Host.Tls
         [Timeout(60000)]
         public void Validation_OnlyAcmeTls1ForTheName_GetsTheValidationCertificate(string pump)
         {
-            string folder = TempFolder();
+            string folder = TestFolder.Create();
             try
             {
                 using TlsIdentity made = TlsIdentity.Make(folder);
@@ -42,10 +44,8 @@ namespace Pigeon.Tests.Host.Tls
                 AcmeChallenges challenges = new AcmeChallenges(store);
                 string keyAuthorization = "token-abcdefghijklmnopqrstuvwxyz.thumbprint";
                 challenges.AddTlsAlpn(Name, keyAuthorization);
-                var upstream = Listen();
-                int port = FreePort();
-                RelayServer relay = StartRelay(pump, CertificateFilesTests.Config(port, PortOf(upstream)), store);
-                using RelayStop stop = new RelayStop(relay, upstream);
+                using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream)).Start(pump, store);
+                int port = run.Port;
 
                 (X509Certificate2 validation, SslApplicationProtocol protocol) = Handshake(port, Name, CertificateStore.AcmeTls1);
                 Assert.AreEqual(CertificateStore.AcmeTls1, protocol, "acme-tls/1 negotiated");
@@ -74,18 +74,15 @@ namespace Pigeon.Tests.Host.Tls
         [Timeout(60000)]
         public void ApplicationProtocols_OfferedToOrdinaryHandshakes()
         {
-            string folder = TempFolder();
+            string folder = TestFolder.Create();
             try
             {
                 using TlsIdentity made = TlsIdentity.Make(folder);
                 CertificateStore store = new CertificateStore(made);
                 Assert.IsNull(store.Options.ApplicationProtocols, "none unless set");
                 store.ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 };
-                var upstream = Listen();
-                int port = FreePort();
-                RelayServer relay = StartRelay("events", CertificateFilesTests.Config(port, PortOf(upstream)), store);
-                using RelayStop stop = new RelayStop(relay, upstream);
-                (_, SslApplicationProtocol protocol) = Handshake(port, Name, SslApplicationProtocol.Http2, SslApplicationProtocol.Http11);
+                using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream)).Start("events", store);
+                (_, SslApplicationProtocol protocol) = Handshake(run.Port, Name, SslApplicationProtocol.Http2, SslApplicationProtocol.Http11);
                 Assert.AreEqual(SslApplicationProtocol.Http11, protocol);
             }
             finally
@@ -118,7 +115,7 @@ namespace Pigeon.Tests.Host.Tls
 
         private static (X509Certificate2 Certificate, SslApplicationProtocol Protocol) Handshake(int port, string sni, params SslApplicationProtocol[] protocols)
         {
-            using Socket raw = Connect(port);
+            using Socket raw = Client(port);
             using SslStream tls = new SslStream(new NetworkStream(raw, false), false);
             SslClientAuthenticationOptions options = new SslClientAuthenticationOptions { TargetHost = sni, RemoteCertificateValidationCallback = (_, _, _, _) => true };
             if (protocols != null && protocols.Length > 0 && protocols[0] != default)

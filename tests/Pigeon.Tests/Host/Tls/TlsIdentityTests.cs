@@ -7,6 +7,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Pigeon.Config;
 using Pigeon.Host.Tls;
 using Pigeon.Tests.Host.Relay;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Tls
 {
@@ -16,7 +17,7 @@ namespace Pigeon.Tests.Host.Tls
         [TestMethod]
         public void Load_FirstStartMakesP256WithRandomName_SecondStartKeepsIt()
         {
-            string folder = LoopbackRig.TempFolder();
+            string folder = TestFolder.Create();
             try
             {
                 using TlsIdentity first = TlsIdentity.Load(ConfigDefaults.Relay(false), folder, out string error);
@@ -45,8 +46,8 @@ namespace Pigeon.Tests.Host.Tls
         [TestMethod]
         public void Make_EachInstallDifferent_KeyOwnerOnly_NoFixedName()
         {
-            string a = LoopbackRig.TempFolder();
-            string b = LoopbackRig.TempFolder();
+            string a = TestFolder.Create();
+            string b = TestFolder.Create();
             try
             {
                 using TlsIdentity one = TlsIdentity.Make(a);
@@ -70,9 +71,31 @@ namespace Pigeon.Tests.Host.Tls
         }
 
         [TestMethod]
+        public void Load_FolderNotWritable_AClearErrorNotACrash()
+        {
+            // A file where the state folder should be cannot be written into, even by root (the
+            // tests may run as root, which ignores a folder's permissions).
+            string folder = TestFolder.Create();
+            string notAFolder = Path.Combine(folder, "state");
+            File.WriteAllText(notAFolder, "");
+            try
+            {
+                string error;
+                TlsIdentity made = TlsIdentity.Load(ConfigDefaults.Relay(false), notAFolder, out error);
+                Assert.IsNull(made);
+                StringAssert.Contains(error, "cannot write the certificate Pigeon makes in " + notAFolder);
+                StringAssert.Contains(error, "relay.tlsCertificateFile");
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        [TestMethod]
         public void Delete_ThenLoad_MakesANewOne()
         {
-            string folder = LoopbackRig.TempFolder();
+            string folder = TestFolder.Create();
             try
             {
                 using TlsIdentity first = TlsIdentity.Load(ConfigDefaults.Relay(false), folder, out _);
@@ -90,7 +113,7 @@ namespace Pigeon.Tests.Host.Tls
         [TestMethod]
         public void Load_DamagedMadeFiles_MakesANewPair()
         {
-            string folder = LoopbackRig.TempFolder();
+            string folder = TestFolder.Create();
             try
             {
                 using (TlsIdentity.Make(folder))
@@ -111,8 +134,8 @@ namespace Pigeon.Tests.Host.Tls
         [TestMethod]
         public void Load_ConfiguredPemFiles_Used_BadOnesRefusedWithTheField()
         {
-            string made = LoopbackRig.TempFolder();
-            string data = LoopbackRig.TempFolder();
+            string made = TestFolder.Create();
+            string data = TestFolder.Create();
             try
             {
                 using TlsIdentity source = TlsIdentity.Make(made);
@@ -139,7 +162,7 @@ namespace Pigeon.Tests.Host.Tls
         [TestMethod]
         public void Make_KeyFileHoldsThePair_ACopyLeftBehindIsIgnoredAndRepaired()
         {
-            string folder = LoopbackRig.TempFolder();
+            string folder = TestFolder.Create();
             try
             {
                 using TlsIdentity first = TlsIdentity.Make(folder);
@@ -167,13 +190,11 @@ namespace Pigeon.Tests.Host.Tls
         [TestMethod]
         public void Load_FolderFromBefore_KeyAloneBesideTheCertificate_StillRead()
         {
-            string folder = LoopbackRig.TempFolder();
+            string folder = TestFolder.Create();
             try
             {
-                using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-                CertificateRequest request = new CertificateRequest("CN=old.example", key, HashAlgorithmName.SHA256);
-                using X509Certificate2 old = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300));
-                File.WriteAllText(Path.Combine(folder, TlsIdentity.KeyFile), key.ExportPkcs8PrivateKeyPem());
+                using X509Certificate2 old = TestCertificates.SelfSigned("old.example", new string[0], DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300), false);
+                File.WriteAllText(Path.Combine(folder, TlsIdentity.KeyFile), TestCertificates.KeyPem(old));
                 File.WriteAllText(Path.Combine(folder, TlsIdentity.CertificateFile), old.ExportCertificatePem());
                 using TlsIdentity loaded = TlsIdentity.Load(ConfigDefaults.Relay(false), folder, out string error, out string replaced);
                 Assert.IsNotNull(loaded, error);

@@ -9,8 +9,10 @@ using Pigeon.Net;
 using Pigeon.Relay;
 using Pigeon.Routing;
 using Pigeon.Tests.Host.Reach;
+using Pigeon.Tests.Host.Relay;
 using Pigeon.Pumps.Threaded;
 using Pigeon.Upstream;
+using Pigeon.Testing;
 
 namespace Pigeon.Tests.Host.Upstream
 {
@@ -18,46 +20,26 @@ namespace Pigeon.Tests.Host.Upstream
     [TestClass]
     public class PreferFallbackTests
     {
-        /// <summary>down.test = 127.0.0.2 (nothing listens there), up.test = 127.0.0.1.</summary>
-        private sealed class TwoHosts : IResolver
-        {
-            public bool TryResolve(string host, out uint ipv4)
-            {
-                ipv4 = host == "up.test" ? IPv4.Loopback : 0x7F000002;
-                return host == "up.test" || host == "down.test";
-            }
-        }
-
-        private static int FreePort()
-        {
-            TcpListener probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
-        }
-
         [TestMethod]
         [DataRow(true)]
         [DataRow(false)]
         public void Connect_UpstreamDownFallbackUp_FallbackTriedFirstOnlyWithHealth(bool withHealth)
         {
-            TcpListener upstream = new TcpListener(IPAddress.Loopback, 0);
-            upstream.Start();
-            int upstreamPort = ((IPEndPoint)upstream.LocalEndpoint).Port;
+            TcpListener upstream = Loopback.Listen();
+            int upstreamPort = Loopback.PortOf(upstream);
             RelayConfig config = ConfigDefaults.Relay(false);
             config.MaxSessions = 2;
             config.BufferBytes = 4096;
             RouteConfig route = ConfigDefaults.NewRoute();
             route.Name = "chat";
             route.ListenAddress = "127.0.0.1";
-            route.ListenPort = FreePort();
+            route.ListenPort = Loopback.FreePort();
             route.UpstreamHost = "down.test";
             route.FallbackHost = "up.test";
             route.UpstreamPort = upstreamPort;
             config.Routes = new RouteConfig[] { route };
             Recording net = new Recording();
-            RelayServer relay = new ThreadedRelay(config, net, new TwoHosts(), new HostClock(), new ListLog());
+            RelayServer relay = new ThreadedRelay(config, net, TwoHosts(), new HostClock(), new ListLog());
             if (withHealth)
             {
                 UpstreamHealth health = new UpstreamHealth(new Route[] { relay.GetRoute(0) }, net, relay.Dns, new HostClock(), 1000);
@@ -73,22 +55,12 @@ namespace Pigeon.Tests.Host.Upstream
             relay.Start();
             try
             {
-                using TcpClient client = new TcpClient();
-                client.Connect(IPAddress.Loopback, route.ListenPort);
-                client.GetStream().Write(Encoding.ASCII.GetBytes("hello"));
+                using Socket client = Loopback.Client(route.ListenPort);
+                client.Send(Encoding.ASCII.GetBytes("hello"));
                 Assert.IsTrue(upstream.Server.Poll(5000000, SelectMode.SelectRead), "the relay never connected upstream");
                 using Socket accepted = upstream.AcceptSocket();
                 accepted.ReceiveTimeout = 5000;
-                byte[] buffer = new byte[5];
-                int got = 0;
-                while (got < 5)
-                {
-                    int n = accepted.Receive(buffer, got, 5 - got, SocketFlags.None);
-                    Assert.IsTrue(n > 0);
-                    got += n;
-                }
-
-                Assert.AreEqual("hello", Encoding.ASCII.GetString(buffer));
+                Assert.AreEqual("hello", Encoding.ASCII.GetString(Loopback.ReadExactly(accepted, 5)));
                 List<string> contacts = net.Contacts.GetRange(before, net.Contacts.Count - before);
                 string expected = withHealth ? "tcp 127.0.0.1:" + upstreamPort : "tcp 127.0.0.2:" + upstreamPort;
                 Assert.AreEqual(expected, contacts[0], string.Join("; ", contacts));
@@ -98,6 +70,12 @@ namespace Pigeon.Tests.Host.Upstream
                 relay.Stop();
                 upstream.Stop();
             }
+        }
+
+        /// <summary>down.test = 127.0.0.2 (nothing listens there), up.test = 127.0.0.1.</summary>
+        private static TableResolver TwoHosts()
+        {
+            return new TableResolver().Add("up.test", IPv4.Loopback).Add("down.test", 0x7F000002);
         }
     }
 }

@@ -4,7 +4,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Pigeon.Abuse
+namespace Pigeon.Testing
 {
     /// <summary>
     /// What the portal answered to raw request bytes: the whole response as read until the

@@ -7,24 +7,28 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Pigeon.Abuse
+namespace Pigeon.Testing
 {
     /// <summary>
-    /// Pigeon.Host as a volunteer runs it: a child process (the built Pigeon.Host.dll) with
-    /// --no-reach, a generated config whose routes, upstreams and portal are on 127.0.0.1, and
-    /// the pump under test. Reads its counters from the portal (GET /api/status), its
-    /// descriptors and threads from /proc, and keeps every line it prints.
+    /// Pigeon.Host as a volunteer runs it: a child process (the built Pigeon.Host.dll, or a
+    /// published executable) with --no-reach, a generated config whose routes, upstreams and
+    /// portal are on 127.0.0.1, and the pump under test. Reads its counters from the portal
+    /// (GET /api/status), its descriptors, threads, memory and CPU time from /proc, and keeps
+    /// every line it prints.
     /// </summary>
     public sealed class PigeonHost : IDisposable
     {
         private const int SigKill = 9;
         private const int SigInt = 2;
+        private const int SigTerm = 15;
 
         private static readonly List<PigeonHost> s_running = new List<PigeonHost>();
         private static bool s_hooked;
 
         private readonly List<string> _lines = new List<string>();
-        private readonly string _pump;
+        private readonly List<string> _output = new List<string>();
+        private readonly List<string> _errors = new List<string>();
+        private readonly List<string> _arguments;
         private readonly bool _dns;
         private readonly bool _ownsFolder;
         private Process _process;
@@ -35,17 +39,37 @@ namespace Pigeon.Abuse
         /// an existing data folder is used again and kept (the kill -9 loop restarts in it).
         /// </summary>
         public PigeonHost(string name, JsonObject config, string pump = "events", bool dns = false, string folder = null)
+            : this(name, folder ?? FolderOf(name), folder == null, null)
         {
-            Name = name;
-            _pump = pump;
             _dns = dns;
-            _ownsFolder = folder == null;
-            Folder = folder ?? Path.Combine(Path.GetTempPath(), "pigeon-abuse-" + Environment.ProcessId + "-" + name);
-            ConfigPath = Path.Combine(Folder, "config.json");
+            _arguments.AddRange(new[] { "--config", ConfigPath, "--data-dir", Folder, "--pump", pump });
             if (config != null)
             {
                 PortalPort = WriteConfig(Folder, config);
             }
+        }
+
+        private PigeonHost(string name, string folder, bool ownsFolder, string[] arguments)
+        {
+            Name = name;
+            Folder = folder;
+            _ownsFolder = ownsFolder;
+            ConfigPath = Path.Combine(Folder, "config.json");
+            _arguments = new List<string> { "--no-reach" };
+            if (arguments != null)
+            {
+                _arguments.AddRange(arguments);
+            }
+        }
+
+        /// <summary>
+        /// A host run with --no-reach and exactly <paramref name="arguments"/> (a command such as
+        /// --version, a config of the test's own), in <paramref name="folder"/>, which the caller
+        /// keeps; null: a new folder of its own, deleted with it.
+        /// </summary>
+        public static PigeonHost WithArguments(string name, string folder, params string[] arguments)
+        {
+            return new PigeonHost(name, folder ?? TestFolder.Create("pigeon-host-" + name), folder == null, arguments);
         }
 
         /// <summary>Writes <paramref name="config"/> as FOLDER/config.json with a portal on 127.0.0.1 and a free port; returns the port.</summary>
@@ -56,6 +80,21 @@ namespace Pigeon.Abuse
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return port;
+        }
+
+        /// <summary>The data folder a host named <paramref name="name"/> gets unless given one.</summary>
+        public static string FolderOf(string name)
+        {
+            return Path.Combine(Path.GetTempPath(), "pigeon-host-" + Environment.ProcessId + "-" + name);
+        }
+
+        /// <summary>Deletes a data folder the caller kept for several hosts, unless <see cref="Keep"/>.</summary>
+        public static void Remove(string folder)
+        {
+            if (!Keep)
+            {
+                TestFolder.Delete(folder);
+            }
         }
 
         /// <summary>Keep the folders of finished hosts (--keep).</summary>
@@ -90,7 +129,7 @@ namespace Pigeon.Abuse
         /// <summary>The name the host was given (its folder, its log prefix).</summary>
         public string Name { get; }
 
-        /// <summary>The data folder (--data-dir).</summary>
+        /// <summary>The data folder (--data-dir), also the process's working directory.</summary>
         public string Folder { get; }
 
         /// <summary>The config file (--config).</summary>
@@ -98,6 +137,21 @@ namespace Pigeon.Abuse
 
         /// <summary>The portal's port on 127.0.0.1.</summary>
         public int PortalPort { get; set; }
+
+        /// <summary>When above 0, the process runs under this open-file limit, soft and hard (prlimit --nofile).</summary>
+        public int FileLimit { get; set; }
+
+        /// <summary>A published build (single file, native AOT) to run in place of the dll under `dotnet`; null: the dll.</summary>
+        public string Executable { get; set; }
+
+        /// <summary>More arguments after the usual ones (--stats-interval 1, say).</summary>
+        public List<string> MoreArguments { get; } = new List<string>();
+
+        /// <summary>Environment variables set for the process (NOTIFY_SOCKET, say).</summary>
+        public Dictionary<string, string> Variables { get; } = new Dictionary<string, string>();
+
+        /// <summary>Each line the host prints (stdout or stderr), as it arrives, on a reader thread.</summary>
+        public event Action<string> LineReceived;
 
         /// <summary>The captive DNS port (with dns: true).</summary>
         public int DnsPort { get; private set; }
@@ -123,45 +177,34 @@ namespace Pigeon.Abuse
             }
         }
 
+        /// <summary>What the host printed on stdout so far, its lines joined by "\n".</summary>
+        public string Output
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return string.Join("\n", _output);
+                }
+            }
+        }
+
+        /// <summary>What the host printed on stderr so far, its lines joined by "\n".</summary>
+        public string ErrorOutput
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return string.Join("\n", _errors);
+                }
+            }
+        }
+
         /// <summary>Starts the process and waits until it says it runs; throws with its output when it does not.</summary>
         public void Start(int timeoutMs = 90000)
         {
-            lock (_lines)
-            {
-                _lines.Clear();
-            }
-
-            ProcessStartInfo start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in new[] { HostDll, "--no-reach", "--config", ConfigPath, "--data-dir", Folder, "--pump", _pump })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            if (_dns)
-            {
-                DnsPort = Loopback.FreeUdpPort();
-                start.ArgumentList.Add("--dns-port");
-                start.ArgumentList.Add(DnsPort.ToString());
-            }
-
-            _process = Process.Start(start);
-            lock (s_running)
-            {
-                if (!s_hooked)
-                {
-                    // However the suite ends (an exception nobody caught, Ctrl+C), no host outlives it.
-                    AppDomain.CurrentDomain.ProcessExit += (s, e) => KillAll();
-                    AppDomain.CurrentDomain.UnhandledException += (s, e) => KillAll();
-                    s_hooked = true;
-                }
-
-                s_running.Add(this);
-            }
-
-            _process.OutputDataReceived += (s, e) => OnLine(e.Data);
-            _process.ErrorDataReceived += (s, e) => OnLine(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
+            Spawn();
             if (!Loopback.WaitUntil(() => Said("press Ctrl+C to stop") || _process.HasExited, timeoutMs) || _process.HasExited)
             {
                 string output = string.Join("\n", Lines);
@@ -170,8 +213,59 @@ namespace Pigeon.Abuse
             }
         }
 
+        /// <summary>Starts the process and waits for it to end by itself (one that must refuse to start); its exit code, or -1 when it still ran after <paramref name="timeoutMs"/>.</summary>
+        public int RunToExit(int timeoutMs = 60000)
+        {
+            Spawn();
+            return WaitForExit(timeoutMs);
+        }
+
+        /// <summary>Starts the process and returns at once (the caller waits for what it looks for).</summary>
+        public void Spawn()
+        {
+            lock (_lines)
+            {
+                _lines.Clear();
+                _output.Clear();
+                _errors.Clear();
+            }
+
+            _process = Launch();
+            lock (s_running)
+            {
+                if (!s_hooked)
+                {
+                    // However the run ends (an exception nobody caught, Ctrl+C), no host outlives it.
+                    AppDomain.CurrentDomain.ProcessExit += (s, e) => KillAll();
+                    AppDomain.CurrentDomain.UnhandledException += (s, e) => KillAll();
+                    s_hooked = true;
+                }
+
+                s_running.Add(this);
+            }
+        }
+
+        /// <summary>Waits for the process to end; its exit code with every line read, or -1 (and killed) when it still ran after <paramref name="timeoutMs"/>.</summary>
+        public int WaitForExit(int timeoutMs)
+        {
+            if (!_process.WaitForExit(timeoutMs))
+            {
+                Kill();
+                return -1;
+            }
+
+            _process.WaitForExit(); // the last lines of output
+            return _process.ExitCode;
+        }
+
         /// <summary>True when a line printed so far contains <paramref name="text"/>.</summary>
         public bool Said(string text)
+        {
+            return Line(text) != null;
+        }
+
+        /// <summary>The first line printed so far that contains <paramref name="text"/>, or null.</summary>
+        public string Line(string text)
         {
             lock (_lines)
             {
@@ -179,12 +273,12 @@ namespace Pigeon.Abuse
                 {
                     if (line.Contains(text, StringComparison.Ordinal))
                     {
-                        return true;
+                        return line;
                     }
                 }
             }
 
-            return false;
+            return null;
         }
 
         /// <summary>GET /api/status (with a session cookie once an admin password is set).</summary>
@@ -198,20 +292,6 @@ namespace Pigeon.Abuse
 
             using JsonDocument doc = JsonDocument.Parse(answer.Body);
             return doc.RootElement.Clone();
-        }
-
-        /// <summary>The relay's counters now.</summary>
-        public Counters Counters()
-        {
-            return Abuse.Counters.FromStatus(Status());
-        }
-
-        /// <summary>Waits until no session is in use; the last reading either way.</summary>
-        public Counters WaitIdle(int ms)
-        {
-            Counters last = Counters();
-            Loopback.WaitUntil(() => (last = Counters()).Active == 0, ms);
-            return last;
         }
 
         /// <summary>Open descriptors of the process (/proc/PID/fd).</summary>
@@ -283,15 +363,21 @@ namespace Pigeon.Abuse
         /// <summary>Threads of the process (/proc/PID/status).</summary>
         public int Threads()
         {
-            foreach (string line in File.ReadAllLines("/proc/" + Pid + "/status"))
-            {
-                if (line.StartsWith("Threads:", StringComparison.Ordinal))
-                {
-                    return int.Parse(line.Substring(8).Trim());
-                }
-            }
+            return (int)StatusField("Threads:");
+        }
 
-            return -1;
+        /// <summary>Resident memory of the process in kB (VmRSS in /proc/PID/status).</summary>
+        public long ResidentKb()
+        {
+            return StatusField("VmRSS:");
+        }
+
+        /// <summary>CPU seconds (user + system, all threads) the process has used so far, from /proc/PID/stat.</summary>
+        public double CpuSeconds()
+        {
+            string stat = File.ReadAllText("/proc/" + Pid + "/stat");
+            string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // utime, stime in USER_HZ (100 on Linux)
         }
 
         /// <summary>kill -9: the process ends at once, mid-write or not.</summary>
@@ -307,20 +393,13 @@ namespace Pigeon.Abuse
         /// <summary>Ctrl+C (SIGINT), as the host says to stop it; the exit code, or -1 when it did not stop within <paramref name="ms"/>.</summary>
         public int Stop(int ms = 15000)
         {
-            if (!Alive)
-            {
-                return _process == null ? -1 : _process.ExitCode;
-            }
+            return Signal(SigInt, ms);
+        }
 
-            kill(_process.Id, SigInt);
-            if (!_process.WaitForExit(ms))
-            {
-                Kill();
-                return -1;
-            }
-
-            _process.WaitForExit(); // the output readers
-            return _process.ExitCode;
+        /// <summary>SIGTERM, as systemctl stops it; the exit code, or -1 when it did not stop within <paramref name="ms"/>.</summary>
+        public int Terminate(int ms = 15000)
+        {
+            return Signal(SigTerm, ms);
         }
 
         /// <inheritdoc />
@@ -338,16 +417,87 @@ namespace Pigeon.Abuse
                 _process = null;
             }
 
-            if (_ownsFolder && !Keep)
+            if (_ownsFolder)
             {
-                try
+                Remove(Folder);
+            }
+        }
+
+        private int Signal(int signal, int ms)
+        {
+            if (!Alive)
+            {
+                return _process == null ? -1 : _process.ExitCode;
+            }
+
+            kill(_process.Id, signal);
+            return WaitForExit(ms);
+        }
+
+        private long StatusField(string name)
+        {
+            foreach (string line in File.ReadAllLines("/proc/" + Pid + "/status"))
+            {
+                if (line.StartsWith(name, StringComparison.Ordinal))
                 {
-                    Directory.Delete(Folder, true);
-                }
-                catch (IOException)
-                {
+                    return long.Parse(line.Substring(name.Length).Trim().Split(' ')[0]);
                 }
             }
+
+            return -1;
+        }
+
+        private Process Launch()
+        {
+            List<string> command = new List<string>();
+            if (FileLimit > 0)
+            {
+                command.Add("prlimit");
+                command.Add("--nofile=" + FileLimit + ":" + FileLimit);
+            }
+
+            if (Executable != null)
+            {
+                command.Add(Executable);
+            }
+            else
+            {
+                command.Add("dotnet");
+                command.Add(HostDll);
+            }
+
+            command.AddRange(_arguments);
+            if (_dns)
+            {
+                DnsPort = Loopback.FreeUdpPort();
+                command.Add("--dns-port");
+                command.Add(DnsPort.ToString());
+            }
+
+            command.AddRange(MoreArguments);
+            ProcessStartInfo start = new ProcessStartInfo(command[0])
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = Directory.Exists(Folder) ? Folder : string.Empty,
+            };
+            for (int i = 1; i < command.Count; i++)
+            {
+                start.ArgumentList.Add(command[i]);
+            }
+
+            foreach (KeyValuePair<string, string> variable in Variables)
+            {
+                start.Environment[variable.Key] = variable.Value;
+            }
+
+            Process process = Process.Start(start);
+            process.OutputDataReceived += (s, e) => OnLine(e.Data, false);
+            process.ErrorDataReceived += (s, e) => OnLine(e.Data, true);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
         }
 
         private static void KillAll()
@@ -370,7 +520,7 @@ namespace Pigeon.Abuse
         [DllImport("libc", SetLastError = true)]
         private static extern int kill(int pid, int sig);
 
-        private void OnLine(string line)
+        private void OnLine(string line, bool error)
         {
             if (line == null)
             {
@@ -380,8 +530,10 @@ namespace Pigeon.Abuse
             lock (_lines)
             {
                 _lines.Add(line);
+                (error ? _errors : _output).Add(line);
             }
 
+            LineReceived?.Invoke(line);
             if (Verbose)
             {
                 Console.Error.WriteLine("[" + Name + "] " + line);

@@ -6,11 +6,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 
-namespace Pigeon.Abuse
+namespace Pigeon.Testing
 {
     /// <summary>
     /// Sockets on 127.0.0.0/8 only. Clients can come from any 127.0.0.x (Linux routes the whole
-    /// block to lo), which is how the per-client cap is tested with several "strangers".
+    /// block to lo), which is how per-address caps are tested with several "strangers".
     /// </summary>
     public static class Loopback
     {
@@ -51,7 +51,26 @@ namespace Pigeon.Abuse
             return FreePort();
         }
 
-        /// <summary>Connects to 127.0.0.1:<paramref name="port"/> from <paramref name="from"/> (an address in 127/8).</summary>
+        /// <summary>A listener on 127.0.0.1 (a free port of the system's choosing unless <paramref name="port"/>).</summary>
+        public static TcpListener Listen(int port = 0, int backlog = 16)
+        {
+            TcpListener listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start(backlog);
+            return listener;
+        }
+
+        /// <summary>The port <paramref name="listener"/> listens on.</summary>
+        public static int PortOf(TcpListener listener)
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        /// <summary>
+        /// Connects to 127.0.0.1:<paramref name="port"/> from <paramref name="from"/> (an address in
+        /// 127/8), giving up after <paramref name="timeoutMs"/> (a SYN that a full listen queue
+        /// dropped); a server that resets the connection at once can make it throw. Reads and
+        /// writes wait as long as it takes. See also <see cref="Client"/>.
+        /// </summary>
         public static Socket Connect(int port, string from = Legit, int timeoutMs = 10000)
         {
             Socket s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -75,18 +94,47 @@ namespace Pigeon.Abuse
             }
         }
 
-        private static bool IsFree(int port, SocketType type, ProtocolType protocol)
+        /// <summary>
+        /// A test's client of 127.0.0.1:<paramref name="port"/> from <paramref name="from"/>: a
+        /// blocking connect, done once the handshake is, even when the server then resets the
+        /// connection at once (a refusal the test looks for next). A read or write that waits over
+        /// <paramref name="ioTimeoutMs"/> throws, so a relay that hangs fails the test instead of
+        /// holding it.
+        /// </summary>
+        public static Socket Client(int port, string from = Legit, int ioTimeoutMs = 10000)
         {
-            using Socket s = new Socket(AddressFamily.InterNetwork, type, protocol);
+            Socket s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                s.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return true;
+                s.NoDelay = true;
+                s.ReceiveTimeout = ioTimeoutMs;
+                s.SendTimeout = ioTimeoutMs;
+                s.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
+                s.Connect(new IPEndPoint(IPAddress.Loopback, port));
+                return s;
             }
-            catch (SocketException)
+            catch
             {
-                return false;
+                s.Dispose();
+                throw;
             }
+        }
+
+        /// <summary>Waits until something accepts on <paramref name="port"/> (a probe connection, closed at once).</summary>
+        public static bool WaitListening(int port, int ms)
+        {
+            return WaitUntil(() =>
+            {
+                try
+                {
+                    using Socket probe = Connect(port, Legit, ms);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            }, ms);
         }
 
         /// <summary>Closes with a reset (SO_LINGER 0): the peer sees RST, not FIN.</summary>
@@ -153,6 +201,46 @@ namespace Pigeon.Abuse
             {
                 return false;
             }
+        }
+
+        /// <summary>Reads exactly <paramref name="count"/> bytes; throws when the peer closes first.</summary>
+        public static byte[] ReadExactly(Socket s, int count)
+        {
+            byte[] data = new byte[count];
+            int got = 0;
+            while (got < count)
+            {
+                int n = s.Receive(data, got, count - got, SocketFlags.None);
+                if (n == 0)
+                {
+                    throw new InvalidOperationException("closed after " + got + " of " + count + " bytes");
+                }
+
+                got += n;
+            }
+
+            return data;
+        }
+
+        /// <summary>Every byte until the peer closes (a reset after the last byte still ends it).</summary>
+        public static byte[] ReadAll(Stream s)
+        {
+            MemoryStream all = new MemoryStream();
+            byte[] buffer = new byte[4096];
+            try
+            {
+                int n;
+                while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    all.Write(buffer, 0, n);
+                }
+            }
+            catch (IOException)
+            {
+                // a close without close_notify, or a reset after the answer: what arrived counts
+            }
+
+            return all.ToArray();
         }
 
         /// <summary>
@@ -228,6 +316,20 @@ namespace Pigeon.Abuse
                 }
 
                 Thread.Sleep(20);
+            }
+        }
+
+        private static bool IsFree(int port, SocketType type, ProtocolType protocol)
+        {
+            using Socket s = new Socket(AddressFamily.InterNetwork, type, protocol);
+            try
+            {
+                s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
             }
         }
     }
