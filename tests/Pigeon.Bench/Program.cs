@@ -663,7 +663,7 @@ namespace Pigeon.Bench
                 }
 
                 bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal) || key.Contains("cpu_", StringComparison.Ordinal)
-                    || key.EndsWith("_rss_mb", StringComparison.Ordinal) || key.EndsWith("_threads", StringComparison.Ordinal) || key.EndsWith("kb_per_session", StringComparison.Ordinal);
+                    || key.Contains("_rss_", StringComparison.Ordinal) || key.EndsWith("_threads", StringComparison.Ordinal) || key.EndsWith("kb_per_session", StringComparison.Ordinal);
                 if (lowerIsBetter ? mine > theirs : mine < theirs)
                 {
                     behind.Add(key);

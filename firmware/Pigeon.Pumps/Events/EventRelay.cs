@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,20 +16,27 @@ using Pigeon.Host.Tls;
 namespace Pigeon.Pumps.Events
 {
     /// <summary>
-    /// The host's event-driven pump: non-blocking sockets driven by the runtime's event loop (an
-    /// epoll/kqueue thread and the thread pool), so the thread count does not grow with the
-    /// sessions. Sessions (<see cref="EventSession"/>) are made on first use and reused, so a
-    /// configured slot costs nothing until a client takes it; relay buffers are lent by a pool
-    /// only while bytes move. Admission, dialing, timeouts and counters are the shared core's
-    /// (<see cref="RelayServer"/>, <see cref="RelaySession"/>), exactly as on a board.
+    /// The host's event-driven pump: non-blocking sockets and a fixed handful of threads whatever
+    /// the session count. On Linux it runs its own epoll loops (one per core, <see cref="EpollLoop"/>)
+    /// over raw descriptors, as HAProxy does; elsewhere it drives .NET sockets on the runtime's
+    /// event loop (<see cref="SocketSide"/>). Sessions (<see cref="EventSession"/>) are made on
+    /// first use and reused, so a configured slot costs nothing until a client takes it; relay
+    /// buffers are lent by a pool only while bytes move. Admission, dialing, timeouts and counters
+    /// are the shared core's (<see cref="RelayServer"/>, <see cref="RelaySession"/>), exactly as on a board.
     /// </summary>
     public sealed class EventRelay : RelayServer
     {
         private readonly Socket[] _listeners;
         private readonly Task[] _acceptLoops;
+        private readonly EpollAcceptor[][] _acceptors;
+        private readonly int[] _waitingForEviction; // per route: clients waiting for an evicted session's place (the Linux pump)
         private readonly Stack<EventSession> _idle = new Stack<EventSession>();
         private readonly object _idleLock = new object();
         private readonly object _reserveLock = new object();
+        private readonly object _listenerLock = new object();
+        private readonly Action<object> _recycle;
+        private EpollRegistry _registry;
+        private EpollLoop[] _loops;
         private int _lastOutOfFilesWarning;
         private int _shedSinceWarning;
         private Socket _reserve; // a descriptor held back for when the open-file limit is reached
@@ -40,6 +46,14 @@ namespace Pigeon.Pumps.Events
 
         /// <summary>Most clients shed in one go (each is an accept and a close).</summary>
         public const int ShedBatch = 1024;
+
+        /// <summary>
+        /// The buffer admission starts with: 4 KB holds a PROXY v2 header (at most 512 bytes) and a
+        /// chat client's first bytes (decided on 3), and most ClientHellos (1.7-2 KB). A larger hello
+        /// moves to a <see cref="HelloPool"/> buffer; a chat client's first write beyond 4 KB simply
+        /// stays in the socket until the pump reads it.
+        /// </summary>
+        public const int AdmissionBytes = 4096;
 
         /// <summary>Builds the relay from its config (see <see cref="RelayServer"/>).</summary>
         public EventRelay(RelayConfig config, IResolver resolver, IClock clock, ILog log)
@@ -51,18 +65,27 @@ namespace Pigeon.Pumps.Events
             AdmissionPool = new BufferPool(AdmissionBytes < hello ? AdmissionBytes : hello);
             _listeners = new Socket[RouteCount];
             _acceptLoops = new Task[RouteCount];
+            _acceptors = new EpollAcceptor[RouteCount][];
+            _waitingForEviction = new int[RouteCount];
+            _recycle = state => Recycle((EventSession)state);
+            UsesEpoll = Posix.Supported;
         }
 
         /// <summary>The certificates of terminateTls routes, chosen per ClientHello; null = those routes do not open.</summary>
         public CertificateStore Certificates { get; set; }
 
         /// <summary>
-        /// The buffer admission starts with: 4 KB holds a PROXY v2 header (at most 512 bytes) and a
-        /// chat client's first bytes (decided on 3), and most ClientHellos (1.7-2 KB). A larger hello
-        /// moves to a <see cref="HelloPool"/> buffer; a chat client's first write beyond 4 KB simply
-        /// stays in the socket until the pump reads it.
+        /// True when the relay runs its own epoll loops (Linux, the default there); false: .NET
+        /// sockets on the runtime's event loop (every other OS; settable before Start so the tests
+        /// run that pump on Linux too).
         /// </summary>
-        public const int AdmissionBytes = 4096;
+        public bool UsesEpoll { get; set; }
+
+        /// <summary>
+        /// True when the Linux pump terminates TLS with OpenSSL itself (the default); false: with
+        /// SslStream over its sockets, as where OpenSSL cannot be bound (settable before Start, for the tests).
+        /// </summary>
+        public bool UsesOpenSsl { get; set; } = true;
 
         /// <summary>Small buffers admission starts with (<see cref="AdmissionBytes"/>).</summary>
         public BufferPool AdmissionPool { get; }
@@ -75,6 +98,12 @@ namespace Pigeon.Pumps.Events
 
         /// <summary>Session objects made so far (each is reused by later clients).</summary>
         public int SessionObjects { get; private set; }
+
+        /// <summary>The epoll loops (Linux; empty before Start and on the portable pump).</summary>
+        internal int LoopCount
+        {
+            get { return _loops == null ? 0 : _loops.Length; }
+        }
 
         /// <inheritdoc />
         public override int BufferBytesPerSession
@@ -124,7 +153,39 @@ namespace Pigeon.Pumps.Events
             return new IPAddress(bytes);
         }
 
-        internal void Recycle(EventSession session)
+        /// <summary>A new session side of this relay's kind (made once per session object).</summary>
+        internal EventSide NewSide()
+        {
+            return _registry != null ? new EpollSide(_registry, UsesOpenSsl) : new SocketSide();
+        }
+
+        /// <summary>Gives a session's sides the client <paramref name="accepted"/>; false when it could not be taken (then it is closed).</summary>
+        internal bool Attach(EventSide client, EventSide upstream, in Accepted accepted)
+        {
+            if (client is EpollSide epoll)
+            {
+                ((EpollSide)upstream).Join(accepted.Loop);
+                return epoll.Attach(accepted);
+            }
+
+            ((SocketSide)client).Attach(accepted);
+            return true;
+        }
+
+        // Back on the idle stack once its run has unwound: on a loop, after the events at hand,
+        // so nothing of the old client is still on the stack when another thread takes it.
+        internal void Recycle(EventSession session, EpollLoop loop)
+        {
+            if (loop != null)
+            {
+                loop.Post(_recycle, session);
+                return;
+            }
+
+            Recycle(session);
+        }
+
+        private void Recycle(EventSession session)
         {
             lock (_idleLock)
             {
@@ -135,20 +196,69 @@ namespace Pigeon.Pumps.Events
         /// <inheritdoc />
         protected override int StartPump()
         {
+            if (UsesEpoll && !StartLoops())
+            {
+                UsesEpoll = false; // .NET's sockets then, as on other systems
+            }
+
+            if (UsesEpoll && UsesOpenSsl && Certificates != null)
+            {
+                // OpenSSL bound and the first context built now, not under the first client's load
+                // (TlsWarmUp's reason: nothing to open later, at the open-file limit).
+                if (TlsContext.For(Certificates.Options) == null)
+                {
+                    Log.Warn("relay: TLS runs through SslStream: " + (OpenSsl.Problem ?? "OpenSSL would not take the certificate"));
+                }
+            }
+
             _reserve = NewReserve();
             int opened = 0;
             for (int i = 0; i < RouteCount; i++)
             {
-                if (Open(i, false))
+                bool listening = Open(i, false);
+                if (listening)
                 {
                     opened++;
                 }
 
                 int index = i;
-                _acceptLoops[i] = Task.Run(() => AcceptLoopAsync(index));
+                _acceptLoops[i] = UsesEpoll ? (listening ? Task.CompletedTask : ReopenAsync(index)) : Task.Run(() => AcceptLoopAsync(index));
             }
 
             return opened;
+        }
+
+        // One loop per core (at most 8: past that the kernel's TCP work, not the loops, is the limit).
+        private bool StartLoops()
+        {
+            EpollRegistry registry = new EpollRegistry();
+            EpollLoop[] loops = new EpollLoop[Math.Clamp(Environment.ProcessorCount, 1, 8)];
+            try
+            {
+                for (int i = 0; i < loops.Length; i++)
+                {
+                    loops[i] = new EpollLoop(registry, i);
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException || e is DllNotFoundException || e is EntryPointNotFoundException)
+            {
+                Log.Warn("relay: epoll is not available (" + e.Message + "); using .NET sockets");
+                foreach (EpollLoop loop in loops)
+                {
+                    loop?.Stop();
+                }
+
+                return false;
+            }
+
+            foreach (EpollLoop loop in loops)
+            {
+                loop.Start();
+            }
+
+            _registry = registry;
+            _loops = loops;
+            return true;
         }
 
         /// <inheritdoc />
@@ -156,11 +266,7 @@ namespace Pigeon.Pumps.Events
         {
             for (int i = 0; i < _listeners.Length; i++)
             {
-                Socket listener = _listeners[i];
-                if (listener != null)
-                {
-                    listener.Dispose();
-                }
+                CloseListener(i, _listeners[i]);
             }
 
             Task.WaitAll(_acceptLoops, 2000);
@@ -174,6 +280,14 @@ namespace Pigeon.Pumps.Events
             for (int i = 0; i < 200 && ActiveSessions > 0; i++)
             {
                 Thread.Sleep(10);
+            }
+
+            if (_loops != null)
+            {
+                foreach (EpollLoop loop in _loops)
+                {
+                    loop.Stop();
+                }
             }
         }
 
@@ -210,9 +324,56 @@ namespace Pigeon.Pumps.Events
                 return false;
             }
 
-            _listeners[index] = socket;
+            lock (_listenerLock)
+            {
+                _listeners[index] = socket;
+                if (UsesEpoll)
+                {
+                    // Every loop accepts (EPOLLEXCLUSIVE wakes one of those waiting), and a
+                    // session runs on the loop that accepted its client.
+                    socket.Blocking = false;
+                    EpollAcceptor[] acceptors = new EpollAcceptor[_loops.Length];
+                    for (int i = 0; i < _loops.Length; i++)
+                    {
+                        acceptors[i] = new EpollAcceptor(this, index, route, socket, _loops[i], _registry);
+                    }
+
+                    _acceptors[index] = acceptors;
+                    foreach (EpollAcceptor acceptor in acceptors)
+                    {
+                        acceptor.Listen();
+                    }
+                }
+            }
+
             ListenerOpened(index, again);
             return true;
+        }
+
+        // Closes route index's listener if it is still socket (a failure seen by several loops closes it once).
+        private bool CloseListener(int index, Socket socket)
+        {
+            lock (_listenerLock)
+            {
+                if (socket == null || _listeners[index] != socket)
+                {
+                    return false;
+                }
+
+                _listeners[index] = null;
+                EpollAcceptor[] acceptors = _acceptors[index];
+                _acceptors[index] = null;
+                if (acceptors != null)
+                {
+                    foreach (EpollAcceptor acceptor in acceptors)
+                    {
+                        acceptor.Close();
+                    }
+                }
+
+                socket.Dispose();
+                return true;
+            }
         }
 
         // The accept loop both pumps share (RelayServer.NextAcceptStep), awaiting instead of blocking.
@@ -240,6 +401,12 @@ namespace Pigeon.Pumps.Events
                 }
 
                 Socket listener = _listeners[index];
+                if (listener == null)
+                {
+                    await Task.Delay(OutOfFilesPauseMs).ConfigureAwait(false); // closed this moment (stopping)
+                    continue;
+                }
+
                 if (await accept.AcceptAsync(listener).ConfigureAwait(false) < 0)
                 {
                     if (Stopping)
@@ -258,15 +425,67 @@ namespace Pigeon.Pumps.Events
                     }
 
                     ListenerBroke(index, accept.LastError.ToString());
-                    listener.Dispose();
-                    _listeners[index] = null;
+                    CloseListener(index, listener);
                     continue;
                 }
 
                 Socket client = accept.AcceptSocket;
                 accept.AcceptSocket = null;
-                await AdmitAsync(route, client).ConfigureAwait(false);
+                Accepted accepted = new Accepted { Socket = client, Fd = -1 };
+                try
+                {
+                    client.NoDelay = true; // chat is small messages both ways: do not let Nagle hold them
+                    IPEndPoint remote = client.RemoteEndPoint as IPEndPoint;
+                    accepted.Address = Pack(remote);
+                    accepted.Port = remote == null ? 0 : remote.Port;
+                }
+                catch (Exception)
+                {
+                    client.Dispose(); // gone before we looked
+                    continue;
+                }
+
+                await AdmitAsync(route, accepted).ConfigureAwait(false);
             }
+        }
+
+        // The Linux pump's listener after it failed, or could not open at start: reopened by the
+        // same schedule the accept loop follows elsewhere.
+        private async Task ReopenAsync(int index)
+        {
+            while (true)
+            {
+                AcceptStep step = NextAcceptStep(index, out int wait);
+                if (step != AcceptStep.Reopen)
+                {
+                    return; // stopping, never possible, or listening again
+                }
+
+                await Task.Delay(wait).ConfigureAwait(false);
+                if (!Stopping)
+                {
+                    Open(index, true);
+                }
+            }
+        }
+
+        /// <summary>An epoll loop's accept failed with <paramref name="error"/> (errno): the listener is closed and reopened later.</summary>
+        internal void ListenerFailed(int index, Socket socket, int error)
+        {
+            if (Stopping || !CloseListener(index, socket))
+            {
+                return;
+            }
+
+            ListenerBroke(index, "errno " + error);
+            _ = ReopenAsync(index);
+        }
+
+        /// <summary>An epoll loop ran out of descriptors accepting on <paramref name="acceptor"/>: shed the waiting clients, rest, go on.</summary>
+        internal void OutOfFiles(EpollAcceptor acceptor)
+        {
+            WarnOutOfFiles(acceptor.Route, ShedBacklog(acceptor.Listener, acceptor.Route));
+            acceptor.Pause(OutOfFilesPauseMs);
         }
 
         // At the open-file limit a pending client cannot even be accepted, so it would wait in the
@@ -326,51 +545,126 @@ namespace Pigeon.Pumps.Events
         // Once a minute at most, with the limit and what to do about it.
         private void WarnOutOfFiles(Route route, int shed)
         {
-            int now = Now;
-            _shedSinceWarning += shed;
-            if (_lastOutOfFilesWarning == 0 || unchecked(now - _lastOutOfFilesWarning) > 60000)
+            lock (_reserveLock)
             {
-                _lastOutOfFilesWarning = now == 0 ? 1 : now;
-                long limit = FileLimit.Current();
-                Log.Warn("route " + route.Name + ": out of open files (the limit is " + (limit < 0 ? "unknown" : limit.ToString()) + ", "
-                    + ActiveSessions + " sessions): " + _shedSinceWarning + " new clients closed at once. "
-                    + FileLimit.Describe(MaxSessions, RouteCount, limit));
-                _shedSinceWarning = 0;
+                int now = Now;
+                _shedSinceWarning += shed;
+                if (_lastOutOfFilesWarning == 0 || unchecked(now - _lastOutOfFilesWarning) > 60000)
+                {
+                    _lastOutOfFilesWarning = now == 0 ? 1 : now;
+                    long limit = FileLimit.Current();
+                    Log.Warn("route " + route.Name + ": out of open files (the limit is " + (limit < 0 ? "unknown" : limit.ToString()) + ", "
+                        + ActiveSessions + " sessions): " + _shedSinceWarning + " new clients closed at once. "
+                        + FileLimit.Describe(MaxSessions, RouteCount, limit));
+                    _shedSinceWarning = 0;
+                }
             }
         }
 
-        private async ValueTask AdmitAsync(Route route, Socket client)
+        /// <summary>True while a client of route <paramref name="index"/> waits for an evicted session's place: its acceptors accept no one meanwhile.</summary>
+        internal bool WaitingForEviction(int index)
         {
-            NetAddress address;
-            try
-            {
-                client.NoDelay = true; // chat is small messages both ways: do not let Nagle hold them
-                address = Pack(client.RemoteEndPoint as IPEndPoint);
-            }
-            catch (Exception)
-            {
-                client.Dispose(); // gone before we looked
-                return;
-            }
+            return Volatile.Read(ref _waitingForEviction[index]) > 0;
+        }
 
-            Verdict verdict = TryAdmit(route, address);
+        /// <summary>A client an epoll loop accepted (on that loop's thread): admitted, refused, or left to wait for an evicted session's place.</summary>
+        internal void Admit(Route route, in Accepted accepted)
+        {
+            Verdict verdict = TryAdmit(route, accepted.Address);
             if (verdict == Verdict.NeedMore)
             {
-                int since = Now;
-                do
-                {
-                    await Task.Delay(EvictionPollMs).ConfigureAwait(false); // an evicted session closes within milliseconds
-                    verdict = TryReserveAfterEviction(route, address, since);
-                }
-                while (verdict == Verdict.NeedMore);
+                // As the accept loop of the portable pump awaits it: the route accepts no one else
+                // until this client has the evicted session's place (or gave up), so one newcomer
+                // evicts one session, not one more for every client that arrives meanwhile.
+                HoldAccepting(route.Index, true);
+                _ = AdmitAfterEvictionAsync(route, accepted);
+                return;
             }
 
             if (verdict != Verdict.Go)
             {
-                client.Dispose(); // refused and counted by TryAdmit
+                accepted.Close(); // refused and counted by TryAdmit
                 return;
             }
 
+            StartSession(route, accepted);
+        }
+
+        private async ValueTask AdmitAsync(Route route, Accepted accepted)
+        {
+            Verdict verdict = TryAdmit(route, accepted.Address);
+            if (verdict == Verdict.NeedMore)
+            {
+                verdict = await AfterEvictionAsync(route, accepted.Address).ConfigureAwait(false);
+            }
+
+            if (verdict != Verdict.Go)
+            {
+                accepted.Close(); // refused and counted by TryAdmit
+                return;
+            }
+
+            StartSession(route, accepted);
+        }
+
+        // Rare (the relay is full and a session is being evicted for this client): allocates.
+        private async Task AdmitAfterEvictionAsync(Route route, Accepted accepted)
+        {
+            Verdict verdict = await AfterEvictionAsync(route, accepted.Address).ConfigureAwait(false);
+            if (verdict != Verdict.Go)
+            {
+                accepted.Close();
+            }
+            else
+            {
+                accepted.Loop.Post(_ => StartSession(route, accepted), null); // its session runs on its loop
+            }
+
+            HoldAccepting(route.Index, false);
+        }
+
+        // Takes route index's listener out of every loop while a client waits (hold), back after.
+        private void HoldAccepting(int index, bool hold)
+        {
+            lock (_listenerLock)
+            {
+                int waiting = _waitingForEviction[index] + (hold ? 1 : -1);
+                Volatile.Write(ref _waitingForEviction[index], waiting);
+                EpollAcceptor[] acceptors = _acceptors[index];
+                if (acceptors == null || (hold ? waiting != 1 : waiting != 0))
+                {
+                    return;
+                }
+
+                foreach (EpollAcceptor acceptor in acceptors)
+                {
+                    if (hold)
+                    {
+                        acceptor.Hold();
+                    }
+                    else
+                    {
+                        acceptor.Listen();
+                    }
+                }
+            }
+        }
+
+        private async ValueTask<Verdict> AfterEvictionAsync(Route route, NetAddress address)
+        {
+            int since = Now;
+            Verdict verdict;
+            do
+            {
+                await Task.Delay(EvictionPollMs).ConfigureAwait(false); // an evicted session closes within milliseconds
+                verdict = TryReserveAfterEviction(route, address, since);
+            }
+            while (verdict == Verdict.NeedMore);
+            return verdict;
+        }
+
+        private void StartSession(Route route, in Accepted accepted)
+        {
             EventSession session = null;
             lock (_idleLock)
             {
@@ -378,15 +672,18 @@ namespace Pigeon.Pumps.Events
                 {
                     session = _idle.Pop();
                 }
+                else
+                {
+                    SessionObjects++;
+                }
             }
 
             if (session == null)
             {
                 session = new EventSession(this);
-                SessionObjects++;
             }
 
-            session.Start(route, client, CountedKey(route, address));
+            session.Start(route, accepted, CountedKey(route, accepted.Address));
         }
     }
 }

@@ -69,7 +69,27 @@ namespace Pigeon.Tests.Host.Relay
             return route;
         }
 
-        /// <summary>Starts a relay with the host's pump "events" or the board's "threads" (HostApp.CreateRelay).</summary>
+        /// <summary>
+        /// The relay of <paramref name="pump"/> (HostApp.CreateRelay): the host's "events" (on Linux
+        /// its own epoll loops and OpenSSL), "events-portable" (the same pump over .NET sockets, as
+        /// on every other OS), "events-sslstream" (the Linux loops with SslStream, as where OpenSSL
+        /// cannot be bound), or the board's "threads".
+        /// </summary>
+        public static RelayServer CreateRelay(string pump, RelayConfig config, IResolver resolver = null, IClock clock = null)
+        {
+            bool portable = pump == "events-portable";
+            bool sslStream = pump == "events-sslstream";
+            RelayServer relay = HostApp.CreateRelay(config, portable || sslStream ? "events" : pump, resolver ?? new HostResolver(), clock ?? new HostClock(), new NullLog());
+            if (relay is EventRelay events)
+            {
+                events.UsesEpoll &= !portable;
+                events.UsesOpenSsl = !sslStream;
+            }
+
+            return relay;
+        }
+
+        /// <summary>Starts a relay with the host's pump "events" (or "events-portable", "events-sslstream") or the board's "threads".</summary>
         public static RelayServer StartRelay(string pump, RelayConfig config, IResolver resolver = null, IClock clock = null)
         {
             return StartRelay(pump, config, (Pigeon.Host.Tls.CertificateStore)null, resolver, clock);
@@ -84,7 +104,7 @@ namespace Pigeon.Tests.Host.Relay
         /// <summary>Starts a relay whose terminateTls routes present what <paramref name="certificates"/> chooses (none: no such routes).</summary>
         public static RelayServer StartRelay(string pump, RelayConfig config, Pigeon.Host.Tls.CertificateStore certificates, IResolver resolver = null, IClock clock = null)
         {
-            RelayServer relay = HostApp.CreateRelay(config, pump, resolver ?? new HostResolver(), clock ?? new HostClock(), new NullLog());
+            RelayServer relay = CreateRelay(pump, config, resolver, clock);
             if (certificates != null && relay is EventRelay events)
             {
                 events.Certificates = certificates;

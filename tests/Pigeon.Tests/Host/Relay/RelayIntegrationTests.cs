@@ -41,6 +41,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(120000)]
         public void TlsClient_ThroughSniRoute_FiftyMegabytesEachWayIntact(string pump)
         {
@@ -61,6 +62,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(60000)]
         public void Refusals_EachCountedUnderItsReason_WhileRunningSessionFlows(string pump)
         {
@@ -252,6 +254,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(30000)]
         public void ConnectTimeout_UpstreamNotAnswering_ClosedAfterTimeout(string pump)
         {
@@ -325,6 +328,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
         [Timeout(30000)]
         public void HalfClose_ClientFinishes_UpstreamReplyStillArrives(string pump)
         {

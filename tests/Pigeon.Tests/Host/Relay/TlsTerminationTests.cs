@@ -54,6 +54,8 @@ namespace Pigeon.Tests.Host.Relay
         [DataRow("events", 2)]
         [DataRow("threads", 1)]
         [DataRow("threads", 2)]
+        [DataRow("events-portable", 2)]
+        [DataRow("events-sslstream", 2)]
         [Timeout(60000)]
         public void SslStreamClient_ProxyHeaderThenInnerBytes_BothWaysIntact(string pump, int version)
         {
@@ -145,6 +147,8 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         [DataRow("events")]
         [DataRow("threads")]
+        [DataRow("events-portable")]
+        [DataRow("events-sslstream")]
         [Timeout(60000)]
         public void BadHandshakes_EachRefusedUnderItsReason_OthersNotDelayed(string pump)
         {
