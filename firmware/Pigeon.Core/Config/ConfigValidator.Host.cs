@@ -10,8 +10,11 @@ namespace Pigeon.Config
     /// </summary>
     public static partial class ConfigValidator
     {
-        /// <summary>Longest relay.decoyPage (characters): a plain page, not a site.</summary>
-        public const int MaxDecoyPageLength = 16384;
+        /// <summary>
+        /// Longest relay.decoyPage (characters): a plain page, not a site, and one the stored
+        /// config (ConfigDefaults.MaxDocumentBytes, with its routes) still has room for.
+        /// </summary>
+        public const int MaxDecoyPageLength = 4096;
 
         static partial void ValidateServer(RelayConfig relay, PigeonConfig config, ValidationReport report)
         {

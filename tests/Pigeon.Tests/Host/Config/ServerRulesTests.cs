@@ -106,6 +106,29 @@ namespace Pigeon.Tests.Host.Config
             Assert.AreEqual(0, Check(c, false).ErrorCount);
         }
 
+        [TestMethod]
+        public void DecoyPage_AtItsCap_StillFitsTheStoredDocument_OneMore_Refused()
+        {
+            // The cap is what the whole config can carry: a page at it, with the host's default
+            // routes, must still save (ConfigStore keeps 64 bytes of the document's limit).
+            PigeonConfig c = ConfigDefaults.Create(false);
+            string line = "<p class=\"x\">A small page.</p>\n";
+            System.Text.StringBuilder page = new System.Text.StringBuilder();
+            while (page.Length < ConfigValidator.MaxDecoyPageLength)
+            {
+                page.Append(line);
+            }
+
+            c.Relay.DecoyPage = page.ToString(0, ConfigValidator.MaxDecoyPageLength);
+            Assert.AreEqual(0, Check(c, false).ErrorCount, ConfigText.Describe(Check(c, false)));
+            int bytes = ConfigDocument.Write(c).Length;
+            Assert.IsTrue(bytes <= ConfigDefaults.MaxDocumentBytes - 64, bytes + " bytes: a page the validator takes would not save");
+
+            c.Relay.DecoyPage += "x";
+            ValidationReport report = Check(c, false);
+            Assert.IsTrue(report.HasErrorAt("relay.decoyPage"), ConfigText.Describe(report));
+        }
+
         private static PigeonConfig Acme(string host)
         {
             PigeonConfig c = ConfigDefaults.Create(false);
