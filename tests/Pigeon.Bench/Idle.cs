@@ -7,6 +7,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Pigeon.Testing;
 
 namespace Pigeon.Bench
 {
@@ -219,7 +220,7 @@ namespace Pigeon.Bench
 
         public HoldProcess()
         {
-            Port = Load.FreePort();
+            Port = Loopback.FreePort();
             string self = typeof(HoldProcess).Assembly.Location;
             ProcessStartInfo start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true };
             start.ArgumentList.Add(self);
@@ -234,7 +235,7 @@ namespace Pigeon.Bench
                 }
             };
             _process.BeginOutputReadLine();
-            if (!Load.WaitListening(Port, TimeSpan.FromSeconds(15)))
+            if (!Loopback.WaitListening(Port, 15000))
             {
                 throw new InvalidOperationException("the holder did not start");
             }

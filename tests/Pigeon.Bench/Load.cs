@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Bench
 {
@@ -257,40 +257,14 @@ namespace Pigeon.Bench
             return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
 
+        /// <summary>
+        /// A client of 127.0.0.1:<paramref name="port"/> whose reads and writes wait as long as
+        /// they take, not bound before it connects: the connection-rate loops open thousands a
+        /// second, and only an unbound connect may reuse a source port in TIME_WAIT.
+        /// </summary>
         public static Socket Connect(int port)
         {
-            Socket socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.NoDelay = true;
-            socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
-            return socket;
-        }
-
-        /// <summary>Waits until something accepts on the port (a probe connection, closed at once).</summary>
-        public static bool WaitListening(int port, TimeSpan timeout)
-        {
-            DateTime deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
-            {
-                try
-                {
-                    using Socket socket = Connect(port);
-                    return true;
-                }
-                catch (SocketException)
-                {
-                    Thread.Sleep(50);
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>A port nothing listens on right now.</summary>
-        public static int FreePort()
-        {
-            using Socket socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return ((IPEndPoint)socket.LocalEndPoint).Port;
+            return Loopback.Client(port, null, 0);
         }
     }
 }

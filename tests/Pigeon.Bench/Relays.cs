@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading;
+using Pigeon.Testing;
 
 namespace Pigeon.Bench
 {
@@ -23,8 +25,8 @@ namespace Pigeon.Bench
         protected Relay(string name, Sink discard, Sink echo, int targetPort)
         {
             Name = name;
-            DiscardPort = Load.FreePort();
-            EchoPort = echo == null ? 0 : Load.FreePort();
+            DiscardPort = Loopback.FreePort();
+            EchoPort = echo == null ? 0 : Loopback.FreePort();
             Discard = discard;
             Echo = echo;
             TargetPort = targetPort;
@@ -55,11 +57,9 @@ namespace Pigeon.Bench
         public virtual double CpuSeconds()
         {
             double total = 0;
-            foreach (Process process in _processes)
+            foreach (int pid in ProcessIds())
             {
-                string stat = File.ReadAllText("/proc/" + process.Id + "/stat");
-                string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
-                total += (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // utime, stime in USER_HZ (100 on Linux)
+                total += PigeonHost.CpuSecondsOf(pid);
             }
 
             return total;
@@ -70,19 +70,10 @@ namespace Pigeon.Bench
         {
             rssKb = 0;
             threads = 0;
-            foreach (Process process in _processes)
+            foreach (int pid in ProcessIds())
             {
-                foreach (string line in File.ReadAllLines("/proc/" + process.Id + "/status"))
-                {
-                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    {
-                        rssKb += long.Parse(line.Substring(6).Trim().Split(' ')[0]);
-                    }
-                    else if (line.StartsWith("Threads:", StringComparison.Ordinal))
-                    {
-                        threads += int.Parse(line.Substring(8).Trim());
-                    }
-                }
+                rssKb += PigeonHost.ResidentKbOf(pid);
+                threads += PigeonHost.ThreadsOf(pid);
             }
         }
 
@@ -108,7 +99,14 @@ namespace Pigeon.Bench
             _processes.Clear();
         }
 
-        protected Process Launch(string file, IEnumerable<string> args, Action<string> onLine = null)
+        /// <summary>The processes whose CPU time, memory and threads are the relay's.</summary>
+        protected virtual IEnumerable<int> ProcessIds()
+        {
+            return _processes.Select(p => p.Id);
+        }
+
+        /// <summary>Starts <paramref name="file"/> (HAProxy, socat); what it prints on stderr is shown with --verbose.</summary>
+        protected void Launch(string file, IEnumerable<string> args)
         {
             ProcessStartInfo start = new ProcessStartInfo(file);
             foreach (string arg in args)
@@ -120,13 +118,6 @@ namespace Pigeon.Bench
             start.RedirectStandardOutput = true;
             start.RedirectStandardError = true;
             Process process = Process.Start(start);
-            process.OutputDataReceived += (s, e) =>
-            {
-                if (e.Data != null && onLine != null)
-                {
-                    onLine(e.Data);
-                }
-            };
             process.ErrorDataReceived += (s, e) =>
             {
                 if (e.Data != null && Program.Verbose)
@@ -137,12 +128,11 @@ namespace Pigeon.Bench
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _processes.Add(process);
-            return process;
         }
 
         protected void WaitReady()
         {
-            if (!Load.WaitListening(DiscardPort, TimeSpan.FromSeconds(15)) || (EchoPort != 0 && !Load.WaitListening(EchoPort, TimeSpan.FromSeconds(15))))
+            if (!Loopback.WaitListening(DiscardPort, 15000) || (EchoPort != 0 && !Loopback.WaitListening(EchoPort, 15000)))
             {
                 throw new InvalidOperationException(Name + " did not start listening");
             }
@@ -152,17 +142,18 @@ namespace Pigeon.Bench
     /// <summary>
     /// Pigeon.Host as shipped (the linux-x64 binary packaging/build.sh makes: native AOT), or
     /// another published executable, or its built dll under `dotnet` (<see cref="Dll"/>), with a
-    /// generated config of plain routes (TLS-terminating when asked).
+    /// generated config of plain routes (TLS-terminating when asked), started as the host tests
+    /// start it (<see cref="PigeonHost"/>), printing its counters every second.
     /// </summary>
     public sealed class PigeonRelay : Relay
     {
         private readonly int _bufferBytes;
-        private readonly string _folder;
         private readonly string _executable;
         private readonly int _maxSessions;
         private readonly string _pump;
         private readonly bool _tls;
         private readonly object _statsLock = new object();
+        private PigeonHost _host;
         private JsonElement _lastStats;
         private int _statsCount;
 
@@ -187,64 +178,31 @@ namespace Pigeon.Bench
             _pump = pump;
             _executable = executable;
             _tls = tls;
-            _folder = Path.Combine(Path.GetTempPath(), "pigeon-bench-" + Environment.ProcessId + "-" + name);
         }
 
         /// <summary>The shipped binary every Pigeon row runs unless told otherwise (set once by Program).</summary>
         public static string Shipped { get; set; }
 
-        public static string HostDll
-        {
-            get
-            {
-                string fromEnv = Environment.GetEnvironmentVariable("PIGEON_HOST_DLL");
-                if (!string.IsNullOrEmpty(fromEnv))
-                {
-                    return fromEnv;
-                }
-
-                foreach (AssemblyMetadataAttribute a in typeof(PigeonRelay).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
-                {
-                    if (a.Key == "HostDll")
-                    {
-                        return Path.GetFullPath(a.Value);
-                    }
-                }
-
-                throw new InvalidOperationException("Pigeon.Host.dll not known: set PIGEON_HOST_DLL");
-            }
-        }
-
         public override void Start()
         {
-            Directory.CreateDirectory(_folder);
-            string tls = _tls ? ", \"terminateTls\": true" : string.Empty; // the certificate: made by Pigeon in its data folder
-            string routes = "{ \"name\": \"discard\", \"listenAddress\": \"127.0.0.1\", \"listenPort\": " + DiscardPort
-                + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + TargetPort + tls + " }";
+            JsonArray routes = new JsonArray { Route("discard", DiscardPort, TargetPort) };
             if (Echo != null)
             {
-                routes += ", { \"name\": \"echo\", \"listenAddress\": \"127.0.0.1\", \"listenPort\": " + EchoPort
-                    + ", \"upstreamHost\": \"127.0.0.1\", \"upstreamPort\": " + Echo.Port + tls + " }";
+                routes.Add(Route("echo", EchoPort, Echo.Port));
             }
 
-            // The host also serves its portal: give it a free port so several relays can run.
-            // Every client of the bench is 127.0.0.1: no per-client cap.
-            string config = "{ \"schemaVersion\": 1, \"portal\": { \"listenAddress\": \"127.0.0.1\", \"port\": " + Load.FreePort() + " },"
-                + " \"relay\": { \"maxSessions\": " + _maxSessions + ", \"maxSessionsPerClient\": 0, \"bufferBytes\": " + _bufferBytes
-                + ", \"routes\": [ " + routes + " ] } }";
-            string path = Path.Combine(_folder, "config.json");
-            File.WriteAllText(path, config);
-            string[] options = { "--config", path, "--data-dir", _folder, "--stats-interval", "1", "--no-reach", "--pump", _pump };
+            // Every client of the bench is 127.0.0.1: no per-client cap. PigeonHost adds the
+            // portal on a free port, so several relays can run.
+            JsonObject config = new JsonObject
+            {
+                ["schemaVersion"] = 1,
+                ["relay"] = new JsonObject { ["maxSessions"] = _maxSessions, ["maxSessionsPerClient"] = 0, ["bufferBytes"] = _bufferBytes, ["routes"] = routes },
+            };
             string executable = _executable ?? Shipped ?? throw new InvalidOperationException("no Pigeon binary to run");
-            if (executable == Dll)
-            {
-                Launch("dotnet", new[] { HostDll }.Concat(options), OnLine);
-            }
-            else
-            {
-                Launch(executable, options, OnLine);
-            }
-
+            _host = new PigeonHost(Name, config, _pump) { Executable = executable == Dll ? null : executable };
+            _host.MoreArguments.AddRange(new[] { "--stats-interval", "1" });
+            _host.LineReceived += OnLine;
+            _host.Start();
             WaitReady();
         }
 
@@ -277,13 +235,32 @@ namespace Pigeon.Bench
         public override void Dispose()
         {
             base.Dispose();
-            try
+            _host?.Dispose(); // kills the process, deletes its data folder
+            _host = null;
+        }
+
+        protected override IEnumerable<int> ProcessIds()
+        {
+            return _host == null ? Enumerable.Empty<int>() : new[] { _host.Pid };
+        }
+
+        /// <summary>A plain route (TLS-terminating when asked: the certificate is made by Pigeon in its data folder).</summary>
+        private JsonObject Route(string name, int listenPort, int upstreamPort)
+        {
+            JsonObject route = new JsonObject
             {
-                Directory.Delete(_folder, true);
-            }
-            catch (IOException)
+                ["name"] = name,
+                ["listenAddress"] = "127.0.0.1",
+                ["listenPort"] = listenPort,
+                ["upstreamHost"] = "127.0.0.1",
+                ["upstreamPort"] = upstreamPort,
+            };
+            if (_tls)
             {
+                route["terminateTls"] = true;
             }
+
+            return route;
         }
 
         private void OnLine(string line)
@@ -338,7 +315,10 @@ namespace Pigeon.Bench
             string ssl = string.Empty;
             if (Tls)
             {
-                _pem = TlsLoad.HaproxyPem(_config + ".pem");
+                // ECDSA P-256, self-signed, the certificate and its key in one file: HAProxy's crt.
+                _pem = _config + ".pem";
+                using X509Certificate2 certificate = TestCertificates.SelfSigned("bench.example");
+                File.WriteAllText(_pem, TestCertificates.CertificateAndKeyPem(certificate));
                 ssl = " ssl crt " + _pem;
             }
 

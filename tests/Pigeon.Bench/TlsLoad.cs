@@ -4,8 +4,6 @@ using System.IO;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 
 namespace Pigeon.Bench
@@ -84,19 +82,6 @@ namespace Pigeon.Bench
             writer.Join(5000);
             cpuSecondsPerGB = after == before ? double.NaN : (cpuAfter - cpuBefore) / ((after - before) / 1e9);
             return (after - before) * 8.0 / elapsed / 1e9;
-        }
-
-        /// <summary>
-        /// Writes an ECDSA P-256 self-signed certificate and its key into one PEM file, the way
-        /// HAProxy's crt takes them.
-        /// </summary>
-        public static string HaproxyPem(string path)
-        {
-            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            CertificateRequest request = new CertificateRequest("CN=bench.example", key, HashAlgorithmName.SHA256);
-            using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-            File.WriteAllText(path, certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
-            return path;
         }
 
         /// <summary>A TLS 1.3 client connection to 127.0.0.1:<paramref name="port"/>, handshake done (the idle TLS rows).</summary>

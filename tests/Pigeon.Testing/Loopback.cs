@@ -99,7 +99,11 @@ namespace Pigeon.Testing
         /// blocking connect, done once the handshake is, even when the server then resets the
         /// connection at once (a refusal the test looks for next). A read or write that waits over
         /// <paramref name="ioTimeoutMs"/> throws, so a relay that hangs fails the test instead of
-        /// holding it.
+        /// holding it; 0: they wait as long as it takes (a benchmark's client). With
+        /// <paramref name="from"/> null the socket is not bound before it connects: the kernel then
+        /// picks the source port for this destination and may reuse one in TIME_WAIT, which a
+        /// loop of thousands of short connections needs (a bind to port 0 takes a port no
+        /// TIME_WAIT holds, and runs out of them).
         /// </summary>
         public static Socket Client(int port, string from = Legit, int ioTimeoutMs = 10000)
         {
@@ -109,7 +113,11 @@ namespace Pigeon.Testing
                 s.NoDelay = true;
                 s.ReceiveTimeout = ioTimeoutMs;
                 s.SendTimeout = ioTimeoutMs;
-                s.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
+                if (from != null)
+                {
+                    s.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
+                }
+
                 s.Connect(new IPEndPoint(IPAddress.Loopback, port));
                 return s;
             }

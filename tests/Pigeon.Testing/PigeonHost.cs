@@ -363,19 +363,39 @@ namespace Pigeon.Testing
         /// <summary>Threads of the process (/proc/PID/status).</summary>
         public int Threads()
         {
-            return (int)StatusField("Threads:");
+            return ThreadsOf(Pid);
         }
 
         /// <summary>Resident memory of the process in kB (VmRSS in /proc/PID/status).</summary>
         public long ResidentKb()
         {
-            return StatusField("VmRSS:");
+            return ResidentKbOf(Pid);
         }
 
         /// <summary>CPU seconds (user + system, all threads) the process has used so far, from /proc/PID/stat.</summary>
         public double CpuSeconds()
         {
-            string stat = File.ReadAllText("/proc/" + Pid + "/stat");
+            return CpuSecondsOf(Pid);
+        }
+
+        // The same readings of any process by its id: the bench compares the host with HAProxy and socat on them.
+
+        /// <summary>Threads of process <paramref name="pid"/> (/proc/PID/status).</summary>
+        public static int ThreadsOf(int pid)
+        {
+            return (int)StatusField(pid, "Threads:");
+        }
+
+        /// <summary>Resident memory of process <paramref name="pid"/> in kB (VmRSS in /proc/PID/status).</summary>
+        public static long ResidentKbOf(int pid)
+        {
+            return StatusField(pid, "VmRSS:");
+        }
+
+        /// <summary>CPU seconds (user + system, all threads) process <paramref name="pid"/> has used so far, from /proc/PID/stat.</summary>
+        public static double CpuSecondsOf(int pid)
+        {
+            string stat = File.ReadAllText("/proc/" + pid + "/stat");
             string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
             return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // utime, stime in USER_HZ (100 on Linux)
         }
@@ -434,9 +454,9 @@ namespace Pigeon.Testing
             return WaitForExit(ms);
         }
 
-        private long StatusField(string name)
+        private static long StatusField(int pid, string name)
         {
-            foreach (string line in File.ReadAllLines("/proc/" + Pid + "/status"))
+            foreach (string line in File.ReadAllLines("/proc/" + pid + "/status"))
             {
                 if (line.StartsWith(name, StringComparison.Ordinal))
                 {
