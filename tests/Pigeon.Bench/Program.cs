@@ -244,6 +244,7 @@ namespace Pigeon.Bench
         {
             Stopwatch total = Stopwatch.StartNew();
             Dictionary<string, object> result = new Dictionary<string, object>();
+            string[] measuredNothing = Array.Empty<string>();
             result["machine"] = Machine();
             result["pigeon_binary"] = PigeonRelay.Shipped;
             result["pigeon_binary_bytes"] = new FileInfo(PigeonRelay.Shipped).Length;
@@ -401,6 +402,8 @@ namespace Pigeon.Bench
                 }
 
                 result["pigeon_behind_haproxy"] = Behind(result);
+                measuredNothing = MeasuredNothing(result);
+                result["rows_that_measured_nothing"] = measuredNothing;
             }
             finally
             {
@@ -412,6 +415,12 @@ namespace Pigeon.Bench
 
             result["bench_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
             Print(result);
+            if (measuredNothing.Length > 0)
+            {
+                Console.Error.WriteLine("these rows measured nothing (a relay that refused the load, or a load that never reached it): " + string.Join(", ", measuredNothing));
+                return 1;
+            }
+
             return 0;
         }
 
@@ -643,6 +652,19 @@ namespace Pigeon.Bench
         private static long Moved(JsonElement stats)
         {
             return stats.GetProperty("bytesToUpstream").GetInt64() + stats.GetProperty("bytesToClient").GetInt64();
+        }
+
+        /// <summary>
+        /// Rates that came out zero and figures that could not be computed (NaN): a relay that
+        /// answered the load with refusals measures nothing, and must fail the run rather than
+        /// print a 0 beside the others.
+        /// </summary>
+        private static string[] MeasuredNothing(Dictionary<string, object> result)
+        {
+            return result.Where(p => p.Value is double v && (double.IsNaN(v)
+                    || (v <= 0 && (p.Key.Contains("gbps", StringComparison.Ordinal) || p.Key.Contains("per_second", StringComparison.Ordinal)))
+                    || (v < 0 && p.Key.EndsWith("alloc_bytes_per_mb", StringComparison.Ordinal))))
+                .Select(p => p.Key).ToArray();
         }
 
         /// <summary>Rows where Pigeon is behind HAProxy (lower throughput/rate; higher latency, CPU, memory or threads).</summary>

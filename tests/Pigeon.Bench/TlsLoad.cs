@@ -56,9 +56,12 @@ namespace Pigeon.Bench
             Thread writer = new Thread(() =>
             {
                 byte[] chunk = new byte[65536];
-                chunk.AsSpan().Fill(0x06); // not a letter: no prober's HTTP request line
+                chunk.AsSpan().Fill(0x06);
                 try
                 {
+                    // A chat client's opening first: inside the TLS Pigeon relays only that (anything
+                    // else is a prober's and gets the web site's 400).
+                    tls.Write(new byte[] { (byte)'W', (byte)'A', 6, 5 });
                     while (!Volatile.Read(ref stop))
                     {
                         tls.Write(chunk);
