@@ -24,8 +24,9 @@ namespace Pigeon.Tests.Portal
         private const string TlsLink = "https://wa.me/proxy?host=192.168.1.20&chatPort=443&mediaPort=587&chatTLS=true";
         private const string PlainLink = "https://wa.me/proxy?host=192.168.1.20&chatPort=5222&mediaPort=587&chatTLS=false";
 
-        // The "share" object StatusWriter writes for a config (no relay running).
-        private static JsonNode ShareOf(FakePortalBackend backend, PigeonConfig config)
+        // The "share" object StatusWriter writes for a config (no relay running); the host's
+        // SignalLinkTests read theirs here too.
+        internal static JsonNode ShareOf(FakePortalBackend backend, PigeonConfig config)
         {
             JsonWriter json = new JsonWriter(512);
             json.BeginObject();

@@ -126,8 +126,7 @@ namespace Pigeon.Tests.Relay
             RouteConfig route = ConfigDefaults.ChatRoute(8222);
             route.AcceptProxy = true;
             route.AcceptProxyFrom = new string[] { "10.9.9.0/24", "192.0.2.7" };
-            config.Routes = new RouteConfig[] { route };
-            TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
+            TestRelay relay = TestRelay.OneRoute(config, route, new FakeClock());
             Assert.IsNotNull(relay.Accept(0, 0x0A090909), "inside 10.9.9.0/24");
             Assert.IsNotNull(relay.Accept(0, 0xC0000207), "192.0.2.7 (an IPv6 balancer: Host/Relay/Ipv6SessionTests)");
             Assert.IsNull(relay.Accept(0, 0x0A090A01), "10.9.10.1: not a named balancer");

@@ -217,7 +217,7 @@ namespace Pigeon.Tests.Relay
         [TestMethod]
         public void Admission_HelloLargerThanTheFirstBuffer_MovesToALargerOne_ElseMalformed()
         {
-            RelayConfig config = Config(4, 0, 0);
+            RelayConfig config = TestRelay.Config(4, 0, 0);
             config.Routes = new RouteConfig[] { ConfigDefaults.MediaRoute(7777) };
             TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
             HelloBuilder big = new HelloBuilder();
@@ -284,13 +284,12 @@ namespace Pigeon.Tests.Relay
         public void AcceptProxy_HeaderGivesTheClient_ForCapAndUpstreamHeader()
         {
             FakeClock clock = new FakeClock();
-            RelayConfig config = Config(4, 1, 0);
+            RelayConfig config = TestRelay.Config(4, 1, 0);
             RouteConfig route = ConfigDefaults.ChatRoute(8222);
             route.AcceptProxy = true;
             route.AcceptProxyFrom = new string[] { "10.9.9.0/24" };
             route.ProxyProtocolVersion = 2;
-            config.Routes = new RouteConfig[] { route };
-            TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), clock);
+            TestRelay relay = TestRelay.OneRoute(config, route, clock);
             byte[] stream = Bytes.Ascii("PROXY TCP4 198.51.100.7 203.0.113.10 40001 8222\r\nWA\u0006\u0005");
             byte[] first = new byte[20];
             byte[] rest = new byte[stream.Length - 20];
@@ -324,12 +323,7 @@ namespace Pigeon.Tests.Relay
         {
             // PROXY v2 headers (INET6) from the balancer: a board reads no IPv6 text, so the v1
             // TCP6 line in is the host's (Host/Relay/Ipv6SessionTests); the line out is both's.
-            RelayConfig config = Config(8, 2, 0);
-            RouteConfig route = ConfigDefaults.ChatRoute(8222);
-            route.AcceptProxy = true;
-            route.AcceptProxyFrom = new string[] { "10.9.9.9" };
-            config.Routes = new RouteConfig[] { route };
-            TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
+            TestRelay relay = TestRelay.BehindBalancer();
             string[] phones = new string[] { "2001:db8:7:1::a", "2001:db8:7:1::b", "2001:db8:7:1::c", "2001:db8:7:2::a" };
             string[] phoneBytes = new string[] { "20010db800070001000000000000000a", "20010db800070001000000000000000b", "20010db800070001000000000000000c", "20010db800070002000000000000000a" };
             int relayed = 0;
@@ -376,21 +370,12 @@ namespace Pigeon.Tests.Relay
 
         private static TestRelay Relay(FakeClock clock, int sessions, ListResolver dns, int perClient, int evictSeconds)
         {
-            RelayConfig config = Config(sessions, perClient, evictSeconds);
+            RelayConfig config = TestRelay.Config(sessions, perClient, evictSeconds);
             RouteConfig chat = ConfigDefaults.ChatRoute(5222);
             chat.UpstreamHost = "primary.test";
             chat.FallbackHost = "fallback.test";
             config.Routes = new RouteConfig[] { chat };
             return new TestRelay(config, dns != null ? (Pigeon.Net.IResolver)dns : new FakeResolver("*", 0x0A000001), clock);
-        }
-
-        private static RelayConfig Config(int sessions, int perClient, int evictSeconds)
-        {
-            RelayConfig config = ConfigDefaults.Relay(true);
-            config.MaxSessions = sessions;
-            config.MaxSessionsPerClient = perClient;
-            config.EvictIdleSeconds = evictSeconds;
-            return config;
         }
     }
 }

@@ -19,28 +19,15 @@ namespace Pigeon.Tests.Host.Portal
         {
             FakePortalBackend b = new FakePortalBackend(false);
             PigeonConfig config = b.LoadConfig();
-            Assert.IsNotNull(ShareOf(b, config).Get("signal"), "the host's 443 route passes Signal through by default");
+            Assert.IsNotNull(ShareLinkTests.ShareOf(b, config).Get("signal"), "the host's 443 route passes Signal through by default");
             config.Relay.Routes[0].SignalSni = new string[0];
-            Assert.IsNull(ShareOf(b, config).Get("signal"), "no Signal hosts on the route: no link");
+            Assert.IsNull(ShareLinkTests.ShareOf(b, config).Get("signal"), "no Signal hosts on the route: no link");
             config.Relay.Routes[0].SignalSni = ConfigDefaults.SignalAllowedSni();
-            JsonNode signal = ShareOf(b, config).Get("signal");
+            JsonNode signal = ShareLinkTests.ShareOf(b, config).Get("signal");
             Assert.IsNotNull(signal);
             Assert.AreEqual("https://signal.tube/#" + ShareLink.Escape(signal.Get("host").Text), signal.Get("link").Text);
             config.Relay.Routes[0].ListenPort = 8443;
-            Assert.IsNull(ShareOf(b, config).Get("signal"), "Signal's app dials 443 only");
-        }
-
-        private static JsonNode ShareOf(FakePortalBackend backend, PigeonConfig config)
-        {
-            JsonWriter json = new JsonWriter(512);
-            json.BeginObject();
-            StatusWriter.Write(json, backend, config, null);
-            json.EndObject();
-            byte[] bytes = json.ToUtf8();
-            JsonError error;
-            JsonNode status = JsonReader.Parse(bytes, 0, bytes.Length, 8, out error);
-            Assert.IsNotNull(status, Utf8.Decode(bytes, 0, bytes.Length));
-            return status.Get("share");
+            Assert.IsNull(ShareLinkTests.ShareOf(b, config).Get("signal"), "Signal's app dials 443 only");
         }
     }
 }

@@ -19,12 +19,11 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         public void AcceptProxy_AnIPv6BalancerNamed_MaySendAHeader()
         {
-            RelayConfig config = Config(8, 0, 0);
+            RelayConfig config = TestRelay.Config(8, 0, 0);
             RouteConfig route = ConfigDefaults.ChatRoute(8222);
             route.AcceptProxy = true;
             route.AcceptProxyFrom = new string[] { "10.9.9.0/24", "2001:db8::7" };
-            config.Routes = new RouteConfig[] { route };
-            TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
+            TestRelay relay = TestRelay.OneRoute(config, route, new FakeClock());
             NetAddress v6;
             Assert.IsTrue(NetAddress.TryParse("2001:db8::7", out v6));
             NetAddress other;
@@ -37,12 +36,7 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         public void AcceptProxy_Tcp6LineFromTheBalancer_CountedByItsSlash64_SentAsTcp6()
         {
-            RelayConfig config = Config(8, 2, 0);
-            RouteConfig route = ConfigDefaults.ChatRoute(8222);
-            route.AcceptProxy = true;
-            route.AcceptProxyFrom = new string[] { "10.9.9.9" };
-            config.Routes = new RouteConfig[] { route };
-            TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
+            TestRelay relay = TestRelay.BehindBalancer();
             string[] phones = new string[] { "2001:db8:7:1::a", "2001:db8:7:1::b", "2001:db8:7:1::c", "2001:db8:7:2::a" };
             int relayed = 0;
             for (int i = 0; i < phones.Length; i++)
@@ -58,15 +52,6 @@ namespace Pigeon.Tests.Host.Relay
 
             Assert.AreEqual(3, relayed, "two of the first /64 (its cap), the third refused, the other /64 served");
             Assert.AreEqual(1, relay.SnapshotTotal().Refused(RefusalReason.ClientLimit));
-        }
-
-        private static RelayConfig Config(int sessions, int perClient, int evictSeconds)
-        {
-            RelayConfig config = ConfigDefaults.Relay(true);
-            config.MaxSessions = sessions;
-            config.MaxSessionsPerClient = perClient;
-            config.EvictIdleSeconds = evictSeconds;
-            return config;
         }
     }
 }

@@ -20,11 +20,10 @@ namespace Pigeon.Tests.Host.Relay
         [TestMethod]
         public void TerminateTls_HandshakeThenInnerHttp_AnsweredAsAWebSite_NothingDialled()
         {
-            RelayConfig config = Config(4, 0, 0);
+            RelayConfig config = TestRelay.Config(4, 0, 0);
             RouteConfig route = ConfigDefaults.ChatRoute(443);
             route.TerminateTls = true;
-            config.Routes = new RouteConfig[] { route };
-            TestRelay relay = new TestRelay(config, new FakeResolver("*", 0x0A000001), new FakeClock());
+            TestRelay relay = TestRelay.OneRoute(config, route, new FakeClock());
             byte[] hello = new HelloBuilder().Build();
 
             TestSession s = relay.Accept(0, Phone);
@@ -121,23 +120,13 @@ namespace Pigeon.Tests.Host.Relay
 
         private static TestRelay TlsRelay(FakeClock clock, int sessions, string[] signal)
         {
-            RelayConfig config = Config(sessions, 0, 0);
+            RelayConfig config = TestRelay.Config(sessions, 0, 0);
             RouteConfig route = ConfigDefaults.ChatRoute(443);
             route.TerminateTls = true;
             route.ChatOpeningCheck = true;
             route.SignalSni = signal ?? new string[0];
             route.SignalPort = 4443;
-            config.Routes = new RouteConfig[] { route };
-            return new TestRelay(config, new FakeResolver("*", 0x0A000001), clock);
-        }
-
-        private static RelayConfig Config(int sessions, int perClient, int evictSeconds)
-        {
-            RelayConfig config = ConfigDefaults.Relay(true);
-            config.MaxSessions = sessions;
-            config.MaxSessionsPerClient = perClient;
-            config.EvictIdleSeconds = evictSeconds;
-            return config;
+            return TestRelay.OneRoute(config, route, clock);
         }
     }
 }
