@@ -155,9 +155,13 @@ namespace Pigeon.Pumps.Events
                         ulong token = *(ulong*)(ev + dataOffset);
                         if (token == WakeToken)
                         {
-                            Volatile.Write(ref _signaled, 0);
+                            // Drain first, then re-arm: the other way round, a post between the
+                            // two saw "signaled", wrote nothing, and its wake-up was drained with
+                            // this one; _signaled then stayed 1, no post woke the loop again, and
+                            // an idle loop slept on its work (an evicted session never closed).
                             ulong value;
                             Posix.read(_wake, (byte*)&value, sizeof(ulong));
+                            Volatile.Write(ref _signaled, 0);
                             continue;
                         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -148,6 +149,102 @@ namespace Pigeon.Tests.Host.Relay
             Assert.AreEqual(1, m.Active, "the running session is still active");
             running.Close();
             serverTask.Wait(5000);
+        }
+
+        [TestMethod]
+        [DataRow("events")]
+        [DataRow("events-portable")]
+        [DataRow("threads")]
+        [Timeout(120000)]
+        public void FullRelay_OneAddressFilledIt_EveryNewcomerTakesAnEvictedPlace(string pump)
+        {
+            // Carrier NAT on a full relay, round after round: one address fills every place with
+            // chat sessions that fall silent (the upstream never answers), then a newcomer from
+            // another address evicts one of them and must get that place. An evicted session that
+            // never ends would keep its place for good: the relay would shrink by one each time.
+            const int places = 40;
+            const int rounds = 2;
+            using RelayRun run = RelayRun.Plain(maxSessions: places, backlog: 64, proxy: true);
+            run.Config.MaxSessionsPerClient = 0;
+            run.Config.EvictIdleSeconds = 0;
+            run.Start(pump);
+            int dialled = 0;
+            Task upstream = Task.Run(() =>
+            {
+                while (true)
+                {
+                    Socket up;
+                    try
+                    {
+                        up = run.Upstream.AcceptSocket();
+                    }
+                    catch (Exception)
+                    {
+                        return; // the run is over
+                    }
+
+                    Interlocked.Increment(ref dialled);
+                    Task.Run(() =>
+                    {
+                        using (up)
+                        {
+                            byte[] b = new byte[256];
+                            try
+                            {
+                                while (up.Receive(b) > 0)
+                                {
+                                }
+                            }
+                            catch (SocketException)
+                            {
+                            }
+                        }
+                    });
+                }
+            });
+            List<Socket> clients = new List<Socket>();
+            try
+            {
+                for (int round = 0; round < rounds; round++)
+                {
+                    while (run.Relay.ActiveSessions < places)
+                    {
+                        int before = Volatile.Read(ref dialled);
+                        Socket more = Loopback.Client(run.Port, Loopback.Address(2));
+                        clients.Add(more);
+                        more.Send(new byte[] { (byte)'W', (byte)'A', 6, 3 });
+                        Assert.IsTrue(WaitUntil(() => Volatile.Read(ref dialled) > before, 3000), "round " + round + ": the carrier's session: " + State(run));
+                    }
+
+                    Thread.Sleep(300); // the carrier's sessions fall silent
+                    for (int n = 0; n < places / 4; n++)
+                    {
+                        int dialledBefore = Volatile.Read(ref dialled);
+                        Socket newcomer = Loopback.Client(run.Port, Loopback.Address(10 + n));
+                        clients.Add(newcomer);
+                        newcomer.Send(new byte[] { (byte)'W', (byte)'A', 6, 3 });
+                        Assert.IsTrue(WaitUntil(() => Volatile.Read(ref dialled) > dialledBefore, 3000), "round " + round + ", newcomer " + n + " did not get the evicted session's place: " + State(run));
+                    }
+
+                    Assert.IsTrue(WaitUntil(() => run.Relay.ActiveSessions == places, 3000), "round " + round + ": " + State(run));
+                    clients.ForEach(c => c.Dispose());
+                    clients.Clear();
+                    Assert.IsTrue(WaitUntil(() => run.Relay.ActiveSessions == 0, 3000), "round " + round + ": the sessions did not end: " + State(run));
+                }
+
+                Assert.AreEqual(rounds * places / 4, run.Relay.SnapshotTotal().Refused(RefusalReason.Evicted), State(run));
+                Assert.AreEqual(0, run.Relay.SnapshotTotal().Refused(RefusalReason.Full), State(run));
+            }
+            finally
+            {
+                clients.ForEach(c => c.Dispose());
+            }
+        }
+
+        private static string State(RelayRun run)
+        {
+            Counters.RouteCounters total = run.Relay.SnapshotTotal();
+            return "active " + run.Relay.ActiveSessions + ", evicted " + total.Refused(RefusalReason.Evicted) + ", full " + total.Refused(RefusalReason.Full);
         }
 
         [TestMethod]
