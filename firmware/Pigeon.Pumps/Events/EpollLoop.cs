@@ -77,7 +77,8 @@ namespace Pigeon.Pumps.Events
         public void Stop()
         {
             _stop = true;
-            Signal();
+            ulong one = 1;
+            Posix.write(_wake, (byte*)&one, sizeof(ulong)); // always: a wake-up Signal() skips (one thought pending) must not leave the loop asleep
             if (Thread.CurrentThread != _thread && _thread.IsAlive)
             {
                 _thread.Join(2000);
@@ -161,7 +162,7 @@ namespace Pigeon.Pumps.Events
                             // an idle loop slept on its work (an evicted session never closed).
                             ulong value;
                             Posix.read(_wake, (byte*)&value, sizeof(ulong));
-                            Volatile.Write(ref _signaled, 0);
+                            Interlocked.Exchange(ref _signaled, 0); // a full fence: _stop and the queue are read after it
                             continue;
                         }
 
