@@ -450,8 +450,29 @@ namespace Pigeon.Testing
                 return _process == null ? -1 : _process.ExitCode;
             }
 
+            if (signal == SigInt && SigIntIgnoredHere())
+            {
+                // A shell without job control starts a command given "&" with SIGINT ignored, and a
+                // program inherits that: the host would never see Ctrl+C, and the test could only
+                // time out. Say so instead.
+                throw new InvalidOperationException("SIGINT is ignored in this process (started in the background by a shell without job control?), so the host inherits that and cannot be stopped with Ctrl+C; run the tests in the foreground");
+            }
+
             kill(_process.Id, signal);
             return WaitForExit(ms);
+        }
+
+        private static bool SigIntIgnoredHere()
+        {
+            foreach (string line in File.ReadAllLines("/proc/self/status"))
+            {
+                if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+                {
+                    return (Convert.ToUInt64(line.Substring(7).Trim(), 16) & (1UL << (SigInt - 1))) != 0;
+                }
+            }
+
+            return false;
         }
 
         private static long StatusField(int pid, string name)
