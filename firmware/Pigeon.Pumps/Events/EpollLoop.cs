@@ -77,8 +77,7 @@ namespace Pigeon.Pumps.Events
         public void Stop()
         {
             _stop = true;
-            ulong one = 1;
-            Posix.write(_wake, (byte*)&one, sizeof(ulong)); // always: a wake-up Signal() skips (one thought pending) must not leave the loop asleep
+            Wake(); // always: not trusting _signaled, so no wake-up it thought pending can leave the loop asleep
             if (Thread.CurrentThread != _thread && _thread.IsAlive)
             {
                 _thread.Join(2000);
@@ -119,9 +118,14 @@ namespace Pigeon.Pumps.Events
         {
             if (Interlocked.Exchange(ref _signaled, 1) == 0)
             {
-                ulong one = 1;
-                Posix.write(_wake, (byte*)&one, sizeof(ulong));
+                Wake();
             }
+        }
+
+        private void Wake()
+        {
+            ulong one = 1;
+            Posix.write(_wake, (byte*)&one, sizeof(ulong));
         }
 
         private void Run()

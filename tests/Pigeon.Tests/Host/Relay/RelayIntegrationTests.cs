@@ -169,39 +169,7 @@ namespace Pigeon.Tests.Host.Relay
             run.Config.EvictIdleSeconds = 0;
             run.Start(pump);
             int dialled = 0;
-            Task upstream = Task.Run(() =>
-            {
-                while (true)
-                {
-                    Socket up;
-                    try
-                    {
-                        up = run.Upstream.AcceptSocket();
-                    }
-                    catch (Exception)
-                    {
-                        return; // the run is over
-                    }
-
-                    Interlocked.Increment(ref dialled);
-                    Task.Run(() =>
-                    {
-                        using (up)
-                        {
-                            byte[] b = new byte[256];
-                            try
-                            {
-                                while (up.Receive(b) > 0)
-                                {
-                                }
-                            }
-                            catch (SocketException)
-                            {
-                            }
-                        }
-                    });
-                }
-            });
+            TestUpstream.Silent(run.Upstream, () => Interlocked.Increment(ref dialled));
             List<Socket> clients = new List<Socket>();
             try
             {
@@ -558,7 +526,7 @@ namespace Pigeon.Tests.Host.Relay
             // so give headroom: the point is that 350 sessions run through a fixed set of slots.
             using RelayRun run = RelayRun.Plain(maxSessions: 16, backlog: 64).Start(pump);
             RelayServer relay = run.Relay;
-            EchoUpstream.Serve(run.Upstream);
+            TestUpstream.Echo(run.Upstream);
             void Sessions(int count)
             {
                 for (int i = 0; i < count; i++)

@@ -156,7 +156,7 @@ namespace Pigeon.Tests.Host.Relay
             int port = run.Port;
             run.Config.HelloTimeoutSeconds = 2;
             RelayServer relay = run.Start(pump, s_identity, new FastClock(20)).Relay; // 60 s, a web server's handshake timeout, in 3 s
-            EchoUpstream.Serve(run.Upstream);
+            TestUpstream.Echo(run.Upstream);
             byte[] hello = new HelloBuilder().Build();
             using (SslStream warm = TlsClient(run.Connect(), "ok.example"))
             {

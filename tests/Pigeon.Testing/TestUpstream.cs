@@ -4,14 +4,29 @@ using System.Threading;
 
 namespace Pigeon.Testing
 {
-    /// <summary>An upstream that sends back every byte the relay sends it.</summary>
-    public static class EchoUpstream
+    /// <summary>Upstreams behind a relay under test: one that echoes, one that never answers.</summary>
+    public static class TestUpstream
     {
         /// <summary>
         /// Echoes on every connection <paramref name="listener"/> accepts (a background thread each)
         /// until the peer closes it; accepting ends when the listener stops.
         /// </summary>
-        public static void Serve(TcpListener listener)
+        public static void Echo(TcpListener listener)
+        {
+            AcceptEach(listener, null, true);
+        }
+
+        /// <summary>
+        /// Reads and drops what every connection <paramref name="listener"/> accepts sends, and never
+        /// answers (a chat server the client waits on, so the session falls silent);
+        /// <paramref name="accepted"/> runs for each connection as it is accepted.
+        /// </summary>
+        public static void Silent(TcpListener listener, Action accepted)
+        {
+            AcceptEach(listener, accepted, false);
+        }
+
+        private static void AcceptEach(TcpListener listener, Action accepted, bool echo)
         {
             Thread accept = new Thread(() =>
             {
@@ -27,13 +42,14 @@ namespace Pigeon.Testing
                         return; // the listener stopped
                     }
 
-                    new Thread(() => Echo(s)) { IsBackground = true, Name = "echo" }.Start();
+                    accepted?.Invoke();
+                    new Thread(() => Serve(s, echo)) { IsBackground = true, Name = "upstream" }.Start();
                 }
-            }) { IsBackground = true, Name = "echo-accept" };
+            }) { IsBackground = true, Name = "upstream-accept" };
             accept.Start();
         }
 
-        private static void Echo(Socket s)
+        private static void Serve(Socket s, bool echo)
         {
             using (s)
             {
@@ -43,7 +59,10 @@ namespace Pigeon.Testing
                     int n;
                     while ((n = s.Receive(b)) > 0)
                     {
-                        s.Send(b, n, SocketFlags.None);
+                        if (echo)
+                        {
+                            s.Send(b, n, SocketFlags.None);
+                        }
                     }
                 }
                 catch (SocketException)
