@@ -193,11 +193,14 @@ namespace Pigeon.Bench
 
             // Every client of the bench is 127.0.0.1: no per-client cap. PigeonHost adds the
             // portal on a free port, so several relays can run.
-            JsonObject config = new JsonObject
+            JsonObject relay = new JsonObject { ["maxSessions"] = _maxSessions, ["maxSessionsPerClient"] = 0, ["bufferBytes"] = _bufferBytes, ["routes"] = routes };
+            if (_tls)
             {
-                ["schemaVersion"] = 1,
-                ["relay"] = new JsonObject { ["maxSessions"] = _maxSessions, ["maxSessionsPerClient"] = 0, ["bufferBytes"] = _bufferBytes, ["routes"] = routes },
-            };
+                relay["tlsCertificateFile"] = BenchCertificate.CertificatePem; // the certificate HAProxy serves too
+                relay["tlsKeyFile"] = BenchCertificate.KeyPem;
+            }
+
+            JsonObject config = new JsonObject { ["schemaVersion"] = 1, ["relay"] = relay };
             string executable = _executable ?? Shipped ?? throw new InvalidOperationException("no Pigeon binary to run");
             _host = new PigeonHost(Name, config, _pump) { Executable = executable == Dll ? null : executable };
             _host.MoreArguments.AddRange(new[] { "--stats-interval", "1" });
@@ -291,7 +294,6 @@ namespace Pigeon.Bench
         private readonly string _config;
 
         private readonly bool _defaultMaxconn;
-        private string _pem;
 
         /// <summary>Terminate TLS on both listeners with an ECDSA P-256 certificate (bind ... ssl crt).</summary>
         public bool Tls { get; set; }
@@ -315,11 +317,7 @@ namespace Pigeon.Bench
             string ssl = string.Empty;
             if (Tls)
             {
-                // ECDSA P-256, self-signed, the certificate and its key in one file: HAProxy's crt.
-                _pem = _config + ".pem";
-                using X509Certificate2 certificate = TestCertificates.SelfSigned("bench.example");
-                File.WriteAllText(_pem, TestCertificates.CertificateAndKeyPem(certificate));
-                ssl = " ssl crt " + _pem;
+                ssl = " ssl crt " + BenchCertificate.CombinedPem; // the certificate Pigeon serves too
             }
 
             string text = "global\n" + (_defaultMaxconn ? string.Empty : "  maxconn 4096\n") + (_bufferBytes > 0 ? "  tune.bufsize " + _bufferBytes + "\n" : string.Empty)
@@ -339,10 +337,6 @@ namespace Pigeon.Bench
         {
             base.Dispose();
             File.Delete(_config);
-            if (_pem != null)
-            {
-                File.Delete(_pem);
-            }
         }
     }
 
