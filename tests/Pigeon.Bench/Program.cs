@@ -401,7 +401,9 @@ namespace Pigeon.Bench
                     result["pigeon_buffer_sweep_cpu_s_per_gb"] = cpu;
                 }
 
-                result["pigeon_behind_haproxy"] = Behind(result);
+                Dictionary<string, double> byRound = PairedRatios(samples);
+                result["pigeon_over_haproxy_by_round"] = byRound;
+                result["pigeon_behind_haproxy"] = Behind(result, byRound);
                 measuredNothing = MeasuredNothing(result);
                 result["rows_that_measured_nothing"] = measuredNothing;
             }
@@ -425,8 +427,8 @@ namespace Pigeon.Bench
         }
 
         /// <summary>
-        /// TLS terminated by the relay, Pigeon (terminateTls, its own ECDSA P-256 certificate) and
-        /// HAProxy (bind ... ssl crt, an ECDSA P-256 certificate) in the same rounds: full
+        /// TLS terminated by the relay, Pigeon (terminateTls) and HAProxy (bind ... ssl crt), both
+        /// serving <see cref="BenchCertificate"/>, in the same rounds: full
         /// handshakes per second (a new connection each, resumption off), one TLS stream's
         /// throughput, the relay's CPU per GB, and Pigeon's allocation per MB through the TLS.
         /// </summary>
@@ -499,8 +501,8 @@ namespace Pigeon.Bench
         /// Resident memory with 1,000 and 5,000 idle TLS sessions (Idle.MeasureTls: a handshake
         /// and the chat opening inside it, then silence), each relay in a fresh process (memory one
         /// run freed would serve the next, in HAProxy's pools as in the GC): the shipped binary
-        /// (terminateTls, its own ECDSA P-256 certificate), the dll, and HAProxy with bind ... ssl
-        /// crt (an ECDSA P-256 certificate, maxconn from the open-file limit).
+        /// (terminateTls), the dll, and HAProxy with bind ... ssl crt (maxconn from the open-file
+        /// limit), all serving <see cref="BenchCertificate"/>.
         /// </summary>
         private static void IdleTlsSessions(Sink discard, Dictionary<string, object> result)
         {
@@ -667,8 +669,47 @@ namespace Pigeon.Bench
                 .Select(p => p.Key).ToArray();
         }
 
-        /// <summary>Rows where Pigeon is behind HAProxy (lower throughput/rate; higher latency, CPU, memory or threads).</summary>
-        private static string[] Behind(Dictionary<string, object> result)
+        /// <summary>
+        /// For each row both relays ran in every round: the median over the rounds of Pigeon's
+        /// figure over HAProxy's in that round. A round measures the two back to back, so the
+        /// machine's drift between rounds (a shared VM's speed wanders) cancels in each ratio,
+        /// where the two medians taken apart can come from rounds of different speed.
+        /// </summary>
+        private static Dictionary<string, double> PairedRatios(Dictionary<string, List<double>> samples)
+        {
+            Dictionary<string, double> ratios = new Dictionary<string, double>();
+            foreach (KeyValuePair<string, List<double>> mine in samples)
+            {
+                if (!mine.Key.StartsWith("pigeon_", StringComparison.Ordinal)
+                    || !samples.TryGetValue("haproxy_" + mine.Key.Substring("pigeon_".Length), out List<double> theirs)
+                    || theirs.Count != mine.Value.Count)
+                {
+                    continue;
+                }
+
+                List<double> each = new List<double>();
+                for (int i = 0; i < theirs.Count; i++)
+                {
+                    if (theirs[i] > 0 && !double.IsNaN(mine.Value[i]))
+                    {
+                        each.Add(mine.Value[i] / theirs[i]);
+                    }
+                }
+
+                if (each.Count == theirs.Count)
+                {
+                    ratios[mine.Key.Substring("pigeon_".Length)] = Math.Round(Load.Median(each), 3);
+                }
+            }
+
+            return ratios;
+        }
+
+        /// <summary>
+        /// Rows where Pigeon is behind HAProxy (lower throughput/rate; higher latency, CPU, memory
+        /// or threads): by the round-by-round ratio where both ran every round, else by the figures.
+        /// </summary>
+        private static string[] Behind(Dictionary<string, object> result, Dictionary<string, double> byRound)
         {
             List<string> behind = new List<string>();
             foreach (string key in result.Keys.ToArray())
@@ -686,6 +727,12 @@ namespace Pigeon.Bench
 
                 bool lowerIsBetter = key.Contains("latency", StringComparison.Ordinal) || key.Contains("cpu_", StringComparison.Ordinal)
                     || key.Contains("_rss_", StringComparison.Ordinal) || key.EndsWith("_threads", StringComparison.Ordinal) || key.EndsWith("kb_per_session", StringComparison.Ordinal);
+                if (byRound.TryGetValue(key.Substring("pigeon_".Length), out double ratio))
+                {
+                    mine = ratio;
+                    theirs = 1.0;
+                }
+
                 if (lowerIsBetter ? mine > theirs : mine < theirs)
                 {
                     behind.Add(key);
