@@ -228,7 +228,7 @@ namespace Pigeon.Abuse
             }
 
             Counters full = host.Counters();
-            report.Note("a seventh address took the places the flood left: " + topUp);
+            report.Note("one more address (" + filler + ") took the places the flood left: " + topUp);
             report.Check("the strangers took every slot (the legitimate transfer holds one)", full.Active == MaxSessions,
                 "active " + full.Active + " of " + MaxSessions + ", " + topUp + " topped up");
 

@@ -36,7 +36,13 @@ namespace Pigeon.Bench
             File.WriteAllText(Path.Combine(folder, "certificate.pem"), certificate.ExportCertificatePem() + "\n");
             File.WriteAllText(Path.Combine(folder, "key.pem"), TestCertificates.KeyPem(certificate));
             File.WriteAllText(Path.Combine(folder, "combined.pem"), TestCertificates.CertificateAndKeyPem(certificate));
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, true);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, true); // the key is a test key, but leave nothing behind
+                }
+            };
             return folder;
         }
     }
