@@ -16,7 +16,7 @@ namespace Pigeon.Abuse
     public static class Program
     {
         private const string Usage = "usage: Pigeon.Abuse [soak] [--only CASE,...] [--seed N] [--slow-reader] [--verbose] [--keep]\n"
-            + "  cases: floods, churn, half-close, streams, tls, portal, portal-flood, dns, kill9, kill9-cert, networks\n";
+            + "  cases: floods, churn, half-close, streams, tls, tls-close, portal, portal-flood, dns, kill9, kill9-cert, networks\n";
 
         /// <summary>Exit code 0 when every check passed.</summary>
         public static int Main(string[] args)
@@ -72,6 +72,8 @@ namespace Pigeon.Abuse
             Case(report, only, "streams-threads", () => StreamsCase.Run(report, scale, seed, "threads"));
             Case(report, only, "tls-events", () => TlsCase.Run(report, scale, seed, "events"));
             Case(report, only, "tls-threads", () => TlsCase.Run(report, scale, seed, "threads"));
+            Case(report, only, "tls-close-events", () => TlsCloseCase.Run(report, seed, "events"));
+            Case(report, only, "tls-close-threads", () => TlsCloseCase.Run(report, seed, "threads"));
             Case(report, only, "portal", () => PortalCase.Run(report, scale, seed));
             Case(report, only, "portal-flood", () => PortalFloodCase.Run(report, scale, seed));
             Case(report, only, "dns", () => DnsCase.Run(report, scale, seed));

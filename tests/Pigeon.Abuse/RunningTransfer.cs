@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading;
+using Pigeon.Net;
 using Pigeon.Testing;
 
 namespace Pigeon.Abuse
@@ -16,7 +17,9 @@ namespace Pigeon.Abuse
     {
         private readonly Thread _thread;
         private readonly Socket _socket;
+        private readonly TransferRecord _live = new TransferRecord(); // its counts move while it runs
         private int _stop;
+        private long _stoppedAt; // Stopwatch timestamp of Stop
 
         private RunningTransfer(Socket socket, byte[] opening, long seed, long upBytes, long downBytes, bool tls)
         {
@@ -34,20 +37,22 @@ namespace Pigeon.Abuse
 
                     if (!tls)
                     {
-                        Result = Transfer.Run(stream, () => _socket.Shutdown(SocketShutdown.Send), seed, upBytes, downBytes, () => Volatile.Read(ref _stop) == 0);
+                        Result = Transfer.Run(stream, () => _socket.Shutdown(SocketShutdown.Send), seed, upBytes, downBytes, () => Volatile.Read(ref _stop) == 0, _live);
                         return;
                     }
 
                     // Chat with TLS on: the relay's certificate is its own self-signed one, as WhatsApp accepts it.
-                    using SslStream ssl = new SslStream(stream, true);
+                    // This client reads on one thread and sends close_notify on another: TlsCloseGate.
+                    TlsCloseGate gate = new TlsCloseGate();
+                    using SslStream ssl = new SslStream(gate.Under(stream), true);
                     Stopwatch watch = Stopwatch.StartNew();
                     ssl.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "chat.example", RemoteCertificateValidationCallback = (a, b, c, d) => true });
                     HandshakeMs = watch.Elapsed.TotalMilliseconds;
                     Result = Transfer.Run(ssl, () =>
                     {
-                        CloseNotify(ssl);
+                        gate.Shutdown(ssl);
                         _socket.Shutdown(SocketShutdown.Send);
-                    }, seed, upBytes, downBytes, () => Volatile.Read(ref _stop) == 0);
+                    }, seed, upBytes, downBytes, () => Volatile.Read(ref _stop) == 0, _live, gate);
                 }
                 catch (Exception e)
                 {
@@ -71,6 +76,12 @@ namespace Pigeon.Abuse
         /// <summary>Milliseconds the TLS handshake took (TLS transfers).</summary>
         public double HandshakeMs { get; private set; }
 
+        /// <summary>Bytes the client has sent so far.</summary>
+        public long SentSoFar
+        {
+            get { return _live.SentBytes; }
+        }
+
         /// <summary>Why the transfer failed before it could finish (null when it did not).</summary>
         public string Error { get; private set; }
 
@@ -86,28 +97,10 @@ namespace Pigeon.Abuse
             return transfer;
         }
 
-        // close_notify. OpenSSL refuses it ("shutdown while in init") in the instant the client's
-        // reader thread is taking in a post-handshake message (a TLS 1.3 session ticket): a race of
-        // this client, not the relay's doing, so the shutdown is tried again.
-        private static void CloseNotify(SslStream ssl)
-        {
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    ssl.ShutdownAsync().GetAwaiter().GetResult();
-                    return;
-                }
-                catch (System.Security.Cryptography.CryptographicException) when (attempt < 5)
-                {
-                    Thread.Sleep(20);
-                }
-            }
-        }
-
         /// <summary>A timed transfer: stop sending now (the upstream then stops too).</summary>
         public void Stop()
         {
+            _stoppedAt = Stopwatch.GetTimestamp();
             Volatile.Write(ref _stop, 1);
         }
 
@@ -117,12 +110,60 @@ namespace Pigeon.Abuse
             return _thread.Join(ms);
         }
 
+        /// <summary>
+        /// A timed transfer (the client sends until <see cref="Stop"/>) whose upstream sends
+        /// <paramref name="downBytes"/> and finishes, perhaps long before the client does (-1: it
+        /// sends until it sees the client's FIN).
+        /// </summary>
+        public static RunningTransfer StartTimed(int port, string from, long seed, long downBytes, bool tls)
+        {
+            RunningTransfer transfer = new RunningTransfer(Loopback.Connect(port, from), null, seed, -1, downBytes, tls);
+            transfer._thread.Start();
+            return transfer;
+        }
+
+        /// <summary>Null when the transfer finished whole within <paramref name="ms"/> (see <see cref="Verify"/>), else what went wrong.</summary>
+        public string Failure(Upstream upstream, int ms)
+        {
+            if (!Wait(ms))
+            {
+                return "still running after " + ms + " ms; " + Standing(upstream);
+            }
+
+            if (Result == null)
+            {
+                return Error;
+            }
+
+            TransferRecord theirs = upstream.WaitRecord(Seed, 10000);
+            if (theirs == null)
+            {
+                return "the upstream did not finish its side";
+            }
+
+            return Transfer.IsWhole(Result, theirs) ? null : Transfer.Describe(Result, theirs);
+        }
+
+        // Where a transfer that never ended stands: which side stopped, and whether bytes still move.
+        private string Standing(Upstream upstream)
+        {
+            return "the client: " + _live.Stage + ", " + _live.SentBytes + " bytes sent, " + _live.ReceivedBytes + " received"
+                + (_live.LastReceivedAt == 0 ? string.Empty : ", the last of them " + MsAgo(_live.LastReceivedAt) + " ms ago")
+                + (_stoppedAt == 0 ? string.Empty : ", told to stop " + MsAgo(_stoppedAt) + " ms ago")
+                + "; the upstream " + (upstream.WaitRecord(Seed, 0) == null ? "has not finished its side" : "has finished its side");
+        }
+
+        private static long MsAgo(long timestamp)
+        {
+            return (long)Stopwatch.GetElapsedTime(timestamp).TotalMilliseconds;
+        }
+
         /// <summary>Verifies the client's account against the upstream's (<see cref="Transfer.Verify"/>).</summary>
         public bool Verify(Report report, string what, Upstream upstream, int ms = 30000)
         {
             if (!Wait(ms))
             {
-                return report.Check(what + ": finished", false, "still running after " + ms + " ms");
+                return report.Check(what + ": finished", false, "still running after " + ms + " ms; " + Standing(upstream));
             }
 
             if (Result == null)

@@ -1,9 +1,11 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading;
+using Pigeon.Net;
 using Pigeon.Testing;
 
 namespace Pigeon.Abuse
@@ -28,17 +30,20 @@ namespace Pigeon.Abuse
         /// Runs the client side over <paramref name="stream"/>: <paramref name="upBytes"/> up (or,
         /// with -1, as long as <paramref name="keepSending"/> says), <paramref name="downBytes"/>
         /// down (-1: until the upstream has seen the client's FIN). <paramref name="finish"/>
-        /// passes the client's FIN on (Shutdown(Send), after close_notify on TLS).
+        /// passes the client's FIN on (Shutdown(Send), after close_notify on TLS). Over TLS,
+        /// <paramref name="gate"/> keeps <paramref name="finish"/>'s close_notify out of the reads
+        /// (as the relay's does). The counts of <paramref name="record"/> (when given) move as the
+        /// bytes do, so a caller can say where a transfer that never ends stands.
         /// </summary>
-        public static TransferRecord Run(Stream stream, Action finish, long seed, long upBytes, long downBytes, Func<bool> keepSending = null)
+        public static TransferRecord Run(Stream stream, Action finish, long seed, long upBytes, long downBytes, Func<bool> keepSending = null, TransferRecord record = null, TlsCloseGate gate = null)
         {
-            TransferRecord record = new TransferRecord();
+            record ??= new TransferRecord();
             Stopwatch watch = Stopwatch.StartNew();
             byte[] header = UpstreamCall.Header(seed, downBytes, 0);
             stream.Write(header, 0, header.Length);
             Thread sender = Harness.Background("client-send", () => Send(stream, finish, seed, upBytes, keepSending, record));
             sender.Start();
-            Receive(stream, record, watch);
+            Receive(stream, gate, record, watch);
             sender.Join();
             record.Seconds = watch.Elapsed.TotalSeconds;
             record.Done = true;
@@ -132,11 +137,16 @@ namespace Pigeon.Abuse
                 return report.Check(what + ": the upstream finished its side", false, "no record within the wait");
             }
 
-            return report.Check(what + ": both streams whole (bytes and SHA-256 each way, FIN each way)", IsWhole(client, upstream),
-                "up " + client.SentBytes + " sent / " + upstream.ReceivedBytes + " received" + (client.SentHash == upstream.ReceivedHash ? ", hashes equal" : ", HASHES DIFFER")
+            return report.Check(what + ": both streams whole (bytes and SHA-256 each way, FIN each way)", IsWhole(client, upstream), Describe(client, upstream));
+        }
+
+        /// <summary>The two accounts side by side: counts, whether the hashes agree, the FINs, the client's error.</summary>
+        public static string Describe(TransferRecord client, TransferRecord upstream)
+        {
+            return "up " + client.SentBytes + " sent / " + upstream.ReceivedBytes + " received" + (client.SentHash == upstream.ReceivedHash ? ", hashes equal" : ", HASHES DIFFER")
                 + (upstream.EndedByFin ? string.Empty : ", no FIN upstream")
                 + "; down " + upstream.SentBytes + " sent / " + client.ReceivedBytes + " received" + (upstream.SentHash == client.ReceivedHash ? ", hashes equal" : ", HASHES DIFFER")
-                + (client.EndedByFin ? string.Empty : ", no FIN at the client") + (client.Error == null ? string.Empty : "; client: " + client.Error));
+                + (client.EndedByFin ? string.Empty : ", no FIN at the client") + (client.Error == null ? string.Empty : "; client: " + client.Error);
         }
 
         /// <summary>True when the two accounts agree: both streams whole (count and SHA-256) and both ended by a FIN.</summary>
@@ -168,14 +178,18 @@ namespace Pigeon.Abuse
                     stream.Write(chunk, 0, n);
                     hash.AppendData(chunk, 0, n);
                     sent += n;
+                    record.SentBytes = sent;
                 }
 
+                record.Stage = "sending its FIN";
                 finish();
+                record.Stage = "FIN sent";
             }
             catch (Exception e) when (e is IOException || e is SocketException || e is ObjectDisposedException || e is System.Security.Cryptography.CryptographicException)
             {
                 ok = false;
                 record.Error = e.GetType().Name + ": " + e.Message;
+                record.Stage = "sending failed (" + record.Error + ")";
             }
 
             record.SentBytes = sent;
@@ -183,7 +197,7 @@ namespace Pigeon.Abuse
             record.SentAll = ok;
         }
 
-        private static void Receive(Stream stream, TransferRecord record, Stopwatch watch)
+        private static void Receive(Stream stream, TlsCloseGate gate, TransferRecord record, Stopwatch watch)
         {
             using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             byte[] buffer = new byte[Chunk];
@@ -194,7 +208,7 @@ namespace Pigeon.Abuse
             {
                 while (true)
                 {
-                    int n = stream.Read(buffer, 0, buffer.Length);
+                    int n = gate == null ? stream.Read(buffer, 0, buffer.Length) : gate.Read((SslStream)stream, buffer, 0, buffer.Length);
                     double now = watch.Elapsed.TotalMilliseconds;
                     if (n == 0)
                     {
@@ -210,6 +224,8 @@ namespace Pigeon.Abuse
                     last = now;
                     hash.AppendData(buffer, 0, n);
                     received += n;
+                    record.ReceivedBytes = received;
+                    record.LastReceivedAt = Stopwatch.GetTimestamp();
                 }
             }
             catch (Exception e) when (e is IOException || e is SocketException || e is ObjectDisposedException || e is System.Security.Cryptography.CryptographicException)

@@ -33,6 +33,12 @@ namespace Pigeon.Abuse
         /// <summary>What ended the transfer early (an exception's type and message), or null.</summary>
         public string Error { get; set; }
 
+        /// <summary>Where the client's sending stands while it runs (for a transfer that never ends).</summary>
+        public string Stage { get; set; } = "sending";
+
+        /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp of the last read that returned bytes.</summary>
+        public long LastReceivedAt { get; set; }
+
         /// <summary>Set last: the record is complete.</summary>
         public bool Done { get; set; }
     }

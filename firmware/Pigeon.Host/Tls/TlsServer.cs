@@ -25,11 +25,12 @@ namespace Pigeon.Host.Tls
         /// <inheritdoc />
         public IConnection Handshake(IConnection client, byte[] prefix, int offset, int count, out RefusalReason refusal)
         {
-            TlsHandshake handshake = new TlsHandshake(new ConnectionStream(client), prefix, offset, count);
+            TlsCloseGate gate = new TlsCloseGate(); // the pump reads on one thread and shuts down on the other
+            TlsHandshake handshake = new TlsHandshake(gate.Under(new ConnectionStream(client)), prefix, offset, count);
             if (handshake.Run(_certificates))
             {
                 refusal = RefusalReason.TlsFailed;
-                return new TlsConnection(client, handshake.Stream);
+                return new TlsConnection(client, handshake.Stream, gate);
             }
 
             refusal = handshake.Refusal;
@@ -77,11 +78,13 @@ namespace Pigeon.Host.Tls
         {
             private readonly IConnection _raw;
             private readonly SslStream _tls;
+            private readonly TlsCloseGate _gate;
 
-            public TlsConnection(IConnection raw, SslStream tls)
+            public TlsConnection(IConnection raw, SslStream tls, TlsCloseGate gate)
             {
                 _raw = raw;
                 _tls = tls;
+                _gate = gate;
             }
 
             public bool IsOpen => _raw.IsOpen;
@@ -100,7 +103,7 @@ namespace Pigeon.Host.Tls
             {
                 try
                 {
-                    return _tls.Read(buffer, offset, count);
+                    return _gate.Read(_tls, buffer, offset, count);
                 }
                 catch (Exception)
                 {
@@ -125,7 +128,7 @@ namespace Pigeon.Host.Tls
             {
                 try
                 {
-                    _tls.ShutdownAsync().GetAwaiter().GetResult(); // close_notify, then the FIN
+                    _gate.Shutdown(_tls); // close_notify (never while the other thread decrypts), then the FIN
                 }
                 catch (Exception)
                 {

@@ -3,7 +3,7 @@ using System.IO;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
-using Pigeon.Host.Tls;
+using Pigeon.Net;
 
 namespace Pigeon.Pumps.Events
 {

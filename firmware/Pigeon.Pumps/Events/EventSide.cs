@@ -45,6 +45,7 @@ namespace Pigeon.Pumps.Events
         public const int TlsNeedsStream = 4;
 
         private SslStream _tls;
+        private TlsCloseGate _gate; // with _tls where reads and shutdowns may run on two threads at once
 
         /// <summary>The loop this side's operations complete on (the Linux pump), or null (they complete on the runtime's threads).</summary>
         public abstract EpollLoop Loop { get; }
@@ -76,6 +77,7 @@ namespace Pigeon.Pumps.Events
         {
             SslStream tls = _tls;
             _tls = null;
+            _gate = null;
             if (tls != null)
             {
                 tls.Dispose();
@@ -86,7 +88,7 @@ namespace Pigeon.Pumps.Events
         public ValueTask<int> ReceiveAsync(Memory<byte> buffer)
         {
             SslStream tls = _tls;
-            return tls != null ? ReadTlsAsync(tls, buffer) : SocketReceiveAsync(buffer);
+            return tls != null ? ReadTlsAsync(tls, _gate, buffer) : SocketReceiveAsync(buffer);
         }
 
         /// <summary>Sends (see the remarks).</summary>
@@ -102,7 +104,7 @@ namespace Pigeon.Pumps.Events
             SslStream tls = _tls;
             if (tls != null)
             {
-                return ShutdownTlsAsync(tls);
+                return ShutdownTlsAsync(tls, _gate);
             }
 
             SocketShutdown();
@@ -153,10 +155,16 @@ namespace Pigeon.Pumps.Events
         public virtual async ValueTask<bool> StartTlsAsync(CertificateStore certificates, byte[] first, int offset, int count)
         {
             TlsRefusal = RefusalReason.TlsFailed;
-            TlsHandshake handshake = new TlsHandshake(OpenStream(), first, offset, count);
+
+            // On a loop every call of the session runs on the loop's one thread, so a read and a
+            // shutdown cannot overlap; on the runtime's threads they can (TlsCloseGate).
+            TlsCloseGate gate = Loop == null ? new TlsCloseGate() : null;
+            Stream socket = OpenStream();
+            TlsHandshake handshake = new TlsHandshake(gate == null ? socket : gate.Under(socket), first, offset, count);
             if (await handshake.RunAsync(certificates).ConfigureAwait(false))
             {
                 _tls = handshake.Stream;
+                _gate = gate;
                 return true;
             }
 
@@ -177,11 +185,11 @@ namespace Pigeon.Pumps.Events
         protected abstract Stream OpenStream();
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private static async ValueTask<int> ReadTlsAsync(SslStream tls, Memory<byte> buffer)
+        private static async ValueTask<int> ReadTlsAsync(SslStream tls, TlsCloseGate gate, Memory<byte> buffer)
         {
             try
             {
-                return await tls.ReadAsync(buffer).ConfigureAwait(false);
+                return gate == null ? await tls.ReadAsync(buffer).ConfigureAwait(false) : await gate.ReadAsync(tls, buffer).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -204,11 +212,18 @@ namespace Pigeon.Pumps.Events
         }
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask ShutdownTlsAsync(SslStream tls)
+        private async ValueTask ShutdownTlsAsync(SslStream tls, TlsCloseGate gate)
         {
             try
             {
-                await tls.ShutdownAsync().ConfigureAwait(false); // close_notify, then the FIN
+                if (gate == null)
+                {
+                    await tls.ShutdownAsync().ConfigureAwait(false); // close_notify, then the FIN
+                }
+                else
+                {
+                    await gate.ShutdownAsync(tls).ConfigureAwait(false);
+                }
             }
             catch (Exception)
             {

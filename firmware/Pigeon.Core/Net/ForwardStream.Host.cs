@@ -1,13 +1,14 @@
 using System;
 using System.IO;
 
-namespace Pigeon.Host.Tls
+namespace Pigeon.Net
 {
     /// <summary>
     /// The part every byte-pipe stream under SslStream shares: readable, writable, never seekable,
-    /// nothing to flush (each write is already on the socket).
+    /// nothing to flush (each write is already on the socket). In Pigeon.Core's host part so the
+    /// tests' TLS clients share it (<see cref="TlsCloseGate.Under"/>).
     /// </summary>
-    internal abstract class ForwardStream : Stream
+    public abstract class ForwardStream : Stream
     {
         public override bool CanRead => true;
 
