@@ -321,6 +321,83 @@ namespace Pigeon.Tests.Host.Relay
             Assert.AreEqual(chosen, client.NegotiatedApplicationProtocol.ToString());
         }
 
+        // The upstream finishes while the client is still sending: the relay sends its close_notify
+        // from one direction while the other is reading the same TLS session (on the threads pump
+        // and over SslStream, two threads: TlsCloseGate), then relays the rest of the client's
+        // bytes and, at the client's close_notify and FIN, ends.
+        [TestMethod]
+        [DataRow("events")]
+        [DataRow("threads")]
+        [DataRow("events-portable")]
+        [DataRow("events-sslstream")]
+        [Timeout(60000)]
+        public void UpstreamFinishesFirst_CloseNotifyWhileTheClientStillSends_EveryByteBothWays(string pump)
+        {
+            using RelayRun run = new RelayRun((listen, upstream) => TlsChat(listen, upstream)).Start(pump, s_identity);
+            for (int round = 0; round < 10; round++)
+            {
+                using Socket raw = run.Connect();
+                using SslStream client = TlsClient(raw, "anything.example");
+                byte[] opening = { (byte)'W', (byte)'A', 6, 5 };
+                client.Write(opening);
+                using Socket up = run.Accept(10000);
+                CollectionAssert.AreEqual(opening, ReadExactly(up, 4));
+                using NetworkStream upStream = new NetworkStream(up, false);
+                Task<(byte[] Hash, long Count)> atUpstream = Task.Run(() => HashToEnd(upStream));
+                bool clientReadEnd = false;
+                Task<(byte[] Hash, long Count)> fromClient = Task.Run(() =>
+                {
+                    // Sends until the relay's close_notify has reached the client, then 256 KB more.
+                    using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    byte[] chunk = new byte[16 * 1024];
+                    new Random(round).NextBytes(chunk);
+                    long sent = 0;
+                    int after = 16;
+                    while (!Volatile.Read(ref clientReadEnd) || after-- > 0)
+                    {
+                        chunk[0] = (byte)(sent >> 14);
+                        client.Write(chunk, 0, chunk.Length);
+                        hash.AppendData(chunk);
+                        sent += chunk.Length;
+                    }
+
+                    return (hash.GetHashAndReset(), sent);
+                });
+
+                byte[] down = SendPattern(upStream, 256 * 1024, 100 + round);
+                up.Shutdown(SocketShutdown.Send);
+                (byte[] Hash, long Count) atClient = HashToEnd(client); // ends at the relay's close_notify
+                Volatile.Write(ref clientReadEnd, true);
+                (byte[] Hash, long Count) sent = fromClient.Result;
+                client.ShutdownAsync().GetAwaiter().GetResult(); // the client's reads are over: no overlap here
+                raw.Shutdown(SocketShutdown.Send);
+                Assert.IsTrue(atUpstream.Wait(10000), "the upstream got the client's FIN");
+                Assert.AreEqual(256 * 1024, atClient.Count, "round " + round + ": the upstream's bytes, then the end");
+                CollectionAssert.AreEqual(down, atClient.Hash, "round " + round + ": upstream -> client intact");
+                Assert.AreEqual(sent.Count, atUpstream.Result.Count, "round " + round + ": every byte the client sent, after the upstream's FIN too");
+                CollectionAssert.AreEqual(sent.Hash, atUpstream.Result.Hash, "round " + round + ": client -> upstream intact");
+            }
+
+            Assert.IsTrue(WaitUntil(() => run.Relay.ActiveSessions == 0, 5000), "every session ended: " + run.Relay.ActiveSessions);
+            Assert.AreEqual(0, run.Relay.SnapshotTotal().RefusedTotal);
+        }
+
+        // Reads to the end (0: FIN, or close_notify inside TLS); the SHA-256 and the count.
+        private static (byte[] Hash, long Count) HashToEnd(Stream s)
+        {
+            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] buffer = new byte[64 * 1024];
+            long count = 0;
+            int n;
+            while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                count += n;
+            }
+
+            return (hash.GetHashAndReset(), count);
+        }
+
         private static ProxyHeaderReader ReadHeader(Socket up, int version)
         {
             byte[] buffer = new byte[ProxyHeaderReader.MaxV1Length];
