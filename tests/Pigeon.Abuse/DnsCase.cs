@@ -142,6 +142,13 @@ namespace Pigeon.Abuse
         private static List<(string Name, byte[] Packet, bool Answered)> Fixed(int seed)
         {
             byte[] header = { 0x22, 0x22, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
+
+            // Seeded junk answers by the same rule as any datagram: a query (QR clear) with an opcode
+            // other than QUERY gets a header-only NOTIMP, anything else is dropped (QDCOUNT is made
+            // never 1, so a QUERY's counts are bad whatever the seed).
+            byte[] junk = Mutator.Junk(new Random(seed), 1400);
+            junk[5] = 2;
+            bool junkAnswered = (junk[2] & 0x80) == 0 && (junk[2] & 0x78) != 0;
             return new List<(string, byte[], bool)>
             {
                 ("AAAA (an empty NOERROR)", Query(0x1111, "example.com", 28, 1), true),
@@ -165,7 +172,7 @@ namespace Pigeon.Abuse
                 ("5 bytes", new byte[] { 1, 2, 3, 4, 5 }, false),
                 ("an empty datagram", Array.Empty<byte>(), false),
                 ("the question cut short", Query(0x1119, "example.com", 1, 1).AsSpan(0, 20).ToArray(), false),
-                ("a 1400-byte datagram of junk", Mutator.Junk(new Random(seed), 1400), false),
+                ("a 1400-byte datagram of junk", junk, junkAnswered),
             };
         }
 
