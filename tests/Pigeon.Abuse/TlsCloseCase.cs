@@ -10,9 +10,10 @@ namespace Pigeon.Abuse
     /// both run flat out, where either the client finishes first (close_notify, then its FIN,
     /// while the upstream still sends) or the upstream does (the relay sends close_notify while
     /// it is still reading what the client sends). Every byte must arrive each way, each side
-    /// ending with a FIN, and the relay must stay up. The relay's close_notify and its read of
-    /// the same TLS session meet here hundreds of times: on the threaded pump they ran on two
-    /// threads at once, which OpenSSL does not allow (TlsCloseGate; docs/reliability.md).
+    /// ending with a FIN, and the relay must stay up. The client's close_notify meets its own
+    /// reads in every transfer it finishes, and the relay's meets its reads in every one the
+    /// upstream finishes: two threads on one OpenSSL session, unless TlsCloseGate keeps them
+    /// apart (docs/reliability.md, "What it found").
     /// </summary>
     public static class TlsCloseCase
     {
@@ -70,7 +71,7 @@ namespace Pigeon.Abuse
             }
 
             report.Figure("upstream_first", upstreamFirst, "transfers the upstream finished first, of " + total);
-            report.Check("every transfer whole each way, each side ending with close_notify and a FIN", whole == total, whole + " of " + total + (firstFailure == null ? string.Empty : "; " + firstFailure));
+            report.Check("every transfer whole each way, each stream ending cleanly (a FIN at the upstream, the TLS end at the client)", whole == total, whole + " of " + total + (firstFailure == null ? string.Empty : "; " + firstFailure));
             Counters d = host.WaitIdle(15000).Minus(before);
             report.Check("every session ended, all of them served", d.Active == 0 && d.Accepted == total && d.RefusedInSession == 0 && d.UpstreamFailures == 0, d.ToString());
             int filesAfter = host.OpenNonFiles();

@@ -13,18 +13,19 @@ namespace Pigeon.Net
     /// once, but on Linux its shutdown calls OpenSSL's SSL_shutdown on the session that the reader's
     /// SSL_read is using, and OpenSSL allows no such overlap: the abuse suite saw "shutdown while in
     /// init" refusals, streams cut short, and once glibc's "double free or corruption" abort
-    /// (docs/reliability.md, "TLS close_notify"). A full-duplex TLS relay meets it every time one
-    /// side finishes while the other is still reading.
+    /// (docs/reliability.md, "What it found": a TLS client's close_notify raced its own reads). A
+    /// full-duplex TLS relay meets it every time one side finishes while the other still reads.
     /// </summary>
     /// <remarks>
     /// The one reader holds the gate for the whole of each read except while it waits on the
     /// socket: the stream under the SslStream (<see cref="Under"/>) gives the gate up around its
-    /// blocking or awaited socket read and takes it back before the bytes reach OpenSSL. A shutdown waits for the gate, so it runs while the reader
-    /// waits for bytes, never while it decrypts; a read that finds bytes waits for the shutdown's
-    /// write to finish. Writes do not take the gate (SslStream orders them itself, and a pump shuts
-    /// down a side from the thread that writes to it). Before the first gated read (the handshake)
-    /// the socket stream's calls find the gate not held and do nothing. Nothing is allocated unless
-    /// a shutdown and a read meet.
+    /// blocking or awaited socket read and takes it back before the bytes reach OpenSSL. A
+    /// shutdown waits for the gate, so it runs while the reader waits for bytes, never while it
+    /// decrypts; a read that finds bytes waits for the shutdown's write to finish. Writes do not
+    /// take the gate (SslStream orders them itself, and a pump shuts down a side from the thread
+    /// that writes to it). Before the first gated read (the handshake) the socket stream finds the
+    /// gate not held and passes straight through. One gate and one stream per TLS session; a read
+    /// allocates nothing unless it meets a shutdown.
     /// </remarks>
     public sealed class TlsCloseGate
     {
@@ -49,7 +50,7 @@ namespace Pigeon.Net
 
         /// <summary>As <see cref="Read"/>, awaited.</summary>
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> ReadAsync(SslStream tls, System.Memory<byte> buffer)
+        public async ValueTask<int> ReadAsync(SslStream tls, Memory<byte> buffer)
         {
             await _turn.WaitAsync().ConfigureAwait(false);
             _readerHolds = true;
@@ -107,7 +108,7 @@ namespace Pigeon.Net
         {
             if (!_readerHolds)
             {
-                return false; // the handshake, or a write's flow
+                return false; // the handshake: no gated read yet
             }
 
             _readerHolds = false;
