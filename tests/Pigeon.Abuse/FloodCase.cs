@@ -87,6 +87,18 @@ namespace Pigeon.Abuse
             report.Check("the host logged no unexpected error", bad.Count == 0 && host.Alive, bad.Count == 0 ? (host.Alive ? null : "the process exited") : bad[0]);
         }
 
+        // How many of an address's connections the relay still holds open.
+        private static int OpenOf(List<Socket> mine)
+        {
+            int open = 0;
+            foreach (Socket s in mine)
+            {
+                open += Loopback.IsClosed(s) ? 0 : 1;
+            }
+
+            return open;
+        }
+
         private static void SlowHellos(Report report, Scale scale, PigeonHost host, ChatAndMedia routes, ActiveSampler sampler)
         {
             Upstream chat = routes.Chat;
@@ -188,26 +200,42 @@ namespace Pigeon.Abuse
             Thread.Sleep((EvictIdleSeconds * 1000) + 500);
             Counters flooded = host.Counters();
             report.Note("one-byte flood: " + opened + " connections from " + scale.OneByteStrangers + " addresses; " + flooded.Minus(before));
+
+            // The fixed cap bounds every address; while the relay is full an address gives way only
+            // while it is over its fair share (the places ÷ the addresses connected, the
+            // legitimate client's among them), so none that keeps knocking ends below that share.
+            // Knocking again is what a client does; a burst that met a full relay before any
+            // session could give way (CI once saw the last address keep 1: 8, 8, 8, 8, 6, 1, with
+            // no eviction during the flood) gets up to its share's worth of tries more, now that
+            // every session is idle.
+            int fairShare = MaxSessions / (scale.OneByteStrangers + 1);
+            int again = 0;
+            for (int a = 0; a < byStranger.Count; a++)
+            {
+                for (int tries = 0; tries < fairShare && OpenOf(byStranger[a]) < fairShare; tries++)
+                {
+                    Socket s = Loopback.Connect(chatPort, Loopback.Address(2 + a));
+                    Loopback.SendAll(s, new[] { (byte)'P' });
+                    byStranger[a].Add(s);
+                    held.Add(s);
+                    opened++;
+                    again++;
+                    Loopback.WaitUntil(() => chat.Accepted + media.Accepted - chatBefore - mediaBefore + host.Counters().Minus(before).RefusedAtDoor >= opened, 5000);
+                }
+            }
+
+            report.Note("connections made again by addresses below their share after the burst: " + again);
             string kept = string.Empty;
             int most = 0;
             int least = int.MaxValue;
             foreach (List<Socket> mine in byStranger)
             {
-                int open = 0;
-                foreach (Socket s in mine)
-                {
-                    open += Loopback.IsClosed(s) ? 0 : 1;
-                }
-
+                int open = OpenOf(mine);
                 most = Math.Max(most, open);
                 least = Math.Min(least, open);
                 kept += (kept.Length == 0 ? string.Empty : ", ") + open;
             }
 
-            // The fixed cap bounds every address; while the relay is full an address gives way only
-            // while it is over its fair share (the places ÷ the addresses connected, the
-            // legitimate client's among them), so none ends below that share.
-            int fairShare = MaxSessions / (scale.OneByteStrangers + 1);
             report.Check("each stranger address kept between its fair share (" + fairShare + ") and maxSessionsPerClient (" + PerClient + ") sessions open",
                 most <= PerClient && least >= fairShare, "sessions kept per address: " + kept);
 
